@@ -1,0 +1,32 @@
+"""countersight: an open, evidence-first monitor of the global trade in AI surveillance technology.
+
+The public Python API is re-exported here.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from countersight.model import (  # noqa: E402
+    Claim,
+    Deployment,
+    Document,
+    Evidence,
+    Financing,
+    Organization,
+    ReviewEvent,
+)
+from countersight.store import Store, open_store  # noqa: E402
+
+__all__ = [
+    "Claim",
+    "Deployment",
+    "Document",
+    "Evidence",
+    "Financing",
+    "Organization",
+    "ReviewEvent",
+    "Store",
+    "__version__",
+    "open_store",
+]

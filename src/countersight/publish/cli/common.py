@@ -1,0 +1,42 @@
+"""What every CLI command shares: settings, the store, consoles and output formats."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from countersight.config import Settings
+from countersight.store import Store, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(str, enum.Enum):
+    """Output formats most commands offer."""
+
+    table = "table"
+    json = "json"
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The settings the root callback put on the context (or read from the environment)."""
+    root = ctx.find_root()
+    if isinstance(root.obj, Settings):
+        return root.obj
+    return Settings.from_env()
+
+
+def store(ctx: typer.Context) -> Store:
+    """Open the configured store (created and migrated on first use)."""
+    return open_store(settings(ctx).database_url)
+
+
+def print_json(value: Any) -> None:
+    """Print JSON to stdout (sorted keys, UTF-8, dates as ISO strings)."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,353 @@
+"""The store: open a database by URL, migrate it, and read and write the records of
+:mod:`countersight.model` transactionally and idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from countersight.errors import StoreError
+from countersight.ids import stable_id
+from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
+from countersight.store import schema
+from countersight.store.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+
+def _normalize_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
+    """Deterministic id of one evidence row of a claim."""
+    return stable_id("ev", [claim_id, index, ev.document_id, ev.start, ev.end, ev.row, ev.column])
+
+
+class Store:
+    """A countersight database. Create with :func:`open_store`."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def insert_ignore(self, conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert rows, skipping those whose primary key exists; return how many were new."""
+        if not rows:
+            return 0
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        # RETURNING counts the rows really inserted on both backends (executemany rowcount
+        # is not reliable with psycopg).
+        stmt = dialect.insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+        total = 0
+        for i in range(0, len(rows), 500):
+            total += len(conn.execute(stmt, list(rows[i : i + 500])).all())
+        return total
+
+    def add(
+        self,
+        documents: Iterable[Document],
+        claims: Iterable[Claim] = (),
+        conn: Connection | None = None,
+    ) -> dict[str, int]:
+        """Store documents and claims (with their evidence) in one transaction.
+
+        Records already present (same id) are left untouched. Returns counts of new rows.
+        """
+        doc_rows = [document_row(d) for d in documents]
+        claim_rows, ev_rows = [], []
+        for c in claims:
+            if not c.evidence:
+                raise StoreError(f"claim {c.id} has no evidence; every claim needs a source")
+            claim_rows.append(claim_row(c))
+            ev_rows.extend(evidence_rows(c))
+        if conn is None:
+            with self.transaction() as tx:
+                return self._add(tx, doc_rows, claim_rows, ev_rows)
+        return self._add(conn, doc_rows, claim_rows, ev_rows)
+
+    def _add(self, conn: Connection, docs: list[dict[str, Any]], claims: list[dict[str, Any]],
+             evs: list[dict[str, Any]]) -> dict[str, int]:
+        return {
+            "documents": self.insert_ignore(conn, schema.documents, docs),
+            "claims": self.insert_ignore(conn, schema.claims, claims),
+            "evidence": self.insert_ignore(conn, schema.evidence, evs),
+        }
+
+    def add_organizations(self, orgs: Iterable[Organization], conn: Connection | None = None) -> int:
+        """Store organizations (existing ids untouched); return how many were new."""
+        rows = [
+            {
+                "id": o.id, "name": o.name, "kind": o.kind, "home_country": o.home_country,
+                "parent": o.parent, "aliases": list(o.aliases), "note": o.note,
+                "needs_review": o.needs_review,
+            }
+            for o in orgs
+        ]
+        if conn is None:
+            with self.transaction() as tx:
+                return self.insert_ignore(tx, schema.organizations, rows)
+        return self.insert_ignore(conn, schema.organizations, rows)
+
+    def add_review_event(self, ev: ReviewEvent) -> int:
+        """Append a review event; return its id. Events are never updated or deleted."""
+        with self.transaction() as conn:
+            result = conn.execute(
+                schema.review_events.insert().values(
+                    target_kind=ev.target_kind, target_id=ev.target_id, action=ev.action,
+                    actor=ev.actor, reason=ev.reason, changes=ev.changes, source=ev.source,
+                    created_at=ev.created_at or _now(),
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def has_document(self, document_id: str) -> bool:
+        """True when a document with this content hash is stored (primary-key lookup)."""
+        with self.engine.connect() as conn:
+            q = select(schema.documents.c.id).where(schema.documents.c.id == document_id)
+            return conn.execute(q).first() is not None
+
+    def documents(self, dataset: str | None = None, with_text: bool = True) -> Iterator[Document]:
+        """Stored documents, optionally of one dataset, in id order."""
+        t = schema.documents
+        cols = list(t.c) if with_text else [c for c in t.c if c.name != "text"]
+        q = select(*cols).order_by(t.c.id)
+        if dataset is not None:
+            q = q.where(t.c.dataset == dataset)
+        with self.engine.connect() as conn:
+            for row in conn.execute(q).mappings():
+                yield row_document(row)
+
+    def get_document(self, document_id: str) -> Document | None:
+        """One document by id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.documents).where(schema.documents.c.id == document_id)
+            ).mappings().first()
+        return row_document(row) if row else None
+
+    def claims(self, source: str | None = None, country: str | None = None) -> Iterator[Claim]:
+        """Stored claims with their evidence, optionally filtered, in id order."""
+        c, e = schema.claims, schema.evidence
+        q = select(c).order_by(c.c.id)
+        if source is not None:
+            q = q.where(c.c.source == source)
+        if country is not None:
+            q = q.where(c.c.country == country)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q).mappings())
+            evq = select(e).order_by(e.c.claim_id, e.c.id)
+            if source is not None or country is not None:
+                evq = evq.where(e.c.claim_id.in_(q.with_only_columns(c.c.id).order_by(None)))
+            by_claim: dict[str, list[Evidence]] = {}
+            for er in conn.execute(evq).mappings():
+                by_claim.setdefault(er["claim_id"], []).append(row_evidence(er))
+        for row in rows:
+            yield row_claim(row, tuple(by_claim.get(row["id"], ())))
+
+    def organizations(self, kind: str | None = None) -> list[Organization]:
+        """Stored organizations, by name."""
+        t = schema.organizations
+        q = select(t).order_by(t.c.name, t.c.id)
+        if kind:
+            q = q.where(t.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [
+                Organization(
+                    id=r["id"], name=r["name"], kind=r["kind"], home_country=r["home_country"],
+                    parent=r["parent"], aliases=tuple(r["aliases"] or ()), note=r["note"],
+                    needs_review=bool(r["needs_review"]),
+                )
+                for r in conn.execute(q).mappings()
+            ]
+
+    def review_events(self, target_id: str | None = None) -> list[ReviewEvent]:
+        """Review events in the order they were recorded."""
+        t = schema.review_events
+        q = select(t).order_by(t.c.id)
+        if target_id is not None:
+            q = q.where(t.c.target_id == target_id)
+        with self.engine.connect() as conn:
+            return [
+                ReviewEvent(
+                    id=r["id"], target_kind=r["target_kind"], target_id=r["target_id"],
+                    action=r["action"], actor=r["actor"], reason=r["reason"],
+                    changes=dict(r["changes"] or {}), source=r["source"], created_at=r["created_at"],
+                )
+                for r in conn.execute(q).mappings()
+            ]
+
+    def count(self, table: Table) -> int:
+        """Number of rows in a table."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds: counts per table and claims per source."""
+        with self.engine.connect() as conn:
+            by_source = {
+                src: int(n)
+                for src, n in conn.execute(
+                    select(schema.claims.c.source, func.count())
+                    .group_by(schema.claims.c.source)
+                    .order_by(schema.claims.c.source)
+                )
+            }
+        return {
+            "database": self.url,
+            "documents": self.count(schema.documents),
+            "claims": self.count(schema.claims),
+            "evidence": self.count(schema.evidence),
+            "deployments": self.count(schema.deployments),
+            "organizations": self.count(schema.organizations),
+            "review_events": self.count(schema.review_events),
+            "by_source": by_source,
+        }
+
+
+def open_store(url: str, create: bool = True) -> Store:
+    """Open (and on first use create and migrate) the database at a SQLAlchemy URL."""
+    url = _normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError subclasses of several kinds
+        raise StoreError(f"not a database URL: {url!r} ({exc})") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        if create:
+            with engine.begin() as conn:
+                applied = migrate(conn)
+            if applied:
+                log.info("migrated %s to schema version %s", parsed.render_as_string(True), applied[-1])
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open database {parsed.render_as_string(True)}: {exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0]}") from exc
+    return Store(engine)
+
+
+# -- row <-> record conversion -------------------------------------------------------------
+
+def document_row(d: Document) -> dict[str, Any]:
+    """The ``documents`` row of a document."""
+    return {
+        "id": d.id, "url": d.url, "path": d.path, "title": d.title, "publisher": d.publisher,
+        "published": d.published, "language": d.language, "source_kind": d.source_kind,
+        "dataset": d.dataset, "fetched_at": d.fetched_at, "ingested_at": _now(),
+        "text": d.text, "meta": d.meta,
+    }
+
+
+def row_document(r: Any) -> Document:
+    """A document from a ``documents`` row (text may be absent)."""
+    return Document(
+        id=r["id"], text=r.get("text", "") or "", url=r["url"], path=r["path"], title=r["title"],
+        publisher=r["publisher"], published=r["published"], language=r["language"],
+        source_kind=r["source_kind"], dataset=r["dataset"], fetched_at=r["fetched_at"],
+        meta=dict(r["meta"] or {}),
+    )
+
+
+def claim_row(c: Claim) -> dict[str, Any]:
+    """The ``claims`` row of a claim (evidence goes to its own table)."""
+    f = c.financing or Financing()
+    return {
+        "id": c.id, "document_id": c.evidence[0].document_id, "source": c.source,
+        "extractor": c.extractor, "extractor_version": c.extractor_version, "vendor": c.vendor,
+        "vendor_raw": c.vendor_raw, "vendor_country": c.vendor_country, "country": c.country,
+        "city": c.city, "agency": c.agency, "technology": c.technology, "status": c.status,
+        "start_year": c.start_year, "end_year": c.end_year, "start_date": c.start_date,
+        "confidence": c.confidence, "fin_lender": f.lender, "fin_instrument": f.instrument,
+        "fin_amount": f.amount, "fin_currency": f.currency, "fin_text": f.text,
+        "fin_amount_usd_2017": f.amount_usd_2017, "fin_concessional": f.concessional,
+        "fin_terms": f.terms, "attrs": c.attrs, "deployment_id": None, "created_at": _now(),
+    }
+
+
+def evidence_rows(c: Claim) -> list[dict[str, Any]]:
+    """The ``evidence`` rows of a claim."""
+    return [
+        {
+            "id": evidence_id(c.id, i, ev), "claim_id": c.id, "document_id": ev.document_id,
+            "quote": ev.quote, "start": ev.start, "end": ev.end, "page": ev.page,
+            "dataset": ev.dataset, "sheet": ev.sheet, "row": ev.row, "column": ev.column,
+        }
+        for i, ev in enumerate(c.evidence)
+    ]
+
+
+def row_evidence(r: Any) -> Evidence:
+    """An evidence record from an ``evidence`` row."""
+    return Evidence(
+        document_id=r["document_id"], quote=r["quote"], start=r["start"], end=r["end"],
+        page=r["page"], dataset=r["dataset"], sheet=r["sheet"], row=r["row"], column=r["column"],
+    )
+
+
+def row_claim(r: Any, evidence: tuple[Evidence, ...]) -> Claim:
+    """A claim from a ``claims`` row and its evidence."""
+    fin_fields = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017",
+                  "concessional", "terms")
+    fin = {k: r[f"fin_{k}"] for k in fin_fields}
+    return Claim(
+        id=r["id"], country=r["country"], evidence=evidence, extractor=r["extractor"],
+        extractor_version=r["extractor_version"], source=r["source"], vendor=r["vendor"],
+        vendor_raw=r["vendor_raw"], vendor_country=r["vendor_country"], city=r["city"],
+        agency=r["agency"], technology=r["technology"], status=r["status"],
+        financing=Financing(**fin) if any(v is not None for v in fin.values()) else None,
+        start_year=r["start_year"], end_year=r["end_year"], start_date=r["start_date"],
+        confidence=r["confidence"], attrs=dict(r["attrs"] or {}),
+    )

@@ -1,0 +1,43 @@
+"""Versioned schema migrations. Each entry upgrades the schema by one version; the applied
+version is recorded in ``schema_version``. Append new steps; never edit an applied one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Connection, func, insert, inspect, select
+
+from countersight.store import schema
+
+
+def _v1_initial(conn: Connection) -> None:
+    tables = [t for t in schema.metadata.sorted_tables if t.name != "schema_version"]
+    schema.metadata.create_all(conn, tables=tables, checkfirst=True)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema", _v1_initial),
+]
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version the database is at (0 for an empty database)."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(select(func.coalesce(func.max(schema.schema_version.c.version), 0))).scalar_one())
+
+
+def migrate(conn: Connection) -> list[int]:
+    """Apply every pending migration inside the caller's transaction; return those applied."""
+    schema.schema_version.create(conn, checkfirst=True)
+    done = current_version(conn)
+    applied = []
+    for version, _name, step in MIGRATIONS:
+        if version > done:
+            step(conn)
+            conn.execute(
+                insert(schema.schema_version).values(version=version, applied_at=dt.datetime.now(dt.UTC))
+            )
+            applied.append(version)
+    return applied

@@ -1,0 +1,186 @@
+"""Table definitions (SQLAlchemy Core). Natural-key hashes are primary keys, so inserting the
+same record twice is a no-op."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("url", Text),
+    Column("path", Text),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("published", Date),
+    Column("language", String(16)),
+    Column("source_kind", String(16), nullable=False),
+    Column("dataset", String(64)),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("meta", JSON, nullable=False),
+    Index("ix_documents_dataset", "dataset"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("extractor", String(64), nullable=False),
+    Column("extractor_version", String(32), nullable=False),
+    Column("vendor", Text),
+    Column("vendor_raw", Text),
+    Column("vendor_country", String(8)),
+    Column("country", String(8), nullable=False),
+    Column("city", Text),
+    Column("agency", Text),
+    Column("technology", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("start_year", Integer),
+    Column("end_year", Integer),
+    Column("start_date", Date),
+    Column("confidence", Float, nullable=False),
+    Column("fin_lender", Text),
+    Column("fin_instrument", Text),
+    Column("fin_amount", Float),
+    Column("fin_currency", String(8)),
+    Column("fin_text", Text),
+    Column("fin_amount_usd_2017", Float),
+    Column("fin_concessional", Boolean),
+    Column("fin_terms", Text),
+    Column("attrs", JSON, nullable=False),
+    Column("deployment_id", String(40)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_claims_source", "source"),
+    Index("ix_claims_country", "country"),
+    Index("ix_claims_document", "document_id"),
+    Index("ix_claims_deployment", "deployment_id"),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("claim_id", String(40), ForeignKey("claims.id"), nullable=False),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("page", Integer),
+    Column("dataset", String(64)),
+    Column("sheet", Text),
+    Column("row", Integer),
+    Column("column", Text),
+    Index("ix_evidence_claim", "claim_id"),
+    Index("ix_evidence_document", "document_id"),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("home_country", String(8)),
+    Column("parent", Text),
+    Column("aliases", JSON, nullable=False),
+    Column("note", Text),
+    Column("needs_review", Boolean, nullable=False),
+    Index("ix_organizations_name", "name"),
+)
+
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("country", String(8), nullable=False),
+    Column("technology", String(32)),
+    Column("vendor", Text),
+    Column("vendor_country", String(8)),
+    Column("status", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("first_seen", Date),
+    Column("last_seen", Date),
+    Column("start_year", Integer),
+    Column("end_year", Integer),
+    Column("city", Text),
+    Column("agency", Text),
+    Column("n_claims", Integer, nullable=False),
+    Column("n_documents", Integer, nullable=False),
+    Column("n_publishers", Integer, nullable=False),
+    Column("attrs", JSON, nullable=False),
+    Index("ix_deployments_country", "country"),
+)
+
+review_events = Table(
+    "review_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target_kind", String(16), nullable=False),
+    Column("target_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("source", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_events_target", "target_id"),
+)
+
+regimes = Table(
+    "regimes",
+    metadata,
+    Column("country", String(8), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("regime", Integer, nullable=False),  # 0 CA, 1 EA, 2 ED, 3 LD (V-Dem RoW)
+    Column("label", String(4), nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+military_expenditure = Table(
+    "military_expenditure",
+    metadata,
+    Column("country", String(8), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("pct_gdp", Float, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+ingest_inputs = Table(
+    "ingest_inputs",
+    metadata,
+    Column("id", String(40), primary_key=True),  # hash of path + record offset
+    Column("path", Text, nullable=False),
+    Column("record", Integer),  # offset of a record inside an archive, else None
+    Column("status", String(16), nullable=False),  # done, failed
+    Column("error", Text),
+    Column("document_id", String(64)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
