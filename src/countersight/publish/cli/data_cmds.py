@@ -27,6 +27,13 @@ def stats(
     console.print(table)
 
 
+import_app = typer.Typer(
+    help="Import datasets (AIGS editions, governance tables, AidData finance) into the store.",
+    no_args_is_help=True,
+)
+
+
 def register(app: typer.Typer) -> None:
     """Attach these commands to the root app."""
     app.command("stats", rich_help_panel="Data")(stats)
+    app.add_typer(import_app, name="import", rich_help_panel="Data")
