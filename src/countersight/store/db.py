@@ -135,6 +135,24 @@ class Store:
                 return self.insert_ignore(tx, schema.organizations, rows)
         return self.insert_ignore(conn, schema.organizations, rows)
 
+    def add_governance(self, regimes: Iterable[tuple[str, int, int, str]],
+                       military: Iterable[tuple[str, int, float]], source_regimes: str,
+                       source_military: str) -> dict[str, int]:
+        """Store V-Dem regime rows (country, year, code, label) and military expenditure rows
+        (country, year, pct_gdp) in one transaction; existing (country, year) rows are kept."""
+        reg = [{"country": c, "year": y, "regime": r, "label": lab, "source": source_regimes}
+               for c, y, r, lab in regimes]
+        mil = [{"country": c, "year": y, "pct_gdp": v, "source": source_military} for c, y, v in military]
+        with self.transaction() as conn:
+            return {"regimes": self.insert_ignore(conn, schema.regimes, reg),
+                    "military_expenditure": self.insert_ignore(conn, schema.military_expenditure, mil)}
+
+    def regime_labels(self, year: int) -> dict[str, str]:
+        """V-Dem regime label (CA/EA/ED/LD) per country for a year."""
+        t = schema.regimes
+        with self.engine.connect() as conn:
+            return {c: lab for c, lab in conn.execute(select(t.c.country, t.c.label).where(t.c.year == year))}
+
     def add_review_event(self, ev: ReviewEvent) -> int:
         """Append a review event; return its id. Events are never updated or deleted."""
         with self.transaction() as conn:

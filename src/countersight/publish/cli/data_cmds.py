@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
 from rich.table import Table
 
+from countersight.datasets import ImportReport, import_aigs, import_governance
+from countersight.index.figures import EDITIONS, compute_figures, figures_table_rows
 from countersight.publish.cli.common import OutputFormat, console, print_json, store
 
 
@@ -33,7 +38,77 @@ import_app = typer.Typer(
 )
 
 
+def print_report(report: ImportReport, fmt: OutputFormat) -> None:
+    """Show an import report: counts, then every repair, unresolved name and disagreement."""
+    if fmt is OutputFormat.json:
+        print_json(report.as_dict())
+        return
+    added = ", ".join(f"{v} {k}" for k, v in report.added.items())
+    console.print(f"[bold]{report.dataset}[/bold] from {report.path}: {report.rows} rows read; added {added}")
+    for title, items in (("repairs", report.repairs), ("unresolved names", report.unresolved),
+                         ("flags that disagree with the named vendors (kept as coded)", report.disagreements)):
+        console.print(f"{title}: {len(items)}")
+        for item in items:
+            console.print(f"  - {item}", markup=False, highlight=False)
+
+
+PathArg = typer.Argument(None, help="File to import (default: the copy bundled with countersight).",
+                         show_default=False)
+
+
+@import_app.command("aigs-2019")
+def import_aigs_2019(
+    ctx: typer.Context,
+    path: Path = PathArg,
+    strict: bool = typer.Option(False, "--strict", help="Make an unresolved country or vendor an error."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Import the Carnegie AI Global Surveillance Index 2019 table."""
+    print_report(import_aigs(store(ctx), "2019", path, strict=strict), fmt)
+
+
+@import_app.command("aigs-2022")
+def import_aigs_2022(
+    ctx: typer.Context,
+    path: Path = PathArg,
+    strict: bool = typer.Option(False, "--strict", help="Make an unresolved country or vendor an error."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Import the AI & Big Data Global Surveillance Index 2022 workbook (both sheets, with repairs)."""
+    print_report(import_aigs(store(ctx), "2022", path, strict=strict), fmt)
+
+
+@import_app.command("governance")
+def import_governance_cmd(
+    ctx: typer.Context,
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Import V-Dem regime types by year and World Bank military expenditure (bundled copies)."""
+    print_report(import_governance(store(ctx)), fmt)
+
+
+def figures(
+    ctx: typer.Context,
+    edition: str = typer.Option("2019", "--edition", "-e", help=f"AIGS edition: {', '.join(EDITIONS)}."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Compute an AIGS edition's headline figures from the store, with notes on differences."""
+    result: dict[str, Any] = compute_figures(store(ctx), edition)
+    if fmt is OutputFormat.json:
+        print_json(result)
+        return
+    table = Table(title=f"AIGS {edition}: figures computed from the store")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in figures_table_rows(result):
+        table.add_row(label, value)
+    console.print(table)
+    for note in result["notes"]:
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Attach these commands to the root app."""
     app.command("stats", rich_help_panel="Data")(stats)
     app.add_typer(import_app, name="import", rich_help_panel="Data")
+    app.command("figures", rich_help_panel="Index")(figures)

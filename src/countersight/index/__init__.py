@@ -1,0 +1,1 @@
+"""Country indicators, the AIGS-compatible index and published figures, computed from a store."""

@@ -1,0 +1,122 @@
+"""The headline figures of an AIGS edition, computed from the store (never from the
+spreadsheet), and compared with the figures the publisher printed (``data/datasets.yaml``)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from countersight.model import Claim, Document
+from countersight.reference.loader import load_yaml
+from countersight.reference.technologies import technologies
+from countersight.store import Store
+
+EDITIONS = ("2019", "2022")
+TOP_MILITARY = 50
+
+
+def _edition_rows(store: Store, edition: str) -> tuple[list[Document], list[Claim]]:
+    dataset = f"aigs-{edition}"
+    docs = [d for d in store.documents(dataset=dataset, with_text=False)]
+    claims = list(store.claims(source=dataset))
+    return docs, claims
+
+
+def compute_figures(store: Store, edition: str) -> dict[str, Any]:
+    """Headline figures of an AIGS edition from the claims and coded rows in ``store``.
+
+    Countries, technologies and vendors are counted from claims (distinct recipient countries);
+    supplier origins, BRI membership, military-spending rank and regime type from the coded cells
+    each row's document keeps. Differences from the published figures are explained in ``notes``.
+    """
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
+    docs, claims = _edition_rows(store, edition)
+    rows = {d.meta["country"]: d.meta for d in docs}
+    countries = sorted({c.country for c in claims})
+    tech_countries: dict[str, set[str]] = defaultdict(set)
+    vendor_countries: dict[str, set[str]] = defaultdict(set)
+    vendor_home_countries: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        if c.technology:
+            tech_countries[c.technology].add(c.country)
+        if c.vendor:
+            vendor_countries[c.vendor].add(c.country)
+            if c.vendor_country:
+                vendor_home_countries[c.vendor_country].add(c.country)
+    flag_keys = {"CHN": "china_tech", "USA": "us_tech", "JPN": "japan_tech"}
+    origin = {code: sum(1 for m in rows.values() if m.get(key)) for code, key in flag_keys.items()
+              if any(key in m for m in rows.values())}
+    result: dict[str, Any] = {
+        "edition": edition,
+        "countries": len(countries),
+        "technology": {t: len(tech_countries[t]) for t in technologies() if tech_countries.get(t)},
+        "supplier_origin": origin,
+        "supplier_origin_by_vendor": {k: len(v) for k, v in sorted(vendor_home_countries.items(),
+                                                                    key=lambda kv: (-len(kv[1]), kv[0]))},
+        "china_and_bri": sum(1 for m in rows.values() if m.get("china_tech") and m.get("bri")),
+        "vendors": {k: len(v) for k, v in sorted(vendor_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))},
+        "multiple_vendors_unnamed": sum(1 for m in rows.values() if m.get("multiple_vendors")),
+        "top50_military_spenders_using": sum(
+            1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY),
+        "by_regime": _by_regime(store, edition, rows, set(countries)),
+        "notes": [],
+    }
+    result["notes"] = _notes(edition, result, len(rows))
+    return result
+
+
+def _by_regime(store: Store, edition: str, rows: dict[str, dict[str, Any]],
+               using: set[str]) -> dict[str, dict[str, int | None]]:
+    order = ["LD", "ED", "EA", "CA"]
+    out: dict[str, dict[str, int | None]] = {}
+    if edition == "2022":
+        # Sheet 2 holds all 179 countries with their V-Dem 2021 regime type: the denominator.
+        denominator = {d.meta["country"]: d.meta.get("regime")
+                       for d in store.documents(dataset="aigs-2022-vdem", with_text=False)}
+        totals = Counter(r for r in denominator.values() if r)
+        used = Counter(denominator.get(c) or rows.get(c, {}).get("regime") for c in using)
+        for label in order:
+            out[label] = {"using": used.get(label, 0), "total": totals.get(label, 0)}
+        return out
+    used = Counter(rows[c].get("regime") for c in using if c in rows)
+    for label in order:
+        out[label] = {"using": used.get(label, 0), "total": None}
+    return out
+
+
+def _get(result: dict[str, Any], dotted: str) -> Any:
+    value: Any = result
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _notes(edition: str, result: dict[str, Any], n_rows: int) -> list[str]:
+    info = load_yaml("datasets.yaml")[f"aigs-{edition}"]
+    notes: list[str] = []
+    for key, spec in (info.get("published_figures") or {}).items():
+        computed = _get(result, key)
+        if computed != spec["value"]:
+            text = f"{key}: computed {computed}, published {spec['value']}"
+            if spec.get("note"):
+                text += f". {' '.join(str(spec['note']).split())}"
+            notes.append(text)
+    if result["countries"] != n_rows:
+        notes.append(f"{n_rows} rows in the sheet but {result['countries']} countries with claims")
+    notes += [" ".join(str(n).split()) for n in info.get("notes") or ()]
+    notes.append(f"Source: {' '.join(str(info['citation']).split())} Licence: {info['licence']}.")
+    return notes
+
+
+def figures_table_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for a human-readable table."""
+    rows = [("countries", str(figures["countries"]))]
+    rows += [(f"technology: {k}", str(v)) for k, v in figures["technology"].items()]
+    rows += [(f"supplier origin (as coded): {k}", str(v)) for k, v in figures["supplier_origin"].items()]
+    rows.append(("Chinese tech and BRI member", str(figures["china_and_bri"])))
+    rows.append(("top-50 military spenders using", str(figures["top50_military_spenders_using"])))
+    rows += [(f"vendor: {k}", str(v)) for k, v in list(figures["vendors"].items())[:15]]
+    rows += [(f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
+             for k, v in figures["by_regime"].items()]
+    return rows

@@ -1,0 +1,1 @@
+"""Readers: files, feeds, archives and datasets into Documents (and dataset claims)."""

@@ -1,0 +1,86 @@
+"""The CLI over the data commands: JSON figures, stats, and bad input giving one clear line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from countersight.publish.cli import main
+from countersight.sources.aigs import bundled
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", url)
+    return url
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_import_figures_and_stats(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "import", "aigs-2019")[0] == 0
+    assert _run(capsys, "import", "aigs-2022")[0] == 0
+    code, out, _ = _run(capsys, "figures", "--edition", "2019", "--format", "json")
+    f19 = json.loads(out)
+    assert code == 0 and f19["countries"] == 75 and f19["supplier_origin"]["CHN"] == 63
+    f22 = json.loads(_run(capsys, "figures", "--edition", "2022", "--format", "json")[1])
+    assert f22["countries"] == 97 and f22["technology"]["social_media_monitoring"] == 38
+    stats1 = json.loads(_run(capsys, "stats", "--format", "json")[1])
+    assert _run(capsys, "import", "aigs-2022")[0] == 0
+    stats2 = json.loads(_run(capsys, "stats", "--format", "json")[1])
+    assert stats1 == stats2 and stats1["by_source"] == {"aigs-2019": 381, "aigs-2022": stats1["by_source"]["aigs-2022"]}
+
+
+def _assert_one_line_error(code: int, err: str, needle: str) -> None:
+    assert code != 0
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0]
+    assert "Traceback" not in err
+
+
+def test_bad_inputs_give_one_line_and_leave_store_unchanged(
+        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "import", "aigs-2019")[0] == 0
+    before = _run(capsys, "stats", "--format", "json")[1]
+
+    code, _, err = _run(capsys, "import", "aigs-2019", str(tmp_path / "missing.csv"))
+    _assert_one_line_error(code, err, "file not found")
+
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("Name,Region\nKenya,AFR\n", encoding="utf-8")
+    code, _, err = _run(capsys, "import", "aigs-2019", str(wrong))
+    _assert_one_line_error(code, err, "wrong header")
+
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(bundled("aigs/aigs-2022-workbook.xlsx").read_bytes()[:5000])
+    code, _, err = _run(capsys, "import", "aigs-2022", str(corrupt))
+    _assert_one_line_error(code, err, "corrupt.xlsx")
+
+    assert _run(capsys, "stats", "--format", "json")[1] == before
+
+
+def test_strict_makes_unresolved_names_errors(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = bundled("aigs/aigs-2019-index-table.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "typo.csv"
+    bad.write_text(src.replace("Algeria,Algeria", "Algeria,Algerria", 1), encoding="utf-8")
+    code, out, _ = _run(capsys, "import", "aigs-2019", str(bad))
+    assert code == 0 and "unresolved country 'Algerria'" in out
+    shutil.copy(bad, tmp_path / "typo2.csv")
+    code, _, err = _run(capsys, "--db", f"sqlite:///{tmp_path / 'other.db'}", "import", "aigs-2019", "--strict",
+                        str(tmp_path / "typo2.csv"))
+    _assert_one_line_error(code, err, "Algerria")
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "--version")
+    assert code == 0 and out.startswith("countersight ")
+    code, out, _ = _run(capsys, "--help")
+    assert code == 0 and "import" in out and "figures" in out
