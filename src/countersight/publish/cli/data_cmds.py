@@ -107,8 +107,22 @@ def figures(
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
+def build_demo_cmd(ctx: typer.Context) -> None:
+    """Build the demo database from the bundled data (AIGS, governance, finance), then resolve it."""
+    from countersight.demo import build_demo
+
+    s = store(ctx)
+    console.print(f"building the demo database at {s.url}")
+    with console.status("working") as status:
+        build_demo(s, on_step=lambda name: status.update(name))
+    stats = s.stats()
+    console.print(f"done: {stats['documents']} documents, {stats['claims']} claims, "
+                  f"{stats['deployments']} deployments")
+
+
 def register(app: typer.Typer) -> None:
     """Attach these commands to the root app."""
     app.command("stats", rich_help_panel="Data")(stats)
     app.add_typer(import_app, name="import", rich_help_panel="Data")
     app.command("figures", rich_help_panel="Index")(figures)
+    app.command("build-demo", rich_help_panel="Data")(build_demo_cmd)
