@@ -42,7 +42,7 @@ def pg_database_url() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any connection failure: skip or fail as configured
+    except Exception as exc:  # noqa: BLE001 - any connection failure: skip or fail as configured
         admin.dispose()
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL required but unreachable: {exc}")

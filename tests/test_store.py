@@ -10,8 +10,7 @@ from sqlalchemy import select
 from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
-from countersight.store import Store, open_store
-from countersight.store import schema
+from countersight.store import Store, open_store, schema
 from countersight.store.migrations import current_version
 
 
@@ -78,10 +77,9 @@ def test_claim_without_evidence_is_refused(store: Store) -> None:
 
 def test_failed_transaction_leaves_store_unchanged(store: Store) -> None:
     doc = _doc()
-    with pytest.raises(RuntimeError):
-        with store.transaction() as conn:
-            store.add([doc], [_claim(doc)], conn=conn)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        store.add([doc], [_claim(doc)], conn=conn)
+        raise RuntimeError("boom")
     assert store.stats()["documents"] == 0 and store.stats()["claims"] == 0
 
 

@@ -279,7 +279,7 @@ def read_aigs_2019(path: Path | None = None, strict: bool = False) -> DatasetBat
                   for col, tech in TECH_COLUMNS_2019.items() if _ticked(rec[col])]
         vclaims, multiple = rb.vendor_claims(doc, country, i, "Key Companies", rec["Key Companies"])
         doc.meta["multiple_vendors"] = multiple
-        rb.check_flags(i, country, {"CHN": meta["china_tech"], "USA": meta["us_tech"]}, vclaims, multiple)
+        rb.check_flags(i, country, {"CHN": bool(meta["china_tech"]), "USA": bool(meta["us_tech"])}, vclaims, multiple)
         batch.documents.append(doc)
         batch.claims += _dedupe(claims + vclaims)
     return batch
@@ -439,7 +439,7 @@ def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path
                     vclaims += got
                     multiple |= mult
         doc.meta["multiple_vendors"] = multiple
-        rb.check_flags(i, country, {"CHN": meta["china_tech"], "USA": meta["us_tech"]}, vclaims, multiple)
+        rb.check_flags(i, country, {"CHN": bool(meta["china_tech"]), "USA": bool(meta["us_tech"])}, vclaims, multiple)
         batch.documents.append(doc)
         batch.claims += _dedupe(claims + _dedupe_vendors(vclaims))
     return batch

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def _normalize_url(url: str) -> str:
     # psycopg 3 is the driver we ship; a bare postgresql:// would ask for psycopg2.
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 
@@ -163,7 +163,9 @@ class Store:
                     created_at=ev.created_at or _now(),
                 )
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     # -- reading ---------------------------------------------------------------------------
 
