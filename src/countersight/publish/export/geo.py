@@ -1,0 +1,131 @@
+"""Country geometry for GeoJSON exports and the static site: the vendored world-atlas
+``countries-110m`` TopoJSON (ISC licence, under ``publish/web/static/vendor/``) decoded to GeoJSON
+in Python, so exports need no JavaScript."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from countersight.errors import InputError
+from countersight.publish.export.base import Exporter, dumps, write_text
+from countersight.reference.countries import country_name, resolve_country
+
+MAP_NAME = "countries-110m.json"
+
+
+def world_map_path() -> Path:
+    """Where the vendored TopoJSON world map is (raises when it is missing)."""
+    vendor = Path(str(resources.files("countersight").joinpath("publish", "web", "static", "vendor")))
+    found = sorted(vendor.rglob(MAP_NAME)) if vendor.is_dir() else []
+    if not found:
+        raise InputError(f"the vendored world map {MAP_NAME} is missing", path=str(vendor))
+    return found[0]
+
+
+def _decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
+    transform = topology.get("transform")
+    arcs = []
+    for arc in topology["arcs"]:
+        if transform:
+            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+            x = y = 0
+            points = []
+            for dx, dy in arc:
+                x += dx
+                y += dy
+                points.append([round(x * sx + tx, 6), round(y * sy + ty, 6)])
+        else:
+            points = [[float(p[0]), float(p[1])] for p in arc]
+        arcs.append(points)
+    return arcs
+
+
+def _ring(indexes: list[int], arcs: list[list[list[float]]]) -> list[list[float]]:
+    ring: list[list[float]] = []
+    for i in indexes:
+        points = arcs[i] if i >= 0 else arcs[~i][::-1]
+        ring.extend(points if not ring else points[1:])  # arcs share their end points
+    return ring
+
+
+def topojson_features(topology: dict[str, Any], obj: str = "countries") -> list[dict[str, Any]]:
+    """GeoJSON features of one TopoJSON object (Polygon and MultiPolygon geometries)."""
+    arcs = _decode_arcs(topology)
+    features = []
+    for geom in topology["objects"][obj]["geometries"]:
+        if geom["type"] == "Polygon":
+            coords: Any = [_ring(r, arcs) for r in geom["arcs"]]
+        elif geom["type"] == "MultiPolygon":
+            coords = [[_ring(r, arcs) for r in poly] for poly in geom["arcs"]]
+        else:
+            continue
+        features.append({"type": "Feature", "id": geom.get("id"), "properties": dict(geom.get("properties") or {}),
+                         "geometry": {"type": geom["type"], "coordinates": coords}})
+    return features
+
+
+@functools.cache
+def country_geometries() -> dict[str, dict[str, Any]]:
+    """GeoJSON geometry per ISO3 (or project territory) code, from the vendored map."""
+    with world_map_path().open(encoding="utf-8") as fh:
+        topology = json.load(fh)
+    out: dict[str, dict[str, Any]] = {}
+    for f in topojson_features(topology):
+        code = None
+        if f.get("id"):
+            found = pycountry.countries.get(numeric=str(f["id"]).zfill(3))
+            code = found.alpha_3 if found else None
+        code = code or resolve_country(f["properties"].get("name"))
+        if code and code not in out:
+            out[code] = f["geometry"]
+    return out
+
+
+def country_summaries(claims: Iterable[dict[str, Any]], deployments: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per recipient country: deployments, claims, vendors, technologies and sources (sorted)."""
+    acc: dict[str, dict[str, Any]] = defaultdict(lambda: {"deployments": 0, "claims": 0, "vendors": set(),
+                                                           "technologies": set(), "sources": set(),
+                                                           "vendor_countries": set()})
+    for d in deployments:
+        acc[d["country"]]["deployments"] += 1
+    for c in claims:
+        a = acc[c["country"]]
+        a["claims"] += 1
+        for key, field in (("vendors", "vendor"), ("technologies", "technology"), ("sources", "source"),
+                           ("vendor_countries", "vendor_country")):
+            if c.get(field):
+                a[key].add(c[field])
+    return {code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()}
+            for code, a in sorted(acc.items())}
+
+
+class GeojsonExporter(Exporter):
+    """A FeatureCollection of recipient countries with their index properties and geometry."""
+
+    name = "geojson"
+    tables = ("claims", "deployments")
+
+    def setup(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+
+    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        self.rows[table] = list(rows)
+
+    def finish(self) -> list[Path]:
+        geoms = country_geometries()
+        summaries = country_summaries(self.rows["claims"], self.rows["deployments"])
+        features = []
+        for code, props in summaries.items():
+            features.append({"type": "Feature", "id": code,
+                             "properties": {"iso3": code, "name": country_name(code), **props},
+                             "geometry": geoms.get(code)})  # null geometry: territory not on the map
+        doc = {"type": "FeatureCollection", "countersight": self.context.meta(), "features": features}
+        return [write_text(self.context.out, dumps(doc, indent=None) + "\n")]

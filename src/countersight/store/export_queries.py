@@ -1,0 +1,227 @@
+"""Read-only queries the exporters, feeds and the Python API need: whole tables as plain rows in
+a stable order, filtered selections, deployment changes since a date, and the data snapshot id.
+
+Everything here returns plain dicts of JSON-ready values (dates as ISO strings) in primary-key
+order, so that two exports of the same store are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, or_, select
+
+from countersight.store import schema
+from countersight.store.db import Store
+
+# Housekeeping timestamps say when this copy was built, not what the data are: they would make
+# two stores holding the same data look different, so exports and the snapshot id leave them out.
+HOUSEKEEPING = {"documents": ("ingested_at",), "claims": ("created_at",)}
+
+# Tables an export carries, in the order they are written.
+EXPORT_TABLES: tuple[str, ...] = (
+    "documents", "claims", "evidence", "organizations", "deployments", "review_events",
+    "regimes", "military_expenditure",
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which deployments and claims to export: each field narrows the selection (None = all)."""
+
+    country: str | None = None
+    vendor: str | None = None
+    technology: str | None = None
+    source: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not any((self.country, self.vendor, self.technology, self.source))
+
+    @classmethod
+    def parse(cls, items: Sequence[str]) -> Selection:
+        """Build from ``key=value`` strings (country, vendor, technology, source)."""
+        values: dict[str, str] = {}
+        for item in items:
+            key, sep, value = item.partition("=")
+            key = key.strip()
+            if not sep or key not in cls.__dataclass_fields__ or not value.strip():
+                raise ValueError(f"bad filter {item!r}: use country=, vendor=, technology= or source=")
+            values[key] = value.strip()
+        return cls(**values)
+
+
+def table(name: str) -> Table:
+    """The table object of an exportable table name."""
+    if name not in EXPORT_TABLES:
+        raise KeyError(f"not an exported table: {name}")
+    return schema.metadata.tables[name]
+
+
+def exported_columns(name: str) -> list[str]:
+    """The columns of a table that exports carry (housekeeping timestamps left out)."""
+    skip = HOUSEKEEPING.get(name, ())
+    return [c.name for c in table(name).columns if c.name not in skip]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _order(t: Table) -> list[Any]:
+    return list(t.primary_key.columns)
+
+
+def _sel_claims(sel: Selection) -> Any:
+    c = schema.claims
+    q = select(c.c.id)
+    if sel.country:
+        q = q.where(c.c.country == sel.country)
+    if sel.vendor:
+        q = q.where(c.c.vendor == sel.vendor)
+    if sel.technology:
+        q = q.where(c.c.technology == sel.technology)
+    if sel.source:
+        q = q.where(c.c.source == sel.source)
+    return q
+
+
+def _sel_deployments(sel: Selection) -> Any:
+    d = schema.deployments
+    q = select(d.c.id)
+    if sel.country:
+        q = q.where(d.c.country == sel.country)
+    if sel.vendor:
+        q = q.where(d.c.vendor == sel.vendor)
+    if sel.technology:
+        q = q.where(d.c.technology == sel.technology)
+    if sel.source:
+        q = q.where(d.c.id.in_(select(schema.claims.c.deployment_id).where(
+            schema.claims.c.source == sel.source)))
+    return q
+
+
+def _filtered(name: str, sel: Selection) -> Any:
+    """The SELECT of one table narrowed to a selection (rows that the selected claims use)."""
+    t = table(name)
+    q = select(*[t.c[n] for n in exported_columns(name)]).order_by(*_order(t))
+    if sel.empty:
+        return q
+    claim_ids = _sel_claims(sel)
+    if name == "claims":
+        return q.where(t.c.id.in_(claim_ids))
+    if name == "evidence":
+        return q.where(t.c.claim_id.in_(claim_ids))
+    if name == "documents":
+        return q.where(t.c.id.in_(select(schema.evidence.c.document_id).where(
+            schema.evidence.c.claim_id.in_(claim_ids))))
+    if name == "deployments":
+        return q.where(t.c.id.in_(_sel_deployments(sel)))
+    if name == "review_events":
+        return q.where(or_(t.c.target_id.in_(_sel_deployments(sel)), t.c.target_id.in_(claim_ids)))
+    if name == "organizations":
+        c = schema.claims
+        names = select(c.c.vendor).where(c.c.id.in_(claim_ids))
+        lenders = select(c.c.fin_lender).where(c.c.id.in_(claim_ids))
+        return q.where(or_(t.c.name.in_(names), t.c.name.in_(lenders)))
+    if name == "regimes" or name == "military_expenditure":
+        return q.where(t.c.country == sel.country) if sel.country else q
+    return q
+
+
+def table_rows(store: Store, name: str, selection: Selection | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of one exported table as JSON-ready dicts, in primary-key order."""
+    q = _filtered(name, selection or Selection())
+    with store.engine.connect() as conn:
+        for row in conn.execute(q).mappings():
+            yield {k: _jsonable(v) for k, v in row.items()}
+
+
+def snapshot_id(store: Store) -> str:
+    """A content hash of everything the store holds (housekeeping timestamps excluded).
+
+    Two stores with the same data have the same id; any added or changed row changes it.
+    """
+    h = hashlib.sha256()
+    for name in EXPORT_TABLES:
+        h.update(name.encode())
+        for row in table_rows(store, name):
+            h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str).encode())
+            h.update(b"\n")
+    return "snap-" + h.hexdigest()[:20]
+
+
+def deployments(store: Store, selection: Selection | None = None) -> list[dict[str, Any]]:
+    """Deployments matching a selection, in id order."""
+    return list(table_rows(store, "deployments", selection))
+
+
+def claims(store: Store, selection: Selection | None = None) -> list[dict[str, Any]]:
+    """Claims matching a selection, in id order."""
+    return list(table_rows(store, "claims", selection))
+
+
+def deployment_changes(store: Store, selection: Selection | None = None,
+                       since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Deployments new or changed on or after ``since``, newest first.
+
+    A deployment counts as changed on its ``last_seen`` date (new evidence) and on the date of
+    any review event about it. Each row gains ``updated`` (ISO date-time) and ``events`` (the
+    review actions on or after ``since``).
+    """
+    rows = deployments(store, selection)
+    ids = [r["id"] for r in rows]
+    ev_by_target: dict[str, list[dict[str, Any]]] = {}
+    if ids:
+        t = schema.review_events
+        with store.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = (select(t.c.target_id, t.c.action, t.c.actor, t.c.reason, t.c.created_at)
+                     .where(t.c.target_id.in_(ids[i:i + 500])).order_by(t.c.id))
+                for r in conn.execute(q).mappings():
+                    ev_by_target.setdefault(r["target_id"], []).append(
+                        {k: _jsonable(v) for k, v in r.items()})
+    out = []
+    for row in rows:
+        stamps = []
+        if row.get("last_seen") or row.get("first_seen"):
+            stamps.append(f"{row.get('last_seen') or row.get('first_seen')}T00:00:00Z")
+        events = ev_by_target.get(row["id"], [])
+        stamps += [e["created_at"] for e in events if e.get("created_at")]
+        updated = max(stamps) if stamps else None
+        since_s = since.isoformat() if since else None
+        if since_s and (updated is None or updated[:10] < since_s):
+            continue
+        recent = [e for e in events if not since_s or (e.get("created_at") or "")[:10] >= since_s]
+        out.append({**row, "updated": updated, "events": recent})
+    out.sort(key=lambda r: (r["updated"] or "", r["id"]), reverse=True)
+    return out
+
+
+def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Evidence rows behind deployments (through their claims), with the claim's deployment id and
+    the document's title, URL and publisher, in (deployment, evidence id) order."""
+    c, e, d = schema.claims, schema.evidence, schema.documents
+    out: list[dict[str, Any]] = []
+    with store.engine.connect() as conn:
+        for i in range(0, len(deployment_ids), 500):
+            q = (select(c.c.deployment_id, e.c.id, e.c.claim_id, e.c.document_id, e.c.quote, e.c.start,
+                        e.c.end, e.c.page, e.c.dataset, e.c.sheet, e.c.row, e.c.column, d.c.title,
+                        d.c.url, d.c.publisher, d.c.published)
+                 .join(c, c.c.id == e.c.claim_id).join(d, d.c.id == e.c.document_id)
+                 .where(c.c.deployment_id.in_(list(deployment_ids[i:i + 500])))
+                 .order_by(c.c.deployment_id, e.c.id))
+            out += [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(q).mappings()]
+    return out
