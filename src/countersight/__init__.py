@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from countersight.api import Countersight, Records, open  # noqa: E402
 from countersight.model import (  # noqa: E402
     Claim,
     Deployment,
@@ -20,13 +21,16 @@ from countersight.store import Store, open_store  # noqa: E402
 
 __all__ = [
     "Claim",
+    "Countersight",
     "Deployment",
     "Document",
     "Evidence",
     "Financing",
     "Organization",
+    "Records",
     "ReviewEvent",
     "Store",
     "__version__",
+    "open",
     "open_store",
 ]

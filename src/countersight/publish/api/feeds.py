@@ -1,0 +1,47 @@
+"""Atom watch feeds for the API: ``GET /feeds/deployments.atom?country=&vendor=&technology=&since=``.
+
+The app includes :data:`router`; the store comes from ``request.app.state.store`` when the app
+factory put one there, otherwise it is opened from the environment's settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from countersight.config import Settings
+from countersight.publish.export.atom import deployments_feed
+from countersight.store import Store, open_store
+from countersight.store.export_queries import Selection
+
+router = APIRouter(prefix="/feeds", tags=["feeds"])
+
+
+def _store(request: Request) -> Store:
+    store = getattr(request.app.state, "store", None)
+    if isinstance(store, Store):
+        return store
+    settings = getattr(request.app.state, "settings", None)
+    url = settings.database_url if isinstance(settings, Settings) else Settings.from_env().database_url
+    opened = open_store(url)
+    request.app.state.store = opened
+    return opened
+
+
+@router.get("/deployments.atom", response_class=Response,
+            responses={200: {"content": {"application/atom+xml": {}}}})
+def deployments_atom(
+    request: Request,
+    country: str | None = Query(None, description="Recipient country, ISO3 (e.g. KEN)"),
+    vendor: str | None = Query(None, description="Canonical vendor name (e.g. Huawei)"),
+    technology: str | None = Query(None, description="Technology id (e.g. facial_recognition)"),
+    since: dt.date | None = Query(None, description="Only deployments new or changed on or after this date"),
+) -> Response:
+    """New or changed deployments as an Atom feed, newest first."""
+    if country is not None and not country.strip():
+        raise HTTPException(status_code=422, detail="country must not be empty")
+    selection = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
+    base = str(request.base_url).rstrip("/")
+    xml = deployments_feed(_store(request), selection, since=since, base_url=base)
+    return Response(content=xml, media_type="application/atom+xml; charset=utf-8")

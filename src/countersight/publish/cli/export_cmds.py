@@ -1,0 +1,122 @@
+"""Commands that publish the store to the outside world: ``export``, ``watch`` and
+``publish static``. Each is a thin shell over one library function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from countersight.errors import InputError
+from countersight.publish.cli.common import console, print_json, store
+from countersight.publish.export import export
+from countersight.publish.export.atom import deployments_feed
+from countersight.publish.export.static_site import build_static_site
+from countersight.store.export_queries import Selection, deployment_changes
+
+
+class ExportFormat(str, enum.Enum):
+    """Export formats."""
+
+    ftm = "ftm"
+    csv = "csv"
+    json = "json"
+    geojson = "geojson"
+    parquet = "parquet"
+    datapackage = "datapackage"
+    sqlite = "sqlite"
+
+
+class WatchFormat(str, enum.Enum):
+    """Ways to show changed deployments."""
+
+    table = "table"
+    json = "json"
+    atom = "atom"
+
+
+def _selection(filters: list[str] | None) -> Selection:
+    try:
+        return Selection.parse(filters or [])
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def export_cmd(
+    ctx: typer.Context,
+    out: Path = typer.Argument(..., help="Output file (ftm, json, geojson, sqlite) or folder (csv, parquet, "
+                                         "datapackage)."),
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="Export format."),
+    filters: list[str] = typer.Option(None, "--filter", help="Narrow the export: country=KEN, vendor=Huawei, "
+                                                              "technology=facial_recognition, source=aigs-2019 "
+                                                              "(repeatable)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start each file with a UTF-8 BOM (for Excel)."),
+    full_text: bool = typer.Option(False, "--full-text", help="Include full article texts (usually "
+                                                              "third-party copyright; off by default)."),
+) -> None:
+    """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
+    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text)
+    for f in files:
+        console.print(str(f), markup=False, highlight=False)
+
+
+def _since(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--since must be a date like 2024-01-31, not {value!r}") from exc
+
+
+def watch_cmd(
+    ctx: typer.Context,
+    country: str = typer.Option(None, "--country", help="Recipient country, ISO3."),
+    vendor: str = typer.Option(None, "--vendor", help="Canonical vendor name."),
+    technology: str = typer.Option(None, "--technology", help="Technology id."),
+    since: str = typer.Option(None, "--since", help="Only deployments new or changed on or after this date."),
+    fmt: WatchFormat = typer.Option(WatchFormat.table, "--format", "-f", help="table, json or atom."),
+) -> None:
+    """List deployments that are new or changed since a date (or print them as an Atom feed)."""
+    sel = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
+    when = _since(since)
+    st = store(ctx)
+    if fmt is WatchFormat.atom:
+        sys.stdout.write(deployments_feed(st, sel, since=when))
+        return
+    rows = deployment_changes(st, sel, when)
+    if fmt is WatchFormat.json:
+        print_json(rows)
+        return
+    table = Table(title=f"deployments new or changed{' since ' + str(when) if when else ''}: {len(rows)}")
+    for col in ("updated", "country", "technology", "vendor", "status", "evidence", "id"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["updated"] or ""), r["country"], r.get("technology") or "", r.get("vendor") or "",
+                      r["status"], f"{r['n_claims']} claims / {r['n_documents']} docs", r["id"])
+    console.print(table)
+
+
+publish_app = typer.Typer(help="Publish the store: a static copy of the dashboard.", no_args_is_help=True)
+
+
+@publish_app.command("static")
+def publish_static(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="Folder to write the static site into."),
+) -> None:
+    """Write a static site (map, country and vendor pages, evidence, JSON) viewable from file://."""
+    files = build_static_site(store(ctx), folder)
+    console.print(f"{len(files)} files written to {folder}; open {folder / 'index.html'}", markup=False,
+                  highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the export commands to the root app."""
+    app.command("export", rich_help_panel="Publish")(export_cmd)
+    app.command("watch", rich_help_panel="Publish")(watch_cmd)
+    app.add_typer(publish_app, name="publish", rich_help_panel="Publish")

@@ -1,0 +1,90 @@
+"""Atom watch feeds: new or changed deployments (optionally of one country, vendor or technology),
+so that a journalist can subscribe in any feed reader. The XML is deterministic: entries newest
+first, the feed's ``updated`` is its newest entry's (no wall-clock time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+from xml.etree import ElementTree as ET
+
+from countersight import __version__
+from countersight.reference.countries import country_name
+from countersight.store import Store
+from countersight.store.export_queries import Selection, deployment_changes, snapshot_id
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+EPOCH = "1970-01-01T00:00:00Z"
+
+
+def _title(dep: dict[str, Any]) -> str:
+    tech = (dep.get("technology") or "surveillance technology").replace("_", " ")
+    vendor = dep.get("vendor") or (f"a supplier from {dep['vendor_country']}" if dep.get("vendor_country")
+                                   else "an unnamed supplier")
+    return f"{country_name(dep['country'])}: {tech} from {vendor} ({dep.get('status', 'reported')})"
+
+
+def _summary(dep: dict[str, Any]) -> str:
+    parts = [f"Status {dep.get('status')}, confidence {dep.get('confidence')}."]
+    if dep.get("city") or dep.get("agency"):
+        parts.append("Where: " + ", ".join(x for x in (dep.get("agency"), dep.get("city")) if x) + ".")
+    years = "–".join(str(y) for y in (dep.get("start_year"), dep.get("end_year")) if y)
+    if years:
+        parts.append(f"Years: {years}.")
+    parts.append(f"{dep.get('n_claims')} claims from {dep.get('n_documents')} documents "
+                 f"({dep.get('n_publishers')} publishers); first seen {dep.get('first_seen')}, "
+                 f"last seen {dep.get('last_seen')}.")
+    for ev in dep.get("events") or []:
+        parts.append(f"Review {ev['created_at']}: {ev['action']} by {ev['actor']}: {ev['reason']}")
+    return " ".join(parts)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def deployments_feed(store: Store, selection: Selection | None = None, since: dt.date | None = None,
+                     base_url: str = "", limit: int = 200) -> str:
+    """The Atom XML of deployments new or changed since ``since`` matching ``selection``.
+
+    ``base_url`` (e.g. ``https://example.org``) makes entry links absolute; without it entries
+    link to ``deployments/<id>`` relative to the feed.
+    """
+    sel = selection or Selection()
+    rows = deployment_changes(store, sel, since)[:limit]
+    query = {k: v for k, v in (("country", sel.country), ("vendor", sel.vendor),
+                               ("technology", sel.technology)) if v}
+    if since:
+        query["since"] = since.isoformat()
+    self_href = f"{base_url}/feeds/deployments.atom" + (f"?{urlencode(sorted(query.items()))}" if query else "")
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    label = ", ".join(f"{k} {v}" for k, v in sorted(query.items()))
+    _sub(feed, "title", "countersight: new and changed deployments" + (f" ({label})" if label else ""))
+    _sub(feed, "id", "tag:countersight,2026:feeds/deployments" + (f"?{urlencode(sorted(query.items()))}"
+                                                                  if query else ""))
+    _sub(feed, "updated", max((r["updated"] for r in rows if r["updated"]), default=EPOCH))
+    _sub(feed, "link", rel="self", href=self_href, type="application/atom+xml")
+    author = _sub(feed, "author")
+    _sub(author, "name", "countersight")
+    _sub(feed, "generator", "countersight", version=__version__)
+    _sub(feed, "subtitle", f"data snapshot {snapshot_id(store)}")
+    for dep in rows:
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", _title(dep))
+        _sub(entry, "id", f"tag:countersight,2026:deployment:{dep['id']}")
+        _sub(entry, "updated", dep["updated"] or EPOCH)
+        if dep.get("first_seen"):
+            _sub(entry, "published", f"{dep['first_seen']}T00:00:00Z")
+        _sub(entry, "link", rel="alternate", href=f"{base_url}/deployments/{dep['id']}" if base_url
+             else f"deployments/{dep['id']}")
+        for term in (dep.get("country"), dep.get("technology"), dep.get("vendor")):
+            if term:
+                _sub(entry, "category", term=str(term))
+        _sub(entry, "summary", _summary(dep), type="text")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
