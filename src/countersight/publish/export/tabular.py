@@ -124,6 +124,9 @@ class ParquetExporter(Exporter):
 _FIELD_TYPES = {"String": "string", "Text": "string", "Integer": "integer", "Float": "number",
                 "Boolean": "boolean", "Date": "date", "DateTime": "datetime", "JSON": "object"}
 
+# JSON columns that hold lists (the others hold objects).
+_JSON_ARRAYS = {"aliases"}
+
 _DESCRIPTIONS = {
     "documents": "Source documents: articles, reports, and one document per dataset row (AIGS).",
     "claims": "Claims that a vendor supplied surveillance technology to a country, with financing.",
@@ -176,14 +179,15 @@ def table_schema(table: str) -> dict[str, Any]:
     for c in cols:
         col = t.c[c]
         ftype = _FIELD_TYPES.get(type(col.type).__name__, "string")
+        if ftype == "object" and c in _JSON_ARRAYS:
+            ftype = "array"
         f: dict[str, Any] = {"name": c, "type": ftype}
         if ftype == "boolean":
             f["trueValues"], f["falseValues"] = ["true"], ["false"]
         if ftype == "datetime":
-            f["format"] = "%Y-%m-%dT%H:%M:%S.%fZ"
-            f["type"] = "string"  # ISO with or without fractions: keep it a string, documented
-            f["format"] = "default"
-        if not col.nullable and not col.primary_key:
+            f["description"] = "UTC, ISO 8601 with a Z suffix"
+        # Article texts may be left out of an export (see --full-text), so text is not required.
+        if not col.nullable and not col.primary_key and (table, c) != ("documents", "text"):
             f["constraints"] = {"required": True}
         fields.append(f)
     out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
