@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from export_fixture import fill
 
 import countersight as cs
+from export_fixture import fill
 
 
 def test_open_and_read_as_dataframes(tmp_path: Path) -> None:
@@ -23,6 +23,8 @@ def test_open_and_read_as_dataframes(tmp_path: Path) -> None:
         assert claims.set_index("country").loc["KEN", "fin_currency"] == "USD"
         assert len(db.evidence(country="SRB")) == 1 and db.evidence(country="SRB")[0]["row"] == 2
         assert "text" not in db.documents()[0]
+        dep_id = db.deployments(country="KEN")[0]["id"]
+        assert [e["publisher"] for e in db.deployment_evidence(dep_id)] == ["Example News"]
         empty = db.deployments(country="FRA").to_dataframe()
         assert empty.empty and "vendor" in empty.columns
         assert [r["country"] for r in db.changes(since="2024-06-01")] == ["SRB"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from export_fixture import fill
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -15,6 +14,7 @@ from countersight.publish.api.feeds import router
 from countersight.publish.export.atom import deployments_feed
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection
+from export_fixture import fill
 
 
 @pytest.fixture
@@ -62,5 +62,7 @@ def test_router_serves_the_feed(filled: Store) -> None:
     parsed = feedparser.parse(resp.text)
     assert not parsed.bozo and [e.title.split(":")[0] for e in parsed.entries] == ["Kenya"]
     assert client.get("/feeds/deployments.atom", params={"since": "not-a-date"}).status_code == 422
-    later = client.get("/feeds/deployments.atom", params={"since": "2024-06-01", "vendor": "Northwind Vision"})
+    later = client.get(
+        "/feeds/deployments.atom", params={"since": "2024-06-01", "vendor": "Northwind Vision"}
+    )
     assert [e.title.split(":")[0] for e in feedparser.parse(later.text).entries] == ["Serbia"]

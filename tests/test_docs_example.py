@@ -19,8 +19,13 @@ def test_example_reproduces_the_2019_chart(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     table = module.main(None, tmp_path)  # builds its store from the bundled AIGS 2019 table
     got = table["countries"].to_dict()
-    assert got == {"Smart city / safe city": 56, "Facial recognition": 64, "Smart policing": 53,
-                   "Chinese technology": 63, "US technology": 32}
+    assert got == {
+        "Smart city / safe city": 56,
+        "Facial recognition": 64,
+        "Smart policing": 53,
+        "Chinese technology": 63,
+        "US technology": 32,
+    }
     # Only smart policing differs from the printed text: the report's own table ticks 53 countries.
     differs = table[table["countries"] != table["published"]].index.tolist()
     assert differs == ["Smart policing"]

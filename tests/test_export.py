@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from export_fixture import fill
 
 from countersight import __version__
 from countersight.errors import InputError
@@ -23,6 +22,7 @@ from countersight.publish.export import FORMATS, export
 from countersight.publish.export.geo import topojson_features
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection, snapshot_id
+from export_fixture import fill
 
 
 @pytest.fixture
@@ -61,8 +61,15 @@ def test_a_different_store_with_the_same_data_exports_the_same_bytes(filled: Sto
 
 def test_csv_tables_bom_and_filter(filled: Store, tmp_path: Path) -> None:
     files = export(filled, "csv", tmp_path / "plain")
-    assert {p.name for p in files} >= {"claims.csv", "evidence.csv", "documents.csv", "deployments.csv",
-                                       "organizations.csv", "review_events.csv", "export.json"}
+    assert {p.name for p in files} >= {
+        "claims.csv",
+        "evidence.csv",
+        "documents.csv",
+        "deployments.csv",
+        "organizations.csv",
+        "review_events.csv",
+        "export.json",
+    }
     raw = (tmp_path / "plain" / "claims.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader((tmp_path / "plain" / "claims.csv").open(encoding="utf-8")))
@@ -115,17 +122,35 @@ def test_ftm_entities_validate(filled: Store, tmp_path: Path) -> None:
                     assert v in by_id, f"{ent['id']}.{prop_name} -> {v} missing"
                     assert model.get(by_id[v]["schema"]).is_a(prop.range), (prop_name, by_id[v]["schema"])
     schemata = sorted({e["schema"] for e in entities})
-    assert schemata == ["Article", "Company", "Contract", "ContractAward", "Documentation", "Organization",
-                        "Ownership", "Payment", "PublicBody"]
-    contract = next(e for e in entities if e["schema"] == "Contract" and e["properties"].get("country") == ["ke"])
+    assert schemata == [
+        "Article",
+        "Company",
+        "Contract",
+        "ContractAward",
+        "Documentation",
+        "Organization",
+        "Ownership",
+        "Payment",
+        "PublicBody",
+    ]
+    contract = next(
+        e for e in entities if e["schema"] == "Contract" and e["properties"].get("country") == ["ke"]
+    )
     assert contract["properties"]["amount"] and contract["properties"]["currency"] == ["USD"]
     assert contract["properties"]["contractDate"] == ["2023"]
     buyer = by_id[contract["properties"]["authority"][0]]
     assert buyer["schema"] == "PublicBody" and buyer["properties"]["name"] == ["Kenya Police Service"]
-    award = next(e for e in entities if e["schema"] == "ContractAward"
-                 and e["properties"]["contract"] == [contract["id"]])
+    award = next(
+        e
+        for e in entities
+        if e["schema"] == "ContractAward" and e["properties"]["contract"] == [contract["id"]]
+    )
     assert by_id[award["properties"]["supplier"][0]]["properties"]["name"] == ["Northwind Vision"]
-    docs = [e for e in entities if e["schema"] == "Documentation" and e["properties"]["entity"] == [contract["id"]]]
+    docs = [
+        e
+        for e in entities
+        if e["schema"] == "Documentation" and e["properties"]["entity"] == [contract["id"]]
+    ]
     assert docs and by_id[docs[0]["properties"]["document"][0]]["schema"] == "Article"
     pay = next(e for e in entities if e["schema"] == "Payment")
     assert by_id[pay["properties"]["payer"][0]]["properties"]["name"] == ["Example Policy Bank"]
@@ -168,11 +193,20 @@ def test_geojson_has_geometry_and_properties(filled: Store, tmp_path: Path) -> N
 
 
 def test_topojson_decoder_on_a_tiny_topology() -> None:
-    topo = {"type": "Topology", "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
-            "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, -2]]],
-            "objects": {"countries": {"type": "GeometryCollection", "geometries": [
-                {"type": "Polygon", "arcs": [[0, 1]], "id": "404", "properties": {"name": "X"}},
-                {"type": "Polygon", "arcs": [[~1, ~0]], "id": "688"}]}}}
+    topo = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+        "arcs": [[[0, 0], [2, 0], [0, 2]], [[2, 2], [-2, -2]]],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "id": "404", "properties": {"name": "X"}},
+                    {"type": "Polygon", "arcs": [[~1, ~0]], "id": "688"},
+                ],
+            }
+        },
+    }
     feats = topojson_features(topo)
     assert feats[0]["geometry"]["coordinates"] == [[[10, 20], [11, 20], [11, 21], [10, 20]]]
     assert feats[1]["geometry"]["coordinates"] == [[[10, 20], [11, 21], [11, 20], [10, 20]]]
@@ -200,9 +234,24 @@ def test_sqlite_export_is_served_by_datasette(filled: Store, tmp_path: Path) -> 
     export(filled, "sqlite", db)
     port = _free_port()
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--host", "127.0.0.1",
-                             "--port", str(port), "--metadata", str(tmp_path / "cs.metadata.json")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--metadata",
+            str(tmp_path / "cs.metadata.json"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     try:
         base = f"http://127.0.0.1:{port}/cs"
         deadline = time.monotonic() + 30
@@ -217,7 +266,9 @@ def test_sqlite_export_is_served_by_datasette(filled: Store, tmp_path: Path) -> 
                     pytest.fail(f"datasette did not answer: {out[-2000:]}")
                 time.sleep(0.3)
         assert {r["country"] for r in rows} == {"KEN", "SRB"}
-        with urllib.request.urlopen(f"{base}/evidence.json?_shape=array&_search=recognition", timeout=5) as resp:
+        with urllib.request.urlopen(
+            f"{base}/evidence.json?_shape=array&_search=recognition", timeout=5
+        ) as resp:
             hits = json.loads(resp.read())
         assert [h["quote"] for h in hits] == ["face-recognition cameras for the Ken"]
         with urllib.request.urlopen(f"{base}/_export_meta.json?_shape=array", timeout=5) as resp:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from export_fixture import fill
 
 from countersight.publish.cli import main
 from countersight.store import open_store
+from export_fixture import fill
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def test_export_with_filter_and_bom(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "export", "--format", "csv", "--filter", "country=SRB", "--bom",
-                          str(tmp_path / "csv"))
+    code, out, err = _run(
+        capsys, "export", "--format", "csv", "--filter", "country=SRB", "--bom", str(tmp_path / "csv")
+    )
     assert code == 0, err
     assert "claims.csv" in out
     text = (tmp_path / "csv" / "claims.csv").read_text(encoding="utf-8-sig")

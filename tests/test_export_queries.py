@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from export_fixture import fill
 
 from countersight.model import ReviewEvent
 from countersight.store import Store
 from countersight.store import export_queries as q
 from countersight.store.export_queries import Selection
+from export_fixture import fill
 
 
 def test_selection_filters_claims_evidence_documents(store: Store) -> None:
@@ -25,10 +25,13 @@ def test_selection_filters_claims_evidence_documents(store: Store) -> None:
     assert docs[0]["published"] == "2024-03-04"
     assert len(list(q.table_rows(store, "evidence", sel))) == 1
     assert [d["country"] for d in q.deployments(store, Selection(vendor="Northwind Vision"))] == sorted(
-        ["KEN", "SRB"], key=lambda c: ids["deployments"][c])
+        ["KEN", "SRB"], key=lambda c: ids["deployments"][c]
+    )
     assert q.deployments(store, Selection(source="test-ds"))[0]["country"] == "SRB"
-    assert {o["name"] for o in q.table_rows(store, "organizations", sel)} == {"Northwind Vision",
-                                                                              "Example Policy Bank"}
+    assert {o["name"] for o in q.table_rows(store, "organizations", sel)} == {
+        "Northwind Vision",
+        "Example Policy Bank",
+    }
 
 
 def test_selection_parse_rejects_unknown_keys() -> None:
@@ -44,8 +47,15 @@ def test_snapshot_id_is_stable_and_content_addressed(store: Store) -> None:
     fill(store)
     first = q.snapshot_id(store)
     assert first != empty and first == q.snapshot_id(store)
-    store.add_review_event(ReviewEvent(target_id="x", action="note", actor="a", reason="r",
-                                       created_at=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)))
+    store.add_review_event(
+        ReviewEvent(
+            target_id="x",
+            action="note",
+            actor="a",
+            reason="r",
+            created_at=dt.datetime(2025, 2, 1, tzinfo=dt.UTC),
+        )
+    )
     assert q.snapshot_id(store) != first
 
 
@@ -58,7 +68,10 @@ def test_deployment_changes_since_and_events(store: Store) -> None:
     assert all_rows[0]["events"][0]["action"] == "dispute"
     recent = q.deployment_changes(store, since=dt.date(2024, 6, 1))
     assert [r["country"] for r in recent] == ["SRB"]
-    assert q.deployment_changes(store, Selection(country="KEN"), since=dt.date(2024, 3, 4))[0]["country"] == "KEN"
+    assert (
+        q.deployment_changes(store, Selection(country="KEN"), since=dt.date(2024, 3, 4))[0]["country"]
+        == "KEN"
+    )
     assert q.deployment_changes(store, since=dt.date(2026, 1, 1)) == []
 
 

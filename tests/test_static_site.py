@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from export_fixture import fill
 
 from countersight.ids import content_hash
 from countersight.model import Claim, Document, Evidence
 from countersight.publish.export.static_site import build_static_site, slug
 from countersight.store import Store, open_store
+from export_fixture import fill
 
 
 @pytest.fixture
@@ -41,8 +41,12 @@ def test_site_pages_links_and_evidence(filled: Store, tmp_path: Path) -> None:
     files = build_static_site(filled, site)
     pages = sorted(site.rglob("*.html"))
     assert {p.relative_to(site).as_posix() for p in pages} == {
-        "index.html", "vendors/index.html", "countries/KEN.html", "countries/SRB.html",
-        f"vendors/{slug('Northwind Vision')}.html"}
+        "index.html",
+        "vendors/index.html",
+        "countries/KEN.html",
+        "countries/SRB.html",
+        f"vendors/{slug('Northwind Vision')}.html",
+    }
     for page in pages:
         assert page.with_suffix(".json").is_file()  # every page has its JSON twin
         parser = _Links()
@@ -68,9 +72,20 @@ def test_site_pages_links_and_evidence(filled: Store, tmp_path: Path) -> None:
 def test_site_escapes_and_is_reproducible(filled: Store, tmp_path: Path) -> None:
     text = "Agency <script>alert(1)</script> bought cameras."
     doc = Document(id=content_hash(text), text=text, title="<b>t</b>", source_kind="html")
-    filled.add([doc], [Claim(id="cl-x", country="SRB", evidence=(Evidence(doc.id, text, 0, len(text)),),
-                             extractor="t", extractor_version="1", source="extract",
-                             agency="<script>alert(1)</script>")])
+    filled.add(
+        [doc],
+        [
+            Claim(
+                id="cl-x",
+                country="SRB",
+                evidence=(Evidence(doc.id, text, 0, len(text)),),
+                extractor="t",
+                extractor_version="1",
+                source="extract",
+                agency="<script>alert(1)</script>",
+            )
+        ],
+    )
     a = build_static_site(filled, tmp_path / "a")
     b = build_static_site(filled, tmp_path / "b")
 

@@ -22,20 +22,34 @@ import pandas as pd
 import countersight as cs
 
 # What the report printed (Key findings, Sept 2019), to compare against.
-PUBLISHED = {"Smart city / safe city": 56, "Facial recognition": 64, "Smart policing": 52,
-             "Chinese technology": 63, "US technology": 32}
-TECHNIQUES = {"safe_city": "Smart city / safe city", "facial_recognition": "Facial recognition",
-              "smart_policing": "Smart policing"}
+PUBLISHED = {
+    "Smart city / safe city": 56,
+    "Facial recognition": 64,
+    "Smart policing": 52,
+    "Chinese technology": 63,
+    "US technology": 32,
+}
+TECHNIQUES = {
+    "safe_city": "Smart city / safe city",
+    "facial_recognition": "Facial recognition",
+    "smart_policing": "Smart policing",
+}
 
 
 def figure_table(db: cs.Countersight) -> pd.DataFrame:
     """Countries per technique (from the claims) and per supplier origin (as Carnegie coded it)."""
     claims = db.claims(source="aigs-2019").to_dataframe()
-    techniques = (claims.dropna(subset=["technology"]).groupby("technology")["country"].nunique()
-                  .rename(index=TECHNIQUES).reindex(list(TECHNIQUES.values())))
+    techniques = (
+        claims.dropna(subset=["technology"])
+        .groupby("technology")["country"]
+        .nunique()
+        .rename(index=TECHNIQUES)
+        .reindex(list(TECHNIQUES.values()))
+    )
     rows = pd.DataFrame([d["meta"] for d in db.documents(source="aigs-2019")])
-    origin = pd.Series({"Chinese technology": int(rows["china_tech"].sum()),
-                        "US technology": int(rows["us_tech"].sum())})
+    origin = pd.Series(
+        {"Chinese technology": int(rows["china_tech"].sum()), "US technology": int(rows["us_tech"].sum())}
+    )
     table = pd.concat([techniques, origin]).rename("countries").to_frame()
     table["published"] = pd.Series(PUBLISHED)
     table.index.name = "measure"
@@ -47,10 +61,12 @@ def bar_chart_svg(table: pd.DataFrame, total: int) -> str:
     width, bar_h, left = 640, 28, 190
     height = 50 + bar_h * len(table) + 30
     scale = (width - left - 60) / max(total, 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'font-family="sans-serif" font-size="13">',
-             f'<text x="10" y="22" font-size="15" font-weight="bold">AI surveillance in {total} countries '
-             '(Carnegie AIGS 2019)</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="13">',
+        f'<text x="10" y="22" font-size="15" font-weight="bold">AI surveillance in {total} countries '
+        "(Carnegie AIGS 2019)</text>",
+    ]
     for i, (label, row) in enumerate(table.iterrows()):
         y = 40 + i * bar_h
         w = row["countries"] * scale
@@ -58,8 +74,10 @@ def bar_chart_svg(table: pd.DataFrame, total: int) -> str:
         parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end">{escape(str(label))}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{bar_h - 8}" fill="{colour}"/>')
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 18}">{int(row["countries"])}</text>')
-    parts.append(f'<text x="10" y="{height - 10}" font-size="11" fill="#555">Source: Feldstein (2019), '
-                 'AI Global Surveillance Index, CC BY 4.0; computed with countersight</text></svg>')
+    parts.append(
+        f'<text x="10" y="{height - 10}" font-size="11" fill="#555">Source: Feldstein (2019), '
+        "AI Global Surveillance Index, CC BY 4.0; computed with countersight</text></svg>"
+    )
     return "\n".join(parts) + "\n"
 
 

@@ -54,23 +54,47 @@ class Countersight:
     def __repr__(self) -> str:
         return f"<countersight {self.store.url}>"
 
-    def deployments(self, country: str | None = None, vendor: str | None = None,
-                    technology: str | None = None, source: str | None = None) -> Records:
+    def deployments(
+        self,
+        country: str | None = None,
+        vendor: str | None = None,
+        technology: str | None = None,
+        source: str | None = None,
+    ) -> Records:
         """Deployments (merged claims), optionally of one country, vendor, technology or source."""
-        return Records(q.deployments(self.store, Selection(country, vendor, technology, source)),
-                       q.exported_columns("deployments"))
+        return Records(
+            q.deployments(self.store, Selection(country, vendor, technology, source)),
+            q.exported_columns("deployments"),
+        )
 
-    def claims(self, country: str | None = None, vendor: str | None = None,
-               technology: str | None = None, source: str | None = None) -> Records:
+    def claims(
+        self,
+        country: str | None = None,
+        vendor: str | None = None,
+        technology: str | None = None,
+        source: str | None = None,
+    ) -> Records:
         """Claims with their financing columns (``fin_*``), optionally filtered."""
-        return Records(q.claims(self.store, Selection(country, vendor, technology, source)),
-                       q.exported_columns("claims"))
+        return Records(
+            q.claims(self.store, Selection(country, vendor, technology, source)), q.exported_columns("claims")
+        )
 
-    def evidence(self, country: str | None = None, vendor: str | None = None,
-                 technology: str | None = None, source: str | None = None) -> Records:
+    def evidence(
+        self,
+        country: str | None = None,
+        vendor: str | None = None,
+        technology: str | None = None,
+        source: str | None = None,
+    ) -> Records:
         """Evidence rows (quote, document, offsets or dataset cell) of the selected claims."""
-        return Records(q.table_rows(self.store, "evidence", Selection(country, vendor, technology, source)),
-                       q.exported_columns("evidence"))
+        return Records(
+            q.table_rows(self.store, "evidence", Selection(country, vendor, technology, source)),
+            q.exported_columns("evidence"),
+        )
+
+    def deployment_evidence(self, deployment_id: str) -> Records:
+        """Every piece of evidence behind one deployment, with its document's title, URL and publisher."""
+        return Records(q.evidence_for_deployments(self.store, [deployment_id]))
 
     def documents(self, source: str | None = None, with_text: bool = False) -> Records:
         """Documents behind the claims (of one source); texts only when asked."""
@@ -85,8 +109,13 @@ class Countersight:
         """Any exported table by name (e.g. ``regimes``, ``military_expenditure``)."""
         return Records(q.table_rows(self.store, name), q.exported_columns(name))
 
-    def changes(self, since: dt.date | str | None = None, country: str | None = None,
-                vendor: str | None = None, technology: str | None = None) -> Records:
+    def changes(
+        self,
+        since: dt.date | str | None = None,
+        country: str | None = None,
+        vendor: str | None = None,
+        technology: str | None = None,
+    ) -> Records:
         """Deployments new or changed since a date, newest first (what the watch feed lists)."""
         when = dt.date.fromisoformat(since) if isinstance(since, str) else since
         return Records(q.deployment_changes(self.store, Selection(country, vendor, technology), when))

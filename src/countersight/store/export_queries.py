@@ -25,8 +25,14 @@ HOUSEKEEPING = {"documents": ("ingested_at",), "claims": ("created_at",)}
 
 # Tables an export carries, in the order they are written.
 EXPORT_TABLES: tuple[str, ...] = (
-    "documents", "claims", "evidence", "organizations", "deployments", "review_events",
-    "regimes", "military_expenditure",
+    "documents",
+    "claims",
+    "evidence",
+    "organizations",
+    "deployments",
+    "review_events",
+    "regimes",
+    "military_expenditure",
 )
 
 
@@ -108,8 +114,9 @@ def _sel_deployments(sel: Selection) -> Any:
     if sel.technology:
         q = q.where(d.c.technology == sel.technology)
     if sel.source:
-        q = q.where(d.c.id.in_(select(schema.claims.c.deployment_id).where(
-            schema.claims.c.source == sel.source)))
+        q = q.where(
+            d.c.id.in_(select(schema.claims.c.deployment_id).where(schema.claims.c.source == sel.source))
+        )
     return q
 
 
@@ -125,8 +132,9 @@ def _filtered(name: str, sel: Selection) -> Any:
     if name == "evidence":
         return q.where(t.c.claim_id.in_(claim_ids))
     if name == "documents":
-        return q.where(t.c.id.in_(select(schema.evidence.c.document_id).where(
-            schema.evidence.c.claim_id.in_(claim_ids))))
+        return q.where(
+            t.c.id.in_(select(schema.evidence.c.document_id).where(schema.evidence.c.claim_id.in_(claim_ids)))
+        )
     if name == "deployments":
         return q.where(t.c.id.in_(_sel_deployments(sel)))
     if name == "review_events":
@@ -173,8 +181,9 @@ def claims(store: Store, selection: Selection | None = None) -> list[dict[str, A
     return list(table_rows(store, "claims", selection))
 
 
-def deployment_changes(store: Store, selection: Selection | None = None,
-                       since: dt.date | None = None) -> list[dict[str, Any]]:
+def deployment_changes(
+    store: Store, selection: Selection | None = None, since: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Deployments new or changed on or after ``since``, newest first.
 
     A deployment counts as changed on its ``last_seen`` date (new evidence) and on the date of
@@ -188,11 +197,15 @@ def deployment_changes(store: Store, selection: Selection | None = None,
         t = schema.review_events
         with store.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                q = (select(t.c.target_id, t.c.action, t.c.actor, t.c.reason, t.c.created_at)
-                     .where(t.c.target_id.in_(ids[i:i + 500])).order_by(t.c.id))
+                q = (
+                    select(t.c.target_id, t.c.action, t.c.actor, t.c.reason, t.c.created_at)
+                    .where(t.c.target_id.in_(ids[i : i + 500]))
+                    .order_by(t.c.id)
+                )
                 for r in conn.execute(q).mappings():
                     ev_by_target.setdefault(r["target_id"], []).append(
-                        {k: _jsonable(v) for k, v in r.items()})
+                        {k: _jsonable(v) for k, v in r.items()}
+                    )
     out = []
     for row in rows:
         stamps = []
@@ -217,11 +230,29 @@ def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> lis
     out: list[dict[str, Any]] = []
     with store.engine.connect() as conn:
         for i in range(0, len(deployment_ids), 500):
-            q = (select(c.c.deployment_id, e.c.id, e.c.claim_id, e.c.document_id, e.c.quote, e.c.start,
-                        e.c.end, e.c.page, e.c.dataset, e.c.sheet, e.c.row, e.c.column, d.c.title,
-                        d.c.url, d.c.publisher, d.c.published)
-                 .join(c, c.c.id == e.c.claim_id).join(d, d.c.id == e.c.document_id)
-                 .where(c.c.deployment_id.in_(list(deployment_ids[i:i + 500])))
-                 .order_by(c.c.deployment_id, e.c.id))
+            q = (
+                select(
+                    c.c.deployment_id,
+                    e.c.id,
+                    e.c.claim_id,
+                    e.c.document_id,
+                    e.c.quote,
+                    e.c.start,
+                    e.c.end,
+                    e.c.page,
+                    e.c.dataset,
+                    e.c.sheet,
+                    e.c.row,
+                    e.c.column,
+                    d.c.title,
+                    d.c.url,
+                    d.c.publisher,
+                    d.c.published,
+                )
+                .join(c, c.c.id == e.c.claim_id)
+                .join(d, d.c.id == e.c.document_id)
+                .where(c.c.deployment_id.in_(list(deployment_ids[i : i + 500])))
+                .order_by(c.c.deployment_id, e.c.id)
+            )
             out += [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(q).mappings()]
     return out

@@ -29,8 +29,9 @@ def _store(request: Request) -> Store:
     return opened
 
 
-@router.get("/deployments.atom", response_class=Response,
-            responses={200: {"content": {"application/atom+xml": {}}}})
+@router.get(
+    "/deployments.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}}
+)
 def deployments_atom(
     request: Request,
     country: str | None = Query(None, description="Recipient country, ISO3 (e.g. KEN)"),

@@ -19,7 +19,7 @@ from countersight.publish.export.static_site import build_static_site
 from countersight.store.export_queries import Selection, deployment_changes
 
 
-class ExportFormat(str, enum.Enum):
+class ExportFormat(enum.StrEnum):
     """Export formats."""
 
     ftm = "ftm"
@@ -31,7 +31,7 @@ class ExportFormat(str, enum.Enum):
     sqlite = "sqlite"
 
 
-class WatchFormat(str, enum.Enum):
+class WatchFormat(enum.StrEnum):
     """Ways to show changed deployments."""
 
     table = "table"
@@ -48,15 +48,23 @@ def _selection(filters: list[str] | None) -> Selection:
 
 def export_cmd(
     ctx: typer.Context,
-    out: Path = typer.Argument(..., help="Output file (ftm, json, geojson, sqlite) or folder (csv, parquet, "
-                                         "datapackage)."),
+    out: Path = typer.Argument(
+        ..., help="Output file (ftm, json, geojson, sqlite) or folder (csv, parquet, datapackage)."
+    ),
     fmt: ExportFormat = typer.Option(..., "--format", "-f", help="Export format."),
-    filters: list[str] = typer.Option(None, "--filter", help="Narrow the export: country=KEN, vendor=Huawei, "
-                                                              "technology=facial_recognition, source=aigs-2019 "
-                                                              "(repeatable)."),
+    filters: list[str] = typer.Option(
+        None,
+        "--filter",
+        help="Narrow the export: country=KEN, vendor=Huawei, "
+        "technology=facial_recognition, source=aigs-2019 "
+        "(repeatable).",
+    ),
     bom: bool = typer.Option(False, "--bom", help="CSV: start each file with a UTF-8 BOM (for Excel)."),
-    full_text: bool = typer.Option(False, "--full-text", help="Include full article texts (usually "
-                                                              "third-party copyright; off by default)."),
+    full_text: bool = typer.Option(
+        False,
+        "--full-text",
+        help="Include full article texts (usually third-party copyright; off by default).",
+    ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
     files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text)
@@ -96,8 +104,15 @@ def watch_cmd(
     for col in ("updated", "country", "technology", "vendor", "status", "evidence", "id"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["updated"] or ""), r["country"], r.get("technology") or "", r.get("vendor") or "",
-                      r["status"], f"{r['n_claims']} claims / {r['n_documents']} docs", r["id"])
+        table.add_row(
+            str(r["updated"] or ""),
+            r["country"],
+            r.get("technology") or "",
+            r.get("vendor") or "",
+            r["status"],
+            f"{r['n_claims']} claims / {r['n_documents']} docs",
+            r["id"],
+        )
     console.print(table)
 
 
@@ -111,8 +126,9 @@ def publish_static(
 ) -> None:
     """Write a static site (map, country and vendor pages, evidence, JSON) viewable from file://."""
     files = build_static_site(store(ctx), folder)
-    console.print(f"{len(files)} files written to {folder}; open {folder / 'index.html'}", markup=False,
-                  highlight=False)
+    console.print(
+        f"{len(files)} files written to {folder}; open {folder / 'index.html'}", markup=False, highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:

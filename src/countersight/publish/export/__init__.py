@@ -12,19 +12,39 @@ from countersight.publish.export.base import ExportContext, Exporter, make_conte
 from countersight.publish.export.ftm import FtmExporter
 from countersight.publish.export.geo import GeojsonExporter
 from countersight.publish.export.sqlite_export import SqliteExporter
-from countersight.publish.export.tabular import CsvExporter, DatapackageExporter, JsonExporter, ParquetExporter
+from countersight.publish.export.tabular import (
+    CsvExporter,
+    DatapackageExporter,
+    JsonExporter,
+    ParquetExporter,
+)
 from countersight.store import Store
 from countersight.store.export_queries import Selection
 
 EXPORTERS: dict[str, type[Exporter]] = {
-    e.name: e for e in (FtmExporter, CsvExporter, JsonExporter, GeojsonExporter, ParquetExporter,
-                        DatapackageExporter, SqliteExporter)
+    e.name: e
+    for e in (
+        FtmExporter,
+        CsvExporter,
+        JsonExporter,
+        GeojsonExporter,
+        ParquetExporter,
+        DatapackageExporter,
+        SqliteExporter,
+    )
 }
 FORMATS: tuple[str, ...] = tuple(EXPORTERS)
 
 
-def export(store: Store, fmt: str, out: Path | str, selection: Selection | None = None, *,
-           bom: bool = False, full_text: bool = False) -> list[Path]:
+def export(
+    store: Store,
+    fmt: str,
+    out: Path | str,
+    selection: Selection | None = None,
+    *,
+    bom: bool = False,
+    full_text: bool = False,
+) -> list[Path]:
     """Export ``store`` (narrowed by ``selection``) in format ``fmt`` to ``out``; return files written.
 
     ``out`` is a file for ftm, json, geojson and sqlite, a folder for csv, parquet and datapackage.

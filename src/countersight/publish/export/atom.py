@@ -20,8 +20,9 @@ EPOCH = "1970-01-01T00:00:00Z"
 
 def _title(dep: dict[str, Any]) -> str:
     tech = (dep.get("technology") or "surveillance technology").replace("_", " ")
-    vendor = dep.get("vendor") or (f"a supplier from {dep['vendor_country']}" if dep.get("vendor_country")
-                                   else "an unnamed supplier")
+    vendor = dep.get("vendor") or (
+        f"a supplier from {dep['vendor_country']}" if dep.get("vendor_country") else "an unnamed supplier"
+    )
     return f"{country_name(dep['country'])}: {tech} from {vendor} ({dep.get('status', 'reported')})"
 
 
@@ -32,9 +33,11 @@ def _summary(dep: dict[str, Any]) -> str:
     years = "–".join(str(y) for y in (dep.get("start_year"), dep.get("end_year")) if y)
     if years:
         parts.append(f"Years: {years}.")
-    parts.append(f"{dep.get('n_claims')} claims from {dep.get('n_documents')} documents "
-                 f"({dep.get('n_publishers')} publishers); first seen {dep.get('first_seen')}, "
-                 f"last seen {dep.get('last_seen')}.")
+    parts.append(
+        f"{dep.get('n_claims')} claims from {dep.get('n_documents')} documents "
+        f"({dep.get('n_publishers')} publishers); first seen {dep.get('first_seen')}, "
+        f"last seen {dep.get('last_seen')}."
+    )
     for ev in dep.get("events") or []:
         parts.append(f"Review {ev['created_at']}: {ev['action']} by {ev['actor']}: {ev['reason']}")
     return " ".join(parts)
@@ -47,8 +50,13 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def deployments_feed(store: Store, selection: Selection | None = None, since: dt.date | None = None,
-                     base_url: str = "", limit: int = 200) -> str:
+def deployments_feed(
+    store: Store,
+    selection: Selection | None = None,
+    since: dt.date | None = None,
+    base_url: str = "",
+    limit: int = 200,
+) -> str:
     """The Atom XML of deployments new or changed since ``since`` matching ``selection``.
 
     ``base_url`` (e.g. ``https://example.org``) makes entry links absolute; without it entries
@@ -56,17 +64,25 @@ def deployments_feed(store: Store, selection: Selection | None = None, since: dt
     """
     sel = selection or Selection()
     rows = deployment_changes(store, sel, since)[:limit]
-    query = {k: v for k, v in (("country", sel.country), ("vendor", sel.vendor),
-                               ("technology", sel.technology)) if v}
+    query = {
+        k: v
+        for k, v in (("country", sel.country), ("vendor", sel.vendor), ("technology", sel.technology))
+        if v
+    }
     if since:
         query["since"] = since.isoformat()
-    self_href = f"{base_url}/feeds/deployments.atom" + (f"?{urlencode(sorted(query.items()))}" if query else "")
+    self_href = f"{base_url}/feeds/deployments.atom" + (
+        f"?{urlencode(sorted(query.items()))}" if query else ""
+    )
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     label = ", ".join(f"{k} {v}" for k, v in sorted(query.items()))
     _sub(feed, "title", "countersight: new and changed deployments" + (f" ({label})" if label else ""))
-    _sub(feed, "id", "tag:countersight,2026:feeds/deployments" + (f"?{urlencode(sorted(query.items()))}"
-                                                                  if query else ""))
+    _sub(
+        feed,
+        "id",
+        "tag:countersight,2026:feeds/deployments" + (f"?{urlencode(sorted(query.items()))}" if query else ""),
+    )
     _sub(feed, "updated", max((r["updated"] for r in rows if r["updated"]), default=EPOCH))
     _sub(feed, "link", rel="self", href=self_href, type="application/atom+xml")
     author = _sub(feed, "author")
@@ -80,8 +96,12 @@ def deployments_feed(store: Store, selection: Selection | None = None, since: dt
         _sub(entry, "updated", dep["updated"] or EPOCH)
         if dep.get("first_seen"):
             _sub(entry, "published", f"{dep['first_seen']}T00:00:00Z")
-        _sub(entry, "link", rel="alternate", href=f"{base_url}/deployments/{dep['id']}" if base_url
-             else f"deployments/{dep['id']}")
+        _sub(
+            entry,
+            "link",
+            rel="alternate",
+            href=f"{base_url}/deployments/{dep['id']}" if base_url else f"deployments/{dep['id']}",
+        )
         for term in (dep.get("country"), dep.get("technology"), dep.get("vendor")):
             if term:
                 _sub(entry, "category", term=str(term))

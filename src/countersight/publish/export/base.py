@@ -30,9 +30,13 @@ class ExportContext:
     def meta(self) -> dict[str, Any]:
         """What every export records about itself: tool version, data snapshot, selection."""
         sel = {k: v for k, v in vars(self.selection).items() if v}
-        return {"countersight_version": self.version, "snapshot_id": self.snapshot, "filter": sel,
-                "full_text": self.full_text,
-                "licence": "see datapackage.json / docs/interop.md: AIGS CC BY 4.0, AidData ODC-By 1.0"}
+        return {
+            "countersight_version": self.version,
+            "snapshot_id": self.snapshot,
+            "filter": sel,
+            "full_text": self.full_text,
+            "licence": "see datapackage.json / docs/interop.md: AIGS CC BY 4.0, AidData ODC-By 1.0",
+        }
 
 
 class Exporter:
@@ -79,17 +83,30 @@ def _redact_text(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def make_context(store: Store, out: Path, selection: Selection | None = None, bom: bool = False,
-                 full_text: bool = False) -> ExportContext:
+def make_context(
+    store: Store, out: Path, selection: Selection | None = None, bom: bool = False, full_text: bool = False
+) -> ExportContext:
     """A context with the store's snapshot id computed."""
-    return ExportContext(store=store, out=Path(out), selection=selection or Selection(), bom=bom,
-                         full_text=full_text, snapshot=snapshot_id(store))
+    return ExportContext(
+        store=store,
+        out=Path(out),
+        selection=selection or Selection(),
+        bom=bom,
+        full_text=full_text,
+        snapshot=snapshot_id(store),
+    )
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
     """Canonical JSON: sorted keys, UTF-8, no trailing spaces; stable across runs."""
-    return json.dumps(value, indent=indent, sort_keys=True, ensure_ascii=False, default=str,
-                      separators=(",", ": ") if indent else (",", ":"))
+    return json.dumps(
+        value,
+        indent=indent,
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+        separators=(",", ": ") if indent else (",", ":"),
+    )
 
 
 def write_text(path: Path, text: str, bom: bool = False) -> Path:

@@ -48,7 +48,9 @@ class FtmExporter(Exporter):
         try:
             from followthemoney import model
         except ImportError as exc:
-            raise CountersightError("ftm export needs followthemoney: pip install 'countersight[ftm]'") from exc
+            raise CountersightError(
+                "ftm export needs followthemoney: pip install 'countersight[ftm]'"
+            ) from exc
         self.model = model
         self.rows: dict[str, list[dict[str, Any]]] = {}
 
@@ -76,13 +78,24 @@ class FtmExporter(Exporter):
         row = self.orgs_by_name.get(name)
         schema = {"vendor": "Company", "financier": "Organization", "agency": "PublicBody"}[kind]
         if row is not None:
-            ent = self._entity(schema, row["id"], name=row["name"], alias=list(row.get("aliases") or []),
-                               country=_iso2(row.get("home_country")), notes=row.get("note"),
-                               topics="role.supplier" if kind == "vendor" else None)
+            ent = self._entity(
+                schema,
+                row["id"],
+                name=row["name"],
+                alias=list(row.get("aliases") or []),
+                country=_iso2(row.get("home_country")),
+                notes=row.get("note"),
+                topics="role.supplier" if kind == "vendor" else None,
+            )
             if row.get("parent") and kind == "vendor":
                 parent_id = self._org(row["parent"], "vendor")
-                self._entity("Ownership", stable_id("own", [parent_id, ent.id]), owner=parent_id,
-                             asset=ent.id, role="parent company")
+                self._entity(
+                    "Ownership",
+                    stable_id("own", [parent_id, ent.id]),
+                    owner=parent_id,
+                    asset=ent.id,
+                    role="parent company",
+                )
         else:
             ent = self._entity(schema, stable_id(f"org-{kind}", [name]), name=name)
         self.org_ids[key] = ent.id
@@ -90,13 +103,22 @@ class FtmExporter(Exporter):
 
     def _buyer(self, agency: str | None, country: str) -> str:
         if agency:
-            ent = self._entity("PublicBody", stable_id("agency", [country, agency]), name=agency,
-                               country=_iso2(country), jurisdiction=_iso2(country))
+            ent = self._entity(
+                "PublicBody",
+                stable_id("agency", [country, agency]),
+                name=agency,
+                country=_iso2(country),
+                jurisdiction=_iso2(country),
+            )
         else:
-            ent = self._entity("PublicBody", stable_id("gov", [country]),
-                               name=f"Government of {country_name(country)}", country=_iso2(country),
-                               jurisdiction=_iso2(country),
-                               notes="Recipient government: the source names no buying agency.")
+            ent = self._entity(
+                "PublicBody",
+                stable_id("gov", [country]),
+                name=f"Government of {country_name(country)}",
+                country=_iso2(country),
+                jurisdiction=_iso2(country),
+                notes="Recipient government: the source names no buying agency.",
+            )
         return str(ent.id)
 
     def _contract(self, id_: str, rec: dict[str, Any], fin: dict[str, Any] | None, merged: bool) -> str:
@@ -107,27 +129,50 @@ class FtmExporter(Exporter):
         authority = self._buyer(rec.get("agency"), country)
         note = None if merged else "A single claim, not yet merged into a deployment by resolution."
         contract = self._entity(
-            "Contract", id_, title=title, name=title, authority=authority, country=_iso2(country),
-            classification=rec.get("technology"), status=rec.get("status"),
+            "Contract",
+            id_,
+            title=title,
+            name=title,
+            authority=authority,
+            country=_iso2(country),
+            classification=rec.get("technology"),
+            status=rec.get("status"),
             contractDate=_year_or_date(rec.get("start_year"), rec.get("start_date")),
-            amount=(fin or {}).get("fin_amount"), currency=(fin or {}).get("fin_currency"),
-            summary=(fin or {}).get("fin_text"), notes=note,
+            amount=(fin or {}).get("fin_amount"),
+            currency=(fin or {}).get("fin_currency"),
+            summary=(fin or {}).get("fin_text"),
+            notes=note,
             description=f"confidence {rec.get('confidence')}" if rec.get("confidence") is not None else None,
         )
         if vendor:
             supplier = self._org(vendor, "vendor")
-            self._entity("ContractAward", stable_id("award", [contract.id, supplier]), contract=contract.id,
-                         supplier=supplier, role="supplier",
-                         startDate=_year_or_date(rec.get("start_year"), rec.get("start_date")),
-                         endDate=_year_or_date(rec.get("end_year")),
-                         date=rec.get("first_seen"), status=rec.get("status"),
-                         amount=(fin or {}).get("fin_amount"), currency=(fin or {}).get("fin_currency"))
+            self._entity(
+                "ContractAward",
+                stable_id("award", [contract.id, supplier]),
+                contract=contract.id,
+                supplier=supplier,
+                role="supplier",
+                startDate=_year_or_date(rec.get("start_year"), rec.get("start_date")),
+                endDate=_year_or_date(rec.get("end_year")),
+                date=rec.get("first_seen"),
+                status=rec.get("status"),
+                amount=(fin or {}).get("fin_amount"),
+                currency=(fin or {}).get("fin_currency"),
+            )
         if fin and fin.get("fin_lender"):
             payer = self._org(fin["fin_lender"], "financier")
-            self._entity("Payment", stable_id("pay", [contract.id, payer]), payer=payer, beneficiary=authority,
-                         contract=contract.id, amount=fin.get("fin_amount"), currency=fin.get("fin_currency"),
-                         purpose=fin.get("fin_instrument"), summary=fin.get("fin_text"),
-                         description=fin.get("fin_terms"))
+            self._entity(
+                "Payment",
+                stable_id("pay", [contract.id, payer]),
+                payer=payer,
+                beneficiary=authority,
+                contract=contract.id,
+                amount=fin.get("fin_amount"),
+                currency=fin.get("fin_currency"),
+                purpose=fin.get("fin_instrument"),
+                summary=fin.get("fin_text"),
+                description=fin.get("fin_terms"),
+            )
         return str(contract.id)
 
     def finish(self) -> list[Path]:
@@ -135,12 +180,23 @@ class FtmExporter(Exporter):
         self.org_ids: dict[tuple[str, str], str] = {}
         self.orgs_by_name = {r["name"]: r for r in self.rows["organizations"]}
         for row in self.rows["organizations"]:
-            self._org(row["name"], row["kind"] if row["kind"] in ("vendor", "financier", "agency") else "vendor")
+            self._org(
+                row["name"], row["kind"] if row["kind"] in ("vendor", "financier", "agency") else "vendor"
+            )
         articles: dict[str, str] = {}
         for d in self.rows["documents"]:
-            art = self._entity("Article", d["id"][:40], title=d.get("title"), name=d.get("title") or d["id"][:12],
-                               publishedAt=d.get("published"), sourceUrl=d.get("url"), publisher=d.get("publisher"),
-                               language=d.get("language"), contentHash=None, fileName=d.get("path"))
+            art = self._entity(
+                "Article",
+                d["id"][:40],
+                title=d.get("title"),
+                name=d.get("title") or d["id"][:12],
+                publishedAt=d.get("published"),
+                sourceUrl=d.get("url"),
+                publisher=d.get("publisher"),
+                language=d.get("language"),
+                contentHash=None,
+                fileName=d.get("path"),
+            )
             articles[d["id"]] = str(art.id)
         claims = self.rows["claims"]
         fin_by_dep: dict[str, dict[str, Any]] = {}
@@ -163,13 +219,27 @@ class FtmExporter(Exporter):
             contract = claim_contract.get(e["claim_id"])
             if not doc or not contract:
                 continue
-            where = ", ".join(f"{k} {e[k]}" for k in ("sheet", "row", "column", "page", "start", "end")
-                              if e.get(k) is not None)
-            self._entity("Documentation", e["id"], document=doc, entity=contract, role="evidence",
-                         summary=e.get("quote"), description=where or None)
+            where = ", ".join(
+                f"{k} {e[k]}"
+                for k in ("sheet", "row", "column", "page", "start", "end")
+                if e.get(k) is not None
+            )
+            self._entity(
+                "Documentation",
+                e["id"],
+                document=doc,
+                entity=contract,
+                role="evidence",
+                summary=e.get("quote"),
+                description=where or None,
+            )
         lines = [dumps(self.entities[k].to_dict(), indent=None) for k in sorted(self.entities)]
         out = self.context.out
         files = [write_text(out, "".join(line + "\n" for line in lines))]
-        files.append(write_text(out.with_name(out.name + ".meta.json"),
-                                dumps({**self.context.meta(), "entities": len(lines)}) + "\n"))
+        files.append(
+            write_text(
+                out.with_name(out.name + ".meta.json"),
+                dumps({**self.context.meta(), "entities": len(lines)}) + "\n",
+            )
+        )
         return files

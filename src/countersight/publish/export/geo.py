@@ -67,8 +67,14 @@ def topojson_features(topology: dict[str, Any], obj: str = "countries") -> list[
             coords = [[_ring(r, arcs) for r in poly] for poly in geom["arcs"]]
         else:
             continue
-        features.append({"type": "Feature", "id": geom.get("id"), "properties": dict(geom.get("properties") or {}),
-                         "geometry": {"type": geom["type"], "coordinates": coords}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": geom.get("id"),
+                "properties": dict(geom.get("properties") or {}),
+                "geometry": {"type": geom["type"], "coordinates": coords},
+            }
+        )
     return features
 
 
@@ -89,22 +95,37 @@ def country_geometries() -> dict[str, dict[str, Any]]:
     return out
 
 
-def country_summaries(claims: Iterable[dict[str, Any]], deployments: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def country_summaries(
+    claims: Iterable[dict[str, Any]], deployments: Iterable[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
     """Per recipient country: deployments, claims, vendors, technologies and sources (sorted)."""
-    acc: dict[str, dict[str, Any]] = defaultdict(lambda: {"deployments": 0, "claims": 0, "vendors": set(),
-                                                           "technologies": set(), "sources": set(),
-                                                           "vendor_countries": set()})
+    acc: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "deployments": 0,
+            "claims": 0,
+            "vendors": set(),
+            "technologies": set(),
+            "sources": set(),
+            "vendor_countries": set(),
+        }
+    )
     for d in deployments:
         acc[d["country"]]["deployments"] += 1
     for c in claims:
         a = acc[c["country"]]
         a["claims"] += 1
-        for key, field in (("vendors", "vendor"), ("technologies", "technology"), ("sources", "source"),
-                           ("vendor_countries", "vendor_country")):
+        for key, field in (
+            ("vendors", "vendor"),
+            ("technologies", "technology"),
+            ("sources", "source"),
+            ("vendor_countries", "vendor_country"),
+        ):
             if c.get(field):
                 a[key].add(c[field])
-    return {code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()}
-            for code, a in sorted(acc.items())}
+    return {
+        code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()}
+        for code, a in sorted(acc.items())
+    }
 
 
 class GeojsonExporter(Exporter):
@@ -124,8 +145,13 @@ class GeojsonExporter(Exporter):
         summaries = country_summaries(self.rows["claims"], self.rows["deployments"])
         features = []
         for code, props in summaries.items():
-            features.append({"type": "Feature", "id": code,
-                             "properties": {"iso3": code, "name": country_name(code), **props},
-                             "geometry": geoms.get(code)})  # null geometry: territory not on the map
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": code,
+                    "properties": {"iso3": code, "name": country_name(code), **props},
+                    "geometry": geoms.get(code),
+                }
+            )  # null geometry: territory not on the map
         doc = {"type": "FeatureCollection", "countersight": self.context.meta(), "features": features}
         return [write_text(self.context.out, dumps(doc, indent=None) + "\n")]

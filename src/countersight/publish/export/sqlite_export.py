@@ -32,7 +32,9 @@ def _ddl(table: str) -> str:
     if pk:
         parts.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in pk) + ")")
     for fk in sorted(t.foreign_keys, key=lambda k: k.parent.name):
-        parts.append(f'FOREIGN KEY ("{fk.parent.name}") REFERENCES "{fk.column.table.name}"("{fk.column.name}")')
+        parts.append(
+            f'FOREIGN KEY ("{fk.parent.name}") REFERENCES "{fk.column.table.name}"("{fk.column.name}")'
+        )
     return f'CREATE TABLE "{table}" (\n  ' + ",\n  ".join(parts) + "\n)"
 
 
@@ -65,34 +67,44 @@ class SqliteExporter(Exporter):
             self.conn.execute(_ddl(table))
             marks = ", ".join("?" for _ in cols)
             names = ", ".join(f'"{c}"' for c in cols)
-            self.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                                  ([_value(r.get(c)) for c in cols] for r in rows))
+            self.conn.executemany(
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                ([_value(r.get(c)) for c in cols] for r in rows),
+            )
             for col in ("country", "document_id", "claim_id", "deployment_id", "vendor", "source"):
-                if col in cols and col not in [c.name for c in schema.metadata.tables[table].primary_key.columns]:
+                if col in cols and col not in [
+                    c.name for c in schema.metadata.tables[table].primary_key.columns
+                ]:
                     self.conn.execute(f'CREATE INDEX "idx_{table}_{col}" ON "{table}"("{col}")')
             fts = FTS_COLUMNS.get(table)
             if fts:
                 fcols = ", ".join(f'"{c}"' for c in fts)
                 # External-content FTS5 table, the layout `sqlite-utils enable-fts` creates and
                 # datasette detects for its search box.
-                self.conn.execute(f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({fcols}, '
-                                  f'content="{table}")')
-                self.conn.execute(f'INSERT INTO "{table}_fts" (rowid, {fcols}) '
-                                  f'SELECT rowid, {fcols} FROM "{table}"')
+                self.conn.execute(
+                    f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({fcols}, content="{table}")'
+                )
+                self.conn.execute(
+                    f'INSERT INTO "{table}_fts" (rowid, {fcols}) SELECT rowid, {fcols} FROM "{table}"'
+                )
 
     def finish(self) -> list[Path]:
         meta = self.context.meta()
         with self.conn:
             self.conn.execute('CREATE TABLE "_export_meta" (key TEXT PRIMARY KEY, value TEXT)')
-            self.conn.executemany('INSERT INTO "_export_meta" VALUES (?, ?)',
-                                  sorted((k, v if isinstance(v, str) else dumps(v, indent=None))
-                                         for k, v in meta.items()))
+            self.conn.executemany(
+                'INSERT INTO "_export_meta" VALUES (?, ?)',
+                sorted((k, v if isinstance(v, str) else dumps(v, indent=None)) for k, v in meta.items()),
+            )
         self.conn.execute("VACUUM")
         self.conn.close()
         out = self.context.out
         # datasette metadata: titles, licences and sources shown on every page.
-        metadata = {"title": "countersight export", "license": "CC-BY-4.0",
-                    "license_url": "https://creativecommons.org/licenses/by/4.0/",
-                    "source": "countersight (AIGS CC BY 4.0, AidData ODC-By 1.0)",
-                    "description": f"snapshot {meta['snapshot_id']}, countersight {meta['countersight_version']}"}
+        metadata = {
+            "title": "countersight export",
+            "license": "CC-BY-4.0",
+            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            "source": "countersight (AIGS CC BY 4.0, AidData ODC-By 1.0)",
+            "description": f"snapshot {meta['snapshot_id']}, countersight {meta['countersight_version']}",
+        }
         return [out, write_text(out.with_name(out.stem + ".metadata.json"), dumps(metadata) + "\n")]

@@ -60,8 +60,10 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     claims = list(table_rows(store, "claims", sel))
     deployments = list(table_rows(store, "deployments", sel))
     evidence = list(table_rows(store, "evidence", sel))
-    docs = {d["id"]: {k: d.get(k) for k in ("id", "title", "url", "publisher", "published", "dataset")}
-            for d in table_rows(store, "documents", sel)}
+    docs = {
+        d["id"]: {k: d.get(k) for k in ("id", "title", "url", "publisher", "published", "dataset")}
+        for d in table_rows(store, "documents", sel)
+    }
     ev_by_claim: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evidence:
         ev_by_claim[e["claim_id"]].append({**e, "document": docs.get(e["document_id"], {})})
@@ -74,18 +76,27 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     except InputError:
         geoms = {}  # no vendored map: the index page still lists every country
     top = max((s["claims"] for s in summaries.values()), default=0)
-    shapes = [{"iso3": code, "name": country_name(code), "d": svg_path(g),
-               "fill": _shade(summaries.get(code, {}).get("claims", 0), top),
-               "href": f"countries/{code}.html" if code in summaries else None,
-               "claims": summaries.get(code, {}).get("claims", 0)}
-              for code, g in sorted(geoms.items())]
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                      keep_trailing_newline=True)
+    shapes = [
+        {
+            "iso3": code,
+            "name": country_name(code),
+            "d": svg_path(g),
+            "fill": _shade(summaries.get(code, {}).get("claims", 0), top),
+            "href": f"countries/{code}.html" if code in summaries else None,
+            "claims": summaries.get(code, {}).get("claims", 0),
+        }
+        for code, g in sorted(geoms.items())
+    ]
+    env = Environment(
+        autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True
+    )
     tpl = {name: env.from_string(text) for name, text in TEMPLATES.items()}
     files: list[Path] = []
 
     def page(rel: str, template: str, data: dict[str, Any], root: str) -> None:
-        body = tpl[template].render(**data, meta=meta, root=root, json_name=Path(rel).with_suffix(".json").name)
+        body = tpl[template].render(
+            **data, meta=meta, root=root, json_name=Path(rel).with_suffix(".json").name
+        )
         files.append(write_text(out / rel, body))
         files.append(write_text((out / rel).with_suffix(".json"), dumps({"meta": meta, **data}) + "\n"))
 
@@ -93,21 +104,60 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     vendors: dict[str, dict[str, Any]] = {}
     for c in claims:
         if c.get("vendor"):
-            v = vendors.setdefault(c["vendor"], {"name": c["vendor"], "slug": slug(c["vendor"]), "countries": set(),
-                                                 "claims": 0, "vendor_country": c.get("vendor_country")})
+            v = vendors.setdefault(
+                c["vendor"],
+                {
+                    "name": c["vendor"],
+                    "slug": slug(c["vendor"]),
+                    "countries": set(),
+                    "claims": 0,
+                    "vendor_country": c.get("vendor_country"),
+                },
+            )
             v["countries"].add(c["country"])
             v["claims"] += 1
-    vendor_list = sorted(({**v, "countries": sorted(v["countries"])} for v in vendors.values()),
-                         key=lambda v: (-len(v["countries"]), v["name"]))
-    page("index.html", "index", {"countries": countries, "vendors": vendor_list[:50], "shapes": shapes,
-                                 "width": WIDTH, "height": HEIGHT}, "")
+    vendor_list = sorted(
+        ({**v, "countries": sorted(v["countries"])} for v in vendors.values()),
+        key=lambda v: (-len(v["countries"]), v["name"]),
+    )
+    page(
+        "index.html",
+        "index",
+        {
+            "countries": countries,
+            "vendors": vendor_list[:50],
+            "shapes": shapes,
+            "width": WIDTH,
+            "height": HEIGHT,
+        },
+        "",
+    )
     page("vendors/index.html", "vendors", {"vendors": vendor_list}, "../")
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_vendor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in claims:
-        row = {k: c.get(k) for k in ("id", "vendor", "vendor_country", "technology", "status", "start_year",
-                                     "end_year", "city", "agency", "source", "confidence", "fin_lender",
-                                     "fin_amount", "fin_currency", "fin_text", "deployment_id", "country")}
+        row = {
+            k: c.get(k)
+            for k in (
+                "id",
+                "vendor",
+                "vendor_country",
+                "technology",
+                "status",
+                "start_year",
+                "end_year",
+                "city",
+                "agency",
+                "source",
+                "confidence",
+                "fin_lender",
+                "fin_amount",
+                "fin_currency",
+                "fin_text",
+                "deployment_id",
+                "country",
+            )
+        }
         row["country_name"] = country_name(c["country"])
         row["evidence"] = ev_by_claim.get(c["id"], [])
         by_country[c["country"]].append(row)
@@ -117,14 +167,23 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     for d in deployments:
         deps_by_country[d["country"]].append(d)
     for code, s in summaries.items():
-        page(f"countries/{code}.html", "country", {"country": s, "claims": by_country.get(code, []),
-                                                    "deployments": deps_by_country.get(code, [])}, "../")
+        page(
+            f"countries/{code}.html",
+            "country",
+            {"country": s, "claims": by_country.get(code, []), "deployments": deps_by_country.get(code, [])},
+            "../",
+        )
     for v in vendor_list:
         page(f"vendors/{v['slug']}.html", "vendor", {"vendor": v, "claims": by_vendor[v["name"]]}, "../")
     files.append(write_text(out / "style.css", TEMPLATES_CSS))
     files.append(write_text(out / "export.json", dumps(meta) + "\n"))
-    lic = Path(str(resources.files("countersight").joinpath("publish", "web", "static", "vendor", "world-atlas",
-                                                            "LICENSE")))
+    lic = Path(
+        str(
+            resources.files("countersight").joinpath(
+                "publish", "web", "static", "vendor", "world-atlas", "LICENSE"
+            )
+        )
+    )
     if lic.is_file():
         (out / "vendor").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(lic, out / "vendor" / "world-atlas-LICENSE")
@@ -132,7 +191,8 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     return files
 
 
-TEMPLATES_CSS = """body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#222}
+TEMPLATES_CSS = """body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;
+color:#222}
 a{color:#0b5394}table{border-collapse:collapse;width:100%;margin:1em 0}
 th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}svg{width:100%;height:auto;background:#f8fbff;border:1px solid #ddd}

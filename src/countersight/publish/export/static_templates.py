@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - HTML templates read better unwrapped
 """Jinja2 templates of the static site (kept in code so the site needs no package data)."""
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ _CLAIMS = """<table><tr><th>country</th><th>vendor</th><th>technology</th><th>st
 """
 
 TEMPLATES: dict[str, str] = {
-    "index": _HEAD + """<h1>countersight: AI surveillance deployments</h1>
+    "index": _HEAD
+    + """<h1>countersight: AI surveillance deployments</h1>
 <p class="meta">{{ countries|length }} recipient countries with claims. Darker countries have more claims; click a
 country for its deployments and evidence.</p>
 <svg viewBox="0 0 {{ width }} {{ height }}" role="img" aria-label="World map of recipient countries">
@@ -47,13 +49,17 @@ country for its deployments and evidence.</p>
 <table><tr><th>vendor</th><th>home</th><th>countries</th></tr>
 {% for v in vendors %}<tr><td><a href="vendors/{{ v.slug }}.html">{{ v.name }}</a></td><td>{{ v.vendor_country or "" }}</td>
 <td>{{ v.countries|length }}</td></tr>{% endfor %}</table>
-""" + _FOOT,
-    "vendors": _HEAD + """<h1>Vendors</h1>
+"""
+    + _FOOT,
+    "vendors": _HEAD
+    + """<h1>Vendors</h1>
 <table><tr><th>vendor</th><th>home</th><th>countries</th><th>claims</th></tr>
 {% for v in vendors %}<tr><td><a href="{{ v.slug }}.html">{{ v.name }}</a></td><td>{{ v.vendor_country or "" }}</td>
 <td>{{ v.countries|length }}</td><td>{{ v.claims }}</td></tr>{% endfor %}</table>
-""" + _FOOT,
-    "country": _HEAD + """<h1>{{ country.name }} ({{ country.iso3 }})</h1>
+"""
+    + _FOOT,
+    "country": _HEAD
+    + """<h1>{{ country.name }} ({{ country.iso3 }})</h1>
 <p>{{ country.deployments }} deployments, {{ country.claims }} claims. Vendors: {{ country.vendors|join(", ") or "none named" }}.
 Technologies: {{ country.technologies|join(", ") or "not stated" }}.</p>
 {% if deployments %}<h2>Deployments</h2><table><tr><th>technology</th><th>vendor</th><th>status</th><th>confidence</th>
@@ -62,10 +68,15 @@ Technologies: {{ country.technologies|join(", ") or "not stated" }}.</p>
 <td>{{ d.confidence }}</td><td>{{ d.first_seen or "" }}</td><td>{{ d.last_seen or "" }}</td>
 <td>{{ d.n_claims }} claims, {{ d.n_documents }} documents</td></tr>{% endfor %}</table>{% endif %}
 <h2>Claims and evidence</h2>
-""" + _CLAIMS + _FOOT,
-    "vendor": _HEAD + """<h1>{{ vendor.name }}</h1>
+"""
+    + _CLAIMS
+    + _FOOT,
+    "vendor": _HEAD
+    + """<h1>{{ vendor.name }}</h1>
 <p>Home country: {{ vendor.vendor_country or "not verified" }}. Named in {{ vendor.claims }} claims about
 {{ vendor.countries|length }} countries.</p>
 <h2>Claims and evidence</h2>
-""" + _CLAIMS + _FOOT,
+"""
+    + _CLAIMS
+    + _FOOT,
 }

@@ -93,7 +93,9 @@ class ParquetExporter(Exporter):
         try:
             import pyarrow  # noqa: F401
         except ImportError as exc:
-            raise CountersightError("parquet export needs pyarrow: pip install 'countersight[parquet]'") from exc
+            raise CountersightError(
+                "parquet export needs pyarrow: pip install 'countersight[parquet]'"
+            ) from exc
         self.context.out.mkdir(parents=True, exist_ok=True)
         self.files: list[Path] = []
 
@@ -121,8 +123,16 @@ class ParquetExporter(Exporter):
 
 
 # Frictionless field types for our SQL column types.
-_FIELD_TYPES = {"String": "string", "Text": "string", "Integer": "integer", "Float": "number",
-                "Boolean": "boolean", "Date": "date", "DateTime": "datetime", "JSON": "object"}
+_FIELD_TYPES = {
+    "String": "string",
+    "Text": "string",
+    "Integer": "integer",
+    "Float": "number",
+    "Boolean": "boolean",
+    "Date": "date",
+    "DateTime": "datetime",
+    "JSON": "object",
+}
 
 # JSON columns that hold lists (the others hold objects).
 _JSON_ARRAYS = {"aliases"}
@@ -157,7 +167,9 @@ def _sources_and_licences(table: str) -> tuple[list[dict[str, str]], list[dict[s
     sources, licences = [], [dict(extra["project"]["data_licence"])]
     for k in keys:
         d = info[k]
-        sources.append({"title": " ".join(str(d["citation"]).split()), **({"path": d["url"]} if d.get("url") else {})})
+        sources.append(
+            {"title": " ".join(str(d["citation"]).split()), **({"path": d["url"]} if d.get("url") else {})}
+        )
         for part in str(d["licence"]).replace("OWID: ", "").replace("V-Dem: ", "").split(";"):
             entry = lic.get(part.strip())
             if entry and entry not in licences:
@@ -197,8 +209,12 @@ def table_schema(table: str) -> dict[str, Any]:
     fks = []
     for fk in sorted(t.foreign_keys, key=lambda k: k.parent.name):
         if fk.column.table.name in ("documents", "claims"):
-            fks.append({"fields": [fk.parent.name],
-                        "reference": {"resource": fk.column.table.name, "fields": [fk.column.name]}})
+            fks.append(
+                {
+                    "fields": [fk.parent.name],
+                    "reference": {"resource": fk.column.table.name, "fields": [fk.column.name]},
+                }
+            )
     if fks:
         out["foreignKeys"] = fks
     return out
@@ -211,16 +227,25 @@ class DatapackageExporter(CsvExporter):
 
     def finish(self) -> list[Path]:
         ctx = self.context
-        resources = []
+        resources: list[dict[str, Any]] = []
         for table in self.tables:
             sources, licences = _sources_and_licences(table)
-            resources.append({
-                "name": table.replace("_", "-"), "path": f"{table}.csv", "profile": "tabular-data-resource",
-                "title": table.replace("_", " "), "description": _DESCRIPTIONS.get(table, ""),
-                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig" if ctx.bom else "utf-8",
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": table_schema(table), "sources": sources, "licenses": licences,
-            })
+            resources.append(
+                {
+                    "name": table.replace("_", "-"),
+                    "path": f"{table}.csv",
+                    "profile": "tabular-data-resource",
+                    "title": table.replace("_", " "),
+                    "description": _DESCRIPTIONS.get(table, ""),
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8-sig" if ctx.bom else "utf-8",
+                    "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                    "schema": table_schema(table),
+                    "sources": sources,
+                    "licenses": licences,
+                }
+            )
         # Foreign keys name resources by their package name.
         for res in resources:
             for fk in res["schema"].get("foreignKeys", []):
