@@ -19,7 +19,7 @@ import pytest
 from countersight import __version__
 from countersight.errors import InputError
 from countersight.publish.export import FORMATS, export
-from countersight.publish.export.geo import topojson_features
+from countersight.publish.export.geo import aigs_coding, topojson_features
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection, snapshot_id
 from export_fixture import fill
@@ -190,6 +190,16 @@ def test_geojson_has_geometry_and_properties(filled: Store, tmp_path: Path) -> N
     lon, lat = ken["geometry"]["coordinates"][0][0]
     assert 33 < lon < 42 and -5 < lat < 6  # Kenya, not some other country
     assert ken["properties"]["claims"] == 1 and ken["properties"]["vendors"] == ["Northwind Vision"]
+
+
+def test_aigs_coding_per_country() -> None:
+    docs = [
+        {"dataset": "aigs-2019", "meta": {"country": "KEN", "china_tech": True, "regime": "EA", "row": 3}},
+        {"dataset": "aigs-2022", "meta": {"country": "KEN", "china_tech": False}},
+        {"dataset": "other", "meta": {"country": "KEN", "china_tech": True}},
+    ]
+    assert aigs_coding(docs) == {"KEN": {"aigs_2019": {"china_tech": True, "regime": "EA"},
+                                         "aigs_2022": {"china_tech": False}}}
 
 
 def test_topojson_decoder_on_a_tiny_topology() -> None:

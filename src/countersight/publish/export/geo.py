@@ -128,11 +128,26 @@ def country_summaries(
     }
 
 
+# Cells of an AIGS row that the index codes per country, kept as coded (see data/README).
+AIGS_CODED = ("china_tech", "us_tech", "japan_tech", "bri", "regime", "military_rank", "multiple_vendors")
+
+
+def aigs_coding(documents: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per country, the AIGS editions' coded cells, e.g. ``{"aigs_2019": {"china_tech": true, ...}}``."""
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    for d in documents:
+        meta = d.get("meta") or {}
+        if d.get("dataset") in ("aigs-2019", "aigs-2022") and meta.get("country"):
+            cells = {k: meta[k] for k in AIGS_CODED if k in meta}
+            out[meta["country"]][str(d["dataset"]).replace("-", "_")] = cells
+    return out
+
+
 class GeojsonExporter(Exporter):
     """A FeatureCollection of recipient countries with their index properties and geometry."""
 
     name = "geojson"
-    tables = ("claims", "deployments")
+    tables = ("claims", "deployments", "documents")
 
     def setup(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = {}
@@ -143,6 +158,9 @@ class GeojsonExporter(Exporter):
     def finish(self) -> list[Path]:
         geoms = country_geometries()
         summaries = country_summaries(self.rows["claims"], self.rows["deployments"])
+        coded = aigs_coding(self.rows["documents"])
+        for code, props in summaries.items():
+            props.update(coded.get(code, {}))
         features = []
         for code, props in summaries.items():
             features.append(
