@@ -287,3 +287,11 @@ def test_sqlite_export_is_served_by_datasette(filled: Store, tmp_path: Path) -> 
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_postgres_and_sqlite_export_the_same_bytes(store: Store, filled: Store, tmp_path: Path) -> None:
+    fill(store)  # `store` runs on each backend; `filled` is SQLite
+    for fmt, name in (("csv", "out"), ("json", "out.json"), ("geojson", "out.geojson")):
+        a = export(store, fmt, tmp_path / "backend" / name)
+        b = export(filled, fmt, tmp_path / "sqlite" / name)
+        assert _digest(a, tmp_path / "backend") == _digest(b, tmp_path / "sqlite"), fmt
