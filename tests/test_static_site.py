@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from countersight.ids import content_hash
 from countersight.model import Claim, Document, Evidence
-from countersight.publish.export.static_site import build_static_site, slug
+from countersight.publish.export.static_site import build_static_site, slug, svg_path
 from countersight.store import Store, open_store
 from export_fixture import fill
 
@@ -96,3 +97,35 @@ def test_site_escapes_and_is_reproducible(filled: Store, tmp_path: Path) -> None
     html = (tmp_path / "a" / "countries" / "SRB.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert not re.search(r"<script", html)  # escaped, and no JavaScript needed
+
+
+def test_antimeridian_rings_do_not_stripe_the_map() -> None:
+    ring = [[178.0, -17.0], [180.0, -16.0], [-179.9, -16.5], [178.0, -17.0]]
+    fiji = {"type": "Polygon", "coordinates": [ring]}
+    xs = [float(p.split(",")[0]) for p in svg_path(fiji)[1:-1].split("L")]
+    assert max(xs) - min(xs) < 10  # drawn as one small shape, not a line across the world
+
+
+@pytest.mark.browser
+def test_site_works_from_file_url_in_chromium(filled: Store, tmp_path: Path) -> None:
+    chromium = os.environ.get("COUNTERSIGHT_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        if os.environ.get("COUNTERSIGHT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium required but missing at {chromium}")
+        pytest.skip("Chromium not installed")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    build_static_site(filled, tmp_path / "site")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((tmp_path / "site" / "index.html").as_uri())
+            page.click('a[href="countries/KEN.html"] path')  # click Kenya on the map
+            assert page.url.endswith("/countries/KEN.html")
+            assert "face-recognition cameras for the Ken" in page.inner_text("body")
+            page.click("text=Vendors")
+            assert page.url.endswith("/vendors/index.html")
+            page.click("text=Northwind Vision")
+            assert "Named in 2 claims about 2 countries" in " ".join(page.inner_text("body").split())
+        finally:
+            browser.close()

@@ -30,8 +30,19 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "unnamed"
 
 
+def _unwrap(ring: list[list[float]]) -> list[list[float]]:
+    """Rings that cross the antimeridian (Fiji, Chukotka) jump from +180 to -180 and would draw a
+    stripe across the map: move their far side next to the near side (the SVG viewBox clips it)."""
+    jumps = any(abs(a[0] - b[0]) > 180 for a, b in zip(ring, ring[1:], strict=False))
+    if not jumps or min(p[1] for p in ring) < -60:  # Antarctica spans the whole width on purpose
+        return ring
+    east = sum(p[0] for p in ring) / len(ring) > 0
+    return [[lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat]
+            for lon, lat in ring]
+
+
 def _ring_path(ring: list[list[float]]) -> str:
-    pts = [f"{(lon + 180) * WIDTH / 360:.1f},{(90 - lat) * HEIGHT / 180:.1f}" for lon, lat in ring]
+    pts = [f"{(lon + 180) * WIDTH / 360:.1f},{(90 - lat) * HEIGHT / 180:.1f}" for lon, lat in _unwrap(ring)]
     return "M" + "L".join(pts) + "Z"
 
 
