@@ -18,7 +18,7 @@ from countersight.reference.countries import _table as _country_table
 from countersight.reference.vendors import registry
 
 EXTRACTOR_NAME = "countersight-rules"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.1.1"
 
 # Term → technology id. Deliberately small in 0.1.0; longer terms win at the same offset.
 _TECH_TERMS: dict[str, str] = {
@@ -37,6 +37,13 @@ _TECH_TERMS: dict[str, str] = {
     "license plate recognition": "license_plate_recognition",
     "spyware": "spyware",
     "biometric": "biometric_id",
+    "fingerprint": "biometric_id",
+    "afis": "biometric_id",
+    "cameras": "video_surveillance",
+    "camera": "video_surveillance",
+    "surveillance system": "video_surveillance",
+    "social media": "social_media_monitoring",
+    "data mining": "smart_policing",
 }
 _SUPPLY = re.compile(
     r"\b(suppl\w*|sold|sell\w*|install\w*|deploy\w*|provid\w*|built|build\w*|deliver\w*|"
@@ -87,6 +94,18 @@ def extract_claims(document: Document) -> list[Claim]:
     text = document.text
     homes = {o.name: o.home_country for o in registry()}
     claims: dict[str, Claim] = {}
+    # Document focus: the most mentioned country and technology, used when a supply
+    # sentence names the vendor but leaves the recipient or technology to context.
+    doc_countries: dict[str, int] = {}
+    doc_techs: dict[str, int] = {}
+    for hit in pattern.finditer(text):
+        kind, value = table[hit.group(0).casefold()]
+        if kind == "country":
+            doc_countries[value] = doc_countries.get(value, 0) + 1
+        elif kind == "tech":
+            doc_techs[value] = doc_techs.get(value, 0) + 1
+    focus_country = max(doc_countries, key=doc_countries.__getitem__) if doc_countries else None
+    focus_tech = max(doc_techs, key=doc_techs.__getitem__) if doc_techs else None
     for m in _SENT.finditer(text):
         sent = m.group(0)
         lead = len(sent) - len(sent.lstrip())
@@ -100,11 +119,17 @@ def extract_claims(document: Document) -> list[Claim]:
         for hit in pattern.finditer(sent):
             kind, value = table[hit.group(0).casefold()]
             {"vendor": vendors, "country": countries, "tech": techs}[kind].append(value)
-        if not vendors or not techs:
+        if not vendors:
+            continue
+        if not techs and focus_tech:
+            techs.append(focus_tech)
+        if not techs:
             continue
         vendor = vendors[0]
         home = homes.get(vendor)
         recipients = [c for c in dict.fromkeys(countries) if c != home]
+        if not recipients and focus_country:
+            recipients = [focus_country]
         status = (
             "denied" if _DENIED.search(sent)
             else "cancelled" if _CANCELLED.search(sent)
