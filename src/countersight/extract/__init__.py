@@ -18,7 +18,7 @@ from countersight.reference.countries import _table as _country_table
 from countersight.reference.vendors import registry
 
 EXTRACTOR_NAME = "countersight-rules"
-EXTRACTOR_VERSION = "0.1.1"
+EXTRACTOR_VERSION = "0.1.2"
 
 # Term → technology id. Deliberately small in 0.1.0; longer terms win at the same offset.
 _TECH_TERMS: dict[str, str] = {
@@ -88,6 +88,48 @@ def _page(document: Document, start: int) -> int | None:
     return None
 
 
+def _emit(
+    document: Document,
+    claims: dict[str, Claim],
+    vendor: str,
+    home: str | None,
+    recipients: list[str],
+    tech: str,
+    sent: str,
+    start: int,
+    end: int,
+) -> None:
+    """Add one claim per recipient for a supply sentence."""
+    techs = [tech]
+    status = (
+        "denied" if _DENIED.search(sent)
+        else "cancelled" if _CANCELLED.search(sent)
+        else "planned" if _PLANNED.search(sent)
+        else "reported"
+    )
+    year_m = _YEAR.search(sent)
+    year = int(year_m.group(1)) if year_m else None
+    for country in recipients:
+        cid = stable_id(
+            "clm", [document.id, EXTRACTOR_VERSION, vendor, country, techs[0], status, start, end]
+        )
+        claims[cid] = Claim(
+            id=cid,
+            country=country,
+            evidence=(Evidence(document.id, sent, start, end, _page(document, start)),),
+            extractor=EXTRACTOR_NAME,
+            extractor_version=EXTRACTOR_VERSION,
+            source="extract",
+            vendor=vendor,
+            vendor_raw=vendor,
+            vendor_country=home,
+            technology=techs[0],
+            status=status,  # type: ignore[arg-type]
+            start_year=year,
+            confidence=0.6,
+        )
+
+
 def extract_claims(document: Document) -> list[Claim]:
     """Claims that a supplier provided a surveillance technology to a recipient country."""
     pattern, table = _gazetteer()
@@ -104,7 +146,6 @@ def extract_claims(document: Document) -> list[Claim]:
             doc_countries[value] = doc_countries.get(value, 0) + 1
         elif kind == "tech":
             doc_techs[value] = doc_techs.get(value, 0) + 1
-    focus_country = max(doc_countries, key=doc_countries.__getitem__) if doc_countries else None
     focus_tech = max(doc_techs, key=doc_techs.__getitem__) if doc_techs else None
     for m in _SENT.finditer(text):
         sent = m.group(0)
@@ -125,38 +166,17 @@ def extract_claims(document: Document) -> list[Claim]:
             techs.append(focus_tech)
         if not techs:
             continue
-        vendor = vendors[0]
-        home = homes.get(vendor)
-        recipients = [c for c in dict.fromkeys(countries) if c != home]
-        if not recipients and focus_country:
-            recipients = [focus_country]
-        status = (
-            "denied" if _DENIED.search(sent)
-            else "cancelled" if _CANCELLED.search(sent)
-            else "planned" if _PLANNED.search(sent)
-            else "reported"
-        )
-        year_m = _YEAR.search(sent)
-        year = int(year_m.group(1)) if year_m else None
-        for country in recipients:
-            cid = stable_id(
-                "clm", [document.id, EXTRACTOR_VERSION, vendor, country, techs[0], status, start, end]
-            )
-            claims[cid] = Claim(
-                id=cid,
-                country=country,
-                evidence=(Evidence(document.id, sent, start, end, _page(document, start)),),
-                extractor=EXTRACTOR_NAME,
-                extractor_version=EXTRACTOR_VERSION,
-                source="extract",
-                vendor=vendor,
-                vendor_raw=vendor,
-                vendor_country=home,
-                technology=techs[0],
-                status=status,  # type: ignore[arg-type]
-                start_year=year,
-                confidence=0.6,
-            )
+        for vendor in dict.fromkeys(vendors):
+            home = homes.get(vendor)
+            recipients = [c for c in dict.fromkeys(countries) if c != home]
+            if not recipients:
+                # Context country: the document's most mentioned country other than the
+                # vendor's home; the home country only when the text names no other.
+                others = {c: n for c, n in doc_countries.items() if c != home}
+                pool = others or doc_countries
+                if pool:
+                    recipients = [max(pool, key=pool.__getitem__)]
+            _emit(document, claims, vendor, home, recipients, techs[0], sent, start, end)
     return list(claims.values())
 
 
