@@ -1,0 +1,95 @@
+"""Score ``extract_claims`` against a gold directory (``NNN.txt`` passages + ``gold.jsonl``).
+
+Issue 3 scoring: micro P/R/F1 over (supplier, recipient) pairs per document, where the
+supplier is the first word of the vendor's canonical name after dropping legal suffixes
+(case-insensitive), or the vendor's home country when the text names no company;
+technology accuracy on matched pairs (gold ``technology`` or ``technology_alternatives``);
+triple (supplier, recipient, technology) F1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countersight.errors import CountersightError
+from countersight.extract import extract_claims
+from countersight.model import Document
+
+_SUFFIXES = {
+    "co", "ltd", "inc", "llc", "plc", "sa", "ag", "gmbh", "corp", "corporation", "limited",
+    "group", "company", "technology", "technologies", "holdings",
+}
+
+
+def supplier_key(vendor: str | None, vendor_country: str | None) -> str:
+    """The comparison key of a supplier: first word of the vendor name, else its country."""
+    if vendor:
+        words = [w for w in re.split(r"[^\w]+", vendor.casefold()) if w]
+        kept = [w for w in words if w not in _SUFFIXES]
+        return (kept or words or [vendor.casefold()])[0]
+    return (vendor_country or "").casefold()
+
+
+@dataclass
+class Score:
+    """Counts and per-document misses/false claims."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tech_ok: int = 0
+    per_doc: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Precision, recall, F1 for pairs and triples, technology accuracy, details."""
+        def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            return {"precision": round(p, 3), "recall": round(r, 3),
+                    "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+        return {
+            "pairs": {**prf(self.tp, self.fp, self.fn), "tp": self.tp, "fp": self.fp, "fn": self.fn},
+            "technology_accuracy": round(self.tech_ok / self.tp, 3) if self.tp else 0.0,
+            "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok,
+                           self.fn + self.tp - self.tech_ok),
+            "documents": self.per_doc,
+        }
+
+
+def evaluate(gold_dir: str | Path) -> Score:
+    """Run the extractor over every gold passage and score it."""
+    root = Path(gold_dir)
+    gold_file = root / "gold.jsonl"
+    if not gold_file.is_file():
+        raise CountersightError(f"no gold.jsonl in {root}")
+    score = Score()
+    for line in gold_file.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        text = (root / f"{g['id']}.txt").read_text("utf-8")
+        gold: dict[tuple[str, str], set[str | None]] = {}
+        for dep in g.get("deployments", []):
+            key = (supplier_key(dep.get("vendor_canonical") or dep.get("vendor"),
+                                dep.get("vendor_country")), dep["country"])
+            gold.setdefault(key, set()).update(
+                {dep.get("technology"), *(dep.get("technology_alternatives") or [])})
+        doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
+        pred: dict[tuple[str, str], str | None] = {}
+        for c in extract_claims(doc):
+            pred.setdefault((supplier_key(c.vendor, c.vendor_country), c.country), c.technology)
+        matched = set(gold) & set(pred)
+        score.tp += len(matched)
+        score.fp += len(set(pred) - set(gold))
+        score.fn += len(set(gold) - set(pred))
+        score.tech_ok += sum(1 for k in matched if pred[k] in gold[k])
+        score.per_doc[g["id"]] = {
+            "missed": sorted(list(k) for k in set(gold) - set(pred)),
+            "false": sorted(list(k) for k in set(pred) - set(gold)),
+        }
+    return score
