@@ -9,6 +9,7 @@ the bundled reference data (gazetteers are built once per process and cached).
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 import re
 from typing import Any
 
@@ -74,8 +75,14 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
             if len(alias) > 2:
                 table[alias.casefold()] = ("vendor", org.name)
     keys = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
+    # Matched against casefolded text (same length for these scripts), so no re.I needed.
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
     return pattern, table
+
+
+@functools.cache
+def _homes() -> dict[str, str | None]:
+    return {o.name: o.home_country for o in registry()}
 
 
 def _page(document: Document, start: int) -> int | None:
@@ -134,14 +141,19 @@ def extract_claims(document: Document) -> list[Claim]:
     """Claims that a supplier provided a surveillance technology to a recipient country."""
     pattern, table = _gazetteer()
     text = document.text
-    homes = {o.name: o.home_country for o in registry()}
+    homes = _homes()
+    low = text.casefold()
+    if len(low) != len(text):  # rare characters change length when folded; keep offsets exact
+        low = text.lower() if len(text.lower()) == len(text) else text
+    hits = [(h.start(), table.get(h.group(0))) for h in pattern.finditer(low)]
+    hits = [(pos, kv) for pos, kv in hits if kv is not None]
+    positions = [pos for pos, _ in hits]
     claims: dict[str, Claim] = {}
     # Document focus: the most mentioned country and technology, used when a supply
     # sentence names the vendor but leaves the recipient or technology to context.
     doc_countries: dict[str, int] = {}
     doc_techs: dict[str, int] = {}
-    for hit in pattern.finditer(text):
-        kind, value = table[hit.group(0).casefold()]
+    for _, (kind, value) in hits:
         if kind == "country":
             doc_countries[value] = doc_countries.get(value, 0) + 1
         elif kind == "tech":
@@ -157,8 +169,7 @@ def extract_claims(document: Document) -> list[Claim]:
         vendors: list[str] = []
         countries: list[str] = []
         techs: list[str] = []
-        for hit in pattern.finditer(sent):
-            kind, value = table[hit.group(0).casefold()]
+        for _, (kind, value) in hits[bisect_left(positions, start) : bisect_left(positions, end)]:
             {"vendor": vendors, "country": countries, "tech": techs}[kind].append(value)
         if not vendors:
             continue
