@@ -9,8 +9,8 @@ the bundled reference data (gazetteers are built once per process and cached).
 from __future__ import annotations
 
 import functools
-from bisect import bisect_left
 import re
+from bisect import bisect_left
 from typing import Any
 
 from countersight.ids import stable_id
