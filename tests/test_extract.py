@@ -37,3 +37,16 @@ def test_contract_shape() -> None:
     }
     assert row["extractor"] == f"{EXTRACTOR_NAME}/{EXTRACTOR_VERSION}"
     assert row["evidence"]["text"] == "Huawei installed CCTV cameras in Kenya in 2018."
+
+
+def test_status_cancelled_and_denied() -> None:
+    cancelled = extract_claims(_doc("The ministry cancelled the contract under which ZTE installed CCTV in Peru."))
+    denied = extract_claims(_doc("Huawei denied that it installed facial recognition cameras in Peru."))
+    assert [c.status for c in cancelled] == ["cancelled"]
+    assert [c.status for c in denied] == ["denied"]
+
+
+def test_page_from_pdf_page_ranges() -> None:
+    text = "Cover page text.\nHuawei installed CCTV cameras in Kenya."
+    doc = Document(id="d-pdf", text=text, meta={"pages": [[0, 17], [17, len(text)]]})
+    assert [c.evidence[0].page for c in extract_claims(doc)] == [2]
