@@ -40,7 +40,9 @@ def test_contract_shape() -> None:
 
 
 def test_status_cancelled_and_denied() -> None:
-    cancelled = extract_claims(_doc("The ministry cancelled the contract under which ZTE installed CCTV in Peru."))
+    cancelled = extract_claims(
+        _doc("The ministry cancelled the contract under which ZTE installed CCTV in Peru.")
+    )
     denied = extract_claims(_doc("Huawei denied that it installed facial recognition cameras in Peru."))
     assert [c.status for c in cancelled] == ["cancelled"]
     assert [c.status for c in denied] == ["denied"]
