@@ -16,8 +16,13 @@ def _v1_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=tables, checkfirst=True)
 
 
+def _v2_deployment_documents(conn: Connection) -> None:
+    schema.deployment_documents.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
+    (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
 ]
 
 

@@ -154,6 +154,24 @@ review_events = Table(
     Index("ix_review_events_target", "target_id"),
 )
 
+# Derived by resolve (schema v2): which documents support which deployment, one row per pair,
+# with what that document says (its date, publisher, status, best claim confidence). The link
+# that makes documents <-> deployments many-to-many, and what the index replays --as-of.
+deployment_documents = Table(
+    "deployment_documents",
+    metadata,
+    Column("deployment_id", String(40), primary_key=True),
+    Column("document_id", String(64), primary_key=True),
+    Column("country", String(8), nullable=False),
+    Column("published", Date),
+    Column("publisher", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("n_claims", Integer, nullable=False),
+    Index("ix_deployment_documents_document", "document_id"),
+    Index("ix_deployment_documents_country", "country"),
+)
+
 regimes = Table(
     "regimes",
     metadata,
