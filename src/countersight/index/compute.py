@@ -1,0 +1,265 @@
+"""The country index: one row per country, as of a date, for an AIGS edition or the live data.
+
+``edition="2019"`` / ``"2022"`` compute the AIGS-compatible columns from that edition's import
+alone (its claims and coded rows: the technology ticks cell by cell, supplier origins as coded).
+``edition="live"`` aggregates the resolved deployments (everything in the store) as of the date,
+reviewed states applied and rejected deployments left out. Technology columns count the
+deployments whose latest evidence says reported or planned; cancelled and denied ones appear only
+in the status counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from countersight.index.deployments import DeploymentView, deployment_views
+from countersight.model import STATUSES
+from countersight.reference.countries import country_name
+from countersight.reference.loader import load_yaml
+from countersight.reference.technologies import technologies
+from countersight.sources.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
+from countersight.store import Store
+from countersight.store import deployments as dstore
+
+EDITIONS = ("2019", "2022", "live")
+EDITION_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
+    "2019": tuple(TECH_COLUMNS_2019.values()),
+    "2022": tuple(TECH_COLUMNS_2022.values()),
+}
+MAJOR_ORIGINS = ("CHN", "USA")
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One country in the index.
+
+    ``technologies`` counts deployments per technology id (for an edition: 1 when the sheet ticks
+    it); ``unspecified`` counts deployments whose source names a vendor but no technology;
+    ``supplier_origins`` counts deployments per supplier country (for an edition: the coded flags);
+    ``coded`` keeps the edition's own coding (BRI, military-spending rank, regime, flags).
+    """
+
+    country: str
+    name: str
+    edition: str
+    as_of: dt.date | None
+    deployments: int
+    technologies: dict[str, int]
+    unspecified: int
+    statuses: dict[str, int]
+    supplier_origins: dict[str, int]
+    vendors: tuple[str, ...]
+    documents: int
+    publishers: int
+    mean_confidence: float | None
+    first_evidence: dt.date | None
+    last_evidence: dt.date | None
+    regime: str | None = None
+    regime_year: int | None = None
+    military_pct_gdp: float | None = None
+    military_year: int | None = None
+    disputed: int = 0
+    coded: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (dates as ISO strings)."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
+        return out
+
+
+def technology_columns(edition: str) -> tuple[str, ...]:
+    """The technology ids an edition's index has columns for (live: the whole taxonomy)."""
+    return EDITION_TECHNOLOGIES.get(edition, tuple(technologies()))
+
+
+def flat_row(row: IndexRow) -> dict[str, Any]:
+    """The CSV / table form of a row: one column per technology, status and main origin."""
+    out: dict[str, Any] = {"country": row.country, "name": row.name, "deployments": row.deployments}
+    for tech in technology_columns(row.edition):
+        out[tech] = row.technologies.get(tech, 0)
+    out["unspecified"] = row.unspecified
+    for st in STATUSES:
+        out[f"status_{st}"] = row.statuses.get(st, 0)
+    for origin in MAJOR_ORIGINS:
+        out[f"supplier_{origin}"] = row.supplier_origins.get(origin, 0)
+    other = sorted(k for k in row.supplier_origins if k not in MAJOR_ORIGINS and k != "unknown")
+    out["supplier_other"] = ";".join(other)
+    out["supplier_unknown"] = row.supplier_origins.get("unknown", 0)
+    out["vendors"] = ";".join(row.vendors)
+    out["documents"] = row.documents
+    out["publishers"] = row.publishers
+    out["mean_confidence"] = row.mean_confidence
+    out["first_evidence"] = row.first_evidence.isoformat() if row.first_evidence else None
+    out["last_evidence"] = row.last_evidence.isoformat() if row.last_evidence else None
+    out["regime"] = row.regime
+    out["regime_year"] = row.regime_year
+    out["military_pct_gdp"] = row.military_pct_gdp
+    out["military_year"] = row.military_year
+    out["bri"] = row.coded.get("bri")
+    out["military_rank"] = row.coded.get("military_rank")
+    out["disputed"] = row.disputed
+    return out
+
+
+def _published(edition: str) -> dt.date:
+    value = load_yaml("datasets.yaml")[f"aigs-{edition}"]["published"]
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _governance_year(edition: str, as_of: dt.date | None) -> int:
+    if edition in EDITION_TECHNOLOGIES:
+        # The editions code the governance data of the year before publication (2018, 2021).
+        return _published(edition).year - 1
+    return (as_of or dt.date.today()).year
+
+
+def _governance(store: Store, year: int) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
+    return dstore.regimes_for_year(store, year), dstore.military_for_year(store, year)
+
+
+def _coded(store: Store) -> dict[str, dict[str, Any]]:
+    """The latest edition's coding per country (BRI membership, military rank, coded regime)."""
+    out: dict[str, dict[str, Any]] = {}
+    for edition in ("2019", "2022"):
+        for doc in store.documents(dataset=f"aigs-{edition}", with_text=False):
+            m = doc.meta
+            out[m["country"]] = {"edition": edition, "bri": m.get("bri"), "military_rank": m.get("military_rank"),
+                                 "regime": m.get("regime")}
+    return out
+
+
+def compute_index(
+    store: Store,
+    as_of: dt.date | None = None,
+    edition: str = "live",
+    country: str | None = None,
+    group_vendors: bool = False,
+) -> list[IndexRow]:
+    """The country index (see the module docstring), sorted by country code."""
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
+    if edition == "live":
+        views = deployment_views(store, as_of=as_of, country=country)
+        rows = aggregate(views, "live", as_of, group_vendors=group_vendors)
+        coded = _coded(store)
+        rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
+    else:
+        rows = _edition_rows(store, edition, as_of, country)
+    regimes, military = _governance(store, _governance_year(edition, as_of))
+    return [_with_governance(r, regimes, military) for r in rows]
+
+
+def aggregate(views: Iterable[DeploymentView], edition: str, as_of: dt.date | None,
+              group_vendors: bool = False) -> list[IndexRow]:
+    """Country rows from deployment views (pure: no database)."""
+    by_country: dict[str, list[DeploymentView]] = defaultdict(list)
+    for v in views:
+        by_country[v.country].append(v)
+    out = []
+    for code in sorted(by_country):
+        deps = by_country[code]
+        techs: Counter[str] = Counter()
+        origins: Counter[str] = Counter()
+        statuses: Counter[str] = Counter(v.status for v in deps)
+        unspecified = 0
+        docs: set[str] = set()
+        pubs: set[str] = set()
+        vendors: set[str] = set()
+        for v in deps:
+            docs.update(v.documents)
+            pubs.update(v.publishers)
+            if not v.active:
+                continue
+            if v.technology:
+                techs[v.technology] += 1
+            else:
+                unspecified += 1
+            origins[v.vendor_country or "unknown"] += 1
+            name = v.vendor_group if group_vendors else v.vendor
+            if name:
+                vendors.add(name)
+        dates = [d for v in deps for d in (v.first_seen, v.last_seen) if d]
+        out.append(IndexRow(
+            country=code, name=country_name(code), edition=edition, as_of=as_of, deployments=len(deps),
+            technologies=dict(sorted(techs.items())), unspecified=unspecified,
+            statuses=dict(sorted(statuses.items())), supplier_origins=dict(sorted(origins.items())),
+            vendors=tuple(sorted(vendors)), documents=len(docs), publishers=len(pubs),
+            mean_confidence=round(statistics.fmean(v.confidence for v in deps), 4),
+            first_evidence=min(dates) if dates else None, last_evidence=max(dates) if dates else None,
+            disputed=sum(1 for v in deps if v.disputed),
+        ))
+    return out
+
+
+def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: str | None) -> list[IndexRow]:
+    """An AIGS edition's index from its import alone (claims and coded rows)."""
+    published = _published(edition)
+    if as_of is not None and as_of < published:
+        return []
+    dataset = f"aigs-{edition}"
+    docs = {d.meta["country"]: d for d in store.documents(dataset=dataset, with_text=False)
+            if not country or d.meta.get("country") == country}
+    claims = [c for c in store.claims(source=dataset, country=country)]
+    techs: dict[str, set[str]] = defaultdict(set)
+    vendors: dict[str, set[str]] = defaultdict(set)
+    conf: dict[str, list[float]] = defaultdict(list)
+    doc_ids: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        conf[c.country].append(c.confidence)
+        doc_ids[c.country].update(c.document_ids)
+        if c.technology:
+            techs[c.country].add(c.technology)
+        if c.vendor:
+            vendors[c.country].add(c.vendor)
+    out = []
+    for code in sorted(docs):
+        m = docs[code].meta
+        origins = {"CHN": 1 if m.get("china_tech") else 0, "USA": 1 if m.get("us_tech") else 0}
+        for other in m.get("other_countries") or ():
+            if other not in origins and other != code:
+                origins[other] = 1
+        if m.get("japan_tech"):
+            origins["JPN"] = 1
+        origins = {k: v for k, v in origins.items() if v}
+        cols = technology_columns(edition)
+        tech_counts = {t: 1 for t in cols if t in techs[code]}
+        out.append(IndexRow(
+            country=code, name=country_name(code), edition=edition, as_of=as_of,
+            deployments=len(tech_counts) + len(vendors[code]), technologies=tech_counts,
+            unspecified=len(vendors[code]), statuses={"reported": len(tech_counts) + len(vendors[code])},
+            supplier_origins=origins, vendors=tuple(sorted(vendors[code])),
+            documents=len(doc_ids[code] | {docs[code].id}), publishers=1,
+            mean_confidence=round(statistics.fmean(conf[code]), 4) if conf[code] else None,
+            first_evidence=published, last_evidence=published,
+            coded={"edition": edition, "bri": m.get("bri"), "military_rank": m.get("military_rank"),
+                   "regime": m.get("regime"), "china_tech": m.get("china_tech"), "us_tech": m.get("us_tech"),
+                   "multiple_vendors": m.get("multiple_vendors")},
+        ))
+    return out
+
+
+def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:
+    return IndexRow(**{**row.__dict__, "coded": dict(coded)}) if coded else row
+
+
+def _with_governance(row: IndexRow, regimes: dict[str, tuple[int, str, int]],
+                     military: dict[str, tuple[float, int]]) -> IndexRow:
+    reg = regimes.get(row.country)
+    mil = military.get(row.country)
+    return IndexRow(**{
+        **row.__dict__,
+        "regime": reg[1] if reg else None, "regime_year": reg[2] if reg else None,
+        "military_pct_gdp": round(mil[0], 3) if mil else None, "military_year": mil[1] if mil else None,
+    })
