@@ -1,0 +1,164 @@
+"""Resolution: vendor names, deterministic merging, the Nairobi acceptance case, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from countersight.index import compute_index, list_deployments
+from countersight.resolve import resolve_store
+from countersight.resolve.merge import ClaimFacts, DocumentFacts, combine_confidence, merge_claims
+from countersight.resolve.vendors import VendorResolver, vendor_groups
+from countersight.store import Store, schema
+from resolve_fixture import nairobi_claims, nairobi_documents, other_records
+
+
+@pytest.mark.parametrize("raw, canonical", [
+    ("Hikvsion", "Hikvision"),
+    ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Hikvision"),
+    ("HIKVISION", "Hikvision"),
+    ("Huawei Technologies Co.", "Huawei"),
+    ("Briefcam (US)", "BriefCam"),
+    ("IBMN", "IBM"),
+])
+def test_vendor_spellings_resolve_to_one_organization(raw: str, canonical: str) -> None:
+    m = VendorResolver.build().resolve(raw)
+    assert (m.name, m.method) == (canonical, "registry")
+
+
+def test_unknown_vendor_is_kept_and_fuzzy_only_suggests() -> None:
+    r = VendorResolver.build()
+    m = r.resolve("Hikvison")  # a typo the registry does not list
+    assert m.method == "new" and m.name == "Hikvison" and m.organization.needs_review
+    assert m.suggestions and m.suggestions[0][0] == "Hikvision"
+    assert r.resolve("Acme Sentinel Systems").suggestions == ()
+
+
+def test_reviewer_merge_resolves_a_new_name() -> None:
+    m = VendorResolver.build(merges={"Hikvison": "Hikvision"}).resolve("Hikvison")
+    assert (m.name, m.method) == ("Hikvision", "review")
+
+
+def test_parents_are_a_relation() -> None:
+    groups = vendor_groups()
+    assert groups["Hikvision"] == "CETC" and groups["Huawei"] == "Huawei"
+
+
+def _facts(cid: str, doc: str, **kw: object) -> ClaimFacts:
+    base: dict[str, object] = dict(id=cid, document_id=doc, source="t", country="KEN", vendor="Huawei",
+                                   vendor_country="CHN", technology="safe_city", status="reported",
+                                   confidence=0.6)
+    base.update(kw)
+    return ClaimFacts(**base)  # type: ignore[arg-type]
+
+
+def test_merge_is_deterministic_and_splits_incompatible_claims() -> None:
+    docs = {d: DocumentFacts(d, dt.date(2015 + i, 1, 1), f"pub{i}") for i, d in enumerate("abcdef")}
+    claims = [
+        _facts("c1", "a", city="Nairobi"),
+        _facts("c2", "b", city="nairobi"),  # same city, other case
+        _facts("c3", "c"),  # no city while two cities compete: a deployment of its own
+        _facts("c4", "d", city="Mombasa"),  # another city: another deployment
+        _facts("c5", "e", technology="facial_recognition"),
+        _facts("c6", "f", vendor="ZTE"),
+        _facts("c7", "a", start_year=2010, end_year=2012, city="Nairobi"),
+    ]
+    one = merge_claims(claims, docs)
+    two = merge_claims(list(reversed(claims)), docs)
+    assert [m.deployment.id for m in one] == [m.deployment.id for m in two]
+    groups = sorted(sorted(m.deployment.claim_ids) for m in one)
+    assert groups == [["c1", "c2", "c7"], ["c3"], ["c4"], ["c5"], ["c6"]]
+    # Without Mombasa, the city-less claim joins Nairobi.
+    assert sorted(sorted(m.deployment.claim_ids) for m in merge_claims([*claims[:3], claims[6]], docs)) == [
+        ["c1", "c2", "c3", "c7"]]
+    # A stated start after a stated end opens a new period; later undated claims (c3, 2017) join it.
+    later = _facts("c8", "f", start_year=2016, city="Nairobi")
+    split = merge_claims([*claims[:3], claims[6], later], docs)
+    assert sorted(sorted(m.deployment.claim_ids) for m in split) == [["c1", "c2", "c7"], ["c3", "c8"]]
+
+
+def test_confidence_grows_with_independent_publishers() -> None:
+    assert combine_confidence([0.6]) == 0.6
+    assert combine_confidence([0.6, 0.6]) == 0.84
+    docs = {"a": DocumentFacts("a", dt.date(2020, 1, 1), "same"),
+            "b": DocumentFacts("b", dt.date(2020, 2, 1), "same"),
+            "c": DocumentFacts("c", dt.date(2020, 3, 1), "other")}
+    same = merge_claims([_facts("c1", "a"), _facts("c2", "b")], docs)[0].deployment
+    independent = merge_claims([_facts("c1", "a"), _facts("c3", "c")], docs)[0].deployment
+    assert same.confidence == 0.6 and independent.confidence == 0.84
+
+
+def _nairobi_store(store: Store) -> Store:
+    docs = nairobi_documents()
+    other_docs, other_claims = other_records()
+    store.add([*docs.values(), *other_docs], [*nairobi_claims(docs), *other_claims])
+    resolve_store(store)
+    return store
+
+
+def test_nairobi_one_deployment_three_evidence_rows(store: Store) -> None:
+    _nairobi_store(store)
+    deps = list_deployments(store, country="KEN")
+    assert len(deps) == 1
+    dep = deps[0]
+    assert (dep.vendor, dep.vendor_country, dep.technology) == ("Huawei", "CHN", "safe_city")
+    assert dep.city == "Nairobi"
+    assert dep.status == "cancelled" and dep.last_seen == dt.date(2019, 5, 20)
+    assert dep.first_seen == dt.date(2015, 3, 2)
+    assert len(dep.documents) == 3 and len(dep.publishers) == 3
+    assert dep.confidence > 0.9  # three independent publishers at 0.6 each
+    e, c = schema.evidence, schema.claims
+    with store.engine.connect() as conn:
+        q = select(e.c.id).join(c, c.c.id == e.c.claim_id).where(c.c.deployment_id == dep.id)
+        rows = conn.execute(q).all()
+    assert len(rows) == 3
+    # As of a date before the cancellation it was reported, on two documents.
+    before = list_deployments(store, country="KEN", as_of=dt.date(2018, 1, 1))
+    assert [(d.id, d.status, len(d.documents)) for d in before] == [(dep.id, "reported", 2)]
+    assert list_deployments(store, country="KEN", as_of=dt.date(2014, 1, 1)) == []
+    # The index says the same: safe city present before, cancelled after.
+    (row_before,) = compute_index(store, as_of=dt.date(2018, 1, 1), country="KEN")
+    (row_after,) = compute_index(store, country="KEN")
+    assert row_before.technologies == {"safe_city": 1} and row_before.statuses == {"reported": 1}
+    assert row_after.technologies == {} and row_after.statuses == {"cancelled": 1}
+
+
+def test_many_to_many_and_new_organizations(store: Store) -> None:
+    _nairobi_store(store)
+    deps = {d.technology: d for d in list_deployments(store, country="ECU")}
+    assert set(deps) == {"facial_recognition", "license_plate_recognition"}
+    face, plates = deps["facial_recognition"], deps["license_plate_recognition"]
+    assert face.vendor == "Hikvision" and face.vendor_group == "CETC" and len(face.documents) == 2
+    shared = set(face.documents) & set(plates.documents)
+    assert len(shared) == 1  # one document supports both deployments, stored once
+    orgs = {o.name: o for o in store.organizations()}
+    assert orgs["Acme Sentinel Systems"].needs_review
+    assert [d.id for d in list_deployments(store, vendor="CETC", group=True)] == [face.id]
+
+
+def test_resolution_is_idempotent(store: Store) -> None:
+    _nairobi_store(store)
+    ids = [d.id for d in list_deployments(store, include_rejected=True)]
+    again = resolve_store(store)
+    assert again.written["deployments_new"] == 0 and again.written["claims_reassigned"] == 0
+    assert again.written["deployments_changed"] == 0 and again.written["links_new"] == 0
+    assert [d.id for d in list_deployments(store, include_rejected=True)] == ids
+
+
+def test_nairobi_through_the_extractor(store: Store) -> None:
+    """The same case with the English documents read by extract_claims (the Spanish claim is built
+    directly: the rule-based extractor reads English only)."""
+    from countersight.extract import extract_claims
+
+    docs = nairobi_documents()
+    claims = [*extract_claims(docs["cancel"]), nairobi_claims(docs)[1]]
+    extracted_en = extract_claims(docs["en"])
+    if not extracted_en:
+        pytest.xfail("extract 0.1.x splits the sentence at 'Co.' and finds no claim in the English report")
+    store.add(docs.values(), [*claims, *extracted_en])
+    resolve_store(store)
+    deps = list_deployments(store, country="KEN")
+    assert len(deps) == 1 and deps[0].status == "cancelled" and len(deps[0].documents) == 3
