@@ -1,0 +1,286 @@
+"""The ingest pipeline: sources → extract → store, resumable and crash-safe.
+
+:func:`ingest` reads every input, skips documents already stored (content hash, batched
+key lookups, before extraction), extracts claims from the new ones and commits documents,
+claims, evidence and per-input progress together in batched transactions. A killed run
+leaves whole batches only; rerunning the same command does only what is left (inputs, and
+records inside web archives, are recorded as done). With ``workers``/``scheduler`` the
+reading and extraction run on a Dask cluster (:mod:`countersight.scale.dask_ingest`) and
+this process stays the single writer.
+
+:func:`extract_documents` is the same reading and extraction without a store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countersight.model import Claim, Document
+from countersight.sources import InputFile, Limits, ReadResult, read_input, spool_stdin, walk_inputs
+from countersight.sources.dispatch import quarantine
+from countersight.store import Store
+from countersight.store import ingest_state as state
+
+log = logging.getLogger(__name__)
+
+Extractor = Callable[[Document], list[Claim]]
+MAX_LISTED_FAILURES = 10_000
+
+
+def default_extractor() -> Extractor:
+    """The project's extractor (imported lazily: reading alone does not need it)."""
+    from countersight.extract import extract_claims
+
+    return extract_claims
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One read result after extraction (``claims`` is None when not extracted yet)."""
+
+    input_id: str | None
+    source: str
+    record: int | None
+    document: Document | None
+    claims: tuple[Claim, ...] | None
+    error: str | None
+
+
+@dataclass
+class IngestStats:
+    """Counts of a run; ``summary()`` is the JSON the CLI prints."""
+
+    documents: int = 0
+    new: int = 0
+    skipped: int = 0
+    claims: int = 0
+    resumed: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    failed_total: int = 0
+    interrupted: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return time.monotonic() - self.started
+
+    def fail(self, path: str, error: str, record: int | None = None) -> None:
+        """Count a failure (the first ``MAX_LISTED_FAILURES`` are listed)."""
+        self.failed_total += 1
+        if len(self.failed) < MAX_LISTED_FAILURES:
+            entry: dict[str, Any] = {"path": path, "error": error}
+            if record is not None:
+                entry["record"] = record
+            self.failed.append(entry)
+
+    def summary(self) -> dict[str, Any]:
+        """The run summary: documents read, new, skipped (already stored), claims, failures."""
+        return {
+            "documents": self.documents, "new": self.new, "skipped": self.skipped,
+            "claims": self.claims, "resumed": self.resumed, "failed": self.failed,
+            "failed_total": self.failed_total, "interrupted": self.interrupted,
+            "seconds": round(self.elapsed, 3),
+            "docs_per_second": round(self.documents / self.elapsed, 1) if self.elapsed > 0 else None,
+        }
+
+
+def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extractor) -> Outcome:
+    """Run the extractor on one read result; an extractor failure fails that input only."""
+    if result.document is None:
+        return Outcome(input_id, result.source, result.record, None, None, result.error)
+    try:
+        claims = tuple(extractor(result.document))
+    except Exception as exc:  # noqa: BLE001 - one document must never stop a corpus run
+        log.debug("extraction failed on %s", result.source, exc_info=True)
+        return Outcome(input_id, result.source, result.record, result.document, None,
+                       f"{result.source}: extraction failed: {exc.__class__.__name__}: {exc}")
+    return Outcome(input_id, result.source, result.record, result.document, claims, None)
+
+
+class BatchWriter:
+    """Buffers outcomes and commits them in batches: one transaction per batch holding the new
+    documents, their claims and evidence, and the progress rows of the inputs involved."""
+
+    def __init__(self, store: Store, stats: IngestStats, extractor: Extractor, batch_size: int,
+                 quarantine_dir: Path | None = None,
+                 progress: Callable[[IngestStats], None] | None = None):
+        self.store, self.stats, self.extractor = store, stats, extractor
+        self.batch_size = batch_size
+        self.quarantine_dir = quarantine_dir
+        self.progress = progress
+        self._outcomes: list[Outcome] = []
+        self._inputs: list[dict[str, Any]] = []
+
+    def add(self, outcome: Outcome) -> None:
+        """Queue one outcome; commits when the batch is full."""
+        self._outcomes.append(outcome)
+        if len(self._outcomes) >= self.batch_size:
+            self.flush()
+
+    def input_failed(self, item: InputFile | None, source: str, error: str, path: Path | None = None) -> None:
+        """Record a whole input as failed (and quarantine it when configured)."""
+        self.stats.fail(source, error)
+        if item is not None and item.input_id is not None:
+            self._inputs.append(state.input_row(item.input_id, str(item.path.resolve()), "failed", error))
+        if self.quarantine_dir is not None and path is not None and source != "-":
+            quarantine(path, self.quarantine_dir, error)
+
+    def input_done(self, item: InputFile) -> None:
+        """Mark a file done; committed with (never before) the batch holding its last records."""
+        if item.input_id is not None:
+            self._inputs.append(state.input_row(item.input_id, str(item.path.resolve()), "done"))
+
+    def flush(self) -> None:
+        """Commit what is buffered."""
+        outcomes, self._outcomes = self._outcomes, []
+        inputs, self._inputs = self._inputs, []
+        if not outcomes and not inputs:
+            return
+        existing = state.existing_document_ids(
+            self.store, [o.document.id for o in outcomes if o.document is not None])
+        seen: set[str] = set()
+        documents: list[Document] = []
+        claims: list[Claim] = []
+        records: list[dict[str, Any]] = []
+        for o in outcomes:
+            doc = o.document
+            if doc is not None and (doc.id in existing or doc.id in seen):
+                self.stats.documents += 1
+                self.stats.skipped += 1
+                o = Outcome(o.input_id, o.source, o.record, doc, (), None)
+            elif doc is not None and o.claims is None and o.error is None:
+                o = extract_outcome(ReadResult(o.source, o.record, doc), o.input_id, self.extractor)
+            if o.error is not None:
+                self.stats.fail(o.source, o.error, o.record)
+                if o.record is not None and o.input_id is not None:
+                    records.append(state.record_row(o.input_id, o.record, "failed", o.error))
+                continue
+            assert doc is not None
+            if doc.id not in existing and doc.id not in seen:
+                self.stats.documents += 1
+                documents.append(doc)
+                claims.extend(o.claims or ())
+            seen.add(doc.id)
+            if o.record is not None and o.input_id is not None:
+                records.append(state.record_row(o.input_id, o.record, "done", document_id=doc.id))
+        counts = state.commit_batch(self.store, documents, claims, inputs, records)
+        self.stats.new += counts["documents"]
+        # Another writer may have stored a document between lookup and commit.
+        self.stats.skipped += len(documents) - counts["documents"]
+        self.stats.claims += counts["claims"]
+        if self.progress is not None:
+            self.progress(self.stats)
+
+
+def iter_inputs(paths: Sequence[str], limits: Limits) -> Iterator[InputFile | ReadResult]:
+    """Inputs named on the command line; ``-`` is standard input (spooled to a temporary file)."""
+    for arg in paths:
+        if arg == "-":
+            with spool_stdin(limits) as item:
+                yield item
+        else:
+            yield from walk_inputs([arg])
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    limits: Limits | None = None,
+    extractor: Extractor | None = None,
+    batch_size: int = 200,
+    quarantine_dir: Path | None = None,
+    progress: Callable[[IngestStats], None] | None = None,
+    stop: threading.Event | None = None,
+    workers: int = 0,
+    scheduler: str | None = None,
+) -> IngestStats:
+    """Read, extract and store everything under ``paths``; return the run's counts.
+
+    ``stop`` (set by a SIGINT handler) ends the run cleanly after the current batch, leaving a
+    resumable state. ``workers`` > 0 or a ``scheduler`` address runs on Dask.
+    """
+    limits = limits or Limits()
+    extract = extractor or default_extractor()
+    stats = IngestStats()
+    writer = BatchWriter(store, stats, extract, batch_size, quarantine_dir, progress)
+    if workers or scheduler:
+        from countersight.scale.dask_ingest import ingest_distributed
+
+        ingest_distributed(store, paths, writer=writer, limits=limits, extractor=extract,
+                           workers=workers, scheduler=scheduler, stop=stop)
+        writer.flush()
+        return stats
+    for item in iter_inputs(paths, limits):
+        if stop is not None and stop.is_set():
+            stats.interrupted = True
+            break
+        if isinstance(item, ReadResult):
+            writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
+            continue
+        if item.input_id is not None and state.input_status(store, item.input_id) == "done":
+            stats.resumed += 1
+            continue
+        skip: set[int] = set()
+        if item.kind == "warc" and item.input_id is not None:
+            skip = state.done_offsets(store, item.input_id)
+            stats.resumed += len(skip)
+        file_failed = False
+        for result in read_input(item, limits, skip=skip):
+            if result.record is None and result.document is None:
+                # The whole input failed (or the archive is damaged past this point).
+                file_failed = True
+                writer.input_failed(item, result.source, result.error or "unreadable", item.path)
+                continue
+            writer.add(Outcome(item.input_id, result.source, result.record, result.document,
+                               None, result.error))
+            if stop is not None and stop.is_set():
+                stats.interrupted = True
+                break
+        if stats.interrupted:
+            break
+        if not file_failed:
+            writer.input_done(item)
+    writer.flush()
+    return stats
+
+
+def extract_documents(
+    paths: Sequence[str],
+    *,
+    limits: Limits | None = None,
+    extractor: Extractor | None = None,
+) -> Iterator[Outcome]:
+    """Read and extract without a store: one outcome per document or failure, in input order."""
+    limits = limits or Limits()
+    extract = extractor or default_extractor()
+    for item in iter_inputs(paths, limits):
+        if isinstance(item, ReadResult):
+            yield Outcome(None, item.source, None, None, None, item.error)
+            continue
+        for result in read_input(item, limits):
+            yield extract_outcome(result, item.input_id, extract)
+
+
+def document_contract(outcome: Outcome) -> dict[str, Any]:
+    """The ``extract --format jsonl`` line of one document (issue 3's stable contract)."""
+    from countersight.extract import claim_to_contract
+
+    doc = outcome.document
+    assert doc is not None
+    return {
+        "source": outcome.source,
+        "document": {
+            "id": doc.id, "title": doc.title, "url": doc.url,
+            "published": doc.published.isoformat() if doc.published else None,
+            "language": doc.language,
+        },
+        "claims": [claim_to_contract(c) for c in outcome.claims or ()],
+    }

@@ -1,0 +1,136 @@
+"""``extract`` (claims as JSON lines, no store) and ``ingest`` (read, extract, store)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
+from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
+from countersight.sources import Limits
+
+
+class ExtractFormat(str, enum.Enum):
+    """Output of ``extract``."""
+
+    jsonl = "jsonl"
+
+
+def _print_failures(failed: list[dict[str, Any]], total: int) -> None:
+    if not total:
+        return
+    err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)
+    for f in failed[:50]:
+        err_console.print(f"  {f['error']}", highlight=False, markup=False)
+    if total > 50:
+        err_console.print(f"  … and {total - 50} more (see --format json)", highlight=False)
+
+
+def extract(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    fmt: ExtractFormat = typer.Option(ExtractFormat.jsonl, "--format", "-f", help="jsonl"),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+) -> None:
+    """Extract claims without touching the store: one JSON object per document per line."""
+    limits = Limits.from_settings(settings(ctx))
+    ok, failed = 0, []
+    out = sys.stdout
+    for outcome in extract_documents(paths, limits=limits):
+        if outcome.error is not None or outcome.document is None:
+            failed.append({"path": outcome.source, "error": outcome.error})
+            continue
+        out.write(json.dumps(document_contract(outcome), ensure_ascii=False) + "\n")
+        ok += 1
+    out.flush()
+    _print_failures(failed, len(failed))
+    err_console.print(f"{ok} document(s), {len(failed)} failure(s)", highlight=False)
+    if failed and (strict or not ok):
+        raise typer.Exit(2)
+
+
+@contextmanager
+def _sigint_stops() -> Iterator[threading.Event]:
+    """First Ctrl-C asks the run to stop after the current batch; a second one aborts."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(_sig: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err_console.print("[yellow]interrupt: finishing the current batch (Ctrl-C again to abort)[/]")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def ingest_cmd(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json"),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0,
+                                help="Extract on a local Dask cluster of N worker processes."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Use a running Dask scheduler (tcp://HOST:PORT)."),
+    batch_size: int = typer.Option(200, "--batch-size", min=1, help="Documents per transaction."),
+    progress_bar: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Read, extract and store documents idempotently and resumably (rerun after a stop to finish)."""
+    cfg = settings(ctx)
+    db = store(ctx)
+    limits = Limits.from_settings(cfg)
+    bar = Progress(
+        SpinnerColumn(), TextColumn("[bold]ingest[/]"),
+        TextColumn("{task.fields[docs]} documents ({task.fields[new]} new) · {task.fields[claims]} claims"
+                   " · [red]{task.fields[failed]} failed[/] · {task.fields[rate]} docs/s"),
+        TimeElapsedColumn(), console=err_console, transient=False,
+        disable=not progress_bar or not err_console.is_terminal and fmt is OutputFormat.json,
+    )
+    task = bar.add_task("ingest", total=None, docs=0, new=0, claims=0, failed=0, rate="–")
+
+    def update(stats: IngestStats) -> None:
+        rate = f"{stats.documents / stats.elapsed:,.0f}" if stats.elapsed > 0 else "–"
+        bar.update(task, docs=stats.documents, new=stats.new, claims=stats.claims,
+                   failed=stats.failed_total, rate=rate)
+
+    with _sigint_stops() as stop, bar:
+        stats = ingest(db, paths, limits=limits, batch_size=batch_size, quarantine_dir=cfg.quarantine_dir,
+                       progress=update, stop=stop, workers=workers, scheduler=scheduler)
+        update(stats)
+    db.close()
+    summary = stats.summary()
+    if fmt is OutputFormat.json:
+        print_json(summary)
+    else:
+        _print_failures(stats.failed, stats.failed_total)
+        err_console.print(
+            f"{stats.documents} document(s): {stats.new} new, {stats.skipped} already stored; "
+            f"{stats.claims} new claim(s); {stats.resumed} input(s)/record(s) done earlier; "
+            f"{stats.failed_total} failure(s) in {stats.elapsed:.1f}s"
+            + (" — interrupted, rerun to finish" if stats.interrupted else ""), highlight=False)
+    if stats.interrupted:
+        raise typer.Exit(130)
+    succeeded = stats.documents > 0 or stats.resumed > 0
+    if stats.failed_total and (strict or not succeeded):
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the root app."""
+    app.command("extract", rich_help_panel="Extraction")(extract)
+    app.command("ingest", rich_help_panel="Extraction")(ingest_cmd)

@@ -1,0 +1,103 @@
+"""Ingest bookkeeping: which inputs (files, and records inside web archives) are done or
+failed, which documents are already stored, and the batched, transactional commit that
+writes documents, claims, evidence and progress together (so a kill at any point leaves
+either all of a batch or none of it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from countersight.model import Claim, Document
+from countersight.store import schema
+from countersight.store.db import Store
+
+_LOOKUP_CHUNK = 500
+
+
+def existing_document_ids(store: Store, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` already stored (batched primary-key lookups)."""
+    wanted = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    t = schema.documents
+    with store.engine.connect() as conn:
+        for i in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[i : i + _LOOKUP_CHUNK]
+            found.update(conn.execute(select(t.c.id).where(t.c.id.in_(chunk))).scalars())
+    return found
+
+
+def input_status(store: Store, input_id: str) -> str | None:
+    """``done``, ``failed`` or None for one input (a file version)."""
+    t = schema.ingest_inputs
+    with store.engine.connect() as conn:
+        return conn.execute(select(t.c.status).where(t.c.id == input_id)).scalar_one_or_none()
+
+
+def done_offsets(store: Store, input_id: str, start: int = 0, end: int | None = None) -> set[int]:
+    """Offsets of the archive records of an input already committed (done or failed)."""
+    t = schema.ingest_records
+    cond = and_(t.c.input_id == input_id, t.c.offset >= start)
+    if end is not None:
+        cond = and_(cond, t.c.offset < end)
+    with store.engine.connect() as conn:
+        return set(conn.execute(select(t.c.offset).where(cond)).scalars())
+
+
+def failed_inputs(store: Store) -> list[dict[str, Any]]:
+    """Every recorded failure: whole inputs and single archive records."""
+    ti, tr = schema.ingest_inputs, schema.ingest_records
+    with store.engine.connect() as conn:
+        rows = [{"path": r.path, "record": r.record, "error": r.error}
+                for r in conn.execute(select(ti).where(ti.c.status == "failed").order_by(ti.c.path))]
+        q = (select(ti.c.path, tr.c.offset, tr.c.error).join(ti, ti.c.id == tr.c.input_id, isouter=True)
+             .where(tr.c.status == "failed").order_by(tr.c.input_id, tr.c.offset))
+        rows += [{"path": r.path, "record": r.offset, "error": r.error} for r in conn.execute(q)]
+    return rows
+
+
+def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str, Any]],
+            keys: Sequence[str]) -> None:
+    if not rows:
+        return
+    dialect = postgresql if store.dialect == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=update)
+    # Deduplicate on the key: one statement may not touch the same row twice (PostgreSQL).
+    unique = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    for i in range(0, len(unique), 500):
+        conn.execute(stmt, unique[i : i + 500])
+
+
+def input_row(input_id: str, path: str, status: str, error: str | None = None,
+              document_id: str | None = None) -> dict[str, Any]:
+    """An ``ingest_inputs`` row for a whole input."""
+    return {"id": input_id, "path": path, "record": None, "status": status, "error": error,
+            "document_id": document_id, "updated_at": dt.datetime.now(dt.UTC)}
+
+
+def record_row(input_id: str, offset: int, status: str, error: str | None = None,
+               document_id: str | None = None) -> dict[str, Any]:
+    """An ``ingest_records`` row for one archive record."""
+    return {"input_id": input_id, "offset": offset, "status": status, "error": error,
+            "document_id": document_id}
+
+
+def commit_batch(
+    store: Store,
+    documents: Sequence[Document],
+    claims: Sequence[Claim],
+    inputs: Sequence[dict[str, Any]],
+    records: Sequence[dict[str, Any]],
+) -> dict[str, int]:
+    """Write documents, claims with evidence, and input/record progress in one transaction."""
+    with store.transaction() as conn:
+        counts = store.add(documents, claims, conn=conn)
+        _upsert(store, conn, schema.ingest_inputs, inputs, ["id"])
+        _upsert(store, conn, schema.ingest_records, records, ["input_id", "offset"])
+    return counts
