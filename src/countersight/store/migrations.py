@@ -20,9 +20,14 @@ def _v2_deployment_documents(conn: Connection) -> None:
     schema.deployment_documents.create(conn, checkfirst=True)
 
 
+def _v4_ingest_records(conn: Connection) -> None:
+    schema.ingest_records.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
+    (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -201,4 +202,16 @@ ingest_inputs = Table(
     Column("error", Text),
     Column("document_id", String(64)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Progress inside archives: one row per WARC record committed (offsets are 64-bit), so that a
+# rerun after an interruption skips what is done. ``input_id`` is the file's ingest_inputs id.
+ingest_records = Table(
+    "ingest_records",
+    metadata,
+    Column("input_id", String(40), primary_key=True),
+    Column("offset", BigInteger, primary_key=True),
+    Column("status", String(16), nullable=False),  # done, failed
+    Column("error", Text),
+    Column("document_id", String(64)),
 )

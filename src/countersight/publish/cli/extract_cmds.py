@@ -19,7 +19,7 @@ from countersight.publish.cli.common import OutputFormat, err_console, print_jso
 from countersight.sources import Limits
 
 
-class ExtractFormat(str, enum.Enum):
+class ExtractFormat(enum.StrEnum):
     """Output of ``extract``."""
 
     jsonl = "jsonl"
