@@ -1,0 +1,126 @@
+"""The index: AIGS editions cell by cell against the bundled sheets, the live index as of a date,
+diff, the governance analysis and charts (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from countersight.datasets import import_aigs, import_governance
+from countersight.index import analyze, compute_index, diff, flat_row
+from countersight.reference.countries import resolve_country
+from countersight.resolve import resolve_store
+from countersight.resolve.review import reject
+from countersight.sources.aigs import _repair_regime_damage, bundled, split_vendor_cell
+from countersight.store import Store
+from resolve_fixture import nairobi_claims, nairobi_documents
+
+SHEET_2022 = {"Safe City System": "safe_city", "Facial Recognition System": "facial_recognition",
+              "Smart Policing": "smart_policing", "Social Media Surveillance": "social_media_monitoring"}
+TABLE_2019 = {"Smart City/Safe City": "safe_city", "Facial Recognition": "facial_recognition",
+              "Smart Policing": "smart_policing"}
+
+
+def sheet_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a bundled AIGS CSV with the country resolved (after the documented name repair)."""
+    with bundled(f"aigs/{name}").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        code = resolve_country(r["Country"]) or resolve_country(_repair_regime_damage(r["Country"]))
+        assert code, r["Country"]
+        r["code"] = code
+    return rows
+
+
+def ticked(cell: str) -> int:
+    return 1 if cell.strip().lower() in ("x", "1") else 0
+
+
+@pytest.fixture
+def aigs_store(store: Store) -> Store:
+    import_aigs(store, "2019")
+    import_aigs(store, "2022")
+    import_governance(store)
+    resolve_store(store)
+    return store
+
+
+def test_editions_match_the_sheets_cell_by_cell(aigs_store: Store) -> None:
+    rows22 = {r.country: flat_row(r) for r in compute_index(aigs_store, edition="2022")}
+    sheet = sheet_rows("aigs-2022-sheet1-index.csv")
+    assert len(rows22) == len(sheet) == 97
+    for r in sheet:
+        for column, tech in SHEET_2022.items():
+            assert rows22[r["code"]][tech] == ticked(r[column]), (r["Country"], column)
+        assert rows22[r["code"]]["supplier_CHN"] == ticked(r["China Tech"])
+        assert rows22[r["code"]]["supplier_USA"] == ticked(r["US Tech"])
+    rows19 = {r.country: r for r in compute_index(aigs_store, edition="2019")}
+    table = sheet_rows("aigs-2019-index-table.csv")
+    assert len(rows19) == len(table) == 75
+    for r in table:
+        row = rows19[r["code"]]
+        for column, tech in TABLE_2019.items():
+            assert row.technologies.get(tech, 0) == ticked(r[column]), (r["Country"], column)
+        assert bool(row.supplier_origins.get("CHN")) == bool(ticked(r["China AI Tech"]))
+        named = [n for n in split_vendor_cell(r["Key Companies"]) if n.casefold() != "mult"]
+        assert len(row.vendors) == len(set(row.vendors)) and len(row.vendors) <= len(named)
+    assert rows19["KEN"].regime_year == 2018 and rows19["KEN"].coded["regime"]
+    # Nothing of an edition counts before it was published.
+    assert compute_index(aigs_store, edition="2022", as_of=dt.date(2022, 3, 9)) == []
+
+
+def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
+    live = {r.country: r for r in compute_index(aigs_store)}
+    assert len(live) == len({*(r["code"] for r in sheet_rows("aigs-2022-sheet1-index.csv")),
+                            *(r["code"] for r in sheet_rows("aigs-2019-index-table.csv"))})
+    before_2022 = {r.country: r for r in compute_index(aigs_store, as_of=dt.date(2020, 1, 1))}
+    assert len(before_2022) == 75  # only the 2019 edition had been published
+    assert live["KEN"].documents == 2 and before_2022["KEN"].documents == 1
+    docs = nairobi_documents()
+    aigs_store.add(docs.values(), nairobi_claims(docs))
+    resolve_store(aigs_store)
+    report = diff(aigs_store, dt.date(2016, 1, 1), dt.date(2019, 12, 31))
+    huawei_ken = [d for d in report.status_changed if d["country"] == "KEN"]
+    assert [(d["vendor"], d["from_status"], d["to_status"]) for d in huawei_ken] == [
+        ("Huawei", "reported", "cancelled")]
+    assert len(report.appeared) > 300 and "KEN" not in report.countries_appeared  # KEN had Huawei since 2015
+    assert "ARG" in report.countries_appeared  # first reported in the 2019 edition
+    # A rejection leaves the live index but not the edition.
+    dep = next(d["id"] for d in report.appeared
+               if d["country"] == "ARG" and d["technology"] == "facial_recognition")
+    reject(aigs_store, dep, reason="test", actor="t")
+    assert "facial_recognition" not in compute_index(aigs_store, country="ARG")[0].technologies
+    assert compute_index(aigs_store, edition="2019", country="ARG")[0].technologies["facial_recognition"] == 1
+
+
+def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
+    a19 = analyze(aigs_store, edition="2019")
+    assert a19.military["top50_using"] == 40  # "40 of the top 50 military spenders"
+    assert sum(r["using"] for r in a19.adoption_by_regime) + len(a19.unclassified) == 75
+    a22 = analyze(aigs_store, edition="2022")
+    by = {r["regime"]: (r["using"], r["total"]) for r in a22.adoption_by_regime}
+    assert by == {"LD": (22, 34), "ED": (30, 55), "EA": (32, 60), "CA": (13, 30)}
+    assert a22.chi_square["n"] == 179 and a22.chi_square["dof"] == 3 and 0 < a22.chi_square["p_value"] < 1
+    lg = a22.logistic
+    assert lg["n"] > 150 and [c["term"] for c in lg["coefficients"]] == ["const", "ED", "EA", "CA",
+                                                                         "log_military_pct_gdp"]
+    assert all(c["ci_low"] < c["coef"] < c["ci_high"] for c in lg["coefficients"])
+    bri = {r["bri"]: r for r in a22.supply_by_bri}
+    assert bri["BRI member"]["using"] + bri["not a BRI member"]["using"] == 97
+    assert "reported" in a22.caveat
+
+
+def test_charts_are_written_offline(aigs_store: Store, tmp_path: Path) -> None:
+    pytest.importorskip("altair")
+    pytest.importorskip("vl_convert")
+    from countersight.index.charts import write_chart
+
+    png = write_chart(aigs_store, "map", tmp_path / "map.png", edition="2022")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = write_chart(aigs_store, "origins", tmp_path / "origins.svg", edition="2019")
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "China" in text
+    assert write_chart(aigs_store, "timeline", tmp_path / "t.svg").stat().st_size > 1000
