@@ -1,0 +1,1 @@
+"""Scale-out: distributed ingest on Dask (optional extra ``countersight[dask]``)."""
