@@ -18,10 +18,17 @@ from countersight.sources.aigs import _repair_regime_damage, bundled, split_vend
 from countersight.store import Store
 from resolve_fixture import nairobi_claims, nairobi_documents
 
-SHEET_2022 = {"Safe City System": "safe_city", "Facial Recognition System": "facial_recognition",
-              "Smart Policing": "smart_policing", "Social Media Surveillance": "social_media_monitoring"}
-TABLE_2019 = {"Smart City/Safe City": "safe_city", "Facial Recognition": "facial_recognition",
-              "Smart Policing": "smart_policing"}
+SHEET_2022 = {
+    "Safe City System": "safe_city",
+    "Facial Recognition System": "facial_recognition",
+    "Smart Policing": "smart_policing",
+    "Social Media Surveillance": "social_media_monitoring",
+}
+TABLE_2019 = {
+    "Smart City/Safe City": "safe_city",
+    "Facial Recognition": "facial_recognition",
+    "Smart Policing": "smart_policing",
+}
 
 
 def sheet_rows(name: str) -> list[dict[str, str]]:
@@ -74,8 +81,12 @@ def test_editions_match_the_sheets_cell_by_cell(aigs_store: Store) -> None:
 
 def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
     live = {r.country: r for r in compute_index(aigs_store)}
-    assert len(live) == len({*(r["code"] for r in sheet_rows("aigs-2022-sheet1-index.csv")),
-                            *(r["code"] for r in sheet_rows("aigs-2019-index-table.csv"))})
+    assert len(live) == len(
+        {
+            *(r["code"] for r in sheet_rows("aigs-2022-sheet1-index.csv")),
+            *(r["code"] for r in sheet_rows("aigs-2019-index-table.csv")),
+        }
+    )
     before_2022 = {r.country: r for r in compute_index(aigs_store, as_of=dt.date(2020, 1, 1))}
     assert len(before_2022) == 75  # only the 2019 edition had been published
     assert live["KEN"].documents == 2 and before_2022["KEN"].documents == 1
@@ -85,12 +96,14 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
     report = diff(aigs_store, dt.date(2016, 1, 1), dt.date(2019, 12, 31))
     huawei_ken = [d for d in report.status_changed if d["country"] == "KEN"]
     assert [(d["vendor"], d["from_status"], d["to_status"]) for d in huawei_ken] == [
-        ("Huawei", "reported", "cancelled")]
+        ("Huawei", "reported", "cancelled")
+    ]
     assert len(report.appeared) > 300 and "KEN" not in report.countries_appeared  # KEN had Huawei since 2015
     assert "ARG" in report.countries_appeared  # first reported in the 2019 edition
     # A rejection leaves the live index but not the edition.
-    dep = next(d["id"] for d in report.appeared
-               if d["country"] == "ARG" and d["technology"] == "facial_recognition")
+    dep = next(
+        d["id"] for d in report.appeared if d["country"] == "ARG" and d["technology"] == "facial_recognition"
+    )
     reject(aigs_store, dep, reason="test", actor="t")
     assert "facial_recognition" not in compute_index(aigs_store, country="ARG")[0].technologies
     assert compute_index(aigs_store, edition="2019", country="ARG")[0].technologies["facial_recognition"] == 1
@@ -105,8 +118,13 @@ def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
     assert by == {"LD": (22, 34), "ED": (30, 55), "EA": (32, 60), "CA": (13, 30)}
     assert a22.chi_square["n"] == 179 and a22.chi_square["dof"] == 3 and 0 < a22.chi_square["p_value"] < 1
     lg = a22.logistic
-    assert lg["n"] > 150 and [c["term"] for c in lg["coefficients"]] == ["const", "ED", "EA", "CA",
-                                                                         "log_military_pct_gdp"]
+    assert lg["n"] > 150 and [c["term"] for c in lg["coefficients"]] == [
+        "const",
+        "ED",
+        "EA",
+        "CA",
+        "log_military_pct_gdp",
+    ]
     assert all(c["ci_low"] < c["coef"] < c["ci_high"] for c in lg["coefficients"])
     bri = {r["bri"]: r for r in a22.supply_by_bri}
     assert bri["BRI member"]["using"] + bri["not a BRI member"]["using"] == 97

@@ -16,14 +16,17 @@ from countersight.store import Store, schema
 from resolve_fixture import nairobi_claims, nairobi_documents, other_records
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("Hikvsion", "Hikvision"),
-    ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Hikvision"),
-    ("HIKVISION", "Hikvision"),
-    ("Huawei Technologies Co.", "Huawei"),
-    ("Briefcam (US)", "BriefCam"),
-    ("IBMN", "IBM"),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("Hikvsion", "Hikvision"),
+        ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Hikvision"),
+        ("HIKVISION", "Hikvision"),
+        ("Huawei Technologies Co.", "Huawei"),
+        ("Briefcam (US)", "BriefCam"),
+        ("IBMN", "IBM"),
+    ],
+)
 def test_vendor_spellings_resolve_to_one_organization(raw: str, canonical: str) -> None:
     m = VendorResolver.build().resolve(raw)
     assert (m.name, m.method) == (canonical, "registry")
@@ -48,9 +51,17 @@ def test_parents_are_a_relation() -> None:
 
 
 def _facts(cid: str, doc: str, **kw: object) -> ClaimFacts:
-    base: dict[str, object] = dict(id=cid, document_id=doc, source="t", country="KEN", vendor="Huawei",
-                                   vendor_country="CHN", technology="safe_city", status="reported",
-                                   confidence=0.6)
+    base: dict[str, object] = dict(
+        id=cid,
+        document_id=doc,
+        source="t",
+        country="KEN",
+        vendor="Huawei",
+        vendor_country="CHN",
+        technology="safe_city",
+        status="reported",
+        confidence=0.6,
+    )
     base.update(kw)
     return ClaimFacts(**base)  # type: ignore[arg-type]
 
@@ -73,7 +84,8 @@ def test_merge_is_deterministic_and_splits_incompatible_claims() -> None:
     assert groups == [["c1", "c2", "c7"], ["c3"], ["c4"], ["c5"], ["c6"]]
     # Without Mombasa, the city-less claim joins Nairobi.
     assert sorted(sorted(m.deployment.claim_ids) for m in merge_claims([*claims[:3], claims[6]], docs)) == [
-        ["c1", "c2", "c3", "c7"]]
+        ["c1", "c2", "c3", "c7"]
+    ]
     # A stated start after a stated end opens a new period; later undated claims (c3, 2017) join it.
     later = _facts("c8", "f", start_year=2016, city="Nairobi")
     split = merge_claims([*claims[:3], claims[6], later], docs)
@@ -83,9 +95,11 @@ def test_merge_is_deterministic_and_splits_incompatible_claims() -> None:
 def test_confidence_grows_with_independent_publishers() -> None:
     assert combine_confidence([0.6]) == 0.6
     assert combine_confidence([0.6, 0.6]) == 0.84
-    docs = {"a": DocumentFacts("a", dt.date(2020, 1, 1), "same"),
-            "b": DocumentFacts("b", dt.date(2020, 2, 1), "same"),
-            "c": DocumentFacts("c", dt.date(2020, 3, 1), "other")}
+    docs = {
+        "a": DocumentFacts("a", dt.date(2020, 1, 1), "same"),
+        "b": DocumentFacts("b", dt.date(2020, 2, 1), "same"),
+        "c": DocumentFacts("c", dt.date(2020, 3, 1), "other"),
+    }
     same = merge_claims([_facts("c1", "a"), _facts("c2", "b")], docs)[0].deployment
     independent = merge_claims([_facts("c1", "a"), _facts("c3", "c")], docs)[0].deployment
     assert same.confidence == 0.6 and independent.confidence == 0.84

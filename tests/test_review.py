@@ -28,8 +28,11 @@ def rstore(store: Store) -> Store:
 
 
 def _dep(store: Store, country: str, technology: str | None = None) -> str:
-    deps = [d for d in list_deployments(store, country=country, include_rejected=True)
-            if technology is None or d.technology == technology]
+    deps = [
+        d
+        for d in list_deployments(store, country=country, include_rejected=True)
+        if technology is None or d.technology == technology
+    ]
     assert len(deps) == 1
     return deps[0].id
 
@@ -52,7 +55,9 @@ def test_events_are_validated(rstore: Store) -> None:
 def test_reject_then_accept_is_audited_and_reflected_in_the_index(rstore: Store) -> None:
     dep = _dep(rstore, "ECU", "license_plate_recognition")
     assert compute_index(rstore, country="ECU")[0].technologies == {
-        "facial_recognition": 1, "license_plate_recognition": 1}
+        "facial_recognition": 1,
+        "license_plate_recognition": 1,
+    }
     rv.reject(rstore, dep, reason="the customs agency bought from another firm", actor="ana")
     assert rv.current_state(rstore, dep).decision == "rejected"
     assert compute_index(rstore, country="ECU")[0].technologies == {"facial_recognition": 1}
@@ -79,8 +84,14 @@ def test_edit_records_old_and_new_values_and_can_be_undone(rstore: Store) -> Non
 
 def test_dispute_is_shown_next_to_the_deployment_never_deleting_it(rstore: Store) -> None:
     dep = _dep(rstore, "KEN")
-    rv.dispute(rstore, dep, reason="The company says it only supplied network equipment.", by="Huawei",
-               source="https://example.com/statement", actor="desk")
+    rv.dispute(
+        rstore,
+        dep,
+        reason="The company says it only supplied network equipment.",
+        by="Huawei",
+        source="https://example.com/statement",
+        actor="desk",
+    )
     state = rv.current_state(rstore, dep)
     assert [(d.by, d.source) for d in state.disputes] == [("Huawei", "https://example.com/statement")]
     assert state.decision == "unreviewed"
@@ -118,8 +129,10 @@ def test_review_survives_reingest_and_rekeyed_deployments(rstore: Store) -> None
     # New evidence naming a city re-keys the deployment; its trail follows it.
     text = "Acme Sentinel Systems installed licence plate readers in Guayaquil, Ecuador."
     doc = document("guayaquil", text, dt.date(2021, 1, 5), "Example Port News")
-    rstore.add([doc], [claim(doc, text, "ECU", "Acme Sentinel Systems", "license_plate_recognition",
-                             city="Guayaquil")])
+    rstore.add(
+        [doc],
+        [claim(doc, text, "ECU", "Acme Sentinel Systems", "license_plate_recognition", city="Guayaquil")],
+    )
     report = resolve_store(rstore)
     new_id = _dep(rstore, "ECU", "license_plate_recognition")
     assert new_id != dep and report.carried_over[new_id] == [dep]
@@ -151,8 +164,9 @@ def test_new_organization_review_and_merge(rstore: Store) -> None:
     items = {i.target_id: i for i in rv.review_queue(rstore)}
     org = next(o for o in rstore.organizations() if o.name == "Acme Sentinel Systems")
     assert org.id in items and items[org.id].target_kind == "organization"
-    rv.edit(rstore, org.id, reason="a trading name of Hikvision (test only)",
-            fields={"merge_into": "Hikvision"})
+    rv.edit(
+        rstore, org.id, reason="a trading name of Hikvision (test only)", fields={"merge_into": "Hikvision"}
+    )
     assert rv.organization_merges(rstore) == {"Acme Sentinel Systems": "Hikvision"}
     resolve_store(rstore)
     plates = list_deployments(rstore, country="ECU", technology="license_plate_recognition")

@@ -17,8 +17,12 @@ from countersight.store import Store
 from countersight.store import deployments as dstore
 
 REGIME_ORDER = ("LD", "ED", "EA", "CA")
-REGIME_NAMES = {"LD": "liberal democracy", "ED": "electoral democracy", "EA": "electoral autocracy",
-                "CA": "closed autocracy"}
+REGIME_NAMES = {
+    "LD": "liberal democracy",
+    "ED": "electoral democracy",
+    "EA": "electoral autocracy",
+    "CA": "closed autocracy",
+}
 TOP_MILITARY = 50
 CAVEAT = (
     "Presence in the index means that use of the technology was reported in a source the index "
@@ -60,14 +64,20 @@ def _using(row: IndexRow) -> bool:
 def _universe(store: Store, edition: str, year: int) -> tuple[dict[str, str], str]:
     """Country -> regime label for the denominator, and a description of where it comes from."""
     if edition == "2022":
-        vdem = {d.meta["country"]: d.meta.get("regime") for d in store.documents(dataset="aigs-2022-vdem",
-                                                                                  with_text=False)}
+        vdem = {
+            d.meta["country"]: d.meta.get("regime")
+            for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
+        }
         if vdem:
-            return ({c: r for c, r in vdem.items() if r in REGIME_ORDER},
-                    "the 179 countries of the AIGS 2022 sheet 2 (V-Dem 2021 regime types, as coded)")
+            return (
+                {c: r for c, r in vdem.items() if r in REGIME_ORDER},
+                "the 179 countries of the AIGS 2022 sheet 2 (V-Dem 2021 regime types, as coded)",
+            )
     regimes = dstore.regimes_for_year(store, year)
-    return ({c: lab for c, (_code, lab, _y) in regimes.items()},
-            f"every country with a V-Dem Regimes of the World type for {year} (Our World in Data)")
+    return (
+        {c: lab for c, (_code, lab, _y) in regimes.items()},
+        f"every country with a V-Dem Regimes of the World type for {year} (Our World in Data)",
+    )
 
 
 def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -> Analysis:
@@ -88,30 +98,47 @@ def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -
     used = Counter(universe[c] for c in using if c in universe)
     for label in REGIME_ORDER:
         n, k = totals.get(label, 0), used.get(label, 0)
-        result.adoption_by_regime.append({"regime": label, "name": REGIME_NAMES[label], "using": k, "total": n,
-                                          "share": round(k / n, 4) if n else None})
+        result.adoption_by_regime.append(
+            {
+                "regime": label,
+                "name": REGIME_NAMES[label],
+                "using": k,
+                "total": n,
+                "share": round(k / n, 4) if n else None,
+            }
+        )
     for label in REGIME_ORDER:
         group = [r for c, r in using.items() if universe.get(c) == label]
-        result.supply_by_regime.append({
-            "regime": label, "using": len(group),
-            "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
-            "us": sum(1 for r in group if r.supplier_origins.get("USA")),
-            "both": sum(1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")),
-        })
+        result.supply_by_regime.append(
+            {
+                "regime": label,
+                "using": len(group),
+                "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
+                "us": sum(1 for r in group if r.supplier_origins.get("USA")),
+                "both": sum(
+                    1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")
+                ),
+            }
+        )
     for bri, label in ((True, "BRI member"), (False, "not a BRI member"), (None, "not coded")):
         group = [r for r in using.values() if r.coded.get("bri") is bri]
-        result.supply_by_bri.append({
-            "bri": label, "using": len(group),
-            "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
-            "us": sum(1 for r in group if r.supplier_origins.get("USA")),
-        })
+        result.supply_by_bri.append(
+            {
+                "bri": label,
+                "using": len(group),
+                "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
+                "us": sum(1 for r in group if r.supplier_origins.get("USA")),
+            }
+        )
     result.military = _military(store, using, universe, year)
     result.chi_square = _chi_square(universe, using)
     result.logistic = _logistic(store, universe, using, year)
     return result
 
 
-def _military(store: Store, using: dict[str, IndexRow], universe: dict[str, str], year: int) -> dict[str, Any]:
+def _military(
+    store: Store, using: dict[str, IndexRow], universe: dict[str, str], year: int
+) -> dict[str, Any]:
     ranked = [r for r in using.values() if isinstance(r.coded.get("military_rank"), int)]
     top = sorted(r.country for r in ranked if r.coded["military_rank"] <= TOP_MILITARY)
     military = dstore.military_for_year(store, year)
@@ -120,8 +147,8 @@ def _military(store: Store, using: dict[str, IndexRow], universe: dict[str, str]
     return {
         "top50_using": len(top),
         "top50_countries": top,
-        "rank_source": "the editions' coded 'Military Expenditures Ranking (2018)' column (absolute spending, "
-                       "SIPRI); only countries in an edition carry a rank",
+        "rank_source": "the editions' coded 'Military Expenditures Ranking (2018)' column "
+        "(absolute spending, SIPRI); only countries in an edition carry a rank",
         "pct_gdp_year": year,
         "median_pct_gdp_using": round(_median(users), 3) if users else None,
         "median_pct_gdp_not_using": round(_median(others), 3) if others else None,
@@ -139,21 +166,35 @@ def _median(values: list[float]) -> float:
 def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> dict[str, Any]:
     from scipy.stats import chi2_contingency
 
-    table = [[sum(1 for c, lab in universe.items() if lab == r and c in using),
-              sum(1 for c, lab in universe.items() if lab == r and c not in using)] for r in REGIME_ORDER]
+    table = [
+        [
+            sum(1 for c, lab in universe.items() if lab == r and c in using),
+            sum(1 for c, lab in universe.items() if lab == r and c not in using),
+        ]
+        for r in REGIME_ORDER
+    ]
     if any(sum(row) == 0 for row in table) or sum(r[0] for r in table) == 0:
-        return {"test": "chi-square of independence, regime type x use", "n": sum(map(sum, table)),
-                "table": table, "note": "not computed: an empty row or column"}
+        return {
+            "test": "chi-square of independence, regime type x use",
+            "n": sum(map(sum, table)),
+            "table": table,
+            "note": "not computed: an empty row or column",
+        }
     res = chi2_contingency(table)
     return {
         "test": "chi-square of independence, regime type (LD, ED, EA, CA) x use (yes, no)",
         "table": {r: {"using": t[0], "not_using": t[1]} for r, t in zip(REGIME_ORDER, table, strict=True)},
-        "chi2": round(float(res.statistic), 4), "dof": int(res.dof), "p_value": float(f"{res.pvalue:.4g}"),
-        "n": sum(map(sum, table)), "min_expected": round(float(res.expected_freq.min()), 2),
+        "chi2": round(float(res.statistic), 4),
+        "dof": int(res.dof),
+        "p_value": float(f"{res.pvalue:.4g}"),
+        "n": sum(map(sum, table)),
+        "min_expected": round(float(res.expected_freq.min()), 2),
     }
 
 
-def _logistic(store: Store, universe: dict[str, str], using: dict[str, IndexRow], year: int) -> dict[str, Any]:
+def _logistic(
+    store: Store, universe: dict[str, str], using: dict[str, IndexRow], year: int
+) -> dict[str, Any]:
     import numpy as np
     import statsmodels.api as sm
 
@@ -162,24 +203,46 @@ def _logistic(store: Store, universe: dict[str, str], using: dict[str, IndexRow]
     names = ["const", "ED", "EA", "CA", "log_military_pct_gdp"]
     if len(countries) < 20:
         return {"model": "logit", "n": len(countries), "note": "not computed: too few countries"}
-    x = np.array([[1.0, *(1.0 if universe[c] == lab else 0.0 for lab in ("ED", "EA", "CA")),
-                   math.log(military[c][0])] for c in countries])
+    x = np.array(
+        [
+            [
+                1.0,
+                *(1.0 if universe[c] == lab else 0.0 for lab in ("ED", "EA", "CA")),
+                math.log(military[c][0]),
+            ]
+            for c in countries
+        ]
+    )
     y = np.array([1.0 if c in using else 0.0 for c in countries])
     if y.min() == y.max():
-        return {"model": "logit", "n": len(countries), "note": "not computed: every country has the same outcome"}
+        return {
+            "model": "logit",
+            "n": len(countries),
+            "note": "not computed: every country has the same outcome",
+        }
     fit = sm.Logit(y, x).fit(disp=0)
     ci = fit.conf_int(0.05)
     coefs = []
     for i, name in enumerate(names):
-        coefs.append({
-            "term": name, "coef": round(float(fit.params[i]), 4), "std_err": round(float(fit.bse[i]), 4),
-            "ci_low": round(float(ci[i][0]), 4), "ci_high": round(float(ci[i][1]), 4),
-            "p_value": float(f"{fit.pvalues[i]:.4g}"), "odds_ratio": round(math.exp(float(fit.params[i])), 4),
-        })
+        coefs.append(
+            {
+                "term": name,
+                "coef": round(float(fit.params[i]), 4),
+                "std_err": round(float(fit.bse[i]), 4),
+                "ci_low": round(float(ci[i][0]), 4),
+                "ci_high": round(float(ci[i][1]), 4),
+                "p_value": float(f"{fit.pvalues[i]:.4g}"),
+                "odds_ratio": round(math.exp(float(fit.params[i])), 4),
+            }
+        )
     return {
-        "model": "logit: P(use) ~ regime type (reference: liberal democracy) + log(military expenditure % GDP)",
-        "n": len(countries), "n_using": int(y.sum()), "pseudo_r2": round(float(fit.prsquared), 4),
-        "log_likelihood": round(float(fit.llf), 4), "converged": bool(fit.mle_retvals.get("converged", True)),
+        "model": "logit: P(use) ~ regime type (reference: liberal democracy) "
+        "+ log(military expenditure % GDP)",
+        "n": len(countries),
+        "n_using": int(y.sum()),
+        "pseudo_r2": round(float(fit.prsquared), 4),
+        "log_likelihood": round(float(fit.llf), 4),
+        "converged": bool(fit.mle_retvals.get("converged", True)),
         "coefficients": coefs,
         "excluded": "countries without a regime type or military expenditure for the year",
     }

@@ -73,19 +73,32 @@ def map_chart(rows: Sequence[IndexRow], title: str) -> Any:
         if key and (techs or r.unspecified):
             prev = by_key.get(key)
             if prev is None or techs > prev["technologies"]:
-                by_key[key] = {"key": key, "technologies": techs, "deployments": r.deployments, "name": r.name}
+                by_key[key] = {
+                    "key": key,
+                    "technologies": techs,
+                    "deployments": r.deployments,
+                    "name": r.name,
+                }
     values = list(by_key.values())
     world = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
     base = alt.Chart(world).mark_geoshape(fill="#e8e8e8", stroke="white", strokeWidth=0.4)
     layer = (
-        alt.Chart(world).mark_geoshape(stroke="white", strokeWidth=0.4)
+        alt.Chart(world)
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
         .transform_calculate(key="datum.id ? datum.id : datum.properties.name")
-        .transform_lookup(lookup="key", from_=alt.LookupData(alt.InlineData(values=values), "key",
-                                                            ["technologies", "deployments", "name"]))
+        .transform_lookup(
+            lookup="key",
+            from_=alt.LookupData(
+                alt.InlineData(values=values), "key", ["technologies", "deployments", "name"]
+            ),
+        )
         .transform_filter("isValid(datum.deployments)")
-        .encode(color=alt.Color("technologies:O", scale=alt.Scale(scheme="orangered"),
-                                title="technologies in use"),
-                tooltip=["name:N", "technologies:Q", "deployments:Q"])
+        .encode(
+            color=alt.Color(
+                "technologies:O", scale=alt.Scale(scheme="orangered"), title="technologies in use"
+            ),
+            tooltip=["name:N", "technologies:Q", "deployments:Q"],
+        )
     )
     return (base + layer).project("equalEarth").properties(width=860, height=440, title=title)
 
@@ -98,12 +111,18 @@ def origins_chart(rows: Sequence[IndexRow], title: str, top: int = 12) -> Any:
         for origin, n in r.supplier_origins.items():
             if n and origin != "unknown":
                 counts[origin] += 1
-    values = [{"origin": country_name(k), "code": k, "countries": v}
-              for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    values = [
+        {"origin": country_name(k), "code": k, "countries": v}
+        for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    ]
     return (
-        alt.Chart(alt.InlineData(values=values)).mark_bar(color="#b5442c")
-        .encode(x=alt.X("countries:Q", title="countries supplied"),
-                y=alt.Y("origin:N", sort="-x", title="supplier country"), tooltip=["origin:N", "countries:Q"])
+        alt.Chart(alt.InlineData(values=values))
+        .mark_bar(color="#b5442c")
+        .encode(
+            x=alt.X("countries:Q", title="countries supplied"),
+            y=alt.Y("origin:N", sort="-x", title="supplier country"),
+            tooltip=["origin:N", "countries:Q"],
+        )
         .properties(width=560, height=max(120, 26 * len(values)), title=title)
     )
 
@@ -117,9 +136,14 @@ def timeline_chart(store: Store, as_of: dt.date | None, title: str) -> Any:
             counts[(v.first_seen.year, v.technology or "unspecified")] += 1
     values = [{"year": y, "technology": t, "deployments": n} for (y, t), n in sorted(counts.items())]
     return (
-        alt.Chart(alt.InlineData(values=values)).mark_bar()
-        .encode(x=alt.X("year:O", title="year of first evidence"), y=alt.Y("deployments:Q", stack=True),
-                color=alt.Color("technology:N"), tooltip=["year:O", "technology:N", "deployments:Q"])
+        alt.Chart(alt.InlineData(values=values))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="year of first evidence"),
+            y=alt.Y("deployments:Q", stack=True),
+            color=alt.Color("technology:N"),
+            tooltip=["year:O", "technology:N", "deployments:Q"],
+        )
         .properties(width=620, height=320, title=title)
     )
 
@@ -140,7 +164,9 @@ def render(chart: Any, out: Path) -> Path:
     return out
 
 
-def write_chart(store: Store, kind: str, out: Path, edition: str = "live", as_of: dt.date | None = None) -> Path:
+def write_chart(
+    store: Store, kind: str, out: Path, edition: str = "live", as_of: dt.date | None = None
+) -> Path:
     """Build one chart (``map``, ``origins`` or ``timeline``) over an edition or the live data
     and write it to ``out`` (.png or .svg)."""
     if kind not in CHARTS:
@@ -150,6 +176,9 @@ def write_chart(store: Store, kind: str, out: Path, edition: str = "live", as_of
         chart = timeline_chart(store, as_of, f"Deployments by year of first evidence: {title}")
     else:
         rows = compute_index(store, as_of=as_of, edition=edition)
-        chart = (map_chart(rows, f"AI surveillance technologies in use: {title}") if kind == "map"
-                 else origins_chart(rows, f"Supplier countries: {title}"))
+        chart = (
+            map_chart(rows, f"AI surveillance technologies in use: {title}")
+            if kind == "map"
+            else origins_chart(rows, f"Supplier countries: {title}")
+        )
     return render(chart, out)

@@ -125,7 +125,9 @@ def _governance_year(edition: str, as_of: dt.date | None) -> int:
     return (as_of or dt.date.today()).year
 
 
-def _governance(store: Store, year: int) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
+def _governance(
+    store: Store, year: int
+) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
     return dstore.regimes_for_year(store, year), dstore.military_for_year(store, year)
 
 
@@ -135,8 +137,12 @@ def _coded(store: Store) -> dict[str, dict[str, Any]]:
     for edition in ("2019", "2022"):
         for doc in store.documents(dataset=f"aigs-{edition}", with_text=False):
             m = doc.meta
-            out[m["country"]] = {"edition": edition, "bri": m.get("bri"), "military_rank": m.get("military_rank"),
-                                 "regime": m.get("regime")}
+            out[m["country"]] = {
+                "edition": edition,
+                "bri": m.get("bri"),
+                "military_rank": m.get("military_rank"),
+                "regime": m.get("regime"),
+            }
     return out
 
 
@@ -161,8 +167,9 @@ def compute_index(
     return [_with_governance(r, regimes, military) for r in rows]
 
 
-def aggregate(views: Iterable[DeploymentView], edition: str, as_of: dt.date | None,
-              group_vendors: bool = False) -> list[IndexRow]:
+def aggregate(
+    views: Iterable[DeploymentView], edition: str, as_of: dt.date | None, group_vendors: bool = False
+) -> list[IndexRow]:
     """Country rows from deployment views (pure: no database)."""
     by_country: dict[str, list[DeploymentView]] = defaultdict(list)
     for v in views:
@@ -191,15 +198,26 @@ def aggregate(views: Iterable[DeploymentView], edition: str, as_of: dt.date | No
             if name:
                 vendors.add(name)
         dates = [d for v in deps for d in (v.first_seen, v.last_seen) if d]
-        out.append(IndexRow(
-            country=code, name=country_name(code), edition=edition, as_of=as_of, deployments=len(deps),
-            technologies=dict(sorted(techs.items())), unspecified=unspecified,
-            statuses=dict(sorted(statuses.items())), supplier_origins=dict(sorted(origins.items())),
-            vendors=tuple(sorted(vendors)), documents=len(docs), publishers=len(pubs),
-            mean_confidence=round(statistics.fmean(v.confidence for v in deps), 4),
-            first_evidence=min(dates) if dates else None, last_evidence=max(dates) if dates else None,
-            disputed=sum(1 for v in deps if v.disputed),
-        ))
+        out.append(
+            IndexRow(
+                country=code,
+                name=country_name(code),
+                edition=edition,
+                as_of=as_of,
+                deployments=len(deps),
+                technologies=dict(sorted(techs.items())),
+                unspecified=unspecified,
+                statuses=dict(sorted(statuses.items())),
+                supplier_origins=dict(sorted(origins.items())),
+                vendors=tuple(sorted(vendors)),
+                documents=len(docs),
+                publishers=len(pubs),
+                mean_confidence=round(statistics.fmean(v.confidence for v in deps), 4),
+                first_evidence=min(dates) if dates else None,
+                last_evidence=max(dates) if dates else None,
+                disputed=sum(1 for v in deps if v.disputed),
+            )
+        )
     return out
 
 
@@ -209,8 +227,11 @@ def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: st
     if as_of is not None and as_of < published:
         return []
     dataset = f"aigs-{edition}"
-    docs = {d.meta["country"]: d for d in store.documents(dataset=dataset, with_text=False)
-            if not country or d.meta.get("country") == country}
+    docs = {
+        d.meta["country"]: d
+        for d in store.documents(dataset=dataset, with_text=False)
+        if not country or d.meta.get("country") == country
+    }
     claims = [c for c in store.claims(source=dataset, country=country)]
     techs: dict[str, set[str]] = defaultdict(set)
     vendors: dict[str, set[str]] = defaultdict(set)
@@ -235,18 +256,34 @@ def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: st
         origins = {k: v for k, v in origins.items() if v}
         cols = technology_columns(edition)
         tech_counts = {t: 1 for t in cols if t in techs[code]}
-        out.append(IndexRow(
-            country=code, name=country_name(code), edition=edition, as_of=as_of,
-            deployments=len(tech_counts) + len(vendors[code]), technologies=tech_counts,
-            unspecified=len(vendors[code]), statuses={"reported": len(tech_counts) + len(vendors[code])},
-            supplier_origins=origins, vendors=tuple(sorted(vendors[code])),
-            documents=len(doc_ids[code] | {docs[code].id}), publishers=1,
-            mean_confidence=round(statistics.fmean(conf[code]), 4) if conf[code] else None,
-            first_evidence=published, last_evidence=published,
-            coded={"edition": edition, "bri": m.get("bri"), "military_rank": m.get("military_rank"),
-                   "regime": m.get("regime"), "china_tech": m.get("china_tech"), "us_tech": m.get("us_tech"),
-                   "multiple_vendors": m.get("multiple_vendors")},
-        ))
+        out.append(
+            IndexRow(
+                country=code,
+                name=country_name(code),
+                edition=edition,
+                as_of=as_of,
+                deployments=len(tech_counts) + len(vendors[code]),
+                technologies=tech_counts,
+                unspecified=len(vendors[code]),
+                statuses={"reported": len(tech_counts) + len(vendors[code])},
+                supplier_origins=origins,
+                vendors=tuple(sorted(vendors[code])),
+                documents=len(doc_ids[code] | {docs[code].id}),
+                publishers=1,
+                mean_confidence=round(statistics.fmean(conf[code]), 4) if conf[code] else None,
+                first_evidence=published,
+                last_evidence=published,
+                coded={
+                    "edition": edition,
+                    "bri": m.get("bri"),
+                    "military_rank": m.get("military_rank"),
+                    "regime": m.get("regime"),
+                    "china_tech": m.get("china_tech"),
+                    "us_tech": m.get("us_tech"),
+                    "multiple_vendors": m.get("multiple_vendors"),
+                },
+            )
+        )
     return out
 
 
@@ -254,12 +291,17 @@ def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:
     return IndexRow(**{**row.__dict__, "coded": dict(coded)}) if coded else row
 
 
-def _with_governance(row: IndexRow, regimes: dict[str, tuple[int, str, int]],
-                     military: dict[str, tuple[float, int]]) -> IndexRow:
+def _with_governance(
+    row: IndexRow, regimes: dict[str, tuple[int, str, int]], military: dict[str, tuple[float, int]]
+) -> IndexRow:
     reg = regimes.get(row.country)
     mil = military.get(row.country)
-    return IndexRow(**{
-        **row.__dict__,
-        "regime": reg[1] if reg else None, "regime_year": reg[2] if reg else None,
-        "military_pct_gdp": round(mil[0], 3) if mil else None, "military_year": mil[1] if mil else None,
-    })
+    return IndexRow(
+        **{
+            **row.__dict__,
+            "regime": reg[1] if reg else None,
+            "regime_year": reg[2] if reg else None,
+            "military_pct_gdp": round(mil[0], 3) if mil else None,
+            "military_year": mil[1] if mil else None,
+        }
+    )

@@ -74,8 +74,15 @@ def _replay(links: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
     for dep_id, doc_id, _country, day, publisher, status, conf, n_claims in links:
         a = acc.get(dep_id)
         if a is None:
-            a = acc[dep_id] = {"docs": [], "best": {}, "first": day, "last": day, "key": None,
-                               "status": status, "claims": 0}
+            a = acc[dep_id] = {
+                "docs": [],
+                "best": {},
+                "first": day,
+                "last": day,
+                "key": None,
+                "status": status,
+                "claims": 0,
+            }
         a["docs"].append(doc_id)
         a["claims"] += n_claims
         best = a["best"]
@@ -124,22 +131,37 @@ def deployment_views(
         if country and dep_country != country:
             continue
         status = r["status"]
-        if "status" in edits and (as_of is None or (state and state.last_at and state.last_at.date() <= as_of)):
+        if "status" in edits and (
+            as_of is None or (state and state.last_at and state.last_at.date() <= as_of)
+        ):
             status = edits["status"]
         attrs = row.get("attrs") or {}
         vendor = edits.get("vendor", row["vendor"])
-        out.append(DeploymentView(
-            id=row["id"], country=dep_country, technology=edits.get("technology", row["technology"]),
-            vendor=vendor, vendor_group=(attrs.get("vendor_group") or vendor) if vendor == row["vendor"] else vendor,
-            vendor_country=edits.get("vendor_country", row["vendor_country"]), status=status,
-            confidence=combine_confidence(r["best"].values()), first_seen=r["first"], last_seen=r["last"],
-            start_year=edits.get("start_year", row["start_year"]), end_year=edits.get("end_year", row["end_year"]),
-            city=edits.get("city", row["city"]), agency=edits.get("agency", row["agency"]),
-            documents=tuple(r["docs"]), publishers=tuple(sorted(r["best"])), n_claims=r["claims"],
-            review="rejected" if rejected else (state.decision if state else "unreviewed"),
-            disputed=bool(state and state.disputes), requeued=bool(state and state.requeued),
-            sources=tuple(attrs.get("sources") or ()),
-        ))
+        out.append(
+            DeploymentView(
+                id=row["id"],
+                country=dep_country,
+                technology=edits.get("technology", row["technology"]),
+                vendor=vendor,
+                vendor_group=(attrs.get("vendor_group") or vendor) if vendor == row["vendor"] else vendor,
+                vendor_country=edits.get("vendor_country", row["vendor_country"]),
+                status=status,
+                confidence=combine_confidence(r["best"].values()),
+                first_seen=r["first"],
+                last_seen=r["last"],
+                start_year=edits.get("start_year", row["start_year"]),
+                end_year=edits.get("end_year", row["end_year"]),
+                city=edits.get("city", row["city"]),
+                agency=edits.get("agency", row["agency"]),
+                documents=tuple(r["docs"]),
+                publishers=tuple(sorted(r["best"])),
+                n_claims=r["claims"],
+                review="rejected" if rejected else (state.decision if state else "unreviewed"),
+                disputed=bool(state and state.disputes),
+                requeued=bool(state and state.requeued),
+                sources=tuple(attrs.get("sources") or ()),
+            )
+        )
     return out
 
 
@@ -166,4 +188,3 @@ def list_deployments(
             continue
         out.append(v)
     return out
-

@@ -31,29 +31,52 @@ class DiffReport:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "from": self.from_date.isoformat(), "to": self.to_date.isoformat(),
-            "appeared": self.appeared, "status_changed": self.status_changed, "disappeared": self.disappeared,
-            "countries_appeared": self.countries_appeared, "countries_disappeared": self.countries_disappeared,
+            "from": self.from_date.isoformat(),
+            "to": self.to_date.isoformat(),
+            "appeared": self.appeared,
+            "status_changed": self.status_changed,
+            "disappeared": self.disappeared,
+            "countries_appeared": self.countries_appeared,
+            "countries_disappeared": self.countries_disappeared,
             "countries_changed": self.countries_changed,
         }
 
     @property
     def empty(self) -> bool:
         """True when nothing changed."""
-        return not (self.appeared or self.status_changed or self.disappeared or self.countries_changed
-                    or self.countries_appeared or self.countries_disappeared)
+        return not (
+            self.appeared
+            or self.status_changed
+            or self.disappeared
+            or self.countries_changed
+            or self.countries_appeared
+            or self.countries_disappeared
+        )
 
 
 def _brief(v: DeploymentView) -> dict[str, Any]:
-    return {"id": v.id, "country": v.country, "vendor": v.vendor, "vendor_country": v.vendor_country,
-            "technology": v.technology, "status": v.status, "confidence": v.confidence,
-            "first_seen": v.first_seen.isoformat() if v.first_seen else None,
-            "last_seen": v.last_seen.isoformat() if v.last_seen else None, "documents": len(v.documents)}
+    return {
+        "id": v.id,
+        "country": v.country,
+        "vendor": v.vendor,
+        "vendor_country": v.vendor_country,
+        "technology": v.technology,
+        "status": v.status,
+        "confidence": v.confidence,
+        "first_seen": v.first_seen.isoformat() if v.first_seen else None,
+        "last_seen": v.last_seen.isoformat() if v.last_seen else None,
+        "documents": len(v.documents),
+    }
 
 
 def _country_key(row: IndexRow) -> dict[str, Any]:
-    return {"technologies": row.technologies, "unspecified": row.unspecified, "statuses": row.statuses,
-            "supplier_origins": row.supplier_origins, "vendors": list(row.vendors)}
+    return {
+        "technologies": row.technologies,
+        "unspecified": row.unspecified,
+        "statuses": row.statuses,
+        "supplier_origins": row.supplier_origins,
+        "vendors": list(row.vendors),
+    }
 
 
 def diff(store: Store, from_date: dt.date, to_date: dt.date, country: str | None = None) -> DiffReport:
@@ -69,7 +92,9 @@ def diff(store: Store, from_date: dt.date, to_date: dt.date, country: str | None
         if dep_id not in before:
             report.appeared.append(_brief(v))
         elif before[dep_id].status != v.status:
-            report.status_changed.append({**_brief(v), "from_status": before[dep_id].status, "to_status": v.status})
+            report.status_changed.append(
+                {**_brief(v), "from_status": before[dep_id].status, "to_status": v.status}
+            )
     report.disappeared = [_brief(before[d]) for d in sorted(set(before) - set(after))]
     rows_before = {r.country: r for r in aggregate(before.values(), "live", from_date)}
     rows_after = {r.country: r for r in aggregate(after.values(), "live", to_date)}

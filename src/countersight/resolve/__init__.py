@@ -86,8 +86,23 @@ def resolve_store(store: Store) -> ResolveReport:
     facts: list[ClaimFacts] = []
     previous: dict[str, str | None] = {}
     matches: dict[str, VendorMatch] = {}
-    for (cid, doc_id, source, country, vendor, vendor_raw, vendor_country, tech, status, conf, city,
-         agency, start, end, dep_id) in dstore.iter_claim_rows(store):
+    for (
+        cid,
+        doc_id,
+        source,
+        country,
+        vendor,
+        vendor_raw,
+        vendor_country,
+        tech,
+        status,
+        conf,
+        city,
+        agency,
+        start,
+        end,
+        dep_id,
+    ) in dstore.iter_claim_rows(store):
         previous[cid] = dep_id
         name, home = None, vendor_country
         raw = vendor_raw or vendor
@@ -99,22 +114,40 @@ def resolve_store(store: Store) -> ResolveReport:
                 m = alt if alt.method != "new" else m
             matches[m.name] = m
             name, home = m.name, m.home_country or vendor_country
-        facts.append(ClaimFacts(cid, doc_id, source, country, name, home, tech, status, float(conf),
-                                city, agency, start, end, vendor_raw or vendor))
+        facts.append(
+            ClaimFacts(
+                cid,
+                doc_id,
+                source,
+                country,
+                name,
+                home,
+                tech,
+                status,
+                float(conf),
+                city,
+                agency,
+                start,
+                end,
+                vendor_raw or vendor,
+            )
+        )
     report.claims = len(facts)
     merged = merge_claims(facts, docs)
     report.deployments = len(merged)
 
     new_orgs = [m.organization for m in matches.values() if m.method == "new"]
     report.new_organizations = sorted(o.name for o in new_orgs)
-    report.suggestions = {m.name: list(m.suggestions) for m in matches.values() if m.method == "new" and m.suggestions}
+    report.suggestions = {
+        m.name: list(m.suggestions) for m in matches.values() if m.method == "new" and m.suggestions
+    }
 
     existing = {r["id"]: r for r in dstore.deployment_rows(store)}
     events_targets = {e.target_id for e in store.review_events()}
-    new_ids = {m.deployment.id for m in merged}
+    new_ids = {md.deployment.id for md in merged}
     dep_rows, link_rows, assignments = [], [], []
-    for m in merged:
-        dep = m.deployment
+    for md in merged:
+        dep = md.deployment
         carried = set(_supersedes(existing.get(dep.id)))
         for cid in dep.claim_ids:
             old = previous.get(cid)
@@ -123,19 +156,20 @@ def resolve_store(store: Store) -> ResolveReport:
         for cid in dep.claim_ids:
             if previous.get(cid) != dep.id:
                 assignments.append((cid, dep.id))
-        attrs = dict(m.attrs)
+        attrs = dict(md.attrs)
         if dep.vendor:
             attrs["vendor_group"] = group_of(dep.vendor, groups)
         if carried:
             attrs["supersedes"] = sorted(carried)
             report.carried_over[dep.id] = sorted(carried)
-        publishers = {lk.publisher for lk in m.links}
-        dep_rows.append(dstore.deployment_row(dep, m.n_claims, len(m.links), len(publishers), attrs))
-        link_rows += [_link_row(lk) for lk in m.links]
-        report.documents += len(m.links)
+        publishers = {lk.publisher for lk in md.links}
+        dep_rows.append(dstore.deployment_row(dep, md.n_claims, len(md.links), len(publishers), attrs))
+        link_rows += [_link_row(lk) for lk in md.links]
+        report.documents += len(md.links)
     superseded = {old for ids in report.carried_over.values() for old in ids}
     report.orphaned_review_targets = sorted(
-        t for t in events_targets if t.startswith("dep-") and t not in new_ids and t not in superseded)
+        t for t in events_targets if t.startswith("dep-") and t not in new_ids and t not in superseded
+    )
 
     with store.transaction() as conn:
         added_orgs = dstore.upsert_organizations(store, [_org_row(o) for o in new_orgs], conn)
@@ -151,14 +185,29 @@ def _supersedes(row: dict[str, Any] | None) -> list[str]:
 
 
 def _link_row(lk: Any) -> dict[str, Any]:
-    return {"deployment_id": lk.deployment_id, "document_id": lk.document_id, "country": lk.country,
-            "published": lk.date, "publisher": lk.publisher, "status": lk.status,
-            "confidence": lk.confidence, "n_claims": lk.n_claims}
+    return {
+        "deployment_id": lk.deployment_id,
+        "document_id": lk.document_id,
+        "country": lk.country,
+        "published": lk.date,
+        "publisher": lk.publisher,
+        "status": lk.status,
+        "confidence": lk.confidence,
+        "n_claims": lk.n_claims,
+    }
 
 
 def _org_row(o: Any) -> dict[str, Any]:
-    return {"id": o.id, "name": o.name, "kind": o.kind, "home_country": o.home_country, "parent": o.parent,
-            "aliases": list(o.aliases), "note": o.note, "needs_review": o.needs_review}
+    return {
+        "id": o.id,
+        "name": o.name,
+        "kind": o.kind,
+        "home_country": o.home_country,
+        "parent": o.parent,
+        "aliases": list(o.aliases),
+        "note": o.note,
+        "needs_review": o.needs_review,
+    }
 
 
 def _requeue_rejected(store: Store, merged: list[MergedDeployment], rows: list[dict[str, Any]]) -> list[str]:
@@ -176,9 +225,14 @@ def _requeue_rejected(store: Store, merged: list[MergedDeployment], rows: list[d
         new = sorted(set(m.deployment.claim_ids) - set(state.snapshot_claim_ids))
         if not new or not state.snapshot_claim_ids:
             continue
-        store.add_review_event(ReviewEvent(
-            target_id=dep_id, action="requeue", actor=SYSTEM_ACTOR,
-            reason=f"new evidence since the rejection: {len(new)} claim(s); please review again",
-            changes={"new_claim_ids": new}))
+        store.add_review_event(
+            ReviewEvent(
+                target_id=dep_id,
+                action="requeue",
+                actor=SYSTEM_ACTOR,
+                reason=f"new evidence since the rejection: {len(new)} claim(s); please review again",
+                changes={"new_claim_ids": new},
+            )
+        )
         requeued.append(dep_id)
     return requeued

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from countersight.ids import stable_id
 from countersight.model import Deployment, Status
@@ -115,7 +115,9 @@ def status_at(links: Sequence[Link] | Sequence[tuple[dt.date | None, str]]) -> s
     return status
 
 
-def _partition(claims: list[ClaimFacts], attr: Callable[[ClaimFacts], str]) -> list[tuple[str, list[ClaimFacts]]]:
+def _partition(
+    claims: list[ClaimFacts], attr: Callable[[ClaimFacts], str]
+) -> list[tuple[str, list[ClaimFacts]]]:
     """Split by a free-text attribute; claims without it join the only value there is, or form
     their own group when several values compete."""
     values = sorted({v for c in claims if (v := attr(c))})
@@ -166,9 +168,19 @@ def _build(did: str, claims: list[ClaimFacts], docs: Mapping[str, DocumentFacts]
     for doc_id in sorted(per_doc):
         group = per_doc[doc_id]
         doc = docs.get(doc_id) or DocumentFacts(doc_id, None, f"document:{doc_id}")
-        status = max((c.status for c in group), key=lambda s: STATUS_RANK.get(s, 1))
-        links.append(Link(did, doc_id, first.country, doc.date, doc.publisher, status,
-                          max(c.confidence for c in group), len(group)))
+        doc_status = max((c.status for c in group), key=lambda s: STATUS_RANK.get(s, 1))
+        links.append(
+            Link(
+                did,
+                doc_id,
+                first.country,
+                doc.date,
+                doc.publisher,
+                doc_status,
+                max(c.confidence for c in group),
+                len(group),
+            )
+        )
     best: dict[str, float] = {}
     for lk in links:
         best[lk.publisher] = max(best.get(lk.publisher, 0.0), lk.confidence)
@@ -176,16 +188,24 @@ def _build(did: str, claims: list[ClaimFacts], docs: Mapping[str, DocumentFacts]
     statuses = Counter(lk.status for lk in links)
     starts = [c.start_year for c in claims if c.start_year]
     ends = [c.end_year for c in claims if c.end_year]
-    status: Status = status_at(links)  # type: ignore[assignment]
+    status = cast(Status, status_at(links))
     dep = Deployment(
-        id=did, country=first.country, technology=first.technology, vendor=first.vendor,
-        vendor_country=first.vendor_country if first.vendor is None else _most_common(
-            c.vendor_country for c in claims),
-        status=status, confidence=combine_confidence(best.values()),
+        id=did,
+        country=first.country,
+        technology=first.technology,
+        vendor=first.vendor,
+        vendor_country=first.vendor_country
+        if first.vendor is None
+        else _most_common(c.vendor_country for c in claims),
+        status=status,
+        confidence=combine_confidence(best.values()),
         claim_ids=tuple(sorted(c.id for c in claims)),
-        first_seen=min(dates) if dates else None, last_seen=max(dates) if dates else None,
-        start_year=min(starts) if starts else None, end_year=max(ends) if ends else None,
-        city=_most_common(c.city for c in claims), agency=_most_common(c.agency for c in claims),
+        first_seen=min(dates) if dates else None,
+        last_seen=max(dates) if dates else None,
+        start_year=min(starts) if starts else None,
+        end_year=max(ends) if ends else None,
+        city=_most_common(c.city for c in claims),
+        agency=_most_common(c.agency for c in claims),
     )
     attrs: dict[str, Any] = {
         "sources": sorted({c.source for c in claims}),

@@ -15,18 +15,27 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from countersight.errors import NotFoundError, ReviewError
-from countersight.model import STATUSES, ReviewEvent
+from countersight.model import STATUSES, ReviewAction, ReviewEvent
 from countersight.reference.countries import is_country_code, resolve_country
 from countersight.reference.technologies import is_technology
 from countersight.reference.vendors import resolve_org
 from countersight.store import Store
 from countersight.store import deployments as dstore
 
-DEPLOYMENT_FIELDS = ("country", "technology", "vendor", "vendor_country", "city", "agency", "status",
-                     "start_year", "end_year")
+DEPLOYMENT_FIELDS = (
+    "country",
+    "technology",
+    "vendor",
+    "vendor_country",
+    "city",
+    "agency",
+    "status",
+    "start_year",
+    "end_year",
+)
 ORGANIZATION_FIELDS = ("home_country", "parent", "merge_into", "name")
 ACTIONS = ("accept", "reject", "edit", "dispute", "note", "requeue")
 SYSTEM_ACTOR = "countersight-resolve"
@@ -80,28 +89,54 @@ class ReviewState:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "target_id": self.target_id, "target_kind": self.target_kind, "decision": self.decision,
-            "edits": self.edits, "requeued": self.requeued, "requeue_note": self.requeue_note,
-            "disputes": [{"by": d.by, "source": d.source, "reason": d.reason, "actor": d.actor,
-                          "at": d.at.isoformat() if d.at else None, "event_id": d.event_id}
-                         for d in self.disputes],
-            "n_events": self.n_events, "last_action": self.last_action, "last_actor": self.last_actor,
-            "last_reason": self.last_reason, "last_at": self.last_at.isoformat() if self.last_at else None,
+            "target_id": self.target_id,
+            "target_kind": self.target_kind,
+            "decision": self.decision,
+            "edits": self.edits,
+            "requeued": self.requeued,
+            "requeue_note": self.requeue_note,
+            "disputes": [
+                {
+                    "by": d.by,
+                    "source": d.source,
+                    "reason": d.reason,
+                    "actor": d.actor,
+                    "at": d.at.isoformat() if d.at else None,
+                    "event_id": d.event_id,
+                }
+                for d in self.disputes
+            ],
+            "n_events": self.n_events,
+            "last_action": self.last_action,
+            "last_actor": self.last_actor,
+            "last_reason": self.last_reason,
+            "last_at": self.last_at.isoformat() if self.last_at else None,
         }
 
 
-def derive_state(target_id: str, events: Iterable[ReviewEvent], target_kind: str = "deployment") -> ReviewState:
+def derive_state(
+    target_id: str, events: Iterable[ReviewEvent], target_kind: str = "deployment"
+) -> ReviewState:
     """Fold a target's events (in recorded order) into its current state."""
     state = ReviewState(target_id=target_id, target_kind=target_kind)
     edits: dict[str, Any] = {}
     disputes: list[Dispute] = []
     for ev in events:
         changes = ev.changes or {}
-        upd: dict[str, Any] = {"n_events": state.n_events + 1, "last_action": ev.action,
-                               "last_actor": ev.actor, "last_reason": ev.reason, "last_at": ev.created_at}
+        upd: dict[str, Any] = {
+            "n_events": state.n_events + 1,
+            "last_action": ev.action,
+            "last_actor": ev.actor,
+            "last_reason": ev.reason,
+            "last_at": ev.created_at,
+        }
         if ev.action in ("accept", "reject"):
-            upd.update(decision="accepted" if ev.action == "accept" else "rejected", requeued=False,
-                       requeue_note=None, snapshot_claim_ids=tuple(changes.get("claim_ids") or ()))
+            upd.update(
+                decision="accepted" if ev.action == "accept" else "rejected",
+                requeued=False,
+                requeue_note=None,
+                snapshot_claim_ids=tuple(changes.get("claim_ids") or ()),
+            )
         elif ev.action == "edit":
             for name, change in (changes.get("fields") or {}).items():
                 value = change.get("to") if isinstance(change, dict) else change
@@ -110,8 +145,16 @@ def derive_state(target_id: str, events: Iterable[ReviewEvent], target_kind: str
                 else:
                     edits[name] = value
         elif ev.action == "dispute":
-            disputes.append(Dispute(by=str(changes.get("by") or ev.actor), source=ev.source or "",
-                                    reason=ev.reason, actor=ev.actor, at=ev.created_at, event_id=ev.id))
+            disputes.append(
+                Dispute(
+                    by=str(changes.get("by") or ev.actor),
+                    source=ev.source or "",
+                    reason=ev.reason,
+                    actor=ev.actor,
+                    at=ev.created_at,
+                    event_id=ev.id,
+                )
+            )
         elif ev.action == "requeue":
             upd.update(requeued=True, requeue_note=ev.reason)
         state = replace(state, **upd)
@@ -128,6 +171,7 @@ def default_actor() -> str:
 
 # -- reading states ------------------------------------------------------------------------
 
+
 def _events_by_target(store: Store) -> dict[str, list[ReviewEvent]]:
     by: dict[str, list[ReviewEvent]] = defaultdict(list)
     for ev in store.review_events():
@@ -140,24 +184,29 @@ def _supersedes(row: Mapping[str, Any] | None) -> list[str]:
     return list(attrs.get("supersedes") or ())
 
 
-def _merged_events(target: str, row: Mapping[str, Any] | None,
-                   by_target: Mapping[str, list[ReviewEvent]]) -> list[ReviewEvent]:
+def _merged_events(
+    target: str, row: Mapping[str, Any] | None, by_target: Mapping[str, list[ReviewEvent]]
+) -> list[ReviewEvent]:
     """A deployment's own events plus those of the ids it superseded (a re-keyed deployment)."""
     events = list(by_target.get(target, ()))
     for old in _supersedes(row):
         events += by_target.get(old, ())
-    return sorted(events, key=lambda e: (e.id or 0))
+    return sorted(events, key=lambda e: e.id or 0)
 
 
-def review_states(store: Store, deployment_rows: Sequence[Mapping[str, Any]] | None = None
-                  ) -> dict[str, ReviewState]:
+def review_states(
+    store: Store, deployment_rows: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, ReviewState]:
     """The state of every reviewed target (deployments and organizations), by target id.
 
     Targets without events are absent (their state is the default, unreviewed)."""
     by_target = _events_by_target(store)
     if not by_target:
         return {}
-    rows = {r["id"]: r for r in (deployment_rows if deployment_rows is not None else dstore.deployment_rows(store))}
+    rows = {
+        r["id"]: r
+        for r in (deployment_rows if deployment_rows is not None else dstore.deployment_rows(store))
+    }
     out: dict[str, ReviewState] = {}
     targets = set(by_target)
     for row_id, row in rows.items():
@@ -195,6 +244,7 @@ def apply_edits(row: Mapping[str, Any], state: ReviewState | None) -> dict[str, 
 
 
 # -- recording -----------------------------------------------------------------------------
+
 
 def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     allowed = DEPLOYMENT_FIELDS if kind == "deployment" else ORGANIZATION_FIELDS
@@ -271,10 +321,24 @@ def record(store: Store, event: ReviewEvent) -> ReviewEvent:
     return replace(stamped, id=new_id)
 
 
-def _event(target: str, action: str, reason: str, actor: str | None, changes: dict[str, Any] | None = None,
-           source: str | None = None, kind: str = "deployment") -> ReviewEvent:
-    return ReviewEvent(target_id=target, action=action, actor=actor or default_actor(),  # type: ignore[arg-type]
-                       reason=reason, changes=changes or {}, target_kind=kind, source=source)
+def _event(
+    target: str,
+    action: str,
+    reason: str,
+    actor: str | None,
+    changes: dict[str, Any] | None = None,
+    source: str | None = None,
+    kind: str = "deployment",
+) -> ReviewEvent:
+    return ReviewEvent(
+        target_id=target,
+        action=cast(ReviewAction, action),
+        actor=actor or default_actor(),
+        reason=reason,
+        changes=changes or {},
+        target_kind=kind,
+        source=source,
+    )
 
 
 def _kind(target_id: str) -> str:
@@ -291,16 +355,22 @@ def reject(store: Store, target_id: str, reason: str, actor: str | None = None) 
     return record(store, _event(target_id, "reject", reason, actor, kind=_kind(target_id)))
 
 
-def edit(store: Store, target_id: str, reason: str, fields: Mapping[str, Any], actor: str | None = None
-         ) -> ReviewEvent:
+def edit(
+    store: Store, target_id: str, reason: str, fields: Mapping[str, Any], actor: str | None = None
+) -> ReviewEvent:
     """Override fields of a deployment or organization (``None`` removes an override)."""
-    return record(store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}, kind=_kind(target_id)))
+    return record(
+        store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}, kind=_kind(target_id))
+    )
 
 
-def dispute(store: Store, target_id: str, reason: str, by: str, source: str, actor: str | None = None
-            ) -> ReviewEvent:
+def dispute(
+    store: Store, target_id: str, reason: str, by: str, source: str, actor: str | None = None
+) -> ReviewEvent:
     """Record a right-of-reply dispute (by a vendor or government, with its source)."""
-    return record(store, _event(target_id, "dispute", reason, actor, {"by": by}, source, kind=_kind(target_id)))
+    return record(
+        store, _event(target_id, "dispute", reason, actor, {"by": by}, source, kind=_kind(target_id))
+    )
 
 
 def note(store: Store, target_id: str, reason: str, actor: str | None = None) -> ReviewEvent:
@@ -309,6 +379,7 @@ def note(store: Store, target_id: str, reason: str, actor: str | None = None) ->
 
 
 # -- the queue -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
@@ -327,13 +398,20 @@ class QueueItem:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in
-                ((n, getattr(self, n)) for n in self.__slots__)}
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in ((n, getattr(self, n)) for n in self.__slots__)
+        }
 
 
-def review_queue(store: Store, country: str | None = None, vendor: str | None = None,
-                 min_confidence: float | None = None, max_confidence: float | None = None,
-                 limit: int | None = None) -> list[QueueItem]:
+def review_queue(
+    store: Store,
+    country: str | None = None,
+    vendor: str | None = None,
+    min_confidence: float | None = None,
+    max_confidence: float | None = None,
+    limit: int | None = None,
+) -> list[QueueItem]:
     """Deployments and new organizations awaiting review, most important first.
 
     Priority adds up: low confidence (1 - confidence), a vendor flagged as new (+1), evidence that
@@ -367,17 +445,41 @@ def review_queue(store: Store, country: str | None = None, vendor: str | None = 
             priority += 2.0
             reasons.append(state.requeue_note or "new evidence after rejection")
         what = row["technology"] or "unspecified technology"
-        who = row["vendor"] or (f"a {row['vendor_country']} supplier" if row["vendor_country"] else "unknown supplier")
-        items.append(QueueItem(row["id"], "deployment", round(priority, 4), tuple(reasons), row["country"],
-                               row["vendor"], row["technology"], conf, row["status"],
-                               f"{who} → {row['country']}: {what} ({row['status']}, {row['n_documents']} documents)"))
+        who = row["vendor"] or (
+            f"a {row['vendor_country']} supplier" if row["vendor_country"] else "unknown supplier"
+        )
+        items.append(
+            QueueItem(
+                row["id"],
+                "deployment",
+                round(priority, 4),
+                tuple(reasons),
+                row["country"],
+                row["vendor"],
+                row["technology"],
+                conf,
+                row["status"],
+                f"{who} → {row['country']}: {what} ({row['status']}, {row['n_documents']} documents)",
+            )
+        )
     if not country:
         for name, org in new_orgs.items():
             if org["id"] in states or (vendor and name != vendor):
                 continue
-            items.append(QueueItem(org["id"], "organization", 1.5, ("new organization",) + (
-                (org["note"],) if org.get("note") else ()), None, name, None, None, None,
-                f"new vendor {name!r} named by {org['deployments']} deployment(s)"))
+            items.append(
+                QueueItem(
+                    org["id"],
+                    "organization",
+                    1.5,
+                    ("new organization",) + ((org["note"],) if org.get("note") else ()),
+                    None,
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"new vendor {name!r} named by {org['deployments']} deployment(s)",
+                )
+            )
     items.sort(key=lambda i: (-i.priority, i.target_kind, i.target_id))
     return items[:limit] if limit else items
 

@@ -59,8 +59,9 @@ class VendorResolver:
     _cache: dict[str, VendorMatch] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, organizations: Iterable[Organization] = (),
-              merges: Mapping[str, str] | None = None) -> VendorResolver:
+    def build(
+        cls, organizations: Iterable[Organization] = (), merges: Mapping[str, str] | None = None
+    ) -> VendorResolver:
         """A resolver over the shipped registry, extra (stored) organizations and reviewer merges
         (``{name as found: canonical name}``)."""
         known: dict[str, Organization] = {}
@@ -94,16 +95,23 @@ class VendorResolver:
             match = VendorMatch(raw, org.name, org.home_country, "review", org)
         elif (org_hit := self.known.get(key) or self.known.get(cleaned_key)) is not None:
             from_registry = org_hit.name in _registry_names()
-            match = VendorMatch(raw, org_hit.name, org_hit.home_country,
-                                "registry" if from_registry else "store", org_hit)
+            match = VendorMatch(
+                raw, org_hit.name, org_hit.home_country, "registry" if from_registry else "store", org_hit
+            )
         else:
             name = clean_vendor_name(raw)
             suggestions = self.suggest(name)
             note = "found in the sources, not in the vendor registry"
             if suggestions:
                 note += "; did you mean " + ", ".join(f"{n} ({s:.0f})" for n, s in suggestions) + "?"
-            org = Organization(id=org_id("vendor", name), name=name, kind="vendor", aliases=(raw,) if raw != name
-                               else (), note=note, needs_review=True)
+            org = Organization(
+                id=org_id("vendor", name),
+                name=name,
+                kind="vendor",
+                aliases=(raw,) if raw != name else (),
+                note=note,
+                needs_review=True,
+            )
             match = VendorMatch(raw, name, None, "new", org, suggestions)
         self._cache[raw] = match
         return match
@@ -113,8 +121,9 @@ class VendorResolver:
         key = normalize_org_name(name)
         if not key:
             return ()
-        found = process.extract(key, sorted(self.known), scorer=fuzz.WRatio,
-                                limit=limit * 3, score_cutoff=SUGGESTION_CUTOFF)
+        found = process.extract(
+            key, sorted(self.known), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=SUGGESTION_CUTOFF
+        )
         out: dict[str, float] = {}
         for alias_key, score, _ in found:
             canonical = self.known[alias_key].name

@@ -14,12 +14,34 @@ from countersight.model import Deployment
 from countersight.store import schema
 from countersight.store.db import Store
 
-CLAIM_COLUMNS = ("id", "document_id", "source", "country", "vendor", "vendor_raw", "vendor_country",
-                 "technology", "status", "confidence", "city", "agency", "start_year", "end_year",
-                 "deployment_id")
+CLAIM_COLUMNS = (
+    "id",
+    "document_id",
+    "source",
+    "country",
+    "vendor",
+    "vendor_raw",
+    "vendor_country",
+    "technology",
+    "status",
+    "confidence",
+    "city",
+    "agency",
+    "start_year",
+    "end_year",
+    "deployment_id",
+)
 DEPLOYMENT_COLUMNS = tuple(c.name for c in schema.deployments.columns)
-LINK_COLUMNS = ("deployment_id", "document_id", "country", "published", "publisher", "status",
-                "confidence", "n_claims")
+LINK_COLUMNS = (
+    "deployment_id",
+    "document_id",
+    "country",
+    "published",
+    "publisher",
+    "status",
+    "confidence",
+    "n_claims",
+)
 _BATCH = 2000
 
 
@@ -33,8 +55,9 @@ def iter_claim_rows(store: Store) -> Iterator[tuple[Any, ...]]:
             yield tuple(row)
 
 
-def document_facts(store: Store) -> dict[str, tuple[dt.date | None, str | None, str | None, str | None,
-                                                   dt.datetime | None]]:
+def document_facts(
+    store: Store,
+) -> dict[str, tuple[dt.date | None, str | None, str | None, str | None, dt.datetime | None]]:
     """Per document id: (published, publisher, url, dataset, ingested_at), for documents with claims."""
     d = schema.documents
     q = select(d.c.id, d.c.published, d.c.publisher, d.c.url, d.c.dataset, d.c.ingested_at)
@@ -42,15 +65,28 @@ def document_facts(store: Store) -> dict[str, tuple[dt.date | None, str | None, 
         return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(q)}
 
 
-def deployment_row(dep: Deployment, n_claims: int, n_documents: int, n_publishers: int,
-                   attrs: dict[str, Any]) -> dict[str, Any]:
+def deployment_row(
+    dep: Deployment, n_claims: int, n_documents: int, n_publishers: int, attrs: dict[str, Any]
+) -> dict[str, Any]:
     """The ``deployments`` row of a merged deployment."""
     return {
-        "id": dep.id, "country": dep.country, "technology": dep.technology, "vendor": dep.vendor,
-        "vendor_country": dep.vendor_country, "status": dep.status, "confidence": dep.confidence,
-        "first_seen": dep.first_seen, "last_seen": dep.last_seen, "start_year": dep.start_year,
-        "end_year": dep.end_year, "city": dep.city, "agency": dep.agency, "n_claims": n_claims,
-        "n_documents": n_documents, "n_publishers": n_publishers, "attrs": attrs,
+        "id": dep.id,
+        "country": dep.country,
+        "technology": dep.technology,
+        "vendor": dep.vendor,
+        "vendor_country": dep.vendor_country,
+        "status": dep.status,
+        "confidence": dep.confidence,
+        "first_seen": dep.first_seen,
+        "last_seen": dep.last_seen,
+        "start_year": dep.start_year,
+        "end_year": dep.end_year,
+        "city": dep.city,
+        "agency": dep.agency,
+        "n_claims": n_claims,
+        "n_documents": n_documents,
+        "n_publishers": n_publishers,
+        "attrs": attrs,
     }
 
 
@@ -58,9 +94,13 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(a.get(k) == b.get(k) for k in a)
 
 
-def write_resolution(store: Store, deployments: Sequence[dict[str, Any]], links: Sequence[dict[str, Any]],
-                     assignments: Iterable[tuple[str, str | None]], conn: Connection | None = None
-                     ) -> dict[str, int]:
+def write_resolution(
+    store: Store,
+    deployments: Sequence[dict[str, Any]],
+    links: Sequence[dict[str, Any]],
+    assignments: Iterable[tuple[str, str | None]],
+    conn: Connection | None = None,
+) -> dict[str, int]:
     """Make the deployments, their document links and each claim's ``deployment_id`` equal to the
     given ones, touching only rows that differ. ``assignments`` are (claim id, deployment id) pairs
     for the claims whose deployment changed. Returns counts of rows inserted, updated, deleted."""
@@ -68,13 +108,20 @@ def write_resolution(store: Store, deployments: Sequence[dict[str, Any]], links:
         with store.transaction() as tx:
             return write_resolution(store, deployments, links, assignments, tx)
     d, lk, c = schema.deployments, schema.deployment_documents, schema.claims
-    stats = {"deployments_new": 0, "deployments_changed": 0, "deployments_removed": 0,
-             "links_new": 0, "links_removed": 0, "links_changed": 0, "claims_reassigned": 0}
+    stats = {
+        "deployments_new": 0,
+        "deployments_changed": 0,
+        "deployments_removed": 0,
+        "links_new": 0,
+        "links_removed": 0,
+        "links_changed": 0,
+        "claims_reassigned": 0,
+    }
     existing = {r["id"]: dict(r) for r in conn.execute(select(d)).mappings()}
     wanted = {r["id"]: r for r in deployments}
     gone = sorted(set(existing) - set(wanted))
     for i in range(0, len(gone), _BATCH):
-        conn.execute(delete(d).where(d.c.id.in_(gone[i:i + _BATCH])))
+        conn.execute(delete(d).where(d.c.id.in_(gone[i : i + _BATCH])))
     stats["deployments_removed"] = len(gone)
     new_rows = [r for k, r in wanted.items() if k not in existing]
     store.insert_ignore(conn, d, new_rows)
@@ -84,7 +131,7 @@ def write_resolution(store: Store, deployments: Sequence[dict[str, Any]], links:
         cols = [n for n in DEPLOYMENT_COLUMNS if n != "id"]
         stmt = update(d).where(d.c.id == bindparam("_id")).values({n: bindparam(n) for n in cols})
         for i in range(0, len(changed), _BATCH):
-            conn.execute(stmt, [{**r, "_id": r["id"]} for r in changed[i:i + _BATCH]])
+            conn.execute(stmt, [{**r, "_id": r["id"]} for r in changed[i : i + _BATCH]])
     stats["deployments_changed"] = len(changed)
 
     old_links = {(r[0], r[1]): r for r in conn.execute(select(*[lk.c[n] for n in LINK_COLUMNS]))}
@@ -96,28 +143,40 @@ def write_resolution(store: Store, deployments: Sequence[dict[str, Any]], links:
     add = [r for k, r in want_links.items() if k not in old_links]
     store.insert_ignore(conn, lk, add)
     stats["links_new"] = len(add)
-    upd = [r for k, r in want_links.items() if k in old_links
-           and tuple(r[n] for n in LINK_COLUMNS) != tuple(old_links[k])]
+    upd = [
+        r
+        for k, r in want_links.items()
+        if k in old_links and tuple(r[n] for n in LINK_COLUMNS) != tuple(old_links[k])
+    ]
     if upd:
         cols = [n for n in LINK_COLUMNS if n not in ("deployment_id", "document_id")]
-        stmt = (update(lk).where(lk.c.deployment_id == bindparam("_dep"), lk.c.document_id == bindparam("_doc"))
-                .values({n: bindparam(n) for n in cols}))
+        stmt = (
+            update(lk)
+            .where(lk.c.deployment_id == bindparam("_dep"), lk.c.document_id == bindparam("_doc"))
+            .values({n: bindparam(n) for n in cols})
+        )
         for i in range(0, len(upd), _BATCH):
-            conn.execute(stmt, [{**r, "_dep": r["deployment_id"], "_doc": r["document_id"]}
-                                for r in upd[i:i + _BATCH]])
+            conn.execute(
+                stmt,
+                [{**r, "_dep": r["deployment_id"], "_doc": r["document_id"]} for r in upd[i : i + _BATCH]],
+            )
     stats["links_changed"] = len(upd)
 
     pairs = [{"_cid": cid, "deployment_id": did} for cid, did in assignments]
     stmt = update(c).where(c.c.id == bindparam("_cid")).values(deployment_id=bindparam("deployment_id"))
     for i in range(0, len(pairs), _BATCH):
-        conn.execute(stmt, pairs[i:i + _BATCH])
+        conn.execute(stmt, pairs[i : i + _BATCH])
     stats["claims_reassigned"] = len(pairs)
     return stats
 
 
-def deployment_rows(store: Store, ids: Sequence[str] | None = None, country: str | None = None,
-                    vendors: Sequence[str] | None = None, technology: str | None = None
-                    ) -> list[dict[str, Any]]:
+def deployment_rows(
+    store: Store,
+    ids: Sequence[str] | None = None,
+    country: str | None = None,
+    vendors: Sequence[str] | None = None,
+    technology: str | None = None,
+) -> list[dict[str, Any]]:
     """``deployments`` rows (as dicts), optionally narrowed, in id order."""
     d = schema.deployments
     q = select(d).order_by(d.c.id)
@@ -133,12 +192,16 @@ def deployment_rows(store: Store, ids: Sequence[str] | None = None, country: str
         out: list[dict[str, Any]] = []
         id_list = list(ids)
         for i in range(0, len(id_list), _BATCH):
-            out += [dict(r) for r in conn.execute(q.where(d.c.id.in_(id_list[i:i + _BATCH]))).mappings()]
+            out += [dict(r) for r in conn.execute(q.where(d.c.id.in_(id_list[i : i + _BATCH]))).mappings()]
         return sorted(out, key=lambda r: r["id"])
 
 
-def link_rows(store: Store, as_of: dt.date | None = None, country: str | None = None,
-              deployment_ids: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+def link_rows(
+    store: Store,
+    as_of: dt.date | None = None,
+    country: str | None = None,
+    deployment_ids: Sequence[str] | None = None,
+) -> list[tuple[Any, ...]]:
     """Deployment-document links as tuples in :data:`LINK_COLUMNS` order, optionally only those
     dated on or before ``as_of`` (undated links never count as of a date)."""
     lk = schema.deployment_documents
@@ -153,7 +216,7 @@ def link_rows(store: Store, as_of: dt.date | None = None, country: str | None = 
         ids = list(deployment_ids)
         out: list[tuple[Any, ...]] = []
         for i in range(0, len(ids), _BATCH):
-            out += [tuple(r) for r in conn.execute(q.where(lk.c.deployment_id.in_(ids[i:i + _BATCH])))]
+            out += [tuple(r) for r in conn.execute(q.where(lk.c.deployment_id.in_(ids[i : i + _BATCH])))]
         return out
 
 
@@ -161,8 +224,10 @@ def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:
     """Ids of the claims merged into a deployment."""
     c = schema.claims
     with store.engine.connect() as conn:
-        return [r[0] for r in conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id)
-                                           .order_by(c.c.id))]
+        return [
+            r[0]
+            for r in conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id).order_by(c.c.id))
+        ]
 
 
 def deployment_exists(store: Store, deployment_id: str) -> bool:
@@ -176,9 +241,12 @@ def organization_needs_review(store: Store) -> list[dict[str, Any]]:
     """Organizations flagged for review, with how many deployments name them."""
     o, d = schema.organizations, schema.deployments
     counts = select(d.c.vendor, func.count().label("n")).group_by(d.c.vendor).subquery()
-    q = (select(o, func.coalesce(counts.c.n, 0).label("deployments"))
-         .outerjoin(counts, counts.c.vendor == o.c.name)
-         .where(o.c.needs_review.is_(True)).order_by(o.c.name))
+    q = (
+        select(o, func.coalesce(counts.c.n, 0).label("deployments"))
+        .outerjoin(counts, counts.c.vendor == o.c.name)
+        .where(o.c.needs_review.is_(True))
+        .order_by(o.c.name)
+    )
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
 
@@ -194,10 +262,15 @@ def organization_by_id(store: Store, org_id: str) -> dict[str, Any] | None:
 def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]:
     """Per country: (code, label, year) of the latest V-Dem regime row at or before ``year``."""
     t = schema.regimes
-    latest = (select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year)
-              .group_by(t.c.country).subquery())
+    latest = (
+        select(t.c.country, func.max(t.c.year).label("y"))
+        .where(t.c.year <= year)
+        .group_by(t.c.country)
+        .subquery()
+    )
     q = select(t.c.country, t.c.regime, t.c.label, t.c.year).join(
-        latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year))
+        latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
+    )
     with store.engine.connect() as conn:
         return {r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)}
 
@@ -205,10 +278,15 @@ def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]
 def military_for_year(store: Store, year: int) -> dict[str, tuple[float, int]]:
     """Per country: (military expenditure % of GDP, year) of the latest row at or before ``year``."""
     t = schema.military_expenditure
-    latest = (select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year)
-              .group_by(t.c.country).subquery())
+    latest = (
+        select(t.c.country, func.max(t.c.year).label("y"))
+        .where(t.c.year <= year)
+        .group_by(t.c.country)
+        .subquery()
+    )
     q = select(t.c.country, t.c.pct_gdp, t.c.year).join(
-        latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year))
+        latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
+    )
     with store.engine.connect() as conn:
         return {r[0]: (float(r[1]), int(r[2])) for r in conn.execute(q)}
 

@@ -17,7 +17,7 @@ from countersight.publish.cli.common import console, print_json, store
 from countersight.reference.countries import is_country_code, resolve_country
 
 
-class IndexFormat(str, enum.Enum):
+class IndexFormat(str, enum.Enum):  # noqa: UP042 - as common.OutputFormat (Typer choices)
     """Output formats of ``countersight index``."""
 
     table = "table"
@@ -25,7 +25,7 @@ class IndexFormat(str, enum.Enum):
     csv = "csv"
 
 
-class TextFormat(str, enum.Enum):
+class TextFormat(str, enum.Enum):  # noqa: UP042 - as common.OutputFormat (Typer choices)
     """Output formats of ``diff`` and ``analyze``."""
 
     table = "table"
@@ -61,14 +61,21 @@ def _edition(value: str) -> str:
 def index(
     ctx: typer.Context,
     as_of: str = typer.Option(None, "--as-of", help="Only evidence published by this date (YYYY-MM-DD)."),
-    edition: str = typer.Option("live", "--edition", "-e", help="2019, 2022 (that AIGS edition alone) or live."),
+    edition: str = typer.Option(
+        "live", "--edition", "-e", help="2019, 2022 (that AIGS edition alone) or live."
+    ),
     country: str = typer.Option(None, "--country", "-c", help="One country (ISO3 code or name)."),
     group: bool = typer.Option(False, "--group-vendors", help="List vendors by group (parent) instead."),
     fmt: IndexFormat = typer.Option(IndexFormat.table, "--format", "-f", help="table, json or csv"),
 ) -> None:
     """The country index: technologies, supplier origins, vendors, evidence and governance per country."""
-    rows = compute_index(store(ctx), as_of=parse_date(as_of, "--as-of"), edition=_edition(edition),
-                         country=parse_country(country), group_vendors=group)
+    rows = compute_index(
+        store(ctx),
+        as_of=parse_date(as_of, "--as-of"),
+        edition=_edition(edition),
+        country=parse_country(country),
+        group_vendors=group,
+    )
     if fmt is IndexFormat.json:
         print_json([r.as_dict() for r in rows])
         return
@@ -80,8 +87,18 @@ def index(
         writer.writerows(flat)
         return
     table = Table(title=f"countersight index ({edition}" + (f", as of {as_of}" if as_of else "") + ")")
-    for col in ("country", "deps", "technologies", "supplier origins", "vendors", "docs", "conf", "evidence",
-                "regime", "milex%"):
+    for col in (
+        "country",
+        "deps",
+        "technologies",
+        "supplier origins",
+        "vendors",
+        "docs",
+        "conf",
+        "evidence",
+        "regime",
+        "milex%",
+    ):
         table.add_column(col, overflow="fold")
     for r, f in zip(rows, flat, strict=True):
         techs = ", ".join(f"{_short(t)} {n}" for t, n in r.technologies.items() if n)
@@ -89,9 +106,18 @@ def index(
             techs += f"{', ' if techs else ''}unspecified {r.unspecified}"
         origins = ", ".join(f"{k} {n}" for k, n in sorted(r.supplier_origins.items(), key=lambda kv: -kv[1]))
         dates = f"{f['first_evidence'] or ''}..{f['last_evidence'] or ''}"
-        table.add_row(f["country"], str(f["deployments"]), techs, origins, _trim(f["vendors"].replace(";", ", ")),
-                      f"{f['documents']}/{f['publishers']}", _num(f["mean_confidence"]), dates, f["regime"] or "",
-                      _num(f["military_pct_gdp"]))
+        table.add_row(
+            f["country"],
+            str(f["deployments"]),
+            techs,
+            origins,
+            _trim(f["vendors"].replace(";", ", ")),
+            f"{f['documents']}/{f['publishers']}",
+            _num(f["mean_confidence"]),
+            dates,
+            f["regime"] or "",
+            _num(f["military_pct_gdp"]),
+        )
     console.print(table)
     console.print(f"{len(flat)} countries")
 
@@ -103,9 +129,15 @@ def _empty_columns(edition: str) -> dict[str, Any]:
 
 
 def _short(tech: str) -> str:
-    return {"safe_city": "safe", "facial_recognition": "face", "smart_policing": "police",
-            "social_media_monitoring": "social", "video_surveillance": "video",
-            "license_plate_recognition": "plates", "biometric_id": "biom"}.get(tech, tech)
+    return {
+        "safe_city": "safe",
+        "facial_recognition": "face",
+        "smart_policing": "police",
+        "social_media_monitoring": "social",
+        "video_surveillance": "video",
+        "license_plate_recognition": "plates",
+        "biometric_id": "biom",
+    }.get(tech, tech)
 
 
 def _trim(text: str, width: int = 40) -> str:
@@ -135,14 +167,20 @@ def diff_cmd(
     console.print(f"countries appeared: {', '.join(report.countries_appeared) or '-'}")
     console.print(f"countries disappeared: {', '.join(report.countries_disappeared) or '-'}")
     console.print(f"countries changed: {', '.join(c['country'] for c in report.countries_changed) or '-'}")
-    for title, items in (("deployments appeared", report.appeared),
-                         ("deployments changed status", report.status_changed),
-                         ("deployments disappeared", report.disappeared)):
+    for title, items in (
+        ("deployments appeared", report.appeared),
+        ("deployments changed status", report.status_changed),
+        ("deployments disappeared", report.disappeared),
+    ):
         console.print(f"{title}: {len(items)}")
         for d in items:
             change = f" {d['from_status']} → {d['to_status']}" if "from_status" in d else f" ({d['status']})"
-            console.print(f"  {d['id']} {d['country']} {d['vendor'] or d['vendor_country'] or '?'} "
-                          f"{d['technology'] or 'unspecified'}{change}", markup=False, highlight=False)
+            console.print(
+                f"  {d['id']} {d['country']} {d['vendor'] or d['vendor_country'] or '?'} "
+                f"{d['technology'] or 'unspecified'}{change}",
+                markup=False,
+                highlight=False,
+            )
 
 
 def analyze_cmd(
@@ -156,14 +194,20 @@ def analyze_cmd(
     if fmt is TextFormat.json:
         print_json(result.as_dict())
         return
-    console.print(f"[bold]analysis of the {edition} index[/bold] (governance year {result.governance_year}; "
-                  f"denominator: {result.universe})")
+    console.print(
+        f"[bold]analysis of the {edition} index[/bold] (governance year {result.governance_year}; "
+        f"denominator: {result.universe})"
+    )
     t = Table(title="adoption by regime type")
     for col in ("regime", "using", "total", "share"):
         t.add_column(col)
     for r in result.adoption_by_regime:
-        t.add_row(f"{r['regime']} {r['name']}", str(r["using"]), str(r["total"]),
-                  "" if r["share"] is None else f"{r['share']:.0%}")
+        t.add_row(
+            f"{r['regime']} {r['name']}",
+            str(r["using"]),
+            str(r["total"]),
+            "" if r["share"] is None else f"{r['share']:.0%}",
+        )
     console.print(t)
     t = Table(title="Chinese and US supply among users, by regime type")
     for col in ("regime", "using", "Chinese", "US", "both"):
@@ -179,13 +223,17 @@ def analyze_cmd(
     console.print(t)
     m = result.military
     console.print(f"top-{50} military spenders (coded rank) that use AI surveillance: {m['top50_using']}")
-    console.print(f"median military expenditure ({m['pct_gdp_year']}, % GDP): users {m['median_pct_gdp_using']} "
-                  f"(n={m['n_using_with_pct_gdp']}), non-users {m['median_pct_gdp_not_using']} "
-                  f"(n={m['n_not_using_with_pct_gdp']})")
+    console.print(
+        f"median military expenditure ({m['pct_gdp_year']}, % GDP): users {m['median_pct_gdp_using']} "
+        f"(n={m['n_using_with_pct_gdp']}), non-users {m['median_pct_gdp_not_using']} "
+        f"(n={m['n_not_using_with_pct_gdp']})"
+    )
     c = result.chi_square
     if "chi2" in c:
-        console.print(f"chi-square (regime type x use): chi2={c['chi2']}, dof={c['dof']}, p={c['p_value']}, "
-                      f"n={c['n']}, smallest expected count {c['min_expected']}")
+        console.print(
+            f"chi-square (regime type x use): chi2={c['chi2']}, dof={c['dof']}, p={c['p_value']}, "
+            f"n={c['n']}, smallest expected count {c['min_expected']}"
+        )
     else:
         console.print(f"chi-square: {c.get('note')}")
     lg = result.logistic
@@ -195,13 +243,21 @@ def analyze_cmd(
         for col in ("term", "coef", "std err", "95% CI", "p", "odds ratio"):
             t.add_column(col)
         for co in lg["coefficients"]:
-            t.add_row(co["term"], f"{co['coef']:.3f}", f"{co['std_err']:.3f}",
-                      f"[{co['ci_low']:.3f}, {co['ci_high']:.3f}]", f"{co['p_value']:.3g}", f"{co['odds_ratio']:.3f}")
+            t.add_row(
+                co["term"],
+                f"{co['coef']:.3f}",
+                f"{co['std_err']:.3f}",
+                f"[{co['ci_low']:.3f}, {co['ci_high']:.3f}]",
+                f"{co['p_value']:.3g}",
+                f"{co['odds_ratio']:.3f}",
+            )
         console.print(t)
     else:
         console.print(f"logistic regression: {lg.get('note')}")
     if result.unclassified:
-        console.print(f"users without a regime type (left out of the tests): {', '.join(result.unclassified)}")
+        console.print(
+            f"users without a regime type (left out of the tests): {', '.join(result.unclassified)}"
+        )
     console.print(f"caveat: {result.caveat}", markup=False, highlight=False)
 
 

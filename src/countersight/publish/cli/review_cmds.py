@@ -17,12 +17,17 @@ from countersight.resolve import review as rv
 from countersight.store import deployments as dstore
 from countersight.store.export_queries import evidence_for_deployments
 
-review_app = typer.Typer(help="Review deployments and new organizations: decisions are append-only events.",
-                         no_args_is_help=True)
+review_app = typer.Typer(
+    help="Review deployments and new organizations: decisions are append-only events.", no_args_is_help=True
+)
 
 ReasonOpt = typer.Option(..., "--reason", "-r", help="Why (required; kept in the audit trail).")
-ActorOpt = typer.Option(None, "--actor", envvar="COUNTERSIGHT_REVIEWER",
-                        help="Who decides (default: COUNTERSIGHT_REVIEWER or the login name).")
+ActorOpt = typer.Option(
+    None,
+    "--actor",
+    envvar="COUNTERSIGHT_REVIEWER",
+    help="Who decides (default: COUNTERSIGHT_REVIEWER or the login name).",
+)
 FmtOpt = typer.Option(OutputFormat.table, "--format", "-f", help="table or json")
 
 
@@ -33,10 +38,14 @@ def resolve_cmd(ctx: typer.Context, fmt: OutputFormat = FmtOpt) -> None:
         print_json(report.as_dict())
         return
     w = report.written
-    console.print(f"{report.claims} claims → {report.deployments} deployments "
-                  f"({report.documents} deployment-document links)")
-    console.print(f"deployments: {w.get('deployments_new', 0)} new, {w.get('deployments_changed', 0)} changed, "
-                  f"{w.get('deployments_removed', 0)} removed; claims reassigned: {w.get('claims_reassigned', 0)}")
+    console.print(
+        f"{report.claims} claims → {report.deployments} deployments "
+        f"({report.documents} deployment-document links)"
+    )
+    console.print(
+        f"deployments: {w.get('deployments_new', 0)} new, {w.get('deployments_changed', 0)} changed, "
+        f"{w.get('deployments_removed', 0)} removed; claims reassigned: {w.get('claims_reassigned', 0)}"
+    )
     if report.new_organizations:
         console.print(f"new organizations flagged for review: {len(report.new_organizations)}")
         for name in report.new_organizations:
@@ -63,20 +72,48 @@ def deployments_cmd(
     fmt: OutputFormat = FmtOpt,
 ) -> None:
     """List deployments (after review), optionally filtered and as of a date."""
-    views = list_deployments(store(ctx), as_of=parse_date(as_of, "--as-of"), country=parse_country(country),
-                             vendor=vendor, technology=technology, status=status, group=group,
-                             include_rejected=include_rejected)
+    views = list_deployments(
+        store(ctx),
+        as_of=parse_date(as_of, "--as-of"),
+        country=parse_country(country),
+        vendor=vendor,
+        technology=technology,
+        status=status,
+        group=group,
+        include_rejected=include_rejected,
+    )
     if fmt is OutputFormat.json:
         print_json([v.as_dict() for v in views])
         return
     table = Table(title=f"{len(views)} deployments")
-    for col in ("id", "country", "vendor", "from", "technology", "status", "conf", "docs", "first", "last", "review"):
+    for col in (
+        "id",
+        "country",
+        "vendor",
+        "from",
+        "technology",
+        "status",
+        "conf",
+        "docs",
+        "first",
+        "last",
+        "review",
+    ):
         table.add_column(col, overflow="fold")
     for v in views:
-        table.add_row(v.id, v.country, v.vendor or "", v.vendor_country or "", v.technology or "unspecified",
-                      v.status, f"{v.confidence:.2f}", str(len(v.documents)),
-                      v.first_seen.isoformat() if v.first_seen else "", v.last_seen.isoformat() if v.last_seen else "",
-                      v.review + (" (disputed)" if v.disputed else "") + (" (re-queued)" if v.requeued else ""))
+        table.add_row(
+            v.id,
+            v.country,
+            v.vendor or "",
+            v.vendor_country or "",
+            v.technology or "unspecified",
+            v.status,
+            f"{v.confidence:.2f}",
+            str(len(v.documents)),
+            v.first_seen.isoformat() if v.first_seen else "",
+            v.last_seen.isoformat() if v.last_seen else "",
+            v.review + (" (disputed)" if v.disputed else "") + (" (re-queued)" if v.requeued else ""),
+        )
     console.print(table)
 
 
@@ -91,8 +128,14 @@ def queue(
     fmt: OutputFormat = FmtOpt,
 ) -> None:
     """What awaits review, most important first (low confidence, new vendor, contradictions)."""
-    items = rv.review_queue(store(ctx), country=parse_country(country), vendor=vendor,
-                            min_confidence=min_confidence, max_confidence=max_confidence, limit=limit or None)
+    items = rv.review_queue(
+        store(ctx),
+        country=parse_country(country),
+        vendor=vendor,
+        min_confidence=min_confidence,
+        max_confidence=max_confidence,
+        limit=limit or None,
+    )
     if fmt is OutputFormat.json:
         print_json([i.as_dict() for i in items])
         return
@@ -112,15 +155,26 @@ def _show_event(ev: ReviewEvent) -> None:
         extra = " " + ", ".join(f"{k}: {v.get('from')!r} → {v.get('to')!r}" for k, v in fields.items())
     if ev.action == "dispute":
         extra = f" by {ev.changes.get('by')} (source: {ev.source})"
-    console.print(f"#{ev.id} {when} {ev.actor}: {ev.action}{extra} — {ev.reason}", markup=False, highlight=False)
+    console.print(
+        f"#{ev.id} {when} {ev.actor}: {ev.action}{extra} — {ev.reason}", markup=False, highlight=False
+    )
 
 
 def _record(ctx: typer.Context, event: ReviewEvent, fmt: OutputFormat) -> None:
     ev = rv.record(store(ctx), event)
     if fmt is OutputFormat.json:
-        print_json({"id": ev.id, "target_id": ev.target_id, "action": ev.action, "actor": ev.actor,
-                    "reason": ev.reason, "changes": ev.changes, "source": ev.source,
-                    "created_at": ev.created_at})
+        print_json(
+            {
+                "id": ev.id,
+                "target_id": ev.target_id,
+                "action": ev.action,
+                "actor": ev.actor,
+                "reason": ev.reason,
+                "changes": ev.changes,
+                "source": ev.source,
+                "created_at": ev.created_at,
+            }
+        )
         return
     _show_event(ev)
 
@@ -130,19 +184,35 @@ def _kind(target_id: str) -> str:
 
 
 @review_app.command("accept")
-def accept(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), reason: str = ReasonOpt,
-           actor: str = ActorOpt, fmt: OutputFormat = FmtOpt) -> None:
+def accept(
+    ctx: typer.Context,
+    target_id: str = typer.Argument(..., metavar="ID"),
+    reason: str = ReasonOpt,
+    actor: str = ActorOpt,
+    fmt: OutputFormat = FmtOpt,
+) -> None:
     """Accept a deployment (or confirm a new organization)."""
-    _record(ctx, ReviewEvent(target_id, "accept", actor or rv.default_actor(), reason,
-                             target_kind=_kind(target_id)), fmt)
+    _record(
+        ctx,
+        ReviewEvent(target_id, "accept", actor or rv.default_actor(), reason, target_kind=_kind(target_id)),
+        fmt,
+    )
 
 
 @review_app.command("reject")
-def reject(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), reason: str = ReasonOpt,
-           actor: str = ActorOpt, fmt: OutputFormat = FmtOpt) -> None:
+def reject(
+    ctx: typer.Context,
+    target_id: str = typer.Argument(..., metavar="ID"),
+    reason: str = ReasonOpt,
+    actor: str = ActorOpt,
+    fmt: OutputFormat = FmtOpt,
+) -> None:
     """Reject a deployment: the live index leaves it out (re-queued if new evidence arrives)."""
-    _record(ctx, ReviewEvent(target_id, "reject", actor or rv.default_actor(), reason,
-                             target_kind=_kind(target_id)), fmt)
+    _record(
+        ctx,
+        ReviewEvent(target_id, "reject", actor or rv.default_actor(), reason, target_kind=_kind(target_id)),
+        fmt,
+    )
 
 
 @review_app.command("edit")
@@ -167,13 +237,34 @@ def edit(
     fmt: OutputFormat = FmtOpt,
 ) -> None:
     """Correct fields of a deployment or organization (each change recorded with its old value)."""
-    given = {"country": country, "technology": technology, "vendor": vendor, "vendor_country": vendor_country,
-             "city": city, "agency": agency, "status": status, "start_year": start_year, "end_year": end_year,
-             "home_country": home_country, "parent": parent, "merge_into": merge_into}
+    given = {
+        "country": country,
+        "technology": technology,
+        "vendor": vendor,
+        "vendor_country": vendor_country,
+        "city": city,
+        "agency": agency,
+        "status": status,
+        "start_year": start_year,
+        "end_year": end_year,
+        "home_country": home_country,
+        "parent": parent,
+        "merge_into": merge_into,
+    }
     fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     fields.update({name: None for name in clear})
-    _record(ctx, ReviewEvent(target_id, "edit", actor or rv.default_actor(), reason, {"fields": fields},
-                             target_kind=_kind(target_id)), fmt)
+    _record(
+        ctx,
+        ReviewEvent(
+            target_id,
+            "edit",
+            actor or rv.default_actor(),
+            reason,
+            {"fields": fields},
+            target_kind=_kind(target_id),
+        ),
+        fmt,
+    )
 
 
 @review_app.command("dispute")
@@ -187,28 +278,64 @@ def dispute(
     fmt: OutputFormat = FmtOpt,
 ) -> None:
     """Record a right-of-reply dispute; it is shown next to the deployment, which is never deleted."""
-    _record(ctx, ReviewEvent(target_id, "dispute", actor or rv.default_actor(), reason, {"by": by},
-                             target_kind=_kind(target_id), source=source), fmt)
+    _record(
+        ctx,
+        ReviewEvent(
+            target_id,
+            "dispute",
+            actor or rv.default_actor(),
+            reason,
+            {"by": by},
+            target_kind=_kind(target_id),
+            source=source,
+        ),
+        fmt,
+    )
 
 
 @review_app.command("note")
-def note(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), reason: str = ReasonOpt,
-         actor: str = ActorOpt, fmt: OutputFormat = FmtOpt) -> None:
+def note(
+    ctx: typer.Context,
+    target_id: str = typer.Argument(..., metavar="ID"),
+    reason: str = ReasonOpt,
+    actor: str = ActorOpt,
+    fmt: OutputFormat = FmtOpt,
+) -> None:
     """Add a note to the trail without changing the state."""
-    _record(ctx, ReviewEvent(target_id, "note", actor or rv.default_actor(), reason,
-                             target_kind=_kind(target_id)), fmt)
+    _record(
+        ctx,
+        ReviewEvent(target_id, "note", actor or rv.default_actor(), reason, target_kind=_kind(target_id)),
+        fmt,
+    )
 
 
 @review_app.command("history")
-def history(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), fmt: OutputFormat = FmtOpt) -> None:
+def history(
+    ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), fmt: OutputFormat = FmtOpt
+) -> None:
     """The full review trail of a deployment or organization, and its current state."""
     s = store(ctx)
     events = rv.history(s, target_id)
     state = rv.current_state(s, target_id)
     if fmt is OutputFormat.json:
-        print_json({"state": state.as_dict(), "events": [
-            {"id": e.id, "action": e.action, "actor": e.actor, "reason": e.reason, "changes": e.changes,
-             "source": e.source, "created_at": e.created_at, "target_id": e.target_id} for e in events]})
+        print_json(
+            {
+                "state": state.as_dict(),
+                "events": [
+                    {
+                        "id": e.id,
+                        "action": e.action,
+                        "actor": e.actor,
+                        "reason": e.reason,
+                        "changes": e.changes,
+                        "source": e.source,
+                        "created_at": e.created_at,
+                        "target_id": e.target_id,
+                    }
+                    for e in events
+                ],
+            }
+        )
         return
     console.print(f"[bold]{target_id}[/bold]: {state.decision}" + (" (re-queued)" if state.requeued else ""))
     for e in events:
@@ -218,12 +345,19 @@ def history(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID
 
 
 @review_app.command("show")
-def show(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"),
-         as_of: str = typer.Option(None, "--as-of"), fmt: OutputFormat = FmtOpt) -> None:
+def show(
+    ctx: typer.Context,
+    target_id: str = typer.Argument(..., metavar="ID"),
+    as_of: str = typer.Option(None, "--as-of"),
+    fmt: OutputFormat = FmtOpt,
+) -> None:
     """A deployment with its evidence, review state and any right-of-reply disputes."""
     s = store(ctx)
-    views = [v for v in list_deployments(s, as_of=parse_date(as_of, "--as-of"), include_rejected=True)
-             if v.id == target_id]
+    views = [
+        v
+        for v in list_deployments(s, as_of=parse_date(as_of, "--as-of"), include_rejected=True)
+        if v.id == target_id
+    ]
     if not views:
         from countersight.errors import NotFoundError
 
@@ -232,18 +366,30 @@ def show(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"),
     state = rv.current_state(s, target_id)
     evidence = evidence_for_deployments(s, [target_id])
     if fmt is OutputFormat.json:
-        print_json({"deployment": v.as_dict(), "review": state.as_dict(), "evidence": evidence,
-                    "claim_ids": dstore.deployment_claim_ids(s, target_id)})
+        print_json(
+            {
+                "deployment": v.as_dict(),
+                "review": state.as_dict(),
+                "evidence": evidence,
+                "claim_ids": dstore.deployment_claim_ids(s, target_id),
+            }
+        )
         return
-    console.print(f"[bold]{v.id}[/bold] {v.vendor or v.vendor_country or 'unknown supplier'} → {v.country}: "
-                  f"{v.technology or 'unspecified technology'}; status {v.status}; confidence {v.confidence:.2f}; "
-                  f"review {state.decision}", highlight=False)
+    console.print(
+        f"[bold]{v.id}[/bold] {v.vendor or v.vendor_country or 'unknown supplier'} → {v.country}: "
+        f"{v.technology or 'unspecified technology'}; status {v.status}; confidence {v.confidence:.2f}; "
+        f"review {state.decision}",
+        highlight=False,
+    )
     for d in state.disputes:
         console.print(f"[red]disputed by {d.by}[/red] ({d.source}): {d.reason}", highlight=False)
     for e in evidence:
         where = e.get("url") or e.get("dataset") or e["document_id"][:12]
-        console.print(f"  {e.get('published') or '?'} {e.get('publisher') or ''} {where}: “{_clip(e['quote'])}”",
-                      markup=False, highlight=False)
+        console.print(
+            f"  {e.get('published') or '?'} {e.get('publisher') or ''} {where}: “{_clip(e['quote'])}”",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _clip(text: str, width: int = 160) -> str:
