@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,8 +157,12 @@ def compute_index(
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
     if edition == "live":
-        views = deployment_views(store, as_of=as_of, country=country)
-        rows = aggregate(views, "live", as_of, group_vendors=group_vendors)
+        views = deployment_views(store, as_of=as_of, country=country, include_rejected=True)
+        excluded = [v.id for v in views if v.review == "rejected"]
+        moved = {v.id: v.country for v in views if v.country_edited}
+        counts = dstore.country_document_counts(store, as_of, excluded, moved, country)
+        kept = [v for v in views if v.review != "rejected"]
+        rows = aggregate(kept, "live", as_of, group_vendors=group_vendors, counts=counts)
         coded = _coded(store)
         rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
     else:
@@ -168,9 +172,15 @@ def compute_index(
 
 
 def aggregate(
-    views: Iterable[DeploymentView], edition: str, as_of: dt.date | None, group_vendors: bool = False
+    views: Iterable[DeploymentView],
+    edition: str,
+    as_of: dt.date | None,
+    group_vendors: bool = False,
+    counts: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[IndexRow]:
-    """Country rows from deployment views (pure: no database)."""
+    """Country rows from deployment views (pure: no database). ``counts`` gives each country's
+    distinct documents and publishers; without it they are summed over deployments (an upper
+    bound: one document can support several deployments)."""
     by_country: dict[str, list[DeploymentView]] = defaultdict(list)
     for v in views:
         by_country[v.country].append(v)
@@ -181,12 +191,12 @@ def aggregate(
         origins: Counter[str] = Counter()
         statuses: Counter[str] = Counter(v.status for v in deps)
         unspecified = 0
-        docs: set[str] = set()
-        pubs: set[str] = set()
         vendors: set[str] = set()
+        n_docs, n_pubs = (counts or {}).get(code) or (
+            sum(v.n_documents for v in deps),
+            sum(v.n_publishers for v in deps),
+        )
         for v in deps:
-            docs.update(v.documents)
-            pubs.update(v.publishers)
             if not v.active:
                 continue
             if v.technology:
@@ -210,8 +220,8 @@ def aggregate(
                 statuses=dict(sorted(statuses.items())),
                 supplier_origins=dict(sorted(origins.items())),
                 vendors=tuple(sorted(vendors)),
-                documents=len(docs),
-                publishers=len(pubs),
+                documents=n_docs,
+                publishers=n_pubs,
                 mean_confidence=round(statistics.fmean(v.confidence for v in deps), 4),
                 first_evidence=min(dates) if dates else None,
                 last_evidence=max(dates) if dates else None,

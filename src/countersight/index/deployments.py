@@ -2,6 +2,10 @@
 published date), with the reviewers' decisions applied. The index, ``diff`` and the API's
 deployment listing all read this one view.
 
+Without ``as_of`` the view is the stored deployment (resolution already folded all its evidence);
+with ``as_of`` the deployment-document links dated by then are replayed: status from the latest
+of them, confidence from their publishers, first and last dates, document counts.
+
 Review decisions apply at every date (a rejection says the record is wrong, not that it became
 wrong later) -- except a reviewer's status override, which applies only from the day it was made.
 """
@@ -23,8 +27,9 @@ ACTIVE_STATUSES = ("reported", "planned")
 
 @dataclass(frozen=True, slots=True)
 class DeploymentView:
-    """A deployment on a date: fields after review edits, status and confidence from the
-    evidence published by then, and the documents and publishers behind it."""
+    """A deployment on a date: fields after review edits, and status, confidence, dates and
+    document counts from the evidence published by then. ``country_edited`` is True when a
+    reviewer moved it to ``country``; ``review`` is unreviewed, accepted or rejected."""
 
     id: str
     country: str
@@ -40,13 +45,14 @@ class DeploymentView:
     end_year: int | None
     city: str | None
     agency: str | None
-    documents: tuple[str, ...]
-    publishers: tuple[str, ...]
+    n_documents: int
+    n_publishers: int
     n_claims: int
     review: str
     disputed: bool
     requeued: bool
     sources: tuple[str, ...]
+    country_edited: bool = False
 
     @property
     def active(self) -> bool:
@@ -63,40 +69,39 @@ class DeploymentView:
             elif isinstance(value, tuple):
                 value = list(value)
             out[name] = value
-        out["n_documents"] = len(self.documents)
-        out["n_publishers"] = len(self.publishers)
         return out
 
 
-def _replay(links: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
-    """Per deployment: documents, publishers, status, confidence and dates from its links."""
-    acc: dict[str, dict[str, Any]] = {}
-    for dep_id, doc_id, _country, day, publisher, status, conf, n_claims in links:
+def _replay(links: Iterable[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Per deployment: [n_documents, best confidence per publisher, first, last, (day, rank),
+    status, n_claims] from its links (dates as ISO text)."""
+    acc: dict[str, list[Any]] = {}
+    rank = STATUS_RANK
+    for dep_id, day, publisher, status, conf, n_claims in links:
         a = acc.get(dep_id)
+        key = (day or "", rank.get(status, 1))
         if a is None:
-            a = acc[dep_id] = {
-                "docs": [],
-                "best": {},
-                "first": day,
-                "last": day,
-                "key": None,
-                "status": status,
-                "claims": 0,
-            }
-        a["docs"].append(doc_id)
-        a["claims"] += n_claims
-        best = a["best"]
+            acc[dep_id] = [1, {publisher: conf}, day, day, key, status, n_claims]
+            continue
+        a[0] += 1
+        a[6] += n_claims
+        best = a[1]
         if conf > best.get(publisher, -1.0):
             best[publisher] = conf
-        if day is not None:
-            if a["first"] is None or day < a["first"]:
-                a["first"] = day
-            if a["last"] is None or day > a["last"]:
-                a["last"] = day
-        key = (day or dt.date.min, STATUS_RANK.get(status, 1))
-        if a["key"] is None or key > a["key"]:
-            a["key"], a["status"] = key, status
+        if day:
+            if not a[2] or day < a[2]:
+                a[2] = day
+            if not a[3] or day > a[3]:
+                a[3] = day
+        if key > a[4]:
+            a[4], a[5] = key, status
     return acc
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def deployment_views(
@@ -109,19 +114,30 @@ def deployment_views(
     """Every deployment with evidence published by ``as_of`` (all evidence when None), with
     review edits applied; rejected deployments (and those of rejected vendors) left out unless
     ``include_rejected``. Sorted by id."""
-    rows = dstore.deployment_rows(store)
     if states is None:
-        states = review_states(store, rows)
+        states = review_states(store)
     moved = any("country" in s.edits for s in states.values())
-    # Filter links in SQL by country unless a reviewer moved a deployment to another country.
-    links = dstore.link_rows(store, as_of=as_of, country=None if moved else country)
-    replay = _replay(links)
+    # Narrow by country in SQL unless a reviewer moved a deployment to another country.
+    sql_country = None if moved else country
+    rows = dstore.deployment_rows(store, country=sql_country)
+    replay = _replay(dstore.replay_rows(store, as_of, sql_country)) if as_of is not None else None
     bad_vendors = rejected_vendors(store) if states else set()
     out: list[DeploymentView] = []
     for row in rows:
-        r = replay.get(row["id"])
-        if r is None:
-            continue
+        if replay is None:
+            status, first, last = row["status"], row["first_seen"], row["last_seen"]
+            conf, n_docs, n_pubs, n_claims = (
+                row["confidence"],
+                row["n_documents"],
+                row["n_publishers"],
+                row["n_claims"],
+            )
+        else:
+            r = replay.get(row["id"])
+            if r is None:
+                continue
+            status, first, last = r[5], _date(r[2]), _date(r[3])
+            conf, n_docs, n_pubs, n_claims = combine_confidence(r[1].values()), r[0], len(r[1]), r[6]
         state = states.get(row["id"])
         edits = state.edits if state else {}
         rejected = bool(state and state.excluded) or row["vendor"] in bad_vendors
@@ -130,36 +146,39 @@ def deployment_views(
         dep_country = edits.get("country", row["country"])
         if country and dep_country != country:
             continue
-        status = r["status"]
-        if "status" in edits and (
-            as_of is None or (state and state.last_at and state.last_at.date() <= as_of)
+        if (
+            "status" in edits
+            and state is not None
+            and (as_of is None or (state.last_at is not None and state.last_at.date() <= as_of))
         ):
             status = edits["status"]
         attrs = row.get("attrs") or {}
         vendor = edits.get("vendor", row["vendor"])
+        group = (attrs.get("vendor_group") or vendor) if vendor == row["vendor"] else vendor
         out.append(
             DeploymentView(
                 id=row["id"],
                 country=dep_country,
                 technology=edits.get("technology", row["technology"]),
                 vendor=vendor,
-                vendor_group=(attrs.get("vendor_group") or vendor) if vendor == row["vendor"] else vendor,
+                vendor_group=group,
                 vendor_country=edits.get("vendor_country", row["vendor_country"]),
                 status=status,
-                confidence=combine_confidence(r["best"].values()),
-                first_seen=r["first"],
-                last_seen=r["last"],
+                confidence=float(conf),
+                first_seen=_date(first),
+                last_seen=_date(last),
                 start_year=edits.get("start_year", row["start_year"]),
                 end_year=edits.get("end_year", row["end_year"]),
                 city=edits.get("city", row["city"]),
                 agency=edits.get("agency", row["agency"]),
-                documents=tuple(r["docs"]),
-                publishers=tuple(sorted(r["best"])),
-                n_claims=r["claims"],
+                n_documents=int(n_docs),
+                n_publishers=int(n_pubs),
+                n_claims=int(n_claims),
                 review="rejected" if rejected else (state.decision if state else "unreviewed"),
                 disputed=bool(state and state.disputes),
                 requeued=bool(state and state.requeued),
                 sources=tuple(attrs.get("sources") or ()),
+                country_edited=dep_country != row["country"],
             )
         )
     return out
@@ -188,3 +207,23 @@ def list_deployments(
             continue
         out.append(v)
     return out
+
+
+def deployment_documents(
+    store: Store, deployment_id: str, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The documents behind one deployment (id, date, publisher, status it gives, confidence)."""
+    rows = dstore.link_rows(store, as_of=as_of, deployment_ids=[deployment_id])
+    keys = (
+        "deployment_id",
+        "document_id",
+        "country",
+        "published",
+        "publisher",
+        "status",
+        "confidence",
+        "n_claims",
+    )
+    return sorted(
+        (dict(zip(keys, r, strict=True)) for r in rows), key=lambda r: (str(r["published"]), r["document_id"])
+    )

@@ -65,7 +65,7 @@ def _brief(v: DeploymentView) -> dict[str, Any]:
         "confidence": v.confidence,
         "first_seen": v.first_seen.isoformat() if v.first_seen else None,
         "last_seen": v.last_seen.isoformat() if v.last_seen else None,
-        "documents": len(v.documents),
+        "documents": v.n_documents,
     }
 
 

@@ -5,10 +5,10 @@ replays. Everything else in resolve/ and index/ works on the plain tuples these 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, String, bindparam, case, cast, delete, func, select, update
 
 from countersight.model import Deployment
 from countersight.store import schema
@@ -218,6 +218,57 @@ def link_rows(
         for i in range(0, len(ids), _BATCH):
             out += [tuple(r) for r in conn.execute(q.where(lk.c.deployment_id.in_(ids[i : i + _BATCH])))]
         return out
+
+
+def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> list[tuple[Any, ...]]:
+    """What the as-of replay needs of each link dated on or before ``as_of``: (deployment id,
+    published as ISO text, publisher, status, confidence, n_claims). Dates come back as text on
+    both backends (ISO strings order like dates) and without SQLAlchemy type processing: this
+    read is the hot path of ``index --as-of`` over a million links."""
+    lk = schema.deployment_documents
+    q = select(
+        lk.c.deployment_id,
+        cast(lk.c.published, String),
+        lk.c.publisher,
+        lk.c.status,
+        lk.c.confidence,
+        lk.c.n_claims,
+    ).where(lk.c.published <= as_of)
+    if country:
+        q = q.where(lk.c.country == country)
+    with store.engine.connect() as conn:
+        return conn.execute(q).all()  # type: ignore[return-value]
+
+
+def country_document_counts(
+    store: Store,
+    as_of: dt.date | None = None,
+    exclude: Sequence[str] = (),
+    moved: Mapping[str, str] | None = None,
+    country: str | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Per country: distinct documents and distinct publishers behind its deployments (links
+    dated by ``as_of``), leaving out the ``exclude``d deployments and counting ``moved`` ones
+    (deployment id -> country a reviewer set) under their new country."""
+    lk = schema.deployment_documents
+    country_col: Any = lk.c.country
+    if moved:
+        country_col = case(dict(moved), value=lk.c.deployment_id, else_=lk.c.country)
+    label = country_col.label("c")
+    q = select(
+        label, func.count(lk.c.document_id.distinct()), func.count(lk.c.publisher.distinct())
+    ).group_by(label)
+    if as_of is not None:
+        q = q.where(lk.c.published <= as_of)
+    if exclude:
+        q = q.where(lk.c.deployment_id.not_in(list(exclude)))
+    if country and not moved:
+        q = q.where(lk.c.country == country)
+    with store.engine.connect() as conn:
+        out = {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
+    if country:
+        return {k: v for k, v in out.items() if k == country}
+    return out
 
 
 def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:

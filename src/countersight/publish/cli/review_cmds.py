@@ -109,7 +109,7 @@ def deployments_cmd(
             v.technology or "unspecified",
             v.status,
             f"{v.confidence:.2f}",
-            str(len(v.documents)),
+            str(v.n_documents),
             v.first_seen.isoformat() if v.first_seen else "",
             v.last_seen.isoformat() if v.last_seen else "",
             v.review + (" (disputed)" if v.disputed else "") + (" (re-queued)" if v.requeued else ""),
