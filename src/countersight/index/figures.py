@@ -45,27 +45,20 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
             if c.vendor_country:
                 vendor_home_countries[c.vendor_country].add(c.country)
     flag_keys = {"CHN": "china_tech", "USA": "us_tech", "JPN": "japan_tech"}
-    origin = {
-        code: sum(1 for m in rows.values() if m.get(key))
-        for code, key in flag_keys.items()
-        if any(key in m for m in rows.values())
-    }
+    origin = {code: sum(1 for m in rows.values() if m.get(key)) for code, key in flag_keys.items()
+              if any(key in m for m in rows.values())}
     result: dict[str, Any] = {
         "edition": edition,
         "countries": len(countries),
         "technology": {t: len(tech_countries[t]) for t in technologies() if tech_countries.get(t)},
         "supplier_origin": origin,
-        "supplier_origin_by_vendor": {
-            k: len(v) for k, v in sorted(vendor_home_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        },
+        "supplier_origin_by_vendor": {k: len(v) for k, v in sorted(vendor_home_countries.items(),
+                                                                    key=lambda kv: (-len(kv[1]), kv[0]))},
         "china_and_bri": sum(1 for m in rows.values() if m.get("china_tech") and m.get("bri")),
-        "vendors": {
-            k: len(v) for k, v in sorted(vendor_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        },
+        "vendors": {k: len(v) for k, v in sorted(vendor_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))},
         "multiple_vendors_unnamed": sum(1 for m in rows.values() if m.get("multiple_vendors")),
         "top50_military_spenders_using": sum(
-            1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY
-        ),
+            1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY),
         "by_regime": _by_regime(store, edition, rows, set(countries)),
         "notes": [],
     }
@@ -73,17 +66,14 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
     return result
 
 
-def _by_regime(
-    store: Store, edition: str, rows: dict[str, dict[str, Any]], using: set[str]
-) -> dict[str, dict[str, int | None]]:
+def _by_regime(store: Store, edition: str, rows: dict[str, dict[str, Any]],
+               using: set[str]) -> dict[str, dict[str, int | None]]:
     order = ["LD", "ED", "EA", "CA"]
     out: dict[str, dict[str, int | None]] = {}
     if edition == "2022":
         # Sheet 2 holds all 179 countries with their V-Dem 2021 regime type: the denominator.
-        denominator = {
-            d.meta["country"]: d.meta.get("regime")
-            for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
-        }
+        denominator = {d.meta["country"]: d.meta.get("regime")
+                       for d in store.documents(dataset="aigs-2022-vdem", with_text=False)}
         totals = Counter(r for r in denominator.values() if r)
         used = Counter(denominator.get(c) or rows.get(c, {}).get("regime") for c in using)
         for label in order:
@@ -127,8 +117,6 @@ def figures_table_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("Chinese tech and BRI member", str(figures["china_and_bri"])))
     rows.append(("top-50 military spenders using", str(figures["top50_military_spenders_using"])))
     rows += [(f"vendor: {k}", str(v)) for k, v in list(figures["vendors"].items())[:15]]
-    rows += [
-        (f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
-        for k, v in figures["by_regime"].items()
-    ]
+    rows += [(f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
+             for k, v in figures["by_regime"].items()]
     return rows
