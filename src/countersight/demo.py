@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from countersight.datasets import import_aigs, import_governance
+from countersight.resolve import resolve_store
 from countersight.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("import AIGS 2019", lambda s: import_aigs(s, "2019")),
         DemoStep("import AIGS 2022", lambda s: import_aigs(s, "2022")),
         DemoStep("import governance tables", import_governance),
+        DemoStep("resolve claims into deployments", resolve_store),
     ]
     return steps
 
