@@ -157,7 +157,7 @@ def compute_index(
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
     if edition == "live":
-        views = deployment_views(store, as_of=as_of, country=country, include_rejected=True)
+        views = deployment_views(store, as_of=as_of, country=country, include_rejected=True, with_sources=False)
         excluded = [v.id for v in views if v.review == "rejected"]
         moved = {v.id: v.country for v in views if v.country_edited}
         counts = dstore.country_document_counts(store, as_of, excluded, moved, country)

@@ -19,6 +19,7 @@ from typing import Any
 
 from countersight.resolve.merge import STATUS_RANK, combine_confidence
 from countersight.resolve.review import ReviewState, rejected_vendors, review_states
+from countersight.resolve.vendors import vendor_groups
 from countersight.store import Store
 from countersight.store import deployments as dstore
 
@@ -110,75 +111,82 @@ def deployment_views(
     country: str | None = None,
     include_rejected: bool = False,
     states: Mapping[str, ReviewState] | None = None,
+    with_sources: bool = True,
 ) -> list[DeploymentView]:
     """Every deployment with evidence published by ``as_of`` (all evidence when None), with
     review edits applied; rejected deployments (and those of rejected vendors) left out unless
-    ``include_rejected``. Sorted by id."""
+    ``include_rejected``. ``with_sources=False`` skips reading each deployment's attributes (the
+    index does not need them). Sorted by id."""
     if states is None:
         states = review_states(store)
     moved = any("country" in s.edits for s in states.values())
     # Narrow by country in SQL unless a reviewer moved a deployment to another country.
     sql_country = None if moved else country
-    rows = dstore.deployment_rows(store, country=sql_country)
+    rows = dstore.deployment_tuples(store, country=sql_country, with_attrs=with_sources)
     replay = _replay(dstore.replay_rows(store, as_of, sql_country)) if as_of is not None else None
+    orgs = store.organizations(kind="vendor")
+    groups = vendor_groups(orgs)
     bad_vendors = rejected_vendors(store) if states else set()
     out: list[DeploymentView] = []
     for row in rows:
-        if replay is None:
-            status, first, last = row["status"], row["first_seen"], row["last_seen"]
-            conf, n_docs, n_pubs, n_claims = (
-                row["confidence"],
-                row["n_documents"],
-                row["n_publishers"],
-                row["n_claims"],
-            )
-        else:
-            r = replay.get(row["id"])
+        (dep_id, dep_country, technology, vendor, vendor_country, status, conf, first, last, start_year, end_year,
+         city, agency, n_claims, n_docs, n_pubs) = row[:16]
+        if replay is not None:
+            r = replay.get(dep_id)
             if r is None:
                 continue
-            status, first, last = r[5], _date(r[2]), _date(r[3])
+            status, first, last = r[5], r[2], r[3]
             conf, n_docs, n_pubs, n_claims = combine_confidence(r[1].values()), r[0], len(r[1]), r[6]
-        state = states.get(row["id"])
-        edits = state.edits if state else {}
-        rejected = bool(state and state.excluded) or row["vendor"] in bad_vendors
+        state = states.get(dep_id)
+        rejected = bool(state and state.excluded) or vendor in bad_vendors
         if rejected and not include_rejected:
             continue
-        dep_country = edits.get("country", row["country"])
-        if country and dep_country != country:
+        attrs = (row[16] or {}) if with_sources else {}
+        if state is None or not state.edits:
+            if country and dep_country != country:
+                continue
+            out.append(
+                DeploymentView(
+                    dep_id, dep_country, technology, vendor, groups.get(vendor, vendor) if vendor else None,
+                    vendor_country, status, float(conf), _date(first), _date(last), start_year, end_year, city,
+                    agency, int(n_docs), int(n_pubs), int(n_claims),
+                    "rejected" if rejected else (state.decision if state else "unreviewed"),
+                    bool(state and state.disputes), bool(state and state.requeued),
+                    tuple(attrs.get("sources") or ()),
+                )
+            )
             continue
-        if (
-            "status" in edits
-            and state is not None
-            and (as_of is None or (state.last_at is not None and state.last_at.date() <= as_of))
-        ):
+        edits = state.edits
+        new_country = edits.get("country", dep_country)
+        if country and new_country != country:
+            continue
+        if "status" in edits and (as_of is None or (state.last_at is not None and state.last_at.date() <= as_of)):
             status = edits["status"]
-        attrs = row.get("attrs") or {}
-        vendor = edits.get("vendor", row["vendor"])
-        group = (attrs.get("vendor_group") or vendor) if vendor == row["vendor"] else vendor
+        new_vendor = edits.get("vendor", vendor)
         out.append(
             DeploymentView(
-                id=row["id"],
-                country=dep_country,
-                technology=edits.get("technology", row["technology"]),
-                vendor=vendor,
-                vendor_group=group,
-                vendor_country=edits.get("vendor_country", row["vendor_country"]),
+                id=dep_id,
+                country=new_country,
+                technology=edits.get("technology", technology),
+                vendor=new_vendor,
+                vendor_group=groups.get(new_vendor, new_vendor) if new_vendor else None,
+                vendor_country=edits.get("vendor_country", vendor_country),
                 status=status,
                 confidence=float(conf),
                 first_seen=_date(first),
                 last_seen=_date(last),
-                start_year=edits.get("start_year", row["start_year"]),
-                end_year=edits.get("end_year", row["end_year"]),
-                city=edits.get("city", row["city"]),
-                agency=edits.get("agency", row["agency"]),
+                start_year=edits.get("start_year", start_year),
+                end_year=edits.get("end_year", end_year),
+                city=edits.get("city", city),
+                agency=edits.get("agency", agency),
                 n_documents=int(n_docs),
                 n_publishers=int(n_pubs),
                 n_claims=int(n_claims),
-                review="rejected" if rejected else (state.decision if state else "unreviewed"),
-                disputed=bool(state and state.disputes),
-                requeued=bool(state and state.requeued),
+                review="rejected" if rejected else state.decision,
+                disputed=bool(state.disputes),
+                requeued=state.requeued,
                 sources=tuple(attrs.get("sources") or ()),
-                country_edited=dep_country != row["country"],
+                country_edited=new_country != dep_country,
             )
         )
     return out

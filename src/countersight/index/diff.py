@@ -83,9 +83,13 @@ def diff(store: Store, from_date: dt.date, to_date: dt.date, country: str | None
     """Deployments and countries that appeared, changed status or disappeared between two dates."""
     if to_date < from_date:
         from_date, to_date = to_date, from_date
-    states = review_states(store, dstore.deployment_rows(store))
-    before = {v.id: v for v in deployment_views(store, as_of=from_date, country=country, states=states)}
-    after = {v.id: v for v in deployment_views(store, as_of=to_date, country=country, states=states)}
+    states = review_states(store)
+    before = {
+        v.id: v for v in deployment_views(store, as_of=from_date, country=country, states=states, with_sources=False)
+    }
+    after = {
+        v.id: v for v in deployment_views(store, as_of=to_date, country=country, states=states, with_sources=False)
+    }
     report = DiffReport(from_date, to_date)
     for dep_id in sorted(after):
         v = after[dep_id]

@@ -203,10 +203,11 @@ def review_states(
     by_target = _events_by_target(store)
     if not by_target:
         return {}
-    rows = {
-        r["id"]: r
-        for r in (deployment_rows if deployment_rows is not None else dstore.deployment_rows(store))
-    }
+    if deployment_rows is not None:
+        rows: dict[str, Mapping[str, Any]] = {r["id"]: r for r in deployment_rows}
+    else:
+        # Only the deployments that carry another id's trail matter here.
+        rows = {k: {"attrs": {"supersedes": v}} for k, v in dstore.superseded_ids(store).items()}
     out: dict[str, ReviewState] = {}
     targets = set(by_target)
     for row_id, row in rows.items():

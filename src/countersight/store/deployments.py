@@ -196,6 +196,34 @@ def deployment_rows(
         return sorted(out, key=lambda r: r["id"])
 
 
+VIEW_COLUMNS = ("id", "country", "technology", "vendor", "vendor_country", "status", "confidence", "first_seen",
+                "last_seen", "start_year", "end_year", "city", "agency", "n_claims", "n_documents", "n_publishers")
+
+
+def deployment_tuples(store: Store, country: str | None = None, with_attrs: bool = False) -> list[tuple[Any, ...]]:
+    """Deployments as tuples in :data:`VIEW_COLUMNS` order (plus ``attrs`` last when asked),
+    in id order: the index's read of every deployment, without the JSON unless needed."""
+    d = schema.deployments
+    cols = [d.c[n] for n in VIEW_COLUMNS] + ([d.c.attrs] if with_attrs else [])
+    q = select(*cols).order_by(d.c.id)
+    if country:
+        q = q.where(d.c.country == country)
+    with store.engine.connect() as conn:
+        return conn.execute(q).all()  # type: ignore[return-value]
+
+
+def superseded_ids(store: Store) -> dict[str, list[str]]:
+    """Deployment id -> ids it superseded (whose review trail it carries), for those that have any."""
+    d = schema.deployments
+    out: dict[str, list[str]] = {}
+    with store.engine.connect() as conn:
+        for dep_id, attrs in conn.execute(select(d.c.id, d.c.attrs)):
+            old = (attrs or {}).get("supersedes")
+            if old:
+                out[dep_id] = list(old)
+    return out
+
+
 def link_rows(
     store: Store,
     as_of: dt.date | None = None,
@@ -249,26 +277,27 @@ def country_document_counts(
 ) -> dict[str, tuple[int, int]]:
     """Per country: distinct documents and distinct publishers behind its deployments (links
     dated by ``as_of``), leaving out the ``exclude``d deployments and counting ``moved`` ones
-    (deployment id -> country a reviewer set) under their new country."""
+    (deployment id -> country a reviewer set) under their new country.
+
+    Two queries, one per distinct count, so that each is answered from its covering index."""
     lk = schema.deployment_documents
     country_col: Any = lk.c.country
     if moved:
         country_col = case(dict(moved), value=lk.c.deployment_id, else_=lk.c.country)
     label = country_col.label("c")
-    q = select(
-        label, func.count(lk.c.document_id.distinct()), func.count(lk.c.publisher.distinct())
-    ).group_by(label)
-    if as_of is not None:
-        q = q.where(lk.c.published <= as_of)
-    if exclude:
-        q = q.where(lk.c.deployment_id.not_in(list(exclude)))
-    if country and not moved:
-        q = q.where(lk.c.country == country)
+    result: dict[str, list[int]] = {}
     with store.engine.connect() as conn:
-        out = {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
-    if country:
-        return {k: v for k, v in out.items() if k == country}
-    return out
+        for k, column in enumerate((lk.c.document_id, lk.c.publisher)):
+            q = select(label, func.count(column.distinct())).group_by(label)
+            if as_of is not None:
+                q = q.where(lk.c.published <= as_of)
+            if exclude:
+                q = q.where(lk.c.deployment_id.not_in(list(exclude)))
+            if country and not moved:
+                q = q.where(lk.c.country == country)
+            for code, n in conn.execute(q):
+                result.setdefault(code, [0, 0])[k] = int(n)
+    return {k: (v[0], v[1]) for k, v in result.items() if not country or k == country}
 
 
 def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:

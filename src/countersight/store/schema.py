@@ -170,7 +170,9 @@ deployment_documents = Table(
     Column("confidence", Float, nullable=False),
     Column("n_claims", Integer, nullable=False),
     Index("ix_deployment_documents_document", "document_id"),
-    Index("ix_deployment_documents_country", "country"),
+    # Covering indexes for the index's per-country distinct counts (documents, publishers).
+    Index("ix_deployment_documents_country_doc", "country", "document_id", "published", "deployment_id"),
+    Index("ix_deployment_documents_country_pub", "country", "publisher", "published", "deployment_id"),
 )
 
 regimes = Table(
