@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, func, insert, inspect, select
 
-from countersight.store import schema
+from countersight.store import schema, search
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -20,6 +20,13 @@ def _v2_deployment_documents(conn: Connection) -> None:
     schema.deployment_documents.create(conn, checkfirst=True)
 
 
+def _v3_api(conn: Connection) -> None:
+    schema.api_tokens.create(conn, checkfirst=True)
+    for index in schema.deployment_api_indexes:
+        index.create(conn, checkfirst=True)
+    search.create_search_index(conn)
+
+
 def _v4_ingest_records(conn: Connection) -> None:
     schema.ingest_records.create(conn, checkfirst=True)
 
@@ -27,6 +34,7 @@ def _v4_ingest_records(conn: Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
+    (3, "api_tokens, deployment filter indexes, full-text search over evidence", _v3_api),
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
 ]
 
@@ -39,12 +47,15 @@ def current_version(conn: Connection) -> int:
 
 
 def migrate(conn: Connection) -> list[int]:
-    """Apply every pending migration inside the caller's transaction; return those applied."""
+    """Apply every pending migration inside the caller's transaction; return those applied.
+
+    Pending means not recorded yet: versions are assigned to parallel lines of work, so a
+    database can be at version 4 without 3, and 3 still applies (each step is idempotent)."""
     schema.schema_version.create(conn, checkfirst=True)
-    done = current_version(conn)
+    done = set(conn.execute(select(schema.schema_version.c.version)).scalars())
     applied = []
     for version, _name, step in MIGRATIONS:
-        if version > done:
+        if version not in done:
             step(conn)
             conn.execute(
                 insert(schema.schema_version).values(version=version, applied_at=dt.datetime.now(dt.UTC))

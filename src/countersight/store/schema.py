@@ -217,3 +217,23 @@ ingest_records = Table(
     Column("error", Text),
     Column("document_id", String(64)),
 )
+
+# Schema v3 (HTTP API): indexes for the API's deployment filters and keyset pagination, and the
+# API's bearer tokens (only a SHA-256 of each token is stored; the token is shown once).
+deployment_api_indexes = (
+    Index("ix_deployments_vendor", deployments.c.vendor),
+    Index("ix_deployments_technology", deployments.c.technology),
+    Index("ix_deployments_vendor_country", deployments.c.vendor_country),
+    Index("ix_deployments_confidence_id", deployments.c.confidence, deployments.c.id),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),  # reviewer, admin
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)

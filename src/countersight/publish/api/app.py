@@ -1,0 +1,210 @@
+"""The app factory: :func:`create_app` wires the API routers, the Atom feeds and the dashboard to
+one store, with JSON errors (never a stack trace), a request-size limit, security headers (a
+Content-Security-Policy without inline scripts), CORS only when configured, and OpenAPI docs whose
+Swagger UI is served from the package (no CDN: no request leaves the machine)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from countersight import __version__
+from countersight.config import Settings
+from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
+from countersight.publish.api import countries, deployments, documents, feeds, meta, review, vendors
+from countersight.publish.api.deps import ApiConfig, ApiError, IndexCache
+from countersight.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(str(resources.files("countersight").joinpath("publish", "web", "static")))
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Swagger UI sets style attributes from its scripts; scripts stay 'self' only.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>countersight API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/docs.js"></script></body></html>
+"""
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return _error(
+            exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message, dict(exc.headers or {})
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
+            parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+        return _error(422, "invalid", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(CountersightError)
+    async def domain_error(_: Request, exc: CountersightError) -> JSONResponse:
+        if isinstance(exc, NotFoundError):
+            return _error(404, "not_found", exc.message)
+        if isinstance(exc, InputError | ReviewError):
+            return _error(400 if isinstance(exc, InputError) else 422, "invalid", exc.message)
+        log.warning("request failed: %s", exc)
+        return _error(400, "error", exc.message)
+
+    @app.exception_handler(Exception)
+    async def internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error", exc_info=exc)
+        return _error(500, "internal", "internal server error (logged on the server)")
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413), by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or ()).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _error(413, "too_large", f"request body over {self.limit} bytes")(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise ApiError(413, "too_large", f"request body over {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class SecurityHeaders:
+    """A Content-Security-Policy without inline scripts, no sniffing, no referrer, no framing."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = DOCS_CSP if scope.get("path") == "/docs" else CSP
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                headers += [
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(
+    store: Store | str | None = None,
+    *,
+    cors_origins: Sequence[str] = (),
+    max_body_bytes: int = 1_000_000,
+    index_cache_seconds: float = 30.0,
+    dashboard: bool = True,
+) -> FastAPI:
+    """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).
+
+    ``cors_origins`` lists the origins allowed to call the API from a browser (none by default);
+    request bodies over ``max_body_bytes`` get 413."""
+    if store is None:
+        store = Settings.from_env().database_url
+    opened = open_store(store) if isinstance(store, str) else store
+    app = FastAPI(
+        title="countersight",
+        version=__version__,
+        description="Evidence-first monitor of the global trade in AI surveillance technology. Every "
+        "deployment carries the evidence behind it; reviews are append-only events.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = opened
+    app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, index_cache_seconds)
+    app.state.index_cache = IndexCache(index_cache_seconds)
+    _install_error_handlers(app)
+    for module in (countries, deployments, vendors, documents, review, meta):
+        app.include_router(module.router)
+    app.include_router(feeds.router)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_HTML)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if dashboard:
+        from countersight.publish.web.pages import router as web_router
+
+        app.include_router(web_router)
+    app.add_middleware(SecurityHeaders)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    return app
+
+
+def app_from_env() -> Any:
+    """An app over ``COUNTERSIGHT_DATABASE_URL`` (for ``uvicorn --factory``)."""
+    return create_app()

@@ -1,0 +1,59 @@
+"""``/api/countries``: the country index (an AIGS edition or live, as of a date) and one country."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from countersight.index.compute import IndexRow, flat_row
+from countersight.publish.api import views
+from countersight.publish.api.deps import IndexCache, csv_response, get_cache, get_store
+from countersight.store import Store
+
+router = APIRouter(tags=["countries"])
+Edition = Literal["live", "2019", "2022"]
+
+
+@router.get("/api/countries", response_model=None)
+def countries(
+    as_of: dt.date | None = Query(None, description="Index as of this date (evidence published by then)"),
+    edition: Edition = Query("live", description="live (resolved deployments) or an AIGS edition"),
+    cursor: str | None = Query(None),
+    limit: int = Query(views.MAX_LIMIT, ge=1, le=views.MAX_LIMIT),
+    format: Literal["json", "csv"] = Query("json"),
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+) -> Any:
+    """One index row per country, by country code."""
+    rows = cache.get(store, as_of, edition)
+    if format == "csv":
+        flat = [flat_row(_row(r)) for r in rows]
+        columns = list(flat[0]) if flat else ["country", "name", "deployments"]
+        return csv_response(flat, columns, f"countries-{edition}.csv")
+    page, nxt = views.paginate([{**r, "id": r["country"]} for r in rows], "id", cursor, limit)
+    for r in page:
+        r.pop("id", None)
+    return {"items": page, "next_cursor": nxt, "edition": edition, "as_of": as_of}
+
+
+def _row(d: dict[str, Any]) -> IndexRow:
+    values = dict(d)
+    for name in ("as_of", "first_evidence", "last_evidence"):
+        if values.get(name):
+            values[name] = dt.date.fromisoformat(values[name])
+    values["vendors"] = tuple(values.get("vendors") or ())
+    return IndexRow(**values)
+
+
+@router.get("/api/countries/{iso3}")
+def country(
+    iso3: str,
+    as_of: dt.date | None = Query(None),
+    edition: Edition = Query("live"),
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+) -> dict[str, Any]:
+    """A country's index row, regime type, deployments, vendors and timeline."""
+    return views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))

@@ -1,0 +1,82 @@
+"""``/api/documents``: one source document with the evidence quoted from it, and submission of a
+new document for extraction (admins only; recorded as a review event)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from countersight.ids import content_hash
+from countersight.ingest import default_extractor
+from countersight.model import Document, ReviewEvent
+from countersight.publish.api import views
+from countersight.publish.api.deps import IndexCache, get_cache, get_store, require_role
+from countersight.store import Store
+from countersight.store.tokens import ApiToken
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/api/documents/{document_id}")
+def document(document_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """A document's metadata and text, the evidence quoted from it and the deployments it supports."""
+    return views.document_detail(store, document_id)
+
+
+class DocumentSubmission(BaseModel):
+    """A document to extract claims from (the text as the source published it)."""
+
+    text: str = Field(min_length=1, max_length=500_000)
+    url: str | None = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=500)
+    publisher: str | None = Field(None, max_length=200)
+    published: dt.date | None = None
+    language: str | None = Field(None, max_length=16)
+
+
+@router.post("/api/documents", status_code=201)
+def submit_document(
+    body: DocumentSubmission,
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+    token: ApiToken = Depends(require_role("admin")),
+) -> dict[str, Any]:
+    """(admin) Store a document and the claims the extractor finds in it. Deployments change only when
+    ``countersight resolve`` next runs."""
+    text = body.text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = Document(
+        id=content_hash(text),
+        text=text,
+        url=body.url,
+        title=body.title,
+        publisher=body.publisher,
+        published=body.published,
+        language=body.language,
+        source_kind="text",
+        meta={"submitted_by": token.name},
+    )
+    claims = default_extractor()(doc)
+    counts = store.add([doc], claims)
+    store.add_review_event(
+        ReviewEvent(
+            target_id=doc.id,
+            target_kind="document",
+            action="note",
+            actor=token.name,
+            reason="document submitted through the API for extraction",
+            source=body.url,
+            changes={"claims": len(claims), "new": bool(counts["documents"])},
+        )
+    )
+    cache.clear()
+    return {
+        "document_id": doc.id,
+        "new": bool(counts["documents"]),
+        "claims": len(claims),
+        "claim_ids": [c.id for c in claims],
+        "extracted": [dataclasses.asdict(c)["country"] for c in claims],
+    }

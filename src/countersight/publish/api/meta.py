@@ -1,0 +1,99 @@
+"""Health, figures, diff, search, flows and the full snapshot download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from countersight import __version__
+from countersight.index.diff import diff as index_diff
+from countersight.index.figures import compute_figures
+from countersight.publish.api import views
+from countersight.publish.api.deps import csv_response, get_store
+from countersight.publish.export import export
+from countersight.store import Store, schema
+from countersight.store import api_queries as aq
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/api/health")
+def health(store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Liveness and what the server holds."""
+    return {
+        "status": "ok",
+        "version": __version__,
+        "database": store.dialect,
+        "schema_versions": aq.schema_versions(store),
+        "deployments": store.count(schema.deployments),
+    }
+
+
+@router.get("/api/figures")
+def figures(
+    edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)
+) -> dict[str, Any]:
+    """An AIGS edition's headline figures computed from the store, compared with the published ones."""
+    return compute_figures(store, edition)
+
+
+@router.get("/api/diff")
+def diff(
+    from_: dt.date = Query(..., alias="from", description="Earlier date"),
+    to: dt.date = Query(..., description="Later date"),
+    country: str | None = Query(None),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """Deployments and countries that appeared, changed status or disappeared between two dates."""
+    code = views.country_code(country) if country else None
+    return index_diff(store, from_, to, country=code).as_dict()
+
+
+@router.get("/api/search")
+def search(
+    q: str = Query(..., min_length=1, max_length=200, description="Words to find"),
+    cursor: str | None = Query(None),
+    limit: int = Query(20, ge=1, le=100),
+    store: Store = Depends(get_store),
+) -> dict[str, Any]:
+    """Countries and vendors by name, and evidence quotes containing every word (full text)."""
+    return views.search(store, q, cursor, limit)
+
+
+@router.get("/api/flows", response_model=None)
+def flows(
+    supplier_country: str | None = Query(None, description="Only this supplier country (ISO3)"),
+    format: Literal["json", "csv"] = Query("json"),
+    store: Store = Depends(get_store),
+) -> Any:
+    """Supplier country → recipient country → technology: how many deployments."""
+    code = views.country_code(supplier_country) if supplier_country else None
+    rows = views.flow_rows(store, code)
+    if format == "csv":
+        return csv_response(rows, ("supplier_country", "country", "technology", "deployments"), "flows.csv")
+    return {"items": rows}
+
+
+@router.get(
+    "/api/export/snapshot.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
+)
+def snapshot(store: Store = Depends(get_store)) -> Response:
+    """The whole store as CSV tables with a datapackage.json (the ``export datapackage`` format), zipped."""
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="cs-snapshot-") as tmp:
+        files = export(store, "datapackage", Path(tmp))
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in files:
+                zf.write(path, path.relative_to(tmp).as_posix())
+    return Response(
+        buf.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="countersight-snapshot.zip"'},
+    )

@@ -1,0 +1,80 @@
+"""Review through the API: the queue and review actions (accept, reject, edit, dispute, note),
+each recorded as a :class:`ReviewEvent` under the token's name by :mod:`resolve.review`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from countersight.publish.api import views
+from countersight.publish.api.deps import IndexCache, get_cache, get_store, require_role
+from countersight.resolve import review as rv
+from countersight.store import Store
+from countersight.store.tokens import ApiToken
+
+router = APIRouter(tags=["review"])
+Reviewer = Depends(require_role("reviewer", "admin"))
+
+
+@router.get("/api/me")
+def me(token: ApiToken = Reviewer) -> dict[str, Any]:
+    """Who the bearer token belongs to (the dashboard's sign-in check)."""
+    return {"name": token.name, "role": token.role, "token_id": token.id}
+
+
+@router.get("/api/review/queue")
+def queue(
+    country: str | None = Query(None),
+    limit: int = Query(100, ge=1, le=views.MAX_LIMIT),
+    store: Store = Depends(get_store),
+    token: ApiToken = Reviewer,
+) -> dict[str, Any]:
+    """Deployments and new organizations awaiting review, most important first."""
+    items = rv.review_queue(store, country=views.country_code(country) if country else None, limit=limit)
+    return {"items": [i.as_dict() for i in items], "reviewer": token.name}
+
+
+class ReviewAction(BaseModel):
+    """A review decision. ``edit`` needs ``fields``; ``dispute`` needs ``by`` and ``source``."""
+
+    action: Literal["accept", "reject", "edit", "dispute", "note"]
+    reason: str = Field(min_length=1, max_length=4000)
+    fields: dict[str, str | int | None] | None = None
+    by: str | None = Field(None, max_length=300)
+    source: str | None = Field(None, max_length=2000)
+
+
+@router.post("/api/review/{target_id}", status_code=201)
+def review_action(
+    target_id: str,
+    body: ReviewAction,
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+    token: ApiToken = Reviewer,
+) -> dict[str, Any]:
+    """Record a decision on a deployment or organization; returns the event and the new state."""
+    actor = token.name
+    if body.action == "accept":
+        event = rv.accept(store, target_id, body.reason, actor)
+    elif body.action == "reject":
+        event = rv.reject(store, target_id, body.reason, actor)
+    elif body.action == "edit":
+        event = rv.edit(store, target_id, body.reason, body.fields or {}, actor)
+    elif body.action == "dispute":
+        event = rv.dispute(store, target_id, body.reason, body.by or "", body.source or "", actor)
+    else:
+        event = rv.note(store, target_id, body.reason, actor)
+    cache.clear()
+    return {"event": views.event_dict(event), "state": rv.current_state(store, target_id).as_dict()}
+
+
+@router.get("/api/review/{target_id}/history")
+def review_history(target_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Every review event about a target, oldest first (public: decisions are accountable)."""
+    return {
+        "target_id": target_id,
+        "events": [views.event_dict(e) for e in rv.history(store, target_id)],
+        "state": rv.current_state(store, target_id).as_dict(),
+    }

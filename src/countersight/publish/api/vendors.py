@@ -1,0 +1,46 @@
+"""``/api/vendors``: vendors with their reach, and one vendor's countries, technologies and timeline."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from countersight.publish.api import views
+from countersight.publish.api.deps import csv_response, get_store
+from countersight.store import Store
+
+router = APIRouter(tags=["vendors"])
+VENDOR_COLUMNS = (
+    "id",
+    "name",
+    "home_country",
+    "parent",
+    "aliases",
+    "deployments",
+    "countries",
+    "needs_review",
+)
+
+
+@router.get("/api/vendors", response_model=None)
+def vendors(
+    q: str | None = Query(None, max_length=200, description="Text in the name or an alias"),
+    sort: Literal["name", "-deployments", "-countries"] = Query("name"),
+    cursor: str | None = Query(None),
+    limit: int = Query(100, ge=1, le=views.MAX_LIMIT),
+    format: Literal["json", "csv"] = Query("json"),
+    store: Store = Depends(get_store),
+) -> Any:
+    """Vendors, with how many deployments and recipient countries name them."""
+    rows = views.list_vendors(store, q)
+    if format == "csv":
+        return csv_response(rows, VENDOR_COLUMNS, "vendors.csv")
+    page, nxt = views.paginate(rows, sort.lstrip("-"), cursor, limit, descending=sort.startswith("-"))
+    return {"items": page, "next_cursor": nxt, "sort": sort}
+
+
+@router.get("/api/vendors/{vendor}")
+def vendor(vendor: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """One vendor (by id or name): parent, aliases, countries served, technologies, timeline."""
+    return views.vendor_detail(store, vendor)

@@ -1,0 +1,90 @@
+"""``countersight serve``: the HTTP API and dashboard (uvicorn), and ``countersight token``: the
+bearer tokens that write endpoints require."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from countersight.publish.cli.common import OutputFormat, console, print_json, settings, store
+from countersight.store import tokens
+
+token_app = typer.Typer(help="API tokens for reviewers and admins (stored hashed).", no_args_is_help=True)
+
+
+def serve_cmd(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    cors_origin: list[str] = typer.Option(
+        [], "--cors-origin", help="Allow browser calls from this origin (repeatable; none by default)."
+    ),
+    max_body_bytes: int = typer.Option(1_000_000, "--max-body-bytes", help="Largest request body accepted."),
+) -> None:
+    """Serve the API (/api, /docs, /openapi.json), the Atom feeds and the dashboard."""
+    import uvicorn
+
+    from countersight.publish.api.app import create_app
+
+    app = create_app(store(ctx), cors_origins=cors_origin, max_body_bytes=max_body_bytes)
+    console.print(
+        f"countersight on http://{host}:{port}/ (API docs at /docs); database {settings(ctx).database_url}",
+        markup=False,
+        highlight=False,
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning" if not settings(ctx).debug else "debug")
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name", help="Who uses it: the actor recorded on every review event."),
+    role: str = typer.Option("reviewer", "--role", help="reviewer (review actions) or admin (everything)."),
+) -> None:
+    """Create a token; its secret is printed once and only its hash is stored."""
+    token, secret = tokens.create_token(store(ctx), name, role)
+    console.print(
+        f"token {token.id} for {token.name} ({token.role}); keep this secret, it is not stored:",
+        markup=False,
+        highlight=False,
+    )
+    typer.echo(secret)
+
+
+@token_app.command("list")
+def token_list(
+    ctx: typer.Context, fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")
+) -> None:
+    """List tokens (never their secrets)."""
+    rows = tokens.list_tokens(store(ctx))
+    if fmt is OutputFormat.json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "role": t.role,
+                    "created_at": t.created_at,
+                    "revoked_at": t.revoked_at,
+                }
+                for t in rows
+            ]
+        )
+        return
+    table = Table("id", "name", "role", "created", "revoked")
+    for t in rows:
+        table.add_row(t.id, t.name, t.role, str(t.created_at)[:19], str(t.revoked_at or "")[:19])
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, token_id: str = typer.Argument(..., help="Token id (tok-…)")) -> None:
+    """Revoke a token: it stops working at once; events it wrote keep its name."""
+    tokens.revoke_token(store(ctx), token_id)
+    console.print(f"revoked {token_id}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and ``token`` to the root app."""
+    app.command("serve")(serve_cmd)
+    app.add_typer(token_app, name="token")

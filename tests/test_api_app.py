@@ -1,0 +1,224 @@
+"""The HTTP API (publish/api/app.py) on SQLite and PostgreSQL: read endpoints, filters, stable
+cursor pages, CSV and GeoJSON exports, full-text search, JSON errors, tokens and review writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+from api_fixture import HOSTILE_QUOTE, fill_api_store
+from countersight.publish.api.app import create_app
+from countersight.store import Store
+from countersight.store.tokens import list_tokens, revoke_token
+
+
+@pytest.fixture
+def api(store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    secrets = fill_api_store(store)
+    with TestClient(create_app(store, dashboard=False), raise_server_exceptions=False) as client:
+        yield client, secrets
+
+
+def _auth(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_read_endpoints_carry_the_evidence(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = api
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok" and 3 in health["schema_versions"] and health["deployments"] >= 4
+
+    countries = {r["country"]: r for r in client.get("/api/countries").json()["items"]}
+    assert {"KEN", "ECU", "SRB"} <= set(countries)
+    assert countries["KEN"]["statuses"] == {"cancelled": 1}  # the later cancellation wins
+
+    ken = client.get("/api/countries/kenya").json()
+    assert ken["country"] == "KEN" and ken["index"]["deployments"] == 1
+    assert [d["vendor"] for d in ken["deployments"]] == ["Huawei"]
+    assert ken["timeline"] and ken["timeline"][0]["year"] == 2015
+
+    dep_id = ken["deployments"][0]["id"]
+    dep = client.get(f"/api/deployments/{dep_id}").json()
+    assert dep["review"] == "unreviewed" and len(dep["evidence"]) == 3
+    assert {e["publisher"] for e in dep["evidence"]} == {
+        "Nairobi Example Ledger",
+        "Diario de Ejemplo",
+        "Example Observer",
+    }
+    assert all(e["quote"] and e["url"].startswith("https://news.example.org/") for e in dep["evidence"])
+    assert len(dep["claims"]) == 3 and len(dep["documents"]) == 3
+
+    doc = client.get(f"/api/documents/{dep['evidence'][0]['document_id']}").json()
+    assert dep_id in doc["deployments"] and doc["evidence"][0]["quote"] in doc["text"]
+
+    vendors = {v["name"]: v for v in client.get("/api/vendors").json()["items"]}
+    assert vendors["Huawei"]["deployments"] == 1
+    huawei = client.get(f"/api/vendors/{vendors['Huawei']['id']}").json()
+    assert [c["country"] for c in huawei["countries"]] == ["KEN"] and huawei["home_country"] == "CHN"
+
+    ecu = client.get("/api/deployments", params={"country": "ECU", "technology": "facial_recognition"}).json()
+    assert [d["vendor"] for d in ecu["items"]] == ["Hikvision"] and ecu["next_cursor"] is None
+
+    flows = client.get("/api/flows", params={"supplier_country": "USA"}).json()["items"]
+    assert [(f["country"], f["technology"]) for f in flows] == [("SRB", "facial_recognition")]
+
+
+def test_full_text_search_over_evidence_and_names(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = api
+    hits = client.get("/api/search", params={"q": "Nairobi police"}).json()
+    quotes = [h["quote"] for h in hits["evidence"]]
+    assert len(quotes) == 1 and "National Police Service" in quotes[0]
+    assert client.get("/api/search", params={"q": "instaló ciudad"}).json()["evidence"][0]["country"] == "KEN"
+    assert (
+        client.get("/api/search", params={"q": "vision camer"}).json()["evidence"][0]["quote"]
+        == HOSTILE_QUOTE
+    )
+    named = client.get("/api/search", params={"q": "hikvision"}).json()
+    assert [v["name"] for v in named["vendors"]] == ["Hikvision"]
+    assert client.get("/api/search", params={"q": "ecuador"}).json()["countries"][0]["country"] == "ECU"
+    # FTS syntax in the query is taken as words, never as operators.
+    assert client.get("/api/search", params={"q": 'NEAR("x" OR *'}).status_code == 200
+
+
+def _walk(client: TestClient, **params: Any) -> list[str]:
+    ids, cursor = [], None
+    while True:
+        page = client.get(
+            "/api/deployments", params={**params, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        ids += [d["id"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids
+
+
+def test_cursor_pages_are_stable_and_complete(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = api
+    everything = [d["id"] for d in client.get("/api/deployments", params={"limit": 500}).json()["items"]]
+    assert everything == sorted(everything) and len(everything) >= 4
+    for sort in ("id", "-confidence", "first_seen", "-last_seen", "vendor", "technology"):
+        walked = _walk(client, limit=1, sort=sort)
+        assert sorted(walked) == everything and len(set(walked)) == len(walked), sort
+        assert walked == _walk(client, limit=2, sort=sort), sort
+    confs = [
+        d["confidence"]
+        for d in client.get("/api/deployments", params={"sort": "-confidence"}).json()["items"]
+    ]
+    assert confs == sorted(confs, reverse=True)
+    bad = client.get("/api/deployments", params={"cursor": "garbage", "sort": "id"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+
+
+def test_csv_and_exports_follow_the_filter(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = api
+    text = client.get("/api/deployments", params={"country": "ECU", "format": "csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {r["country"] for r in rows} == {"ECU"} and "vendor" in rows[0]
+    as_json = client.get("/api/export/deployments.json", params={"country": "ECU"}).json()
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in as_json["deployments"])
+    geo = client.get("/api/export/deployments.geojson", params={"vendor": "Huawei"})
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    features = geo.json()["features"]
+    assert [f["id"] for f in features] == ["KEN"]
+    assert features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert (
+        features[0]["properties"]["name"] == "Kenya"
+        and features[0]["properties"]["selected_deployments"] == 1
+    )
+    index_csv = client.get("/api/countries", params={"format": "csv"}).text
+    assert index_csv.splitlines()[0].startswith("country,name,deployments")
+    snap = client.get("/api/export/snapshot.zip")
+    assert snap.status_code == 200 and snap.content[:2] == b"PK"
+
+
+def test_errors_are_json_without_stack_traces(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = api
+    for url, status in (
+        ("/api/deployments/dep-missing", 404),
+        ("/api/nothing-here", 404),
+        ("/api/deployments?limit=0", 422),
+        ("/api/countries/Atlantis", 404),
+        ("/api/deployments?sort=colour", 400),
+        ("/api/countries?edition=1999", 422),
+    ):
+        r = client.get(url)
+        body = r.json()
+        assert r.status_code == status, url
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, url
+        assert "Traceback" not in r.text and 'File "' not in r.text
+
+
+def test_writes_need_a_token_with_the_right_role(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, secrets = api
+    dep_id = client.get("/api/deployments", params={"country": "KEN"}).json()["items"][0]["id"]
+    body = {"action": "accept", "reason": "three independent reports"}
+    assert client.post(f"/api/review/{dep_id}", json=body).status_code == 401
+    assert client.post(f"/api/review/{dep_id}", json=body, headers=_auth("cs_wrong")).status_code == 401
+    r = client.post(f"/api/review/{dep_id}", json=body, headers=_auth(secrets["reviewer"]))
+    assert r.status_code == 201 and r.json()["event"]["actor"] == "Rita Reviewer"
+    detail = client.get(f"/api/deployments/{dep_id}").json()
+    assert detail["review"] == "accepted"
+    assert [(e["action"], e["actor"]) for e in detail["history"]] == [("accept", "Rita Reviewer")]
+    assert client.get("/api/deployments", params={"reviewed": "true"}).json()["items"][0]["id"] == dep_id
+
+    edit = {"action": "edit", "reason": "the contract names the city", "fields": {"city": "Mombasa"}}
+    assert (
+        client.post(f"/api/review/{dep_id}", json=edit, headers=_auth(secrets["reviewer"])).status_code == 201
+    )
+    assert client.get(f"/api/deployments/{dep_id}").json()["city"] == "Mombasa"
+    bad = client.post(
+        f"/api/review/{dep_id}",
+        json={"action": "edit", "reason": "x", "fields": {"colour": "red"}},
+        headers=_auth(secrets["reviewer"]),
+    )
+    assert bad.status_code == 422 and "colour" in bad.json()["error"]["message"]
+
+    submission = {"text": "Huawei supplied a safe city system to Lusaka, Zambia.", "title": "A test note"}
+    assert (
+        client.post("/api/documents", json=submission, headers=_auth(secrets["reviewer"])).status_code == 403
+    )
+    made = client.post("/api/documents", json=submission, headers=_auth(secrets["admin"]))
+    assert made.status_code == 201 and made.json()["new"] is True
+    assert client.get(f"/api/documents/{made.json()['document_id']}").json()["title"] == "A test note"
+
+    assert client.get("/api/me", headers=_auth(secrets["reviewer"])).json()["role"] == "reviewer"
+    revoke_token(store, next(t.id for t in list_tokens(store) if t.role == "reviewer"))
+    assert client.get("/api/me", headers=_auth(secrets["reviewer"])).status_code == 401
+    queue = client.get("/api/review/queue", headers=_auth(secrets["admin"])).json()["items"]
+    assert dep_id not in [i["target_id"] for i in queue] and queue
+
+
+def test_limits_cors_and_offline_docs(store: Store) -> None:
+    fill_api_store(store)
+    with TestClient(create_app(store, dashboard=False, max_body_bytes=200)) as client:
+        r = client.post(
+            "/api/review/x", content=b"{" + b" " * 500 + b"}", headers={"Content-Type": "application/json"}
+        )
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+        pre = client.options(
+            "/api/countries",
+            headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert "access-control-allow-origin" not in pre.headers
+        docs = client.get("/docs")
+        assert docs.status_code == 200 and "http://" not in docs.text and "https://" not in docs.text
+        assert (
+            "'unsafe-inline'"
+            not in docs.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+        )
+        assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+        assert "/api/deployments" in client.get("/openapi.json").json()["paths"]
+    with TestClient(create_app(store, dashboard=False, cors_origins=["https://elsewhere.example"])) as client:
+        got = client.get("/api/health", headers={"Origin": "https://elsewhere.example"})
+        assert got.headers["access-control-allow-origin"] == "https://elsewhere.example"
