@@ -165,16 +165,14 @@ def test_resolution_is_idempotent(store: Store) -> None:
 
 
 def test_nairobi_through_the_extractor(store: Store) -> None:
-    """The same case with the English documents read by extract_claims (the Spanish claim is built
-    directly: the rule-based extractor reads English only)."""
+    """The same case with all three documents (English, Spanish, the cancellation) read by
+    extract_claims."""
     from countersight.extract import extract_claims
 
     docs = nairobi_documents()
-    claims = [*extract_claims(docs["cancel"]), nairobi_claims(docs)[1]]
-    extracted_en = extract_claims(docs["en"])
-    if not extracted_en:
-        pytest.xfail("extract 0.1.x splits the sentence at 'Co.' and finds no claim in the English report")
-    store.add(docs.values(), [*claims, *extracted_en])
+    extracted = [c for d in docs.values() for c in extract_claims(d)]
+    assert sorted(c.status for c in extracted) == ["cancelled", "reported", "reported"]
+    store.add(docs.values(), extracted)
     resolve_store(store)
     deps = list_deployments(store, country="KEN")
     assert len(deps) == 1 and deps[0].status == "cancelled" and deps[0].n_documents == 3

