@@ -32,8 +32,18 @@ def test_contract_shape() -> None:
     claims = extract_claims(_doc("Huawei installed CCTV cameras in Kenya in 2018."))
     row = claim_to_contract(claims[0])
     assert set(row) == {
-        "vendor", "vendor_country", "country", "city", "agency", "technology", "status",
-        "financing", "year", "confidence", "evidence", "extractor",
+        "vendor",
+        "vendor_country",
+        "country",
+        "city",
+        "agency",
+        "technology",
+        "status",
+        "financing",
+        "year",
+        "confidence",
+        "evidence",
+        "extractor",
     }
     assert row["extractor"] == f"{EXTRACTOR_NAME}/{EXTRACTOR_VERSION}"
     assert row["evidence"]["text"] == "Huawei installed CCTV cameras in Kenya in 2018."
@@ -52,3 +62,142 @@ def test_page_from_pdf_page_ranges() -> None:
     text = "Cover page text.\nHuawei installed CCTV cameras in Kenya."
     doc = Document(id="d-pdf", text=text, meta={"pages": [[0, 17], [17, len(text)]]})
     assert [c.evidence[0].page for c in extract_claims(doc)] == [2]
+
+
+def _rows(text: str) -> list[tuple[object, ...]]:
+    return sorted(
+        (c.vendor, c.vendor_country, c.country, c.technology, c.status) for c in extract_claims(_doc(text))
+    )
+
+
+def test_country_as_supplier_with_a_list_of_recipients() -> None:
+    text = "China has sold facial recognition systems to Ecuador and Venezuela, according to the report."
+    assert _rows(text) == [
+        (None, "CHN", "ECU", "facial_recognition", "reported"),
+        (None, "CHN", "VEN", "facial_recognition", "reported"),
+    ]
+
+
+def test_demonym_firms_as_supplier_and_cities_as_recipients() -> None:
+    claims = extract_claims(_doc("Chinese firms have installed surveillance cameras in Harare and Lusaka."))
+    assert sorted((c.vendor_country, c.country, c.city) for c in claims) == [
+        ("CHN", "ZMB", "Lusaka"),
+        ("CHN", "ZWE", "Harare"),
+    ]
+
+
+def test_mixed_list_of_cities_and_countries_before_the_vendor() -> None:
+    text = "Installed in Kampala, Nairobi, Egypt and Zambia, Huawei's safe city systems cover millions."
+    assert [r[2] for r in _rows(text)] == ["EGY", "KEN", "UGA", "ZMB"]
+
+
+def test_origin_demonym_is_not_the_recipient() -> None:
+    text = (
+        "Japanese firm NEC supplied the live facial recognition system used by the "
+        "Metropolitan Police in London."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert (claim.vendor, claim.country, claim.city, claim.agency) == (
+        "NEC",
+        "GBR",
+        "London",
+        "Metropolitan Police",
+    )
+
+
+def test_buyer_demonym_is_the_recipient() -> None:
+    text = "The Kenyan police bought facial recognition cameras from Hikvision last year."
+    assert _rows(text) == [("Hikvision", "CHN", "KEN", "facial_recognition", "reported")]
+
+
+def test_financing_lender_instrument_amount() -> None:
+    text = (
+        "The Safe City project in Islamabad was built by Huawei and financed with a $124.7 million "
+        "concessional loan from China Exim Bank."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert claim.country == "PAK" and claim.city == "Islamabad" and claim.technology == "safe_city"
+    fin = claim.financing
+    assert fin is not None
+    assert (fin.lender, fin.instrument, fin.amount, fin.currency) == (
+        "Export-Import Bank of China",
+        "concessional loan",
+        124_700_000.0,
+        "USD",
+    )
+    assert claim_to_contract(claim)["financing"]["lender"] == "Export-Import Bank of China"
+
+
+def test_contract_value_is_not_financing() -> None:
+    (claim,) = extract_claims(
+        _doc("Uganda signed a $126 million deal with Huawei in 2019 for CCTV cameras in Kampala.")
+    )
+    assert claim.financing is None and claim.start_year == 2019 and claim.city == "Kampala"
+
+
+def test_planned_denied_cancelled() -> None:
+    assert (
+        _rows(
+            "Huawei plans to install 5,000 cameras in Belgrade under an agreement with "
+            "Serbia's interior ministry."
+        )[0][4]
+        == "planned"
+    )
+    assert _rows("ZTE denied that it had supplied surveillance equipment to Venezuela.") == [
+        ("ZTE", "CHN", "VEN", "video_surveillance", "denied")
+    ]
+    assert (
+        _rows("Ecuador cancelled the contract with CEIEC for the ECU-911 surveillance cameras in 2021.")[0][4]
+        == "cancelled"
+    )
+
+
+def test_domestic_deployment_tied_to_a_police_department() -> None:
+    text = "Palantir provided predictive policing software to the Los Angeles Police Department."
+    (claim,) = extract_claims(_doc(text))
+    assert (claim.vendor, claim.country, claim.agency) == ("Palantir", "USA", "Los Angeles Police Department")
+
+
+def test_spanish_french_portuguese() -> None:
+    assert _rows("La empresa china Hikvision instaló cámaras de videovigilancia en Quito, Ecuador.") == [
+        ("Hikvision", "CHN", "ECU", "video_surveillance", "reported")
+    ]
+    assert _rows(
+        "La société chinoise Huawei a fourni un système de vidéosurveillance à la ville de Dakar au Sénégal."
+    ) == [("Huawei", "CHN", "SEN", "video_surveillance", "reported")]
+    assert _rows("A Huawei forneceu câmeras de reconhecimento facial para a polícia de Angola.") == [
+        ("Huawei", "CHN", "AGO", "facial_recognition", "reported")
+    ]
+
+
+def test_market_and_product_news_give_no_claim() -> None:
+    assert (
+        extract_claims(
+            _doc("Hikvision reported record revenue from cameras in Europe and the United States.")
+        )
+        == []
+    )
+    assert extract_claims(_doc("Dahua launched a new thermal camera in Germany on Tuesday.")) == []
+    assert (
+        extract_claims(_doc("The US added Hikvision to the Entity List over cameras sold in Xinjiang.")) == []
+    )
+
+
+def test_recipient_from_the_previous_sentence_is_cited_too() -> None:
+    text = (
+        "Zambia's government is expanding police surveillance in Lusaka. "
+        "Huawei supplied the 1,000 cameras for the first phase."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert claim.country == "ZMB" and len(claim.evidence) == 2
+    assert claim.evidence[1].quote.startswith("Zambia's government")
+    assert claim.confidence < 0.9
+
+
+def test_unrelated_paragraph_does_not_lend_its_country() -> None:
+    text = (
+        "Huawei supplied 1,000 surveillance cameras for the first phase of the project.\n\n"
+        "Separately, Dahua unveiled a new camera range at a trade fair in Germany, and "
+        "Hikvision opened an office in Poland."
+    )
+    assert extract_claims(_doc(text)) == []

@@ -111,7 +111,8 @@ _LOCATIVE = re.compile(
     r"(?:[\w'’.-]+\s+){0,2}$",
     re.I,
 )
-_FROM = re.compile(r"\b(?:from|by|de|desde|par|da|do)\s+(?:the\s+)?$", re.I)
+# "de"/"da" are left out: in Spanish, French and Portuguese they mark places too ("polícia de Angola").
+_FROM = re.compile(r"\b(?:from|by|desde|par)\s+(?:the\s+)?$", re.I)
 _GOV_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:national\s+|federal\s+|state\s+|city\s+|municipal\s+|central\s+)?"
     r"(?:government|police|authorities|ministry|ministries|army|military|state|officials|"
@@ -211,7 +212,9 @@ def _origin_mentions(doc: _Doc, sent: Sentence, ms: list[Mention]) -> set[int]:
             continue
         # Directly before a vendor, with only "firm", "giant", "'s" ... between them.
         nxt = next((v for v in vendors if v.start >= m.end), None)
-        if nxt is not None and _ORIGIN_GAP.match(text[m.end:nxt.start]) and nxt.start - m.end < 45:
+        gap = text[m.end:nxt.start] if nxt is not None else ""
+        if nxt is not None and nxt.start - m.end < 45 and _ORIGIN_GAP.match(gap) and (
+                not gap.strip() or re.search(r"\w", gap)):
             origin.add(i)
             continue
         # Directly after a vendor: "Huawei, the Chinese company", "ZTE (China)".
