@@ -22,3 +22,5 @@ def test_scorer_counts_pairs_and_triples(tmp_path: Path) -> None:
     assert result["pairs"]["tp"] == 1 and result["pairs"]["fn"] == 1 and result["pairs"]["fp"] == 0
     assert result["technology_accuracy"] == 1.0
     assert result["documents"]["001"]["missed"] == [["zte", "KEN"]]
+    (row,) = result["calibration"]
+    assert row["claims"] == 1 and row["right"] == 1 and row["share_right"] == 1.0

@@ -44,6 +44,18 @@ class Score:
     fn: int = 0
     tech_ok: int = 0
     per_doc: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
+    # Per extracted claim: (confidence, rule, whether its pair is in the gold).
+    judged: list[tuple[float, str, bool]] = field(default_factory=list)
+
+    def calibration(self) -> list[dict[str, Any]]:
+        """Claims by confidence: how many, how many right (pair in gold), the share right."""
+        rows: dict[float, list[int]] = {}
+        for conf, _rule, ok in self.judged:
+            row = rows.setdefault(round(conf, 2), [0, 0])
+            row[0] += 1
+            row[1] += int(ok)
+        return [{"confidence": c, "claims": n, "right": r, "share_right": round(r / n, 3)}
+                for c, (n, r) in sorted(rows.items(), reverse=True)]
 
     def as_dict(self) -> dict[str, Any]:
         """Precision, recall, F1 for pairs and triples, technology accuracy, details."""
@@ -57,6 +69,7 @@ class Score:
             "technology_accuracy": round(self.tech_ok / self.tp, 3) if self.tp else 0.0,
             "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok,
                            self.fn + self.tp - self.tech_ok),
+            "calibration": self.calibration(),
             "documents": self.per_doc,
         }
 
@@ -82,7 +95,9 @@ def evaluate(gold_dir: str | Path) -> Score:
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
         pred: dict[tuple[str, str], str | None] = {}
         for c in extract_claims(doc):
-            pred.setdefault((supplier_key(c.vendor, c.vendor_country), c.country), c.technology)
+            key = (supplier_key(c.vendor, c.vendor_country), c.country)
+            pred.setdefault(key, c.technology)
+            score.judged.append((c.confidence, str(c.attrs.get("rule", "")), key in gold))
         matched = set(gold) & set(pred)
         score.tp += len(matched)
         score.fp += len(set(pred) - set(gold))

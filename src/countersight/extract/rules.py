@@ -149,7 +149,9 @@ CONFIDENCE = {
 }
 WEAK_PENALTY = 0.1
 # Below this the rules are wrong more often than right on the evaluation sets: no claim.
-MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE = 0.45
+# The focus country is read from this many paragraphs either side of the claim's sentence.
+FOCUS_PARAGRAPHS = 5
 
 
 @dataclass
@@ -344,10 +346,10 @@ def _financing(doc: _Doc, spans: list[Sentence]) -> dict[str, object] | None:
     return None
 
 
-def _focus(doc: _Doc, exclude: set[str], vendor: str | None) -> str | None:
-    """The country the story is about: the most named country in the paragraphs that talk
-    about surveillance technology, counting those that name the vendor twice; it must be
-    named at least three times (weighted) and clearly more than any other."""
+def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str | None:
+    """The country the story is about: the most named country in the nearby paragraphs that
+    talk about surveillance technology or vendors, counting those that name the vendor twice;
+    it must be named at least three times (weighted) and clearly more than any other."""
     tech_paras: set[int] = set()
     vendor_paras: set[int] = set()
     other_vendor_paras: set[int] = set()
@@ -357,11 +359,13 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None) -> str | None:
                 tech_paras.add(s.paragraph)
             elif m.kind == lx.VENDOR:
                 (vendor_paras if m.value == vendor else other_vendor_paras).add(s.paragraph)
-    tech_paras -= other_vendor_paras
+    tech_paras |= other_vendor_paras
+    # Paragraphs about other vendors count too (the same story often names several suppliers);
+    # the vendor's own paragraphs count double.
     counts: Counter[str] = Counter()
     for s in doc.sentences:
         weight = 2 if s.paragraph in vendor_paras else 1 if s.paragraph in tech_paras else 0
-        if not weight:
+        if not weight or abs(s.paragraph - near) > FOCUS_PARAGRAPHS:
             continue
         for m in doc.in_span(s.start, s.end):
             if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value not in exclude:
@@ -524,7 +528,7 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
                  if m.kind in (lx.COUNTRY, lx.CITY) and m.value not in exclude]
         if codes:
             return [(codes[0], None)], None, "headline"
-    top = _focus(doc, exclude, vendor)
+    top = _focus(doc, exclude, vendor, sent.paragraph)
     if top:
         return [(top, None)], None, "focus"
     return [], None, "focus"
