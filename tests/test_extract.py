@@ -201,3 +201,10 @@ def test_unrelated_paragraph_does_not_lend_its_country() -> None:
         "Hikvision opened an office in Poland."
     )
     assert extract_claims(_doc(text)) == []
+
+
+def test_unknown_vendor_introduced_by_its_origin_is_kept_under_its_name() -> None:
+    text = "A Chinese company called Shenzhen Xinyu installed CCTV in Harare, Zimbabwe."
+    assert _rows(text) == [("Shenzhen Xinyu", "CHN", "ZWE", "video_surveillance", "reported")]
+    text = "Israeli spyware maker Paragon sold its tools to the government of Italy."
+    assert _rows(text) == [("Paragon", "ISR", "ITA", "spyware", "reported")]

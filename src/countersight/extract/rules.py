@@ -376,6 +376,42 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str |
     return top if n >= 3 and n >= rest[0][1] + 2 else None
 
 
+_FIRM = (r"(?:firm|company|vendor|manufacturer|maker|supplier|contractor|start-?up|"
+         r"(?:tech|technology|telecom|telecoms|security|surveillance|AI|camera|spyware|biometrics?)"
+         r"\s+(?:firm|company|giant|group|start-?up|vendor|maker))")
+_NAME = r"(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.-]*|&|of)){0,3})"
+_NAME_AFTER = re.compile(r"^\s+(?:called\s+|named\s+)?" + _NAME)
+_NAME_STOP = {"The", "A", "An", "In", "On", "At", "For", "And", "But", "This", "That", "It", "Its",
+              "He", "She", "They", "We", "According", "Last", "In 2019", "Government", "State"}
+
+
+def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, str]]:
+    """Companies the registry does not know, introduced by their origin: "the Chinese firm
+    Xyz Vision", "Israeli spyware maker Abc". Kept under the name the text uses (resolution
+    flags them as new organizations for review)."""
+    # A city inside a company name ("Shenzhen Xinyu") is part of the name.
+    taken = [(m.start, m.end) for m in mentions if m.kind != lx.CITY]
+    out: list[tuple[Mention, str]] = []
+    firm = re.compile(r"^\s+" + _FIRM + r"\b")
+    for m in mentions:
+        if m.kind not in (lx.DEMONYM, lx.COUNTRY):
+            continue
+        after = text[m.end:m.end + 120]
+        head = firm.match(after if m.kind == lx.DEMONYM else re.sub(r"^['’]s", "", after))
+        if not head:
+            continue
+        found = _NAME_AFTER.match(after[head.end():])
+        if not found:
+            continue
+        name = found.group("name").rstrip(".,'’-")
+        start = m.end + head.end() + found.start("name")
+        end = start + len(name)
+        if name.split()[0] in _NAME_STOP or any(a < end and start < b for a, b in taken):
+            continue
+        out.append((Mention(start, end, lx.VENDOR, name, name), m.value))
+    return out
+
+
 def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> list[Draft]:
     """Every claim the rules find in ``text`` (``title`` is used as context when the text
     does not begin with it)."""
@@ -387,6 +423,12 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
     if not any(m.kind == lx.TECH for m in mentions):
         return []
     sentences = split(text)
+    unknown = _unknown_vendors(text, mentions)
+    if unknown:
+        homes = {**homes, **{m.value: home for m, home in unknown}}
+        spans = [(m.start, m.end) for m, _ in unknown]
+        mentions = sorted([*(m for m in mentions if not any(a <= m.start < b for a, b in spans)),
+                           *(m for m, _ in unknown)], key=lambda m: m.start)
     doc = _Doc(text, sentences, mentions, [m.start for m in mentions], homes,
                lx.find_mentions(title) if title else [])
     drafts: list[Draft] = []
