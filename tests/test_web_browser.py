@@ -1,0 +1,158 @@
+"""The dashboard in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright):
+the map renders coloured, the year slider changes it, a country click opens its page, a deployment
+expands to its evidence, a reviewer signs in and accepts, markup in a document shows as text, and
+no request leaves the loopback interface.
+
+Skips when Chromium or Playwright is missing, unless ``COUNTERSIGHT_REQUIRE_BROWSER=1``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from api_fixture import HOSTILE_QUOTE, fill_api_store
+from countersight.publish.api.app import create_app
+from countersight.store import open_store
+
+pytestmark = pytest.mark.browser
+REQUIRE = os.environ.get("COUNTERSIGHT_REQUIRE_BROWSER", "") == "1"
+CHROMIUM = os.environ.get("COUNTERSIGHT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"COUNTERSIGHT_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app over a fixture store, served by uvicorn on a free loopback port."""
+    import uvicorn
+
+    store = open_store(f"sqlite:///{tmp_path / 'web.db'}")
+    secrets = fill_api_store(store)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", secrets
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        store.close()
+
+
+def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    base, secrets = server
+    outside: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+
+        def guard(route: object) -> None:
+            url = route.request.url  # type: ignore[attr-defined]
+            host = urlparse(url).hostname or ""
+            if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+                route.continue_()  # type: ignore[attr-defined]
+            else:
+                outside.append(url)
+                route.abort()  # type: ignore[attr-defined]
+
+        page.route("**/*", guard)
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        # The map: coloured countries (Kenya, Ecuador, Serbia), legend, table alternative.
+        page.goto(base + "/")
+        page.wait_for_selector("#map[data-ready=true]")
+        assert page.locator(".country.has-data").count() == 3
+        assert page.get_attribute('path[data-code="KEN"]', "fill") != page.get_attribute(
+            'path[data-code="FRA"]', "fill"
+        )
+        assert page.locator("#country-table tbody tr").count() == 3
+        shot = tmp_path / "map.png"
+        page.screenshot(path=str(shot))
+        print(f"map screenshot: {shot}")
+
+        # The year slider replays the evidence: by the end of 2015 only Nairobi had been reported.
+        page.eval_on_selector("#year", "el => { el.value = '2015'; el.dispatchEvent(new Event('change')); }")
+        page.wait_for_function("() => document.querySelectorAll('.country.has-data').length === 1")
+        assert "year=2015" in page.url and page.locator("#country-table tbody tr").count() == 1
+        page.select_option("#mode", "origin")
+        assert page.get_attribute('path[data-code="KEN"]', "fill") == "#d7301f"  # China-supplied
+        page.goto(base + "/")
+        page.wait_for_selector("#map[data-ready=true]")
+
+        # Click a country, expand a deployment to its evidence, open the deployment.
+        page.locator('path[data-code="KEN"]').click()
+        page.wait_for_url("**/country/KEN")
+        assert page.locator("h1").inner_text().startswith("Kenya")
+        shot = tmp_path / "country.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"country screenshot: {shot}")
+        page.locator("details.evidence-toggle summary").first.click()
+        assert "National Police Service" in page.locator("details.evidence-toggle").first.inner_text()
+        page.locator("a.deployment-link").first.click()
+        page.wait_for_url("**/deployment/dep-*")
+        deployment_url = page.url
+        assert page.locator("#review-badge").inner_text() == "unreviewed"
+        assert page.locator("#review-panel").is_hidden()
+
+        # A reviewer signs in with a token and accepts; the badge changes, and stays after reload.
+        page.goto(base + "/login")
+        page.fill("#token", secrets["reviewer"])
+        page.click("#login-submit")
+        page.wait_for_function(
+            "() => document.getElementById('login-status').textContent.includes('Rita Reviewer')"
+        )
+        page.goto(deployment_url)
+        assert page.locator("#review-panel").is_visible()
+        page.select_option("#review-action", "accept")
+        page.fill("#review-reason", "three independent reports")
+        page.click("#review-submit")
+        page.wait_for_function(
+            "() => document.querySelector('#review-badge').textContent.trim() === 'accepted'"
+        )
+        assert "Rita Reviewer" in page.locator("#history").inner_text()
+        page.reload()
+        assert page.locator("#review-badge").inner_text() == "accepted"
+        page.goto(base + "/review")
+        page.wait_for_selector("#queue:not([hidden])")
+        assert "Rita Reviewer" in page.locator("#queue-status").inner_text()
+
+        # Markup from a document is shown as text and never runs, on every page that quotes it.
+        for path in (f"/document/{secrets['hostile_document']}", "/country/SRB", "/search?q=example+vision"):
+            page.goto(base + path)
+            assert HOSTILE_QUOTE in (page.locator("main").text_content() or ""), path
+            assert page.evaluate("window.pwned") is None, path
+            assert page.locator("main img").count() == 0, path
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
+    assert problems == [], problems
