@@ -85,6 +85,16 @@ def test_full_text_search_over_evidence_and_names(api: tuple[TestClient, dict[st
     named = client.get("/api/search", params={"q": "hikvision"}).json()
     assert [v["name"] for v in named["vendors"]] == ["Hikvision"]
     assert client.get("/api/search", params={"q": "ecuador"}).json()["countries"][0]["country"] == "ECU"
+    seen, cursor = [], None
+    while True:
+        page = client.get(
+            "/api/search", params={"q": "nairobi", "limit": 1, **({"cursor": cursor} if cursor else {})}
+        )
+        seen += [h["id"] for h in page.json()["evidence"]]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 3
     # FTS syntax in the query is taken as words, never as operators.
     assert client.get("/api/search", params={"q": 'NEAR("x" OR *'}).status_code == 200
 

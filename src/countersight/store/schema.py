@@ -221,7 +221,7 @@ ingest_records = Table(
 # Schema v3 (HTTP API): indexes for the API's deployment filters and keyset pagination, and the
 # API's bearer tokens (only a SHA-256 of each token is stored; the token is shown once).
 deployment_api_indexes = (
-    Index("ix_deployments_vendor", deployments.c.vendor),
+    Index("ix_deployments_vendor_recipient", deployments.c.vendor, deployments.c.country),
     Index("ix_deployments_technology", deployments.c.technology),
     Index("ix_deployments_vendor_country", deployments.c.vendor_country),
     Index("ix_deployments_confidence_id", deployments.c.confidence, deployments.c.id),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal_column, select, text
+from sqlalchemy import Connection, func, literal_column, select, text
 
 from countersight.store import schema
 
@@ -61,12 +61,11 @@ def _pg_tsquery(words: list[str]) -> str:
     return " & ".join(parts[:-1] + [parts[-1] + ":*"]) if parts else ""
 
 
-def search_evidence(
-    conn: Connection, q: str, limit: int = 20, after: str | None = None
-) -> list[dict[str, Any]]:
+def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None) -> list[dict[str, Any]]:
     """Evidence rows whose quote contains every word of ``q``: evidence id, quote, claim id,
-    document id and the claim's deployment, country, vendor and technology; ordered by evidence id,
-    starting after the evidence id ``after`` (keyset pagination)."""
+    document id and the claim's deployment, country, vendor and technology, plus ``position`` (the
+    keyset to pass back as ``after`` for the next page). Ordered by position: the FTS5 rowid on
+    SQLite (read in index order, so a common word stops after ``limit`` rows), the id on PostgreSQL."""
     words = query_words(q)
     if not words:
         return []
@@ -82,20 +81,28 @@ def search_evidence(
         c.c.technology,
     ]
     if conn.dialect.name == "sqlite":
-        match: Any = (
-            select(literal_column("rowid"))
-            .select_from(text("evidence_fts"))
-            .where(text("evidence_fts MATCH :match").bindparams(bindparam("match", _fts5_match(words))))
-        )
-        cond = literal_column("evidence.rowid").in_(match)
-    else:
-        tsq = _pg_tsquery(words)
-        if not tsq:
+        sql = "SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :match"
+        params: dict[str, Any] = {"match": _fts5_match(words), "n": limit}
+        if after is not None:
+            sql += " AND rowid > :after"
+            params["after"] = int(after)
+        hits = [r[0] for r in conn.execute(text(sql + " ORDER BY rowid LIMIT :n"), params)]
+        if not hits:
             return []
-        cond = func.to_tsvector(literal_column("'simple'"), e.c.quote).op("@@")(
-            func.to_tsquery(literal_column("'simple'"), tsq)
+        position: Any = literal_column("evidence.rowid")
+        stmt = (
+            select(*cols, position.label("position"))
+            .join(c, c.c.id == e.c.claim_id)
+            .where(position.in_(hits))
         )
-    stmt = select(*cols).join(c, c.c.id == e.c.claim_id).where(cond).order_by(e.c.id).limit(limit)
-    if after:
-        stmt = stmt.where(e.c.id > after)
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+        return [dict(r) for r in conn.execute(stmt.order_by(position)).mappings()]
+    tsq = _pg_tsquery(words)
+    if not tsq:
+        return []
+    cond = func.to_tsvector(literal_column("'simple'"), e.c.quote).op("@@")(
+        func.to_tsquery(literal_column("'simple'"), tsq)
+    )
+    stmt = select(*cols, e.c.id.label("position")).join(c, c.c.id == e.c.claim_id).where(cond)
+    if after is not None:
+        stmt = stmt.where(e.c.id > str(after))
+    return [dict(r) for r in conn.execute(stmt.order_by(e.c.id).limit(limit)).mappings()]

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from countersight.index.compute import IndexRow, flat_row
 from countersight.publish.api import views
-from countersight.publish.api.deps import IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.store import Store
 
 router = APIRouter(tags=["countries"])
@@ -35,7 +36,7 @@ def countries(
     page, nxt = views.paginate([{**r, "id": r["country"]} for r in rows], "id", cursor, limit)
     for r in page:
         r.pop("id", None)
-    return {"items": page, "next_cursor": nxt, "edition": edition, "as_of": as_of}
+    return DataResponse({"items": page, "next_cursor": nxt, "edition": edition, "as_of": as_of})
 
 
 def _row(d: dict[str, Any]) -> IndexRow:
@@ -47,13 +48,15 @@ def _row(d: dict[str, Any]) -> IndexRow:
     return IndexRow(**values)
 
 
-@router.get("/api/countries/{iso3}")
+@router.get("/api/countries/{iso3}", response_model=None)
 def country(
     iso3: str,
     as_of: dt.date | None = Query(None),
     edition: Edition = Query("live"),
     store: Store = Depends(get_store),
     cache: IndexCache = Depends(get_cache),
-) -> dict[str, Any]:
+) -> Response:
     """A country's index row, regime type, deployments, vendors and timeline."""
-    return views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+    return DataResponse(
+        views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+    )

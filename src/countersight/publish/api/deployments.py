@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
 from countersight.store import Store
@@ -72,13 +72,13 @@ def deployments(
         rows, _ = views.list_deployments(store, f, sort, None, None)
         return csv_response(rows, views.DEPLOYMENT_FIELDS, "deployments.csv")
     rows, nxt = views.list_deployments(store, f, sort, cursor, limit)
-    return {"items": rows, "next_cursor": nxt, "limit": limit, "sort": sort}
+    return DataResponse({"items": rows, "next_cursor": nxt, "limit": limit, "sort": sort})
 
 
-@router.get("/api/deployments/{deployment_id}")
-def deployment(deployment_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+@router.get("/api/deployments/{deployment_id}", response_model=None)
+def deployment(deployment_id: str, store: Store = Depends(get_store)) -> Response:
     """One deployment: evidence quotes with documents (titles, URLs, dates), claims, review history."""
-    return views.deployment_detail(store, deployment_id)
+    return DataResponse(views.deployment_detail(store, deployment_id))
 
 
 @router.get("/api/export/deployments.{ext}", response_model=None)

@@ -8,23 +8,24 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from countersight.ids import content_hash
 from countersight.ingest import default_extractor
 from countersight.model import Document, ReviewEvent
 from countersight.publish.api import views
-from countersight.publish.api.deps import IndexCache, get_cache, get_store, require_role
+from countersight.publish.api.deps import DataResponse, IndexCache, get_cache, get_store, require_role
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
 
 router = APIRouter(tags=["documents"])
 
 
-@router.get("/api/documents/{document_id}")
-def document(document_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+@router.get("/api/documents/{document_id}", response_model=None)
+def document(document_id: str, store: Store = Depends(get_store)) -> Response:
     """A document's metadata and text, the evidence quoted from it and the deployments it supports."""
-    return views.document_detail(store, document_id)
+    return DataResponse(views.document_detail(store, document_id))
 
 
 class DocumentSubmission(BaseModel):

@@ -16,7 +16,7 @@ from countersight import __version__
 from countersight.index.diff import diff as index_diff
 from countersight.index.figures import compute_figures
 from countersight.publish.api import views
-from countersight.publish.api.deps import csv_response, get_store
+from countersight.publish.api.deps import DataResponse, csv_response, get_store
 from countersight.publish.export import export
 from countersight.store import Store, schema
 from countersight.store import api_queries as aq
@@ -56,15 +56,15 @@ def diff(
     return index_diff(store, from_, to, country=code).as_dict()
 
 
-@router.get("/api/search")
+@router.get("/api/search", response_model=None)
 def search(
     q: str = Query(..., min_length=1, max_length=200, description="Words to find"),
     cursor: str | None = Query(None),
     limit: int = Query(20, ge=1, le=100),
     store: Store = Depends(get_store),
-) -> dict[str, Any]:
+) -> Response:
     """Countries and vendors by name, and evidence quotes containing every word (full text)."""
-    return views.search(store, q, cursor, limit)
+    return DataResponse(views.search(store, q, cursor, limit))
 
 
 @router.get("/api/flows", response_model=None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import csv_response, get_store
+from countersight.publish.api.deps import DataResponse, csv_response, get_store
 from countersight.store import Store
 
 router = APIRouter(tags=["vendors"])
@@ -37,10 +38,10 @@ def vendors(
     if format == "csv":
         return csv_response(rows, VENDOR_COLUMNS, "vendors.csv")
     page, nxt = views.paginate(rows, sort.lstrip("-"), cursor, limit, descending=sort.startswith("-"))
-    return {"items": page, "next_cursor": nxt, "sort": sort}
+    return DataResponse({"items": page, "next_cursor": nxt, "sort": sort})
 
 
-@router.get("/api/vendors/{vendor}")
-def vendor(vendor: str, store: Store = Depends(get_store)) -> dict[str, Any]:
+@router.get("/api/vendors/{vendor}", response_model=None)
+def vendor(vendor: str, store: Store = Depends(get_store)) -> Response:
     """One vendor (by id or name): parent, aliases, countries served, technologies, timeline."""
-    return views.vendor_detail(store, vendor)
+    return DataResponse(views.vendor_detail(store, vendor))

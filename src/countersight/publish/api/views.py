@@ -464,12 +464,12 @@ def search(store: Store, q: str, cursor: str | None = None, limit: int = 20) -> 
     countries = sorted(
         c for c in present if needle in country_name(c).casefold() or c.casefold() == needle or c == code
     )
-    after = None
-    if cursor:
-        after = decode_cursor(cursor, "evidence", False)[1]
+    after = decode_cursor(cursor, "evidence", False)[0] if cursor else None
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
-    nxt = encode_cursor(["evidence", False, "", hits[limit - 1]["id"]]) if len(hits) > limit else None
+    nxt = encode_cursor(["evidence", False, hits[limit - 1]["position"], ""]) if len(hits) > limit else None
+    for hit in hits:
+        hit.pop("position", None)
     return {
         "q": q,
         "countries": [{"country": c, "name": country_name(c)} for c in countries],
