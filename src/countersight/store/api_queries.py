@@ -148,6 +148,17 @@ def vendor_deployment_counts(store: Store) -> dict[str, tuple[int, int]]:
         return {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
 
 
+def countries_present(store: Store, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` have at least one deployment (one indexed lookup each)."""
+    d = schema.deployments
+    found: set[str] = set()
+    with store.engine.connect() as conn:
+        for code in codes:
+            if conn.execute(select(d.c.id).where(d.c.country == code).limit(1)).first():
+                found.add(code)
+    return found
+
+
 def flows(store: Store, supplier_country: str | None = None) -> list[dict[str, Any]]:
     """Supplier country -> recipient country -> technology: how many stored deployments."""
     d = schema.deployments

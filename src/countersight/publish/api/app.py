@@ -158,7 +158,7 @@ def create_app(
     *,
     cors_origins: Sequence[str] = (),
     max_body_bytes: int = 1_000_000,
-    index_cache_seconds: float = 30.0,
+    index_cache_seconds: float = 120.0,
     dashboard: bool = True,
 ) -> FastAPI:
     """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).

@@ -16,7 +16,7 @@ from countersight import __version__
 from countersight.index.diff import diff as index_diff
 from countersight.index.figures import compute_figures
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, csv_response, get_store
+from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.publish.export import export
 from countersight.store import Store, schema
 from countersight.store import api_queries as aq
@@ -62,9 +62,10 @@ def search(
     cursor: str | None = Query(None),
     limit: int = Query(20, ge=1, le=100),
     store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
 ) -> Response:
     """Countries and vendors by name, and evidence quotes containing every word (full text)."""
-    return DataResponse(views.search(store, q, cursor, limit))
+    return DataResponse(views.search(store, q, cursor, limit, cache.vendor_counts(store)))
 
 
 @router.get("/api/flows", response_model=None)

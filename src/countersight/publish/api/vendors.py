@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, csv_response, get_store
+from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.store import Store
 
 router = APIRouter(tags=["vendors"])
@@ -32,9 +32,10 @@ def vendors(
     limit: int = Query(100, ge=1, le=views.MAX_LIMIT),
     format: Literal["json", "csv"] = Query("json"),
     store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
 ) -> Any:
     """Vendors, with how many deployments and recipient countries name them."""
-    rows = views.list_vendors(store, q)
+    rows = views.list_vendors(store, q, cache.vendor_counts(store))
     if format == "csv":
         return csv_response(rows, VENDOR_COLUMNS, "vendors.csv")
     page, nxt = views.paginate(rows, sort.lstrip("-"), cursor, limit, descending=sort.startswith("-"))
@@ -42,6 +43,8 @@ def vendors(
 
 
 @router.get("/api/vendors/{vendor}", response_model=None)
-def vendor(vendor: str, store: Store = Depends(get_store)) -> Response:
+def vendor(
+    vendor: str, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)
+) -> Response:
     """One vendor (by id or name): parent, aliases, countries served, technologies, timeline."""
-    return DataResponse(views.vendor_detail(store, vendor))
+    return DataResponse(views.vendor_detail(store, vendor, cache.vendor_counts(store)))

@@ -7,17 +7,20 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pycountry
+
 from countersight.errors import InputError, NotFoundError
 from countersight.index.compute import compute_index
 from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
 from countersight.model import Organization
-from countersight.reference.countries import country_name, is_country_code, resolve_country
+from countersight.reference.countries import country_name, is_country_code, resolve_country, territories
 from countersight.reference.vendors import org_id, registry
 from countersight.resolve import review as rv
 from countersight.resolve.vendors import vendor_groups
@@ -350,22 +353,28 @@ def index_rows(store: Store, as_of: dt.date | None, edition: str) -> list[dict[s
 # -- vendors -------------------------------------------------------------------------------------
 
 
-def vendor_organizations(store: Store) -> dict[str, Organization]:
+VendorCounts = Mapping[str, tuple[int, int]]
+
+
+def vendor_organizations(store: Store, counts: VendorCounts | None = None) -> dict[str, Organization]:
     """Vendors by canonical name: the shipped registry, then those stored (new or edited), then
     bare entries for names deployments carry that neither knows."""
     orgs = {o.name: o for o in registry() if o.kind == "vendor"}
     orgs.update({o.name: o for o in store.organizations(kind="vendor")})
-    for name in aq.vendor_deployment_counts(store):
+    for name in aq.vendor_deployment_counts(store) if counts is None else counts:
         orgs.setdefault(name, Organization(id=org_id("vendor", name), name=name))
     return orgs
 
 
-def list_vendors(store: Store, q: str | None = None) -> list[dict[str, Any]]:
-    """Vendors with their deployment and country counts, by name."""
-    counts = aq.vendor_deployment_counts(store)
+def list_vendors(
+    store: Store, q: str | None = None, counts: VendorCounts | None = None
+) -> list[dict[str, Any]]:
+    """Vendors with their deployment and country counts, by name (``counts`` as
+    :func:`store.api_queries.vendor_deployment_counts` returns them, when the caller caches them)."""
+    counts = aq.vendor_deployment_counts(store) if counts is None else counts
     needle = (q or "").casefold()
     out = []
-    for _, o in sorted(vendor_organizations(store).items()):
+    for _, o in sorted(vendor_organizations(store, counts).items()):
         if needle and needle not in o.name.casefold() and not any(needle in a.casefold() for a in o.aliases):
             continue
         n, k = counts.get(o.name, (0, 0))
@@ -384,10 +393,10 @@ def list_vendors(store: Store, q: str | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def vendor_detail(store: Store, vendor: str) -> dict[str, Any]:
+def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None) -> dict[str, Any]:
     """A vendor (by id or exact name): parent, aliases, subsidiaries, countries served,
     technologies, timeline and deployments (its own and its subsidiaries')."""
-    orgs = list(vendor_organizations(store).values())
+    orgs = list(vendor_organizations(store, counts).values())
     org = next((o for o in orgs if o.id == vendor), None) or next(
         (o for o in orgs if o.name.casefold() == vendor.casefold()), None
     )
@@ -453,17 +462,21 @@ def document_detail(store: Store, document_id: str) -> dict[str, Any]:
     }
 
 
-def search(store: Store, q: str, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+def search(
+    store: Store, q: str, cursor: str | None = None, limit: int = 20, counts: VendorCounts | None = None
+) -> dict[str, Any]:
     """Countries and vendors whose names contain ``q``, and evidence quotes with all its words
     (full text; paged by evidence id)."""
     needle = q.strip().casefold()
     if not needle:
         raise InputError("q must not be empty")
-    present = {r["country"] for r in aq.flows(store)}
     code = resolve_country(q)
-    countries = sorted(
-        c for c in present if needle in country_name(c).casefold() or c.casefold() == needle or c == code
-    )
+    named = [
+        c
+        for c in all_country_codes()
+        if needle in country_name(c).casefold() or c.casefold() == needle or c == code
+    ]
+    countries = sorted(aq.countries_present(store, named))
     after = decode_cursor(cursor, "evidence", False)[0] if cursor else None
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
@@ -473,10 +486,16 @@ def search(store: Store, q: str, cursor: str | None = None, limit: int = 20) -> 
     return {
         "q": q,
         "countries": [{"country": c, "name": country_name(c)} for c in countries],
-        "vendors": list_vendors(store, q)[:50] if not cursor else [],
+        "vendors": list_vendors(store, q, counts)[:50] if not cursor else [],
         "evidence": hits[:limit],
         "next_cursor": nxt,
     }
+
+
+@functools.cache
+def all_country_codes() -> tuple[str, ...]:
+    """Every ISO3 code and project territory code."""
+    return tuple(sorted({c.alpha_3 for c in pycountry.countries} | set(territories())))
 
 
 def flow_rows(store: Store, supplier_country: str | None = None) -> list[dict[str, Any]]:

@@ -216,10 +216,15 @@ def document_page(document_id: str, request: Request, store: Store = Depends(get
 @router.get("/vendors", response_class=HTMLResponse)
 @_page
 def vendors_page(
-    request: Request, q: str | None = Query(None), store: Store = Depends(get_store)
+    request: Request,
+    q: str | None = Query(None),
+    store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
 ) -> HTMLResponse:
     """Vendors by how many deployments name them."""
-    rows = sorted(views.list_vendors(store, q), key=lambda v: (-v["deployments"], v["name"]))
+    rows = sorted(
+        views.list_vendors(store, q, cache.vendor_counts(store)), key=lambda v: (-v["deployments"], v["name"])
+    )
     return render(
         "vendors.html",
         request,
@@ -231,9 +236,11 @@ def vendors_page(
 
 @router.get("/vendor/{vendor}", response_class=HTMLResponse)
 @_page
-def vendor_page(vendor: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+def vendor_page(
+    vendor: str, request: Request, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)
+) -> HTMLResponse:
     """A vendor: home, parent, aliases, the countries it serves on a map, and its timeline."""
-    v = views.vendor_detail(store, vendor)
+    v = views.vendor_detail(store, vendor, cache.vendor_counts(store))
     served = [c["country"] for c in v["countries"]]
     return render(
         "vendor.html",
@@ -280,9 +287,10 @@ def search_page(
     q: str = Query("", max_length=200),
     cursor: str | None = Query(None),
     store: Store = Depends(get_store),
+    cache: IndexCache = Depends(get_cache),
 ) -> HTMLResponse:
     """Search over country and vendor names and evidence text."""
-    results = views.search(store, q, cursor) if q.strip() else None
+    results = views.search(store, q, cursor, counts=cache.vendor_counts(store)) if q.strip() else None
     return render("search.html", request, "/api/search" + _query(q=q) if q else None, q=q, results=results)
 
 
