@@ -26,12 +26,10 @@ def serve_cmd(
 
     from countersight.publish.api.app import create_app
 
-    app = create_app(store(ctx), cors_origins=cors_origin, max_body_bytes=max_body_bytes)
-    console.print(
-        f"countersight on http://{host}:{port}/ (API docs at /docs); database {settings(ctx).database_url}",
-        markup=False,
-        highlight=False,
-    )
+    opened = store(ctx)
+    store_url = opened.url
+    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes)
+    typer.echo(f"countersight on http://{host}:{port}/ (API docs at /docs); database {store_url}")
     uvicorn.run(app, host=host, port=port, log_level="warning" if not settings(ctx).debug else "debug")
 
 
