@@ -174,7 +174,8 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
             _add(table, name, Entry(DEMONYM, code, _cased(name), 3))
     for surface, (code, _canon, _pop) in city_table().items():
         if not table.get(fold(surface)):
-            _add(table, surface, Entry(CITY, code, _cased(surface)))
+            # Exactly as written: "SARI" in capitals is an acronym, not the city of Sari.
+            _add(table, surface, Entry(CITY, code, frozenset({surface})))
     for org in registry():
         if org.kind != "vendor":
             continue

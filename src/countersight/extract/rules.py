@@ -48,7 +48,8 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _PLANNED = re.compile(
-    r"\b(plan(?:s|ned|ning)? to|will (?:be )?(?:supply|install|build|deploy|provide|deliver|roll)|"
+    r"\b(plan(?:s|ned|ning)? to|will (?:be )?(?:\w+\s+){0,3}?(?:supply|install|build|deploy|provide|"
+    r"deliver|roll|equip|set up)|will see|"
     r"to be (?:installed|built|deployed|supplied|delivered)|agreed to|memorandum|MoU|MOU|"
     r"proposed|propos(?:al|es)|bid(?:s|ding)? (?:for|to)|in talks|negotiat\w*|"
     r"letter of intent|framework agreement|is set to|are set to|intends? to|would (?:supply|install|"
