@@ -119,6 +119,8 @@ def test_cursor_pages_are_stable_and_complete(api: tuple[TestClient, dict[str, s
         walked = _walk(client, limit=1, sort=sort)
         assert sorted(walked) == everything and len(set(walked)) == len(walked), sort
         assert walked == _walk(client, limit=2, sort=sort), sort
+        # The as-of replay pages in memory, in the same order as SQL does.
+        assert walked == _walk(client, limit=1, sort=sort, as_of="2030-01-01"), sort
     confs = [
         d["confidence"]
         for d in client.get("/api/deployments", params={"sort": "-confidence"}).json()["items"]

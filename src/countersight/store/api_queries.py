@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, func, literal, or_, select
+from sqlalchemy import Date, and_, func, literal, or_, select
 
 from countersight.store import schema
 from countersight.store.db import Store
@@ -43,7 +43,7 @@ def _sort_column(key: str) -> Any:
     if key in ("first_seen", "last_seen"):
         return func.coalesce(d.c[key], literal(_NULL_DATE, Date))
     if key == "confidence":
-        return func.coalesce(d.c.confidence, literal(-1.0, Float))
+        return d.c.confidence  # NOT NULL: bare, so that the (confidence, id) index serves the order
     if key in ("vendor", "technology"):
         return func.coalesce(d.c[key], "")
     return d.c[key]
@@ -110,8 +110,9 @@ def deployment_page(
     after: tuple[Any, str] | None = None,
     limit: int | None = 50,
 ) -> list[dict[str, Any]]:
-    """Stored deployment rows matching ``query`` (or in ``extra_ids``), in (sort key, id) order,
-    starting after the cursor ``after`` = (sort value, id); ``limit`` None for all."""
+    """Stored deployment rows matching ``query`` (or in ``extra_ids``), in (sort key, id) order
+    (both reversed when ``descending``), starting after the cursor ``after`` = (sort value, id);
+    ``limit`` None for all."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort {sort!r}; choose from {', '.join(SORT_KEYS)}")
     d = schema.deployments
@@ -123,13 +124,18 @@ def deployment_page(
         stmt = stmt.where(or_(matched, d.c.id.in_(sorted(query.extra_ids))) if query.extra_ids else matched)
     if after is not None:
         value, last_id = _from_cursor(sort, after[0]), after[1]
+        # Descending sorts break ties by descending id too: one direction, so an index on
+        # (key, id) read backwards serves both the order and the keyset condition.
         if sort == "id":
-            stmt = stmt.where(d.c.id > last_id)
+            stmt = stmt.where(d.c.id < last_id if descending else d.c.id > last_id)
+        elif descending:
+            stmt = stmt.where(or_(key < value, and_(key == value, d.c.id < last_id)))
         else:
-            beyond = key < value if descending else key > value
-            stmt = stmt.where(or_(beyond, and_(key == value, d.c.id > last_id)))
-    order = [] if sort == "id" else [key.desc() if descending else key]
-    stmt = stmt.order_by(*order, d.c.id)
+            stmt = stmt.where(or_(key > value, and_(key == value, d.c.id > last_id)))
+    if sort == "id":
+        stmt = stmt.order_by(d.c.id.desc() if descending else d.c.id)
+    else:
+        stmt = stmt.order_by(key.desc(), d.c.id.desc()) if descending else stmt.order_by(key, d.c.id)
     if limit is not None:
         stmt = stmt.limit(limit)
     with store.engine.connect() as conn:

@@ -85,21 +85,20 @@ def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
 def paginate(
     items: Sequence[dict[str, Any]], key: str, cursor: str | None, limit: int, descending: bool = False
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Keyset pagination of an in-memory list sorted by (key, id)."""
+    """Keyset pagination of an in-memory list sorted by (key, id), both reversed when
+    ``descending`` (the order :func:`store.api_queries.deployment_page` uses)."""
 
     def k(r: dict[str, Any]) -> Any:
         v = r.get(key)
         return "" if v is None else v
 
-    ordered = sorted(items, key=lambda r: str(r["id"]))
-    ordered.sort(key=k, reverse=descending)
+    ordered = sorted(items, key=lambda r: (k(r), str(r["id"])), reverse=descending)
     start = 0
     if cursor:
         value, last_id = decode_cursor(cursor, key, descending)
         for i, r in enumerate(ordered):
-            kv = k(r)
-            beyond = kv < value if descending else kv > value
-            if beyond or (kv == value and str(r["id"]) > last_id):
+            pair, mark = (k(r), str(r["id"])), (value, last_id)
+            if (pair < mark) if descending else (pair > mark):
                 start = i
                 break
         else:
