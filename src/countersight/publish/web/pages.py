@@ -26,6 +26,7 @@ from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
+from countersight.reference.vendors import org_id
 from countersight.store import Store
 from countersight.store.export_queries import evidence_for_deployments
 
@@ -41,6 +42,7 @@ def _env() -> Environment:
         version=__version__,
         technology_labels={t.id: t.label for t in technologies().values()},
         country_name=country_name,
+        vendor_href=lambda name: "/vendor/" + org_id("vendor", name),
         sources=_sources(),
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
