@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from countersight import __version__
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import views
+from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import IndexCache, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
@@ -190,6 +191,31 @@ def country_page(
         evidence=evidence,
         year=year,
         edition=edition,
+    )
+
+
+@router.get("/deployments", response_class=HTMLResponse)
+@_page
+def deployments_page(
+    request: Request,
+    f: views.DeploymentFilter = Depends(deployment_filter),
+    sort: str = Query("-confidence"),
+    cursor: str | None = Query(None),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    """Deployments matching the API's filters, a page at a time (the flows table links here)."""
+    rows, nxt = views.list_deployments(store, f, sort, cursor, 100)
+    params = {k: v for k, v in request.query_params.items() if k not in ("cursor", "format")}
+    next_url = "/deployments" + _query(**params, cursor=nxt) if nxt else None
+    filters = {k: v for k, v in params.items() if k != "sort"}
+    return render(
+        "deployments.html",
+        request,
+        "/api/deployments" + _query(**params),
+        rows=rows,
+        next_url=next_url,
+        filters=filters,
+        csv_url="/api/deployments" + _query(**params, format="csv"),
     )
 
 
