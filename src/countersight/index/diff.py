@@ -12,7 +12,6 @@ from countersight.index.compute import IndexRow, aggregate
 from countersight.index.deployments import DeploymentView, deployment_views
 from countersight.resolve.review import review_states
 from countersight.store import Store
-from countersight.store import deployments as dstore
 
 
 @dataclass

@@ -17,7 +17,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """Output formats most commands offer."""
 
     table = "table"
