@@ -1,0 +1,69 @@
+"""The project's own extraction test passages (tests/data/extract_eval): the files follow the
+dev-set format, and ``countersight eval`` scores every passage. No F1 threshold is asserted here;
+quality is measured with ``countersight eval`` (docs/extraction.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from countersight.publish.cli import main
+from countersight.reference.loader import load_yaml
+from countersight.reference.vendors import resolve_org
+
+EVAL_DIR = Path(__file__).parent / "data" / "extract_eval"
+STATUSES = {"reported", "planned", "cancelled", "denied"}
+
+
+def _gold() -> list[dict]:
+    return [json.loads(line) for line in (EVAL_DIR / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_passages_follow_the_devset_format() -> None:
+    gold = _gold()
+    ids = [g["id"] for g in gold]
+    assert len(ids) >= 40 and len(set(ids)) == len(ids)
+    assert sorted(p.stem for p in EVAL_DIR.glob("*.txt")) == sorted(ids)
+    assert sum(1 for g in gold if not g["deployments"]) >= 10  # negatives: no claim expected
+    technologies = {t["id"] for t in load_yaml("technologies.yaml")}
+    for g in gold:
+        assert {"id", "url", "title", "published", "deployments", "notes"} <= set(g), g["id"]
+        text = (EVAL_DIR / f"{g['id']}.txt").read_text("utf-8")
+        for dep in g["deployments"]:
+            where = f"{g['id']}: {dep}"
+            assert dep["evidence"] in text, where
+            assert dep.get("financing_evidence", dep["evidence"]) in text, where
+            assert pycountry.countries.get(alpha_3=dep["country"]) is not None, where
+            assert dep["technology"] in technologies, where
+            assert set(dep.get("technology_alternatives", [])) <= technologies, where
+            assert dep["status"] in STATUSES, where
+            if dep["vendor_canonical"] is None:
+                assert dep["vendor_country"], where  # a country as supplier
+            else:
+                org = resolve_org(dep["vendor_canonical"])
+                assert org is not None and org.name == dep["vendor_canonical"], where
+                assert org.home_country == dep["vendor_country"], where
+
+
+def test_eval_scores_every_passage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(EVAL_DIR), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    gold = _gold()
+    assert set(result["documents"]) == {g["id"] for g in gold}
+    for doc in result["documents"].values():
+        assert set(doc) == {"missed", "false"}
+        for pair in doc["missed"] + doc["false"]:
+            assert len(pair) == 2 and len(pair[1]) == 3  # (supplier key, recipient ISO3)
+    pairs = result["pairs"]
+    assert {"precision", "recall", "f1", "tp", "fp", "fn"} <= set(pairs)
+    assert {"precision", "recall", "f1"} <= set(result["triples"])
+    # Every gold (supplier, recipient) pair is either found or listed as missed.
+    n_gold = sum(len({(d["vendor_canonical"] or d["vendor_country"], d["country"]) for d in g["deployments"]})
+                 for g in gold)
+    assert pairs["tp"] + pairs["fn"] == n_gold
+    assert pairs["fn"] == sum(len(d["missed"]) for d in result["documents"].values())
+    assert pairs["fp"] == sum(len(d["false"]) for d in result["documents"].values())
+    assert sum(row["claims"] for row in result["calibration"]) >= pairs["tp"] + pairs["fp"]
