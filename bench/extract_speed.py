@@ -113,7 +113,7 @@ class Vocabulary:
         import pycountry
 
         vendors = sorted(o.name for o in registry() if o.kind == "vendor" and o.home_country)
-        demonyms: dict[str, list[str]] = lexicon()["demonyms"]  # type: ignore[assignment]
+        demonyms: dict[str, list[str]] = lexicon()["demonyms"]
         countries = []
         for code, names in sorted(demonyms.items()):
             country = pycountry.countries.get(alpha_3=code)
