@@ -76,6 +76,40 @@ class Financing:
 
 
 @dataclass(frozen=True, slots=True)
+class FinancingRecord:
+    """One project of a finance dataset (AidData): who paid whom, how much, by which instrument.
+
+    Every row is kept, surveillance or not: ``surveillance`` rows also became a claim
+    (``claim_id``); the others are financing context for the vendor and country. ``tier`` is
+    countersight's classification (1 surveillance, 2 policing, 3 government ICT, None), ``tier_coded``
+    the tier a hand-checked subset file gave the row, where it has one.
+    """
+
+    id: str
+    dataset: str
+    project_id: str
+    document_id: str
+    country: str
+    title: str
+    status: Status
+    financing: Financing
+    stage: str | None = None  # the dataset's own status (AidData: Pipeline: Pledge ... Completion)
+    commitment_year: int | None = None
+    vendor: str | None = None
+    vendor_country: str | None = None
+    technology: str | None = None
+    tier: int | None = None
+    tier_coded: int | None = None
+    surveillance: bool = False
+    claim_id: str | None = None
+    amount_nominal_usd: float | None = None
+    flow_type: str | None = None
+    flow_class: str | None = None
+    recommended: bool = True  # AidData's "Recommended For Aggregates"
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One assertion that a supplier provided a surveillance technology to a recipient.
 

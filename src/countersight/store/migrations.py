@@ -31,11 +31,16 @@ def _v4_ingest_records(conn: Connection) -> None:
     schema.ingest_records.create(conn, checkfirst=True)
 
 
+def _v5_financing(conn: Connection) -> None:
+    schema.financing.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
     (3, "api_tokens, deployment filter indexes, full-text search over evidence", _v3_api),
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
+    (5, "financing: finance-dataset projects (AidData) with lender, instrument and amounts", _v5_financing),
 ]
 
 
