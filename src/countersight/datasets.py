@@ -9,8 +9,10 @@ from typing import Any
 
 from countersight.reference.vendors import registry
 from countersight.sources import aigs, governance
+from countersight.sources.aiddata import FinanceBatch, read_aiddata
 from countersight.sources.aigs import DatasetBatch
 from countersight.store import Store
+from countersight.store.financing import add_financing
 
 
 @dataclass
@@ -60,3 +62,26 @@ def import_governance(store: Store, regimes_path: Path | None = None,
     added = store.add_governance(regimes, military, governance.VDEM_SOURCE, governance.MILEX_SOURCE)
     return ImportReport(dataset="governance", path=str(regimes_path or "bundled"),
                         rows=len(regimes) + len(military), added=added)
+
+
+def store_finance_batch(store: Store, batch: FinanceBatch) -> ImportReport:
+    """Write an AidData batch (documents, claims, finance records, financiers) in one transaction."""
+    with store.transaction() as conn:
+        orgs = store.add_organizations([*registry(), *batch.organizations], conn=conn)
+        added = store.add(batch.documents, batch.claims, conn=conn)
+        added["financing"] = add_financing(store, batch.financing, conn)
+    added["organizations"] = orgs
+    return ImportReport(dataset=batch.dataset, path=batch.path, rows=batch.rows, added=added,
+                        repairs=batch.repairs, unresolved=batch.unresolved, disagreements=batch.disagreements)
+
+
+def import_aiddata_huawei(store: Store, path: Path | None = None) -> ImportReport:
+    """Import AidData's Global Huawei Finance Dataset from ``path`` or the bundled copy."""
+    return store_finance_batch(store, read_aiddata("aiddata-huawei", path))
+
+
+def import_aiddata_gcdf_surveillance(store: Store, path: Path | None = None,
+                                     military_path: Path | None = None) -> list[ImportReport]:
+    """Import the GCDF 2.0 surveillance subsets: the geocoded projects and the military-finance rows."""
+    return [store_finance_batch(store, read_aiddata("aiddata-gcdf", path)),
+            store_finance_batch(store, read_aiddata("aiddata-military", military_path))]

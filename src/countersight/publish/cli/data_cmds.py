@@ -8,7 +8,13 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from countersight.datasets import ImportReport, import_aigs, import_governance
+from countersight.datasets import (
+    ImportReport,
+    import_aiddata_gcdf_surveillance,
+    import_aiddata_huawei,
+    import_aigs,
+    import_governance,
+)
 from countersight.index.figures import EDITIONS, compute_figures, figures_table_rows
 from countersight.publish.cli.common import OutputFormat, console, print_json, store
 
@@ -85,6 +91,35 @@ def import_governance_cmd(
 ) -> None:
     """Import V-Dem regime types by year and World Bank military expenditure (bundled copies)."""
     print_report(import_governance(store(ctx)), fmt)
+
+
+@import_app.command("aiddata-huawei")
+def import_aiddata_huawei_cmd(
+    ctx: typer.Context,
+    path: Path = PathArg,
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Import AidData's Global Huawei Finance Dataset (ODC-By 1.0): every project, its cited sources,
+    surveillance projects as claims with their financing."""
+    print_report(import_aiddata_huawei(store(ctx), path), fmt)
+
+
+@import_app.command("aiddata-gcdf-surveillance")
+def import_aiddata_gcdf_cmd(
+    ctx: typer.Context,
+    path: Path = PathArg,
+    military: Path = typer.Option(None, "--military", help="Military-finance subset (default: bundled copy).",
+                                  show_default=False),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Import AidData GCDF 2.0 projects with policing or surveillance titles (geocoded and military
+    subsets, ODC-By 1.0): Safe City loans as claims with lender, instrument and amount."""
+    reports = import_aiddata_gcdf_surveillance(store(ctx), path, military)
+    if fmt is OutputFormat.json:
+        print_json([r.as_dict() for r in reports])
+        return
+    for report in reports:
+        print_report(report, fmt)
 
 
 def figures(

@@ -1,0 +1,97 @@
+"""SQL for finance-dataset records (schema v5): writing AidData projects idempotently and reading
+them back for the index, the figures and the API (financing of a deployment or a country)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from countersight.model import Financing, FinancingRecord
+from countersight.store import schema
+from countersight.store.db import Store
+
+
+def financing_row(r: FinancingRecord) -> dict[str, Any]:
+    """The ``financing`` row of a record."""
+    f = r.financing
+    return {
+        "id": r.id, "dataset": r.dataset, "project_id": r.project_id, "document_id": r.document_id,
+        "claim_id": r.claim_id, "country": r.country, "title": r.title, "status": r.status,
+        "stage": r.stage, "commitment_year": r.commitment_year, "vendor": r.vendor,
+        "vendor_country": r.vendor_country, "technology": r.technology, "tier": r.tier,
+        "tier_coded": r.tier_coded, "surveillance": r.surveillance, "lender": f.lender,
+        "instrument": f.instrument, "amount": f.amount, "currency": f.currency,
+        "amount_usd_2017": f.amount_usd_2017, "amount_nominal_usd": r.amount_nominal_usd,
+        "concessional": f.concessional, "terms": f.terms, "text": f.text, "flow_type": r.flow_type,
+        "flow_class": r.flow_class, "recommended": r.recommended, "attrs": r.attrs,
+    }
+
+
+def row_financing(row: Any) -> FinancingRecord:
+    """A record from a ``financing`` row."""
+    return FinancingRecord(
+        id=row["id"], dataset=row["dataset"], project_id=row["project_id"], document_id=row["document_id"],
+        country=row["country"], title=row["title"], status=row["status"],
+        financing=Financing(
+            lender=row["lender"], instrument=row["instrument"], amount=row["amount"], currency=row["currency"],
+            text=row["text"], amount_usd_2017=row["amount_usd_2017"], concessional=row["concessional"],
+            terms=row["terms"],
+        ),
+        stage=row["stage"], commitment_year=row["commitment_year"], vendor=row["vendor"],
+        vendor_country=row["vendor_country"], technology=row["technology"], tier=row["tier"],
+        tier_coded=row["tier_coded"], surveillance=bool(row["surveillance"]), claim_id=row["claim_id"],
+        amount_nominal_usd=row["amount_nominal_usd"], flow_type=row["flow_type"], flow_class=row["flow_class"],
+        recommended=bool(row["recommended"]), attrs=dict(row["attrs"] or {}),
+    )
+
+
+def add_financing(store: Store, records: Iterable[FinancingRecord], conn: Connection) -> int:
+    """Insert records whose id is new (inside the caller's transaction); return how many."""
+    return store.insert_ignore(conn, schema.financing, [financing_row(r) for r in records])
+
+
+def financing_records(
+    store: Store,
+    *,
+    country: str | None = None,
+    surveillance: bool | None = None,
+    claim_ids: Iterable[str] | None = None,
+    dataset: str | None = None,
+) -> Iterator[FinancingRecord]:
+    """Stored finance records, optionally filtered, in (country, project, dataset) order."""
+    t = schema.financing
+    q = select(t).order_by(t.c.country, t.c.project_id, t.c.dataset)
+    if country is not None:
+        q = q.where(t.c.country == country)
+    if surveillance is not None:
+        q = q.where(t.c.surveillance == surveillance)
+    if dataset is not None:
+        q = q.where(t.c.dataset == dataset)
+    if claim_ids is not None:
+        ids = sorted(set(claim_ids))
+        if not ids:
+            return
+        q = q.where(t.c.claim_id.in_(ids))
+    with store.engine.connect() as conn:
+        rows = list(conn.execute(q).mappings())
+    for row in rows:
+        yield row_financing(row)
+
+
+def claim_deployments(store: Store, claim_ids: Iterable[str]) -> dict[str, str | None]:
+    """The deployment each claim was merged into (None before resolution)."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    c = schema.claims
+    with store.engine.connect() as conn:
+        return {cid: dep for cid, dep in conn.execute(select(c.c.id, c.c.deployment_id).where(c.c.id.in_(ids)))}
+
+
+def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:
+    """The claims merged into one deployment."""
+    c = schema.claims
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id).order_by(c.c.id)).scalars())
