@@ -6,7 +6,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from countersight.datasets import import_aigs, import_governance
+from countersight.datasets import (
+    import_aiddata_gcdf_surveillance,
+    import_aiddata_huawei,
+    import_aigs,
+    import_governance,
+)
 from countersight.resolve import resolve_store
 from countersight.store import Store
 
@@ -27,6 +32,8 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("import AIGS 2019", lambda s: import_aigs(s, "2019")),
         DemoStep("import AIGS 2022", lambda s: import_aigs(s, "2022")),
         DemoStep("import governance tables", import_governance),
+        DemoStep("import AidData Huawei finance", import_aiddata_huawei),
+        DemoStep("import AidData GCDF surveillance finance", import_aiddata_gcdf_surveillance),
         DemoStep("resolve claims into deployments", resolve_store),
     ]
     return steps

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from countersight.index.deployments import DeploymentView, deployment_views
+from countersight.index.financing import CountryFinancing, country_financing
 from countersight.model import STATUSES
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
@@ -65,6 +66,11 @@ class IndexRow:
     military_year: int | None = None
     disputed: int = 0
     coded: dict[str, Any] = field(default_factory=dict)
+    # Financing (AidData records merged into this country's deployments; live edition only).
+    financed_deployments: int = 0
+    financed_usd_2017: float | None = None
+    lenders: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO strings)."""
@@ -110,6 +116,10 @@ def flat_row(row: IndexRow) -> dict[str, Any]:
     out["bri"] = row.coded.get("bri")
     out["military_rank"] = row.coded.get("military_rank")
     out["disputed"] = row.disputed
+    out["financed_deployments"] = row.financed_deployments
+    out["financed_usd_2017"] = row.financed_usd_2017
+    out["lenders"] = ";".join(row.lenders)
+    out["instruments"] = ";".join(row.instruments)
     return out
 
 
@@ -165,6 +175,8 @@ def compute_index(
         rows = aggregate(kept, "live", as_of, group_vendors=group_vendors, counts=counts)
         coded = _coded(store)
         rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
+        financed = country_financing(store, as_of, country)
+        rows = [_with_financing(r, financed[r.country]) if r.country in financed else r for r in rows]
     else:
         rows = _edition_rows(store, edition, as_of, country)
     regimes, military = _governance(store, _governance_year(edition, as_of))
@@ -295,6 +307,12 @@ def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: st
             )
         )
     return out
+
+
+def _with_financing(row: IndexRow, fin: CountryFinancing) -> IndexRow:
+    return IndexRow(**{**row.__dict__, "financed_deployments": fin.financed_deployments,
+                       "financed_usd_2017": fin.financed_usd_2017, "lenders": fin.lenders,
+                       "instruments": fin.instruments})
 
 
 def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:

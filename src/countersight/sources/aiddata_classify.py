@@ -89,7 +89,8 @@ def concessional(cell: str | None, flow_class: str | None) -> bool | None:
     fall back on the flow class (ODA-like commitments are concessional by definition)."""
     r = rules()
     if cell is not None and cell.strip():
-        return r["concessional_values"].get(cell.strip().casefold())  # type: ignore[no-any-return]
+        coded = r["concessional_values"].get(cell.strip().casefold())
+        return None if coded is None else bool(coded)
     value = r["concessional_by_flow_class"].get((flow_class or "").strip())
     return None if value is None else bool(value)
 

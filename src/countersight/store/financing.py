@@ -95,3 +95,21 @@ def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:
     c = schema.claims
     with store.engine.connect() as conn:
         return list(conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id).order_by(c.c.id)).scalars())
+
+
+def claim_financing(store: Store, claim_ids: Iterable[str]) -> list[tuple[str, str, str, Financing]]:
+    """(claim id, source, document id, financing) of the claims that state any financing."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return []
+    c = schema.claims
+    fields = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
+    cols = [c.c[f"fin_{f}"] for f in fields]
+    q = select(c.c.id, c.c.source, c.c.document_id, *cols).where(c.c.id.in_(ids)).order_by(c.c.id)
+    out = []
+    with store.engine.connect() as conn:
+        for row in conn.execute(q):
+            values = dict(zip(fields, row[3:], strict=True))
+            if any(v is not None for v in values.values()):
+                out.append((row[0], row[1], row[2], Financing(**values)))
+    return out

@@ -16,6 +16,7 @@ from countersight.datasets import (
     import_governance,
 )
 from countersight.index.figures import EDITIONS, compute_figures, figures_table_rows
+from countersight.index.financing import financing_figures, financing_table_rows
 from countersight.publish.cli.common import OutputFormat, console, print_json, store
 
 
@@ -125,10 +126,22 @@ def import_aiddata_gcdf_cmd(
 def figures(
     ctx: typer.Context,
     edition: str = typer.Option("2019", "--edition", "-e", help=f"AIGS edition: {', '.join(EDITIONS)}."),
+    financing: bool = typer.Option(False, "--financing", help="Only the financing section (AidData records)."),
+    all_projects: bool = typer.Option(False, "--all-projects",
+                                      help="Financing of every imported project, not only surveillance deals."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
-    """Compute an AIGS edition's headline figures from the store, with notes on differences."""
-    result: dict[str, Any] = compute_figures(store(ctx), edition)
+    """Compute an AIGS edition's headline figures from the store, with notes on differences, and
+    the financing of surveillance deals (AidData) when the store holds any."""
+    s = store(ctx)
+    if financing:
+        fin = financing_figures(s, surveillance=not all_projects)
+        if fmt is OutputFormat.json:
+            print_json(fin)
+        else:
+            _print_financing(fin)
+        return
+    result: dict[str, Any] = compute_figures(s, edition)
     if fmt is OutputFormat.json:
         print_json(result)
         return
@@ -139,6 +152,20 @@ def figures(
         table.add_row(label, value)
     console.print(table)
     for note in result["notes"]:
+        console.print(f"note: {note}", markup=False, highlight=False)
+    fin = financing_figures(s)
+    if fin["deals"]:
+        _print_financing(fin)
+
+
+def _print_financing(fin: dict[str, Any]) -> None:
+    table = Table(title=f"Financing ({fin['scope']} deals, AidData): computed from the store")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in financing_table_rows(fin):
+        table.add_row(label, value)
+    console.print(table)
+    for note in fin["notes"]:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 

@@ -1,0 +1,203 @@
+"""Financing, computed from the store: per deployment, per country (the index's financing columns)
+and the headline figures (deals with known financing, totals by lender and instrument, share
+concessional). Library functions the CLI, the API and the dashboard call.
+
+A project can appear in several AidData files (the Brest grant is in the Huawei file and the
+geocoded subset): every total counts each AidData project once, taking its most complete record.
+Amounts keep their original currency beside the constant-2017 USD value AidData computed; nothing is
+converted here. Only projects AidData recommends for aggregates count in totals (the others are
+listed as excluded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from countersight.model import FinancingRecord
+from countersight.reference.loader import load_yaml
+from countersight.store import Store
+from countersight.store.financing import (
+    claim_deployments,
+    claim_financing,
+    deployment_claim_ids,
+    financing_records,
+)
+
+# When a project appears in several files, the record from the richest file wins (ties).
+DATASET_RANK = {"aiddata-huawei": 0, "aiddata-military": 1, "aiddata-gcdf": 2}
+
+
+@dataclass(frozen=True)
+class CountryFinancing:
+    """The index's financing columns for one country."""
+
+    financed_deployments: int
+    financed_usd_2017: float | None
+    lenders: tuple[str, ...]
+    instruments: tuple[str, ...]
+    projects: tuple[str, ...]
+
+
+def _published(dataset: str) -> dt.date:
+    value = load_yaml("datasets.yaml")[dataset]["published"]
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _completeness(r: FinancingRecord) -> tuple[int, int, int, int, str]:
+    f = r.financing
+    return (f.amount_usd_2017 is None, f.amount is None, f.concessional is None,
+            DATASET_RANK.get(r.dataset, 9), r.dataset)
+
+
+def one_per_project(records: Iterable[FinancingRecord], as_of: dt.date | None = None) -> list[FinancingRecord]:
+    """Each project once (its most complete record), published by ``as_of``; by project id."""
+    best: dict[str, FinancingRecord] = {}
+    for r in records:
+        if as_of is not None and _published(r.dataset) > as_of:
+            continue
+        if r.project_id not in best or _completeness(r) < _completeness(best[r.project_id]):
+            best[r.project_id] = r
+    return [best[k] for k in sorted(best, key=lambda p: (len(p), p))]
+
+
+def lenders_of(r: FinancingRecord) -> list[str]:
+    """The lenders of a record (a project can have several funders, joined by "; ")."""
+    return [x.strip() for x in (r.financing.lender or "").split(";") if x.strip()]
+
+
+def record_dict(r: FinancingRecord) -> dict[str, Any]:
+    """JSON-ready form of a record: financing fields, project, and its cited sources."""
+    out = asdict(r)
+    fin = out.pop("financing")
+    out.update(fin)
+    out["sources"] = list(r.attrs.get("sources") or ())
+    out["attribution"] = r.attrs.get("attribution")
+    return out
+
+
+def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> dict[str, Any]:
+    """The financing section of ``countersight figures``: surveillance deals (or, with
+    ``surveillance=False``, all finance-dataset projects) with known financing."""
+    records = one_per_project(financing_records(store, surveillance=True if surveillance else None), as_of)
+    counted = [r for r in records if r.recommended]
+    amounts = [r for r in counted if r.financing.amount_usd_2017 is not None]
+    by_lender: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0})
+    by_instrument: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0})
+    by_currency: dict[str, float] = defaultdict(float)
+    for r in counted:
+        usd = r.financing.amount_usd_2017 or 0.0
+        for lender in lenders_of(r) or ["unknown"]:
+            by_lender[lender]["deals"] += 1
+            by_lender[lender]["usd_2017"] += usd
+        inst = r.financing.instrument or "unknown"
+        by_instrument[inst]["deals"] += 1
+        by_instrument[inst]["usd_2017"] += usd
+        if r.financing.amount is not None and r.financing.currency:
+            by_currency[r.financing.currency] += r.financing.amount
+    known = [r for r in counted if r.financing.concessional is not None]
+    concessional = [r for r in known if r.financing.concessional]
+    conc_usd = sum(r.financing.amount_usd_2017 or 0.0 for r in concessional)
+    total = sum(r.financing.amount_usd_2017 or 0.0 for r in amounts)
+
+    def rounded(d: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {k: {"deals": v["deals"], "usd_2017": round(v["usd_2017"], 2)}
+                for k, v in sorted(d.items(), key=lambda kv: (-kv[1]["usd_2017"], kv[0]))}
+
+    return {
+        "scope": "surveillance" if surveillance else "all",
+        "as_of": as_of.isoformat() if as_of else None,
+        "deals": len(counted),
+        "deals_with_amount": len(amounts),
+        "total_usd_2017": round(total, 2),
+        "countries": len({r.country for r in counted}),
+        "by_lender": rounded(by_lender),
+        "by_instrument": rounded(by_instrument),
+        "original_currency_totals": {k: round(v, 2) for k, v in sorted(by_currency.items())},
+        "share_concessional": round(len(concessional) / len(known), 4) if known else None,
+        "share_concessional_usd_2017": round(conc_usd / total, 4) if total else None,
+        "concessionality_unknown": len(counted) - len(known),
+        "excluded_not_recommended": sorted(r.project_id for r in records if not r.recommended),
+        "projects": [r.project_id for r in counted],
+        "notes": [
+            "Each AidData project counted once (its most complete record across the bundled files).",
+            "Amounts in constant 2017 USD as computed by AidData; original currencies are summed per currency.",
+            "Source: AidData (Global Huawei Finance Dataset; Global Chinese Development Finance Dataset v2.0 and "
+            "its military companion; Custer et al. 2021). Licence: ODC-By 1.0.",
+        ],
+    }
+
+
+def country_financing(store: Store, as_of: dt.date | None = None,
+                      country: str | None = None) -> dict[str, CountryFinancing]:
+    """Per country: deployments with known financing, their total in 2017 USD (each project once),
+    lenders and instruments. Only surveillance records (those that became claims)."""
+    records = one_per_project(financing_records(store, surveillance=True, country=country), as_of)
+    deps = claim_deployments(store, [r.claim_id for r in records if r.claim_id])
+    by_country: dict[str, list[FinancingRecord]] = defaultdict(list)
+    for r in records:
+        if r.recommended:
+            by_country[r.country].append(r)
+    out = {}
+    for code, recs in sorted(by_country.items()):
+        usd = [r.financing.amount_usd_2017 for r in recs if r.financing.amount_usd_2017 is not None]
+        out[code] = CountryFinancing(
+            financed_deployments=len({deps.get(r.claim_id or "") or r.claim_id for r in recs}),
+            financed_usd_2017=round(sum(usd), 2) if usd else None,
+            lenders=tuple(sorted({x for r in recs for x in lenders_of(r)})),
+            instruments=tuple(sorted({r.financing.instrument for r in recs if r.financing.instrument})),
+            projects=tuple(r.project_id for r in recs),
+        )
+    return out
+
+
+def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any]]:
+    """The financing behind one deployment: one entry per AidData project (with its cited
+    sources and attribution), and any financing extracted from news claims."""
+    claim_ids = deployment_claim_ids(store, deployment_id)
+    out = [record_dict(r) for r in one_per_project(financing_records(store, claim_ids=claim_ids))]
+    imported = {r["claim_id"] for r in out}
+    for claim_id, source, document_id, fin in claim_financing(store, claim_ids):
+        if claim_id not in imported and not source.startswith("aiddata"):
+            out.append({"claim_id": claim_id, "source": source, "document_id": document_id, **asdict(fin)})
+    return out
+
+
+def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
+    """Finance-dataset projects in a country that are not about surveillance (grants, training,
+    supplier's credits): context for the vendor and country, never counted as deployments."""
+    return [record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=False))]
+
+
+def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Lender -> recipient flows of surveillance financing (for a flow diagram): deals and 2017 USD."""
+    flows: dict[tuple[str, str], float] = defaultdict(float)
+    deals: Counter[tuple[str, str]] = Counter()
+    for r in one_per_project(financing_records(store, surveillance=True), as_of):
+        if not r.recommended:
+            continue
+        for lender in lenders_of(r) or ["unknown"]:
+            flows[(lender, r.country)] += r.financing.amount_usd_2017 or 0.0
+            deals[(lender, r.country)] += 1
+    return [{"lender": k[0], "country": k[1], "deals": deals[k], "usd_2017": round(flows[k], 2)}
+            for k in sorted(deals)]
+
+
+def financing_table_rows(fin: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs of :func:`financing_figures` for a human-readable table."""
+    share = fin["share_concessional"]
+    rows = [
+        ("deals with known financing", str(fin["deals"])),
+        ("  of them with an amount", str(fin["deals_with_amount"])),
+        ("recipient countries", str(fin["countries"])),
+        ("total (constant 2017 USD)", f"{fin['total_usd_2017']:,.0f}"),
+        ("share concessional (deals)", "n/a" if share is None else f"{share:.0%}"),
+        ("concessionality unknown", str(fin["concessionality_unknown"])),
+    ]
+    rows += [(f"lender: {k}", f"{v['deals']} · {v['usd_2017']:,.0f}") for k, v in fin["by_lender"].items()]
+    rows += [(f"instrument: {k}", f"{v['deals']} · {v['usd_2017']:,.0f}") for k, v in fin["by_instrument"].items()]
+    rows += [(f"original currency: {k}", f"{v:,.0f}") for k, v in fin["original_currency_totals"].items()]
+    return rows
