@@ -120,3 +120,7 @@ def test_cli_figures_financing_json(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     fig = json.loads(capsys.readouterr().out)
     assert fig["by_instrument"]["preferential buyer's credit"]["deals"] == 1
     assert fig["share_concessional"] is not None and "ODC-By 1.0" in fig["notes"][-1]
+    assert main(["financing", "--country", "TJK", "--format", "json"]) == 0
+    deals = json.loads(capsys.readouterr().out)
+    assert sorted(d["project_id"] for d in deals) == ["46215", "71411"]
+    assert {d["lender"] for d in deals} == {"Export-Import Bank of China"}

@@ -166,6 +166,13 @@ def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any
     return out
 
 
+def surveillance_financing(store: Store, country: str | None = None,
+                           as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Financed surveillance deals, one per AidData project (with cited sources), by country."""
+    return [record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=True),
+                                                    as_of)]
+
+
 def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
     """Finance-dataset projects in a country that are not about surveillance (grants, training,
     supplier's credits): context for the vendor and country, never counted as deployments."""

@@ -16,7 +16,13 @@ from countersight.datasets import (
     import_governance,
 )
 from countersight.index.figures import EDITIONS, compute_figures, figures_table_rows
-from countersight.index.financing import financing_figures, financing_table_rows
+from countersight.index.financing import (
+    country_financing_context,
+    deployment_financing,
+    financing_figures,
+    financing_table_rows,
+    surveillance_financing,
+)
 from countersight.publish.cli.common import OutputFormat, console, print_json, store
 
 
@@ -169,6 +175,40 @@ def _print_financing(fin: dict[str, Any]) -> None:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
+def financing_cmd(
+    ctx: typer.Context,
+    country: str = typer.Option(None, "--country", "-c", help="One recipient country (ISO3)."),
+    deployment: str = typer.Option(None, "--deployment", "-d", help="The financing behind one deployment id."),
+    context: bool = typer.Option(False, "--context", help="Non-surveillance projects (grants, training, credits)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """List financed surveillance deals (AidData): lender, instrument, amounts, with their sources."""
+    s = store(ctx)
+    if deployment:
+        records = deployment_financing(s, deployment)
+    elif context:
+        if not country:
+            raise typer.BadParameter("--context needs --country")
+        records = country_financing_context(s, country.upper())
+    else:
+        records = surveillance_financing(s, country.upper() if country else None)
+    if fmt is OutputFormat.json:
+        print_json(records)
+        return
+    table = Table(title="financing (AidData, ODC-By 1.0)")
+    for col in ("project", "country", "lender", "instrument", "amount", "USD 2017", "conc.", "title"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        amount = f"{r['amount']:,.0f} {r['currency']}" if r.get("amount") is not None else ""
+        usd = f"{r['amount_usd_2017']:,.0f}" if r.get("amount_usd_2017") is not None else ""
+        conc = "" if r.get("concessional") is None else ("yes" if r["concessional"] else "no")
+        table.add_row(str(r.get("project_id") or r.get("claim_id")), str(r.get("country") or ""),
+                      str(r.get("lender") or ""), str(r.get("instrument") or ""), amount, usd, conc,
+                      str(r.get("title") or r.get("text") or "")[:60])
+    console.print(table)
+    console.print(f"{len(records)} records")
+
+
 def build_demo_cmd(ctx: typer.Context) -> None:
     """Build the demo database from the bundled data (AIGS, governance, finance), then resolve it."""
     from countersight.demo import build_demo
@@ -187,4 +227,5 @@ def register(app: typer.Typer) -> None:
     app.command("stats", rich_help_panel="Data")(stats)
     app.add_typer(import_app, name="import", rich_help_panel="Data")
     app.command("figures", rich_help_panel="Index")(figures)
+    app.command("financing", rich_help_panel="Index")(financing_cmd)
     app.command("build-demo", rich_help_panel="Data")(build_demo_cmd)
