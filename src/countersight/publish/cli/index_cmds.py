@@ -98,7 +98,6 @@ def index(
         "evidence",
         "regime",
         "milex%",
-        "financed",
     ):
         table.add_column(col, overflow="fold")
     for r, f in zip(rows, flat, strict=True):
@@ -118,7 +117,6 @@ def index(
             dates,
             f["regime"] or "",
             _num(f["military_pct_gdp"]),
-            _financed(r.financed_deployments, r.financed_usd_2017),
         )
     console.print(table)
     console.print(f"{len(flat)} countries")
@@ -144,12 +142,6 @@ def _short(tech: str) -> str:
 
 def _trim(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _financed(deployments: int, usd_2017: float | None) -> str:
-    if not deployments:
-        return ""
-    return f"{deployments}" + (f" · ${usd_2017 / 1e6:,.1f}M" if usd_2017 else "")
 
 
 def _num(value: float | None) -> str:
