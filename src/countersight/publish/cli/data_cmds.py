@@ -59,7 +59,7 @@ def print_report(report: ImportReport, fmt: OutputFormat) -> None:
     added = ", ".join(f"{v} {k}" for k, v in report.added.items())
     console.print(f"[bold]{report.dataset}[/bold] from {report.path}: {report.rows} rows read; added {added}")
     for title, items in (("repairs", report.repairs), ("unresolved names", report.unresolved),
-                         ("flags that disagree with the named vendors (kept as coded)", report.disagreements)):
+                         ("disagreements with the source's own coding (kept as coded)", report.disagreements)):
         console.print(f"{title}: {len(items)}")
         for item in items:
             console.print(f"  - {item}", markup=False, highlight=False)
