@@ -1,5 +1,5 @@
-"""Hostile input: random bytes (hypothesis) through every reader and the extractor, and an ingest
-(crafted attacks: see tests/test_crash_safety.py and tests/test_ingest.py for bad inputs)."""
+"""Hostile input: random bytes (hypothesis) through every reader, random text through the extractor:
+nothing crashes, every failure names its file, evidence offsets always match the quoted text."""
 
 from __future__ import annotations
 
