@@ -208,3 +208,57 @@ def test_unknown_vendor_introduced_by_its_origin_is_kept_under_its_name() -> Non
     assert _rows(text) == [("Shenzhen Xinyu", "CHN", "ZWE", "video_surveillance", "reported")]
     text = "Israeli spyware maker Paragon sold its tools to the government of Italy."
     assert _rows(text) == [("Paragon", "ISR", "ITA", "spyware", "reported")]
+
+
+def _pairs(text: str) -> set[tuple[str | None, str]]:
+    return {(c.vendor, c.country) for c in extract_claims(_doc(text))}
+
+
+def test_goods_received_from_a_vendor() -> None:
+    text = "The Zambian police took delivery of licence plate readers from Dahua in March."
+    assert _pairs(text) == {("Dahua", "ZMB")}
+    assert _pairs("The Ghanaian army received thermal cameras from Hikvision last week.") == {("Hikvision", "GHA")}
+
+
+def test_buyer_after_by_is_the_recipient_and_a_lender_after_by_is_not() -> None:
+    assert _pairs("Dahua cameras were installed by the Bolivian police in La Paz in 2020.") == {("Dahua", "BOL")}
+    financed = extract_claims(_doc("ZTE built a CCTV network in Quito, financed by the Chinese government."))
+    assert {(c.vendor, c.country) for c in financed} == {("ZTE", "ECU")}
+
+
+def test_conference_venue_is_not_a_recipient() -> None:
+    text = (
+        "At a trade conference in Dubai, Hikvision said its facial recognition cameras are used by the "
+        "police in Peru."
+    )
+    assert _pairs(text) == {("Hikvision", "PER")}
+
+
+def test_city_spellings_from_geonames() -> None:
+    # Spellings other than geonames' main name: New York (New York City), Ulaanbaatar, Kiev.
+    assert _pairs("The New York Police Department bought ShotSpotter gunshot sensors last year.") == {
+        ("ShotSpotter", "USA")
+    }
+    assert _pairs("Hanwha Techwin installed traffic cameras in Ulaanbaatar.") == {("Hanwha Techwin", "MNG")}
+    assert _pairs("Motorola Solutions supplied CCTV cameras in Kiev in 2017.") == {("Motorola Solutions", "UKR")}
+
+
+def test_the_company_refers_to_the_vendor_just_named() -> None:
+    text = (
+        "Idemia won a biometric voter registration tender in Chad last year. The Malian electoral "
+        "commission has used the same company's fingerprint kits since 2018."
+    )
+    claims = {(c.vendor, c.country): c for c in extract_claims(_doc(text))}
+    assert set(claims) == {("IDEMIA", "TCD"), ("IDEMIA", "MLI")}
+    # Resolved through the previous sentence: less sure than a named vendor.
+    assert claims[("IDEMIA", "MLI")].confidence < claims[("IDEMIA", "TCD")].confidence
+    two = "Huawei and ZTE bid for the project. The company's cameras were installed in Lusaka."
+    # Two vendors before "the company": no antecedent, so that sentence yields no claim of its own.
+    assert all(not c.evidence[0].quote.startswith("The company") for c in extract_claims(_doc(two)))
+
+
+def test_past_delivery_then_a_plan_is_reported_and_pt_vai_is_planned() -> None:
+    done = extract_claims(_doc("Hikvision installed 500 CCTV cameras in Lima in 2019, and the city plans to add more."))
+    assert [c.status for c in done] == ["reported"]
+    plan = extract_claims(_doc("O governo de Moçambique vai adquirir câmeras da Hikvision para Maputo."))
+    assert [(c.country, c.status) for c in plan] == [("MOZ", "planned")]

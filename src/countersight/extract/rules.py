@@ -26,7 +26,8 @@ _SUPPLY_STRONG = re.compile(
     r"roll-out|implement(?:s|ed|ing|ation)?|equip(?:s|ped|ping)?|won|wins?|awarded|tender|"
     r"export(?:s|ed|ing)?|ship(?:s|ped)|donat(?:e|ed|es|ion)|gifted|financ(?:e|ed|ing)|funded|"
     r"set up|sets up|setting up|fitted|upgrad(?:e|ed|ing)|commissioned|powered by|"
-    r"developed (?:for|by)|hired|licen[cs]ed|"
+    r"developed (?:for|by)|hired|licen[cs]ed|receiv(?:e|es|ed|ing)\b[^.;]{0,80}?\bfrom|"
+    r"t(?:ake|akes|ook|aking) delivery|"
     r"suministr\w*|vendi\w*|vendió|instal\w*|despleg\w*|desplieg\w*|proporcion\w*|provey\w*|"
     r"adquiri\w*|adquir\w*|compró|compra\w*|contrat\w*|fourni\w*|fournit|livr\w*|déploy\w*|"
     r"achet\w*|acquis|vendu\w*|forneceu|fornec\w*|vendeu|implant\w*|entreg\w*)\b",
@@ -35,6 +36,7 @@ _SUPPLY_STRONG = re.compile(
 _SUPPLY_WEAK = re.compile(
     r"\b(us(?:e|es|ed|ing)|relie[sd] on|rely on|deal|agreement|project|programme|program|"
     r"partner(?:ed|ship|s)?|operat(?:e|es|ed|ing)|run by|system|platform|technology from|"
+    r"connect(?:ed|ing)|"
     r"utilis\w*|utiliz\w*|usa\w*|proyecto|projet|projeto|accord|acuerdo|acordo)\b",
     re.I,
 )
@@ -44,7 +46,7 @@ _NEGATIVE = re.compile(
     r"profits?|net income|shares? (?:rose|fell|price)|stock|IPO|market share|banned|bans?|"
     r"fined|lawsuit|sued|export controls?|restrictions? on|unveil\w*|launch(?:ed|es)? (?:a|its) new|"
     r"new (?:product|model|line)|trade (?:show|fair)|exhibition|expo|investors?|shareholders?|"
-    r"valuation|funding round|layoffs?|job cuts)\b",
+    r"valuation|funding round|layoffs?|job cuts|pitch(?:es|ed|ing)? (?:its|their|the)|sales pitch)\b",
     re.I,
 )
 _PLANNED = re.compile(
@@ -53,7 +55,9 @@ _PLANNED = re.compile(
     r"to be (?:installed|built|deployed|supplied|delivered)|agreed to|memorandum|MoU|MOU|"
     r"proposed|propos(?:al|es)|bid(?:s|ding)? (?:for|to)|in talks|negotiat\w*|"
     r"letter of intent|framework agreement|is set to|are set to|intends? to|would (?:supply|install|"
-    r"build|provide)|prevé|prévu\w*|planea|prevê)\b",
+    r"build|provide)|prevé|prévu\w*|planea|prevê|memorando|protocole d'accord|"
+    r"(?:vai|vão|irá|irão|va a|van a|va|vont) (?:adquirir|comprar|instalar|fornecer|implantar|"
+    r"acheter|installer|déployer|fournir|acquérir))\b",
     re.I,
 )
 _CANCELLED = re.compile(
@@ -114,6 +118,11 @@ _LOCATIVE = re.compile(
 )
 # "de"/"da" are left out: in Spanish, French and Portuguese they mark places too ("polícia de Angola").
 _FROM = re.compile(r"\b(?:from|by|desde|par)\s+(?:the\s+)?$", re.I)
+# "installed by the Mongolian police": the buyer, not the supplier's origin ("financed by the
+# Chinese government" stays an origin).
+_BOUGHT_BY = re.compile(
+    r"\b(?:installed|bought|purchased|deployed|used|acquired|procured|operated|run|ordered|"
+    r"commissioned|adopted)\s+by\s+(?:the\s+)?$", re.I)
 _GOV_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:national\s+|federal\s+|state\s+|city\s+|municipal\s+|central\s+)?"
     r"(?:government|police|authorities|ministry|ministries|army|military|state|officials|"
@@ -132,6 +141,9 @@ _ACQUIRED = re.compile(
     r"installed|sold)\b",
     re.I,
 )
+_VENUE = re.compile(
+    r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|meeting|"
+    r"show|trip|visit|tour)\s+(?:held\s+|hosted\s+)?(?:in|at)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e)\s+|;\s*)$", re.I)
 
 # Technology precedence when a sentence names several: the most specific wins.
@@ -149,6 +161,7 @@ CONFIDENCE = {
     "focus": 0.5,  # recipient from the document's focus country
 }
 WEAK_PENALTY = 0.1
+ANAPHORA_PENALTY = 0.1  # the vendor is "the company" of the previous sentences
 # Below this the rules are wrong more often than right on the evaluation sets: no claim.
 MIN_CONFIDENCE = 0.45
 # The focus country is read from this many paragraphs either side of the claim's sentence.
@@ -207,7 +220,7 @@ def _origin_mentions(doc: _Doc, sent: Sentence, ms: list[Mention]) -> set[int]:
             continue
         after = _after(doc.text, sent, m)
         before = _before(text, sent, m, 25)
-        if _FROM.search(before):
+        if _FROM.search(before) and not (_BOUGHT_BY.search(before) and _GOV_AFTER.match(after)):
             origin.add(i)
             continue
         if _COMPANY_NOUN.match(after) and not _GOV_AFTER.match(after):
@@ -257,6 +270,8 @@ def _recipients(doc: _Doc, sent: Sentence, ms: list[Mention], exclude: set[str],
                 _after(text, sent, m)):
             continue  # "Kenyan police" is a buyer; "Kenyan journalists" is not
         before = _before(text, sent, m, 30)
+        if _VENUE.search(before):
+            continue  # where a conference or a trade fair took place, not who bought
         after = _after(text, sent, m)
         strong = bool(_LOCATIVE.search(before) or _GOV_AFTER.match(after) or _BUYER_VERB.match(after)
                       or m.kind == lx.CITY)
@@ -281,12 +296,24 @@ def _techs(ms: list[Mention]) -> list[str]:
     return sorted({m.value for m in ms if m.kind == lx.TECH}, key=lambda t: _TECH_RANK.get(t, 99))
 
 
+# A past delivery before a plan in the same sentence: "installed 1,000 cameras in 2019, and the
+# ministry plans to add more" reports what was installed.
+_DONE = re.compile(
+    r"\b(?:installed|supplied|delivered|built|deployed|sold|bought|purchased|acquired|completed|"
+    r"finished|instal(?:ou|ló)|install[ée]s?|compró|comprou)\b", re.I)
+
+
 def _status(sentence: str) -> str:
     if _DENIED.search(sentence):
         return "denied"
     if _CANCELLED.search(sentence):
         return "cancelled"
-    if _PLANNED.search(sentence):
+    plan = _PLANNED.search(sentence)
+    if plan:
+        done = _DONE.search(sentence, 0, plan.start())
+        if done and not re.search(r"\b(?:to be|will be|would be|be)\s+$", sentence[:done.start()]) and \
+                re.search(r"(?:,|;|\band\b|\bbut\b)", sentence[done.end():plan.start()]):
+            return "reported"
         return "planned"
     return "reported"
 
@@ -303,7 +330,7 @@ def _agency(doc: _Doc, sent: Sentence, ms: list[Mention]) -> str | None:
             token = w.group(0)
             if token.endswith(("'s", "’s")) or not (token[:1].isupper() or token in {"of", "and"}):
                 break
-            if sent.start + w.start() == sent.start and token in {"The", "A", "An", "In", "On"}:
+            if token in {"The", "A", "An"} or (sent.start + w.start() == sent.start and token in {"In", "On"}):
                 break
             start = sent.start + w.start()
         name = text[start:m.end].strip()
@@ -454,6 +481,12 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
         if not suppliers and techs:
             # A country as supplier needs the technology and the recipient in the sentence.
             suppliers = [(None, c) for c in _country_suppliers(doc, sent, ms)]
+        anaphora = False
+        if not suppliers and _ANAPHORA.search(chunk):
+            # "the same company's software": the one vendor of the sentences just before.
+            vendors = _antecedent(doc, idx)
+            suppliers = [(v, homes.get(v)) for v in vendors]
+            anaphora = bool(suppliers)
         if not suppliers:
             continue
         tech_how = "sentence"
@@ -492,6 +525,8 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
                     conf -= WEAK_PENALTY
                 if tech_how == "context" and how != "sentence_context_tech":
                     conf -= 0.05
+                if anaphora:
+                    conf -= ANAPHORA_PENALTY
                 if conf < MIN_CONFIDENCE:
                     continue
                 drafts.append(Draft(
@@ -501,6 +536,25 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
                     year=int(year_m.group(1)) if year_m else None, financing=financing,
                 ))
     return drafts
+
+
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that) (?:same |Chinese |American |US |Israeli |Japanese |European )?"
+    r"(?:company|firm|vendor|manufacturer|maker|supplier|contractor|group)(?:['’]s)?\b", re.I)
+
+
+def _antecedent(doc: _Doc, idx: int) -> list[str]:
+    """The vendor "the company" refers to: the only one named in the two sentences before,
+    in the same paragraph."""
+    sent = doc.sentences[idx]
+    for j in (idx - 1, idx - 2):
+        if j < 0 or doc.sentences[j].paragraph != sent.paragraph:
+            break
+        other = doc.sentences[j]
+        names = list(dict.fromkeys(m.value for m in doc.in_span(other.start, other.end) if m.kind == lx.VENDOR))
+        if names:
+            return names if len(names) == 1 else []
+    return []
 
 
 def _country_suppliers(doc: _Doc, sent: Sentence, ms: list[Mention]) -> list[str]:

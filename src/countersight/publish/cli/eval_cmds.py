@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
                    f"(tp={p['tp']} fp={p['fp']} fn={p['fn']})")
         typer.echo(f"triples P={t['precision']:.3f} R={t['recall']:.3f} F1={t['f1']:.3f}")
         typer.echo(f"technology accuracy on matched pairs: {result['technology_accuracy']:.3f}")
+        if result["status_judged"]:
+            typer.echo(f"status accuracy on matched pairs with a gold status: {result['status_accuracy']:.3f} "
+                       f"(n={result['status_judged']})")
         typer.echo("calibration (claims by confidence: right / all):")
         for row in result["calibration"]:
             typer.echo(f"  {row['confidence']:.2f}  {row['right']:>4} / {row['claims']:<4} "
