@@ -11,6 +11,7 @@ from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
 from countersight.store import Store, open_store, schema
+from countersight.store.db import evidence_rows
 from countersight.store.migrations import current_version
 
 
@@ -97,3 +98,47 @@ def test_organizations_and_review_events(store: Store) -> None:
 def test_bad_url_is_a_store_error() -> None:
     with pytest.raises(StoreError):
         open_store("nonsense://")
+
+
+def _many_evidence_claim() -> tuple[Document, Claim]:
+    text = "Acme installed cameras in Freedonia. The police confirmed it. A minister denied it. Later, more."
+    doc = _doc(text)
+    spans = [(0, 36), (37, 61), (62, 82), (83, 95), (0, 4), (27, 36)]
+    evidence = tuple(Evidence(document_id=doc.id, quote=text[a:b], start=a, end=b) for a, b in spans)
+    claim = Claim(
+        id=stable_id("cl", [doc.id, "order"]),
+        country="KEN",
+        evidence=evidence,
+        extractor="test",
+        extractor_version="1",
+        source="test",
+        vendor="Acme",
+    )
+    return doc, claim
+
+
+def test_claims_keep_their_evidence_order(store: Store) -> None:
+    doc, claim = _many_evidence_claim()
+    # The ids are hashes: ordered by id, the claim's first evidence would not come first.
+    ids = [r["id"] for r in evidence_rows(claim)]
+    assert sorted(ids) != ids
+    store.add([doc], [claim])
+    (back,) = store.claims()
+    assert back.evidence == claim.evidence
+
+
+def test_migration_v6_recovers_positions_of_older_rows(database_url: str) -> None:
+    s = open_store(database_url)
+    doc, claim = _many_evidence_claim()
+    s.add([doc], [claim])
+    # As a store written before schema v6: no positions, v6 not recorded.
+    with s.transaction() as conn:
+        conn.execute(schema.evidence.update().values(position=None))
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 6))
+    s.close()
+    s = open_store(database_url)
+    with s.engine.connect() as conn:
+        positions = dict(conn.execute(select(schema.evidence.c.id, schema.evidence.c.position)).all())
+    assert positions == {r["id"]: r["position"] for r in evidence_rows(claim)}
+    assert next(s.claims()).evidence == claim.evidence
+    s.close()

@@ -195,7 +195,8 @@ class Store:
         return row_document(row) if row else None
 
     def claims(self, source: str | None = None, country: str | None = None) -> Iterator[Claim]:
-        """Stored claims with their evidence, optionally filtered, in id order."""
+        """Stored claims with their evidence (in the order the claim listed it), optionally filtered,
+        in id order."""
         c, e = schema.claims, schema.evidence
         q = select(c).order_by(c.c.id)
         if source is not None:
@@ -204,7 +205,7 @@ class Store:
             q = q.where(c.c.country == country)
         with self.engine.connect() as conn:
             rows = list(conn.execute(q).mappings())
-            evq = select(e).order_by(e.c.claim_id, e.c.id)
+            evq = select(e).order_by(e.c.claim_id, *evidence_order())
             if source is not None or country is not None:
                 evq = evq.where(e.c.claim_id.in_(q.with_only_columns(c.c.id).order_by(None)))
             by_claim: dict[str, list[Evidence]] = {}
@@ -343,10 +344,17 @@ def evidence_rows(c: Claim) -> list[dict[str, Any]]:
         {
             "id": evidence_id(c.id, i, ev), "claim_id": c.id, "document_id": ev.document_id,
             "quote": ev.quote, "start": ev.start, "end": ev.end, "page": ev.page,
-            "dataset": ev.dataset, "sheet": ev.sheet, "row": ev.row, "column": ev.column,
+            "dataset": ev.dataset, "sheet": ev.sheet, "row": ev.row, "column": ev.column, "position": i,
         }
         for i, ev in enumerate(c.evidence)
     ]
+
+
+def evidence_order() -> tuple[Any, ...]:
+    """ORDER BY terms for evidence within a claim: as the claim listed it (rows written without a
+    position, by bulk loaders, last), then id."""
+    e = schema.evidence
+    return (func.coalesce(e.c.position, 2_147_483_647), e.c.id)
 
 
 def row_evidence(r: Any) -> Evidence:

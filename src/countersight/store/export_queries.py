@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Table, or_, select
 
 from countersight.store import schema
-from countersight.store.db import Store
+from countersight.store.db import Store, evidence_order
 
 # Housekeeping timestamps say when this copy was built, not what the data are: they would make
 # two stores holding the same data look different, so exports and the snapshot id leave them out.
@@ -225,7 +225,7 @@ def deployment_changes(
 
 def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Evidence rows behind deployments (through their claims), with the claim's deployment id and
-    the document's title, URL and publisher, in (deployment, evidence id) order."""
+    the document's title, URL and publisher, by deployment, claim, then as each claim listed it."""
     c, e, d = schema.claims, schema.evidence, schema.documents
     out: list[dict[str, Any]] = []
     with store.engine.connect() as conn:
@@ -252,7 +252,7 @@ def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> lis
                 .join(c, c.c.id == e.c.claim_id)
                 .join(d, d.c.id == e.c.document_id)
                 .where(c.c.deployment_id.in_(list(deployment_ids[i : i + 500])))
-                .order_by(c.c.deployment_id, e.c.id)
+                .order_by(c.c.deployment_id, e.c.claim_id, *evidence_order())
             )
             out += [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(q).mappings()]
     return out

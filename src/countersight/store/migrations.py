@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, insert, inspect, select
+from sqlalchemy import Connection, bindparam, func, insert, inspect, select
 
 from countersight.store import schema, search
 
@@ -35,12 +35,48 @@ def _v5_financing(conn: Connection) -> None:
     schema.financing.create(conn, checkfirst=True)
 
 
+def _v6_evidence_position(conn: Connection) -> None:
+    if "position" not in {c["name"] for c in inspect(conn).get_columns("evidence")}:
+        conn.exec_driver_sql('ALTER TABLE evidence ADD COLUMN "position" INTEGER')
+    backfill_evidence_positions(conn)
+
+
+def backfill_evidence_positions(conn: Connection) -> int:
+    """Give evidence rows without a position the index their id was hashed from (the id is
+    ``evidence_id(claim, index, evidence)``, so trying each index of the claim recovers it); rows
+    no index reproduces go after the others. Returns how many rows were set."""
+    from countersight.model import Evidence
+    from countersight.store.db import evidence_id
+
+    e = schema.evidence
+    cols = (e.c.id, e.c.claim_id, e.c.document_id, e.c.start, e.c.end, e.c.row, e.c.column)
+    rows = list(conn.execute(select(*cols).where(e.c.position.is_(None))).mappings())
+    if not rows:
+        return 0
+    sizes: dict[str, int] = {
+        cid: int(n) for cid, n in conn.execute(select(e.c.claim_id, func.count()).group_by(e.c.claim_id))
+    }
+    updates = []
+    for r in rows:
+        n = sizes.get(r["claim_id"], 0)
+        ev = Evidence(
+            document_id=r["document_id"], quote="", start=r["start"], end=r["end"], row=r["row"], column=r["column"]
+        )
+        found = next((i for i in range(n) if evidence_id(r["claim_id"], i, ev) == r["id"]), n)
+        updates.append({"evid": r["id"], "pos": found})
+    stmt = e.update().where(e.c.id == bindparam("evid")).values(position=bindparam("pos"))
+    for i in range(0, len(updates), 5000):
+        conn.execute(stmt, updates[i : i + 5000])
+    return len(updates)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
     (3, "api_tokens, deployment filter indexes, full-text search over evidence", _v3_api),
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
     (5, "financing: finance-dataset projects (AidData) with lender, instrument and amounts", _v5_financing),
+    (6, "evidence.position: each evidence row's place in its claim", _v6_evidence_position),
 ]
 
 

@@ -99,6 +99,9 @@ evidence = Table(
     Column("sheet", Text),
     Column("row", Integer),
     Column("column", Text),
+    # The evidence's place in its claim (0 = the claim's own sentence or row; cited sources after):
+    # ids are hashes, so they cannot give the order (schema v6).
+    Column("position", Integer),
     Index("ix_evidence_claim", "claim_id"),
     Index("ix_evidence_document", "document_id"),
 )
