@@ -262,3 +262,17 @@ def test_past_delivery_then_a_plan_is_reported_and_pt_vai_is_planned() -> None:
     assert [c.status for c in done] == ["reported"]
     plan = extract_claims(_doc("O governo de Moçambique vai adquirir câmeras da Hikvision para Maputo."))
     assert [(c.country, c.status) for c in plan] == [("MOZ", "planned")]
+
+
+def test_a_local_story_naming_its_country_once() -> None:
+    text = (
+        "The electoral commission received 4,000 voter identification kits at the airport on Friday.\n\n"
+        "The kits were imported by the French firm IDEMIA, the chairman said.\n\n"
+        "Tanzania votes in October."
+    )
+    (claim,) = extract_claims(_doc(text))
+    assert (claim.vendor, claim.country, claim.attrs["rule"]) == ("IDEMIA", "TZA", "only_country")
+    assert claim.confidence <= 0.5
+    # A sanctioning country is not the buyer; a sentence set in the vendor's home is domestic.
+    sanctioned = "Hikvision, which the United States sanctioned in 2019, supplied cameras to schools in Hangzhou."
+    assert _pairs(sanctioned) == set()

@@ -24,7 +24,7 @@ _SUPPLY_STRONG = re.compile(
     r"deliver(?:s|ed|ing|y)?|contract(?:s|ed)?|signed|purchas(?:e|es|ed|ing)|bought|buys?|"
     r"buying|acquir(?:e|ed|es|ing)|procur(?:e|ed|es|ing|ement)|roll(?:ed|s|ing)? out|rollout|"
     r"roll-out|implement(?:s|ed|ing|ation)?|equip(?:s|ped|ping)?|won|wins?|awarded|tender|"
-    r"export(?:s|ed|ing)?|ship(?:s|ped)|donat(?:e|ed|es|ion)|gifted|financ(?:e|ed|ing)|funded|"
+    r"export(?:s|ed|ing)?|import(?:s|ed|ing)?|ship(?:s|ped)|donat(?:e|ed|es|ion)|gifted|financ(?:e|ed|ing)|funded|"
     r"set up|sets up|setting up|fitted|upgrad(?:e|ed|ing)|commissioned|powered by|"
     r"developed (?:for|by)|hired|licen[cs]ed|receiv(?:e|es|ed|ing)\b[^.;]{0,80}?\bfrom|"
     r"t(?:ake|akes|ook|aking) delivery|"
@@ -159,6 +159,7 @@ CONFIDENCE = {
     "neighbour": 0.75,  # recipient from the neighbouring sentences
     "headline": 0.65,  # recipient from the headline
     "focus": 0.5,  # recipient from the document's focus country
+    "only_country": 0.5,  # the only country the document names
 }
 WEAK_PENALTY = 0.1
 ANAPHORA_PENALTY = 0.1  # the vendor is "the company" of the previous sentences
@@ -628,4 +629,26 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
     top = _focus(doc, exclude, vendor, sent.paragraph)
     if top:
         return [(top, None)], None, "focus"
+    home_here = any(m.kind in (lx.COUNTRY, lx.CITY) and m.value in exclude for m in doc.in_span(sent.start, sent.end))
+    only = None if home_here else _only_country(doc, exclude)
+    if only:
+        return [(only, None)], None, "only_country"
     return [], None, "focus"
+
+
+def _only_country(doc: _Doc, exclude: set[str]) -> str | None:
+    """The one country a story names (as a recipient could be named) besides the supplier's
+    home: a local story ("the commission received 4,000 kits") often names its country once."""
+    found: set[str] = set()
+    for sent in doc.sentences:
+        ms = doc.in_span(sent.start, sent.end)
+        origin = _origin_mentions(doc, sent, ms)
+        negative = _NEGATIVE.search(doc.text[sent.start:sent.end])
+        for i, m in enumerate(ms):
+            if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value not in exclude:
+                if negative or i in origin:
+                    return None  # a sanctioning or supplying country, not a buyer's
+                found.add(m.value)
+                if len(found) > 1:
+                    return None
+    return next(iter(found), None)
