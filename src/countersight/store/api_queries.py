@@ -13,6 +13,7 @@ from sqlalchemy import Date, and_, func, literal, or_, select
 
 from countersight.store import schema
 from countersight.store.db import Store
+from countersight.store.financing import financed_deployment_ids
 
 SORT_KEYS = ("id", "confidence", "first_seen", "last_seen", "country", "vendor", "technology")
 _NULL_DATE = dt.date(1, 1, 1)
@@ -36,6 +37,9 @@ class DeploymentQuery:
     include_ids: frozenset[str] | None = None
     exclude_ids: frozenset[str] = frozenset()
     extra_ids: frozenset[str] = frozenset()
+    # Financing is not editable by review, so these apply to ``extra_ids`` too.
+    financed: bool | None = None
+    lender_values: tuple[str, ...] | None = None  # stored fin_lender strings naming the wanted lender
 
 
 def _sort_column(key: str) -> Any:
@@ -102,6 +106,18 @@ def _where(query: DeploymentQuery) -> list[Any]:
     return conds
 
 
+def _financing_where(query: DeploymentQuery) -> list[Any]:
+    d = schema.deployments
+    conds: list[Any] = []
+    if query.financed is True:
+        conds.append(d.c.id.in_(financed_deployment_ids()))
+    elif query.financed is False:
+        conds.append(d.c.id.not_in(financed_deployment_ids()))
+    if query.lender_values is not None:
+        conds.append(d.c.id.in_(financed_deployment_ids(query.lender_values)))
+    return conds
+
+
 def deployment_page(
     store: Store,
     query: DeploymentQuery,
@@ -122,6 +138,8 @@ def deployment_page(
     if conds:
         matched = and_(*conds)
         stmt = stmt.where(or_(matched, d.c.id.in_(sorted(query.extra_ids))) if query.extra_ids else matched)
+    for cond in _financing_where(query):
+        stmt = stmt.where(cond)
     if after is not None:
         value, last_id = _from_cursor(sort, after[0]), after[1]
         # Descending sorts break ties by descending id too: one direction, so an index on

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from countersight.model import Financing, FinancingRecord
 from countersight.store import schema
 from countersight.store.db import Store
+
+# The claims' financing columns (``fin_<field>``), as :class:`countersight.model.Financing` names them.
+FIN_FIELDS = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
 
 
 def financing_row(r: FinancingRecord) -> dict[str, Any]:
@@ -103,7 +106,7 @@ def claim_financing(store: Store, claim_ids: Iterable[str]) -> list[tuple[str, s
     if not ids:
         return []
     c = schema.claims
-    fields = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
+    fields = FIN_FIELDS
     cols = [c.c[f"fin_{f}"] for f in fields]
     q = select(c.c.id, c.c.source, c.c.document_id, *cols).where(c.c.id.in_(ids)).order_by(c.c.id)
     out = []
@@ -113,3 +116,45 @@ def claim_financing(store: Store, claim_ids: Iterable[str]) -> list[tuple[str, s
             if any(v is not None for v in values.values()):
                 out.append((row[0], row[1], row[2], Financing(**values)))
     return out
+
+
+def claim_states_financing() -> Any:
+    """SQL condition: a claim states some financing (any ``fin_*`` column set), as :func:`claim_financing`."""
+    c = schema.claims
+    return or_(*[c.c[f"fin_{f}"].is_not(None) for f in FIN_FIELDS])
+
+
+def financed_deployment_ids(lender_values: Iterable[str] | None = None) -> Any:
+    """SQL subquery: ids of deployments with a claim stating financing (of one of ``lender_values``,
+    the stored ``fin_lender`` strings, when given)."""
+    c = schema.claims
+    q = select(c.c.deployment_id).where(c.c.deployment_id.is_not(None), claim_states_financing())
+    if lender_values is not None:
+        q = q.where(c.c.fin_lender.in_(sorted(set(lender_values))))
+    return q
+
+
+def stored_lenders(store: Store) -> list[str]:
+    """Every distinct ``fin_lender`` value claims carry (several funders are joined by "; ")."""
+    c = schema.claims
+    with store.engine.connect() as conn:
+        q = select(c.c.fin_lender).where(c.c.fin_lender.is_not(None)).distinct()
+        return sorted(conn.execute(q).scalars())
+
+
+def deployment_lenders(store: Store, deployment_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Deployments with a claim stating financing -> their lenders (sorted; empty when no claim names
+    one). Every financed deployment when ``deployment_ids`` is None."""
+    c = schema.claims
+    q = select(c.c.deployment_id, c.c.fin_lender).where(c.c.deployment_id.is_not(None), claim_states_financing())
+    out: dict[str, set[str]] = {}
+    with store.engine.connect() as conn:
+        if deployment_ids is None:
+            rows = list(conn.execute(q))
+        else:
+            ids, rows = sorted(set(deployment_ids)), []
+            for i in range(0, len(ids), 500):
+                rows += list(conn.execute(q.where(c.c.deployment_id.in_(ids[i : i + 500]))))
+    for dep, lender in rows:
+        out.setdefault(dep, set()).update(x.strip() for x in (lender or "").split(";") if x.strip())
+    return {dep: sorted(lenders) for dep, lenders in out.items()}

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
-from countersight.publish.api import countries, deployments, documents, feeds, meta, review, vendors
+from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
 from countersight.publish.api.deps import ApiConfig, ApiError, IndexCache
 from countersight.store import Store, open_store
 
@@ -180,7 +180,7 @@ def create_app(
     app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, index_cache_seconds)
     app.state.index_cache = IndexCache(index_cache_seconds)
     _install_error_handlers(app)
-    for module in (countries, deployments, vendors, documents, review, meta):
+    for module in (countries, deployments, vendors, documents, financing, review, meta):
         app.include_router(module.router)
     app.include_router(feeds.router)
 

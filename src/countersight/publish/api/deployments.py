@@ -32,6 +32,17 @@ def deployment_filter(
     q: str | None = Query(None, max_length=200, description="Text in vendor, city, agency, technology"),
     as_of: dt.date | None = Query(None, description="Replay the evidence published by this date"),
     include_rejected: bool = Query(False, description="Also list deployments a reviewer rejected"),
+    financed: bool | None = Query(
+        None,
+        description="true: deployments whose claims state financing (a loan, grant or credit: AidData records "
+        "or news reports); false: those without",
+    ),
+    lender: str | None = Query(
+        None,
+        max_length=200,
+        description="A lender the financing names: canonical name or alias, any case (e.g. Export-Import Bank "
+        "of China, China Eximbank, Huawei)",
+    ),
 ) -> views.DeploymentFilter:
     """The deployment filters shared by the list and its exports."""
     return views.DeploymentFilter(
@@ -48,6 +59,8 @@ def deployment_filter(
         q=q,
         as_of=as_of,
         include_rejected=include_rejected,
+        financed=financed,
+        lender=lender,
     )
 
 
@@ -77,7 +90,9 @@ def deployments(
 
 @router.get("/api/deployments/{deployment_id}", response_model=None)
 def deployment(deployment_id: str, store: Store = Depends(get_store)) -> Response:
-    """One deployment: evidence quotes with documents (titles, URLs, dates), claims, review history."""
+    """One deployment: evidence quotes with documents (titles, URLs, dates), claims, review history,
+    and its financing (each loan or grant: lender, instrument, amount in the original currency beside
+    constant-2017 USD, concessionality, terms, AidData's row document and its cited sources)."""
     return DataResponse(views.deployment_detail(store, deployment_id))
 
 

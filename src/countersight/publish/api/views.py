@@ -20,6 +20,7 @@ from countersight.errors import InputError, NotFoundError
 from countersight.index.compute import compute_index
 from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
 from countersight.model import Organization
+from countersight.publish.api import finance_views as fv
 from countersight.reference.countries import country_name, is_country_code, resolve_country, territories
 from countersight.reference.vendors import org_id, registry
 from countersight.resolve import review as rv
@@ -53,6 +54,8 @@ DEPLOYMENT_FIELDS = (
     "disputed",
     "requeued",
     "sources",
+    "financed",
+    "lenders",
 )
 
 
@@ -129,6 +132,8 @@ class DeploymentFilter:
     q: str | None = None
     as_of: dt.date | None = None
     include_rejected: bool = False
+    financed: bool | None = None  # a merged claim states financing (AidData or news)
+    lender: str | None = None  # a lender (canonical name or alias) one of its claims names
 
 
 def _view_dict(v: DeploymentView) -> dict[str, Any]:
@@ -151,7 +156,9 @@ def _row_dict(row: Mapping[str, Any], state: rv.ReviewState | None, rejected: bo
     return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
 
 
-def _matches(d: Mapping[str, Any], f: DeploymentFilter) -> bool:
+def _matches(d: Mapping[str, Any], f: DeploymentFilter, financing: bool = False) -> bool:
+    """Whether a deployment dict passes the filters (the financing ones only when ``financing``:
+    rows that went through SQL had those applied there, before their financing fields were set)."""
     checks = (
         ("country", f.country),
         ("vendor", f.vendor),
@@ -178,7 +185,11 @@ def _matches(d: Mapping[str, Any], f: DeploymentFilter) -> bool:
         hay = " ".join(str(d.get(n) or "") for n in ("vendor", "city", "agency", "technology", "country"))
         if f.q.casefold() not in hay.casefold():
             return False
-    return True
+    if not financing:
+        return True
+    if f.financed is not None and bool(d.get("financed")) != f.financed:
+        return False
+    return not f.lender or fv.names_lender(d.get("lenders") or (), f.lender)
 
 
 def list_deployments(
@@ -196,7 +207,8 @@ def list_deployments(
         )
     if f.as_of is not None:
         views = deployment_views(store, as_of=f.as_of, country=f.country, include_rejected=True)
-        rows = [d for d in (_view_dict(v) for v in views) if _matches(d, f)]
+        rows = fv.add_financing_summary(store, [_view_dict(v) for v in views], fv.all_deployment_lenders(store))
+        rows = [d for d in rows if _matches(d, f, financing=True)]
         if limit is None:
             return paginate(rows, key, None, len(rows) or 1, descending)[0], None
         return paginate(rows, key, cursor, limit, descending)
@@ -230,6 +242,8 @@ def list_deployments(
         include_ids=include,
         exclude_ids=frozenset(exclude),
         extra_ids=edited,
+        financed=f.financed,
+        lender_values=fv.lender_values(store, f.lender) if f.lender else None,
     )
     after = decode_cursor(cursor, key, descending) if cursor else None
     fetch = None if limit is None else limit + 1
@@ -250,8 +264,8 @@ def list_deployments(
         assert last is not None
         after = (aq.cursor_value(key, last[key]), last["id"])
     if limit is None or len(out) <= limit:
-        return out, None
-    page = out[:limit]
+        return fv.add_financing_summary(store, out), None
+    page = fv.add_financing_summary(store, out[:limit])
     tail = page[-1]
     return page, encode_cursor([key, descending, aq.cursor_value(key, tail[key]), tail["id"]])
 
@@ -264,7 +278,8 @@ def deployment_detail(store: Store, deployment_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no deployment {deployment_id!r}")
     state = rv.current_state(store, deployment_id)
     rejected = state.excluded or (rows[0]["vendor"] in rv.rejected_vendors(store))
-    out = _row_dict(rows[0], state if state.n_events else None, rejected)
+    out = fv.add_financing_summary(store, [_row_dict(rows[0], state if state.n_events else None, rejected)])[0]
+    out["financing"] = fv.deployment_deals(store, deployment_id)
     out["evidence"] = evidence_for_deployments(store, [deployment_id])
     out["claims"] = [{k: _iso(v) for k, v in c.items()} for c in aq.deployment_claims(store, deployment_id)]
     out["documents"] = [
@@ -322,7 +337,7 @@ def country_detail(
     code = country_code(iso3)
     row = next((r for r in index_rows() if r["country"] == code), None)
     views = deployment_views(store, as_of=as_of, country=code, include_rejected=True)
-    deployments = [_view_dict(v) for v in views]
+    deployments = fv.add_financing_summary(store, [_view_dict(v) for v in views])
     vendors = Counter(v.vendor for v in views if v.vendor and v.review != "rejected")
     return {
         "country": code,
@@ -337,6 +352,7 @@ def country_detail(
             {"name": n, "deployments": k} for n, k in sorted(vendors.items(), key=lambda x: (-x[1], x[0]))
         ],
         "timeline": _timeline([v for v in views if v.review != "rejected"]),
+        "financing": fv.country_financing_detail(store, code, as_of),
     }
 
 
@@ -406,10 +422,10 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
     names = (org.name, *subsidiaries)
     rows = aq.deployment_page(store, aq.DeploymentQuery(vendors=names), limit=None)
     states = rv.review_states(store, rows)
-    deps = [
-        _row_dict(r, states.get(r["id"]), bool(states.get(r["id"]) and states[r["id"]].excluded))
-        for r in rows
-    ]
+    deps = fv.add_financing_summary(
+        store,
+        [_row_dict(r, states.get(r["id"]), bool(states.get(r["id"]) and states[r["id"]].excluded)) for r in rows],
+    )
     live = [d for d in deps if d["review"] != "rejected"]
     countries: dict[str, dict[str, Any]] = {}
     for d in live:
