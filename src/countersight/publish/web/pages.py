@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from countersight import __version__
 from countersight.errors import CountersightError, NotFoundError
-from countersight.publish.api import views
+from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import IndexCache, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
@@ -47,6 +47,8 @@ def _env() -> Environment:
         sources=_sources(),
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
+    env.filters["money"] = lambda v: "" if v is None else f"{float(v):,.0f}"
+    env.tests["web_url"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))
     return env
 
 
@@ -306,6 +308,20 @@ def flows_page(
         table=table,
         recipients=recipients,
     )
+
+
+@router.get("/financing", response_class=HTMLResponse)
+@_page
+def financing_page(
+    request: Request,
+    year: int | None = Query(None, ge=FIRST_YEAR, le=2100),
+    store: Store = Depends(get_store),
+) -> HTMLResponse:
+    """Who paid: financing figures and the lender -> recipient country flows, each linked to the
+    deployments behind it."""
+    as_of = _as_of(year)
+    data = finance_views.financing_overview(store, as_of)
+    return render("financing.html", request, "/api/financing" + _query(as_of=as_of), f=data, year=year)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -9,6 +9,11 @@
   var ORIGIN = { china: "#d7301f", usa: "#2b6cb0", both: "#7b3294", other: "#2f8f5b", unknown: "#b8b8b8" };
   var ORIGIN_LABELS = { china: "China", usa: "United States", both: "China and United States",
     other: "Other countries only", unknown: "Supplier unknown" };
+  // Financed amount (constant 2017 USD, AidData) in decades; a financed country without an amount first.
+  var FINANCE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+  var FINANCE_LABELS = ["Financed, amount not stated", "Under 1 million USD", "1 to 10 million",
+    "10 to 100 million", "100 million or more"];
+  var UNFINANCED = "#d9d2c5";
 
   function json(id) {
     var node = document.getElementById(id);
@@ -29,7 +34,25 @@
     if (state.mode === "technology") {
       return (row.technologies || {})[state.technology] ? STEPS[4] : "#d9d2c5";
     }
+    if (state.mode === "financing") { return financeColour(row); }
     return STEPS[Math.min(4, techCount(row))];
+  }
+
+  function financeColour(row) {
+    if (!row.financed_deployments) { return UNFINANCED; }
+    var usd = row.financed_usd_2017;
+    if (usd === null || usd === undefined) { return FINANCE[0]; }
+    if (usd < 1e6) { return FINANCE[1]; }
+    if (usd < 1e7) { return FINANCE[2]; }
+    if (usd < 1e8) { return FINANCE[3]; }
+    return FINANCE[4];
+  }
+
+  function financeText(row) {
+    if (!row.financed_deployments) { return ""; }
+    var usd = row.financed_usd_2017;
+    return (usd === null || usd === undefined ? "amount not stated" : Math.round(usd).toLocaleString("en-US")) +
+      " (" + row.financed_deployments + " deployment" + (row.financed_deployments === 1 ? "" : "s") + ")";
   }
 
   function originClass(row) {
@@ -45,6 +68,10 @@
   function legendItems(state) {
     if (state.mode === "origin") {
       return Object.keys(ORIGIN).map(function (k) { return [ORIGIN[k], ORIGIN_LABELS[k]]; });
+    }
+    if (state.mode === "financing") {
+      return FINANCE.map(function (c, i) { return [c, FINANCE_LABELS[i]]; })
+        .concat([[UNFINANCED, "Deployments, no known financing"]]);
     }
     if (state.mode === "technology") {
       var select = document.getElementById("technology");
@@ -131,13 +158,15 @@
       tr.dataset.ntech = techCount(r);
       tr.dataset.regime = r.regime || "";
       tr.dataset.documents = r.documents;
+      tr.dataset.financed = r.financed_usd_2017 || 0;
       var first = document.createElement("td");
       var a = document.createElement("a");
       a.href = countryHref(r.country, state);
       a.textContent = r.name;
       first.appendChild(a);
       tr.appendChild(first);
-      [r.deployments, techCount(r), Object.keys(r.supplier_origins || {}).join(", "), r.regime || "", r.documents]
+      [r.deployments, techCount(r), Object.keys(r.supplier_origins || {}).join(", "), r.regime || "", r.documents,
+        financeText(r)]
         .forEach(function (value) {
           var td = document.createElement("td");
           td.textContent = String(value);
@@ -190,9 +219,11 @@
         var colour = colourFor(row, state);
         shape.setAttribute("fill", colour);
         shape.classList.toggle("has-data", colour !== NO_DATA);
+        shape.classList.toggle("financed", !!(row && row.financed_deployments));
         shape.parentNode.setAttribute("href", countryHref(code, state));
         shape.firstChild.textContent = (row ? row.name : shape.firstChild.textContent.split(":")[0]) +
-          (row ? ": " + row.deployments + " deployments, " + techCount(row) + " technologies" : "");
+          (row ? ": " + row.deployments + " deployments, " + techCount(row) + " technologies" +
+            (row.financed_deployments ? "; financed: " + financeText(row) : "") : "");
       });
       rows.forEach(function (r) { if (r.deployments) { coloured += 1; } });
       document.getElementById("coloured-count").textContent = String(coloured);
