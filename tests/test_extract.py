@@ -276,3 +276,21 @@ def test_a_local_story_naming_its_country_once() -> None:
     # A sanctioning country is not the buyer; a sentence set in the vendor's home is domestic.
     sanctioned = "Hikvision, which the United States sanctioned in 2019, supplied cameras to schools in Hangzhou."
     assert _pairs(sanctioned) == set()
+
+
+def test_vendors_other_business_is_not_a_deployment() -> None:
+    text = (
+        "Huawei installed facial recognition cameras across Nairobi last year, the police said.\n\n"
+        "Huawei also signed a deal with an operator in Malaysia to build its 5G core network.\n\n"
+        "Airbus delivered two aircraft to a carrier in Colombia."
+    )
+    assert _pairs(text) == {("Huawei", "KEN")}
+
+
+def test_diversified_vendor_needs_the_technology_in_its_own_paragraph() -> None:
+    text = (
+        "Cameras and facial recognition are spreading across the region, analysts say.\n\n"
+        "Orange agreed to buy a rival business in Senegal, the company said."
+    )
+    assert _pairs(text) == set()
+    assert _pairs("Orange installed CCTV cameras for the police in Dakar.") == {("Orange", "SEN")}

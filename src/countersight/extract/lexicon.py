@@ -23,8 +23,8 @@ from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import registry
 
 # Kinds of mention.
-VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK = (
-    "vendor", "country", "demonym", "city", "tech", "lender", "instrument", "agency", "block")
+VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT = (
+    "vendor", "country", "demonym", "city", "tech", "lender", "instrument", "agency", "block", "product")
 
 # Cities with at least this many inhabitants (and every capital) map to their country.
 CITY_MIN_POPULATION = 150_000
@@ -114,6 +114,12 @@ def _cased(*forms: str) -> frozenset[str]:
         if f[:1].islower():
             out.add(f[:1].upper() + f[1:])
     return frozenset(out)
+
+
+@functools.cache
+def diversified() -> frozenset[str]:
+    """Registry vendors whose name in the news is mostly about their other business."""
+    return frozenset(lexicon()["diversified_vendors"])  # type: ignore[arg-type]
 
 
 @functools.cache
@@ -213,6 +219,8 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
         _add(table, phrase, Entry(INSTRUMENT, instrument))
     for head in lex["agency_heads"]:  # type: ignore[attr-defined]
         _add(table, head, Entry(AGENCY, head, _cased(head)))
+    for phrase in lex["other_products"]:  # type: ignore[attr-defined]
+        _add(table, phrase, Entry(PRODUCT, phrase))
     for phrase in lex["blockers"]:  # type: ignore[attr-defined]
         _add(table, phrase, Entry(BLOCK, phrase))
     auto = ahocorasick.Automaton()

@@ -396,7 +396,10 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str |
         weight = 2 if s.paragraph in vendor_paras else 1 if s.paragraph in tech_paras else 0
         if not weight or abs(s.paragraph - near) > FOCUS_PARAGRAPHS:
             continue
-        for m in doc.in_span(s.start, s.end):
+        ms = doc.in_span(s.start, s.end)
+        if any(m.kind == lx.PRODUCT for m in ms) and not any(m.kind == lx.TECH for m in ms):
+            continue  # about the vendor's other business ("undersea cable equipment for Singapore")
+        for m in ms:
             if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value not in exclude:
                 counts[m.value] += weight
     if not counts:
@@ -491,9 +494,15 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
         if not suppliers:
             continue
         tech_how = "sentence"
+        if not techs and any(m.kind == lx.PRODUCT for m in ms):
+            continue  # the sentence says what was supplied, and it is not surveillance (5G, turbines ...)
         if not techs:
+            # A diversified company (Airbus, Orange, Microsoft ...) is in the news for its other
+            # business: its technology must come from its own paragraph.
+            broad = bool(vendors) and all(v in lx.diversified() for v in vendors)
             for j in (idx - 1, idx + 1, idx - 2):
-                if 0 <= j < len(sentences) and _related(doc, sent, sentences[j], vendors):
+                if 0 <= j < len(sentences) and _related(doc, sent, sentences[j], vendors) and not (
+                        broad and sentences[j].paragraph != sent.paragraph):
                     techs = _techs(doc.in_span(sentences[j].start, sentences[j].end))
                     if techs:
                         break
