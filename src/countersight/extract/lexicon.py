@@ -119,7 +119,8 @@ def _cased(*forms: str) -> frozenset[str]:
 @functools.cache
 def diversified() -> frozenset[str]:
     """Registry vendors whose name in the news is mostly about their other business."""
-    return frozenset(lexicon()["diversified_vendors"])  # type: ignore[arg-type]
+    names: list[str] = lexicon()["diversified_vendors"]  # type: ignore[assignment]
+    return frozenset(names)
 
 
 @functools.cache
