@@ -13,14 +13,18 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 from api_fixture import HOSTILE_QUOTE, fill_api_store
+from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.publish.api.app import create_app
-from countersight.store import open_store
+from countersight.resolve import resolve_store
+from countersight.store import Store, open_store
 
 pytestmark = pytest.mark.browser
 REQUIRE = os.environ.get("COUNTERSIGHT_REQUIRE_BROWSER", "") == "1"
@@ -35,13 +39,11 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """The app over a fixture store, served by uvicorn on a free loopback port."""
+@contextmanager
+def _serve(store: Store) -> Iterator[str]:
+    """The app over ``store``, served by uvicorn on a free loopback port; yields its base URL."""
     import uvicorn
 
-    store = open_store(f"sqlite:///{tmp_path / 'web.db'}")
-    secrets = fill_api_store(store)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -55,39 +57,71 @@ def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", secrets
+        yield f"http://127.0.0.1:{port}"
     finally:
         srv.should_exit = True
         thread.join(10)
         store.close()
 
 
-def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app over the API fixture store, with the tokens' secrets."""
+    store = open_store(f"sqlite:///{tmp_path / 'web.db'}")
+    secrets = fill_api_store(store)
+    with _serve(store) as base:
+        yield base, secrets
+
+
+@pytest.fixture
+def finance_server(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    """The app over a store of the bundled AidData files (imported and resolved)."""
+    store = open_store(f"sqlite:///{tmp_path / 'finance.db'}")
+    import_aiddata_huawei(store)
+    import_aiddata_gcdf_surveillance(store)
+    resolve_store(store)
+    with _serve(store) as base:
+        yield base, store
+
+
+def _browser_ready() -> None:
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+
+
+def _guarded_page(browser: Any, outside: list[str], problems: list[str]) -> Any:
+    """A page whose requests to non-loopback hosts are refused (and recorded), errors recorded."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return page
+
+
+def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    _browser_ready()
+    from playwright.sync_api import sync_playwright
+
     base, secrets = server
     outside: list[str] = []
     problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-
-        def guard(route: object) -> None:
-            url = route.request.url  # type: ignore[attr-defined]
-            host = urlparse(url).hostname or ""
-            if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
-                route.continue_()  # type: ignore[attr-defined]
-            else:
-                outside.append(url)
-                route.abort()  # type: ignore[attr-defined]
-
-        page.route("**/*", guard)
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
+        page = _guarded_page(browser, outside, problems)
 
         # The map: coloured countries (Kenya, Ecuador, Serbia), legend, table alternative.
         page.goto(base + "/")
@@ -129,17 +163,13 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         page.goto(base + "/login")
         page.fill("#token", secrets["reviewer"])
         page.click("#login-submit")
-        page.wait_for_function(
-            "() => document.getElementById('login-status').textContent.includes('Rita Reviewer')"
-        )
+        page.wait_for_function("() => document.getElementById('login-status').textContent.includes('Rita Reviewer')")
         page.goto(deployment_url)
         assert page.locator("#review-panel").is_visible()
         page.select_option("#review-action", "accept")
         page.fill("#review-reason", "three independent reports")
         page.click("#review-submit")
-        page.wait_for_function(
-            "() => document.querySelector('#review-badge').textContent.trim() === 'accepted'"
-        )
+        page.wait_for_function("() => document.querySelector('#review-badge').textContent.trim() === 'accepted'")
         assert "Rita Reviewer" in page.locator("#history").inner_text()
         page.reload()
         assert page.locator("#review-badge").inner_text() == "accepted"
@@ -153,6 +183,63 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
             assert HOSTILE_QUOTE in (page.locator("main").text_content() or ""), path
             assert page.evaluate("window.pwned") is None, path
             assert page.locator("main img").count() == 0, path
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
+    assert problems == [], problems
+
+
+def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path) -> None:
+    _browser_ready()
+    from playwright.sync_api import sync_playwright
+
+    from countersight.index.financing import country_financing
+    from countersight.store import deployments as dstore
+
+    base, store = finance_server
+    (islamabad,) = [r["id"] for r in dstore.deployment_rows(store) if r["city"] == "Islamabad"]
+    financed = country_financing(store)
+    outside: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = _guarded_page(browser, outside, problems)
+
+        # The deployment page shows the loan, its AidData record and sources, and the attribution.
+        page.goto(f"{base}/deployment/{islamabad}")
+        deal = page.locator("#financing tr.deal")
+        assert deal.count() == 1
+        row = deal.inner_text()
+        assert "Export-Import Bank of China" in row and "concessional loan" in row and "CNY 850,000,000" in row
+        assert "AidData project 37016" in row and "AidData geodata record" in row
+        attribution = page.locator("#financing-attribution")
+        assert attribution.is_visible()
+        assert "AidData" in attribution.inner_text() and "ODC-By 1.0" in attribution.inner_text()
+        page.locator("#financing a.deal-record").click()
+        page.wait_for_url("**/document/*")
+        assert "RMB 850 million" in page.locator("main").inner_text()
+
+        # The map's financing layer colours the financed countries by amount, others stay neutral.
+        page.goto(base + "/?mode=financing")
+        page.wait_for_selector("#map[data-ready=true]")
+        shown = [c for c in financed if page.locator(f'path[data-code="{c}"]').count()]
+        assert len(shown) >= 6
+        assert page.locator(".country.financed").count() == len(financed)
+        fills = {c: page.get_attribute(f'path[data-code="{c}"]', "fill") for c in shown}
+        assert fills["PAK"] == "#08519c"  # over 100 million USD-2017
+        assert fills["TJK"] == "#3182bd"  # 10 to 100 million
+        assert fills["ZWE"] == "#cbc9e2"  # financed, no amount stated
+        unfinanced = page.get_attribute('path[data-code="FRA"]', "fill")
+        assert unfinanced not in fills.values()
+        assert "100 million or more" in page.locator("#legend").inner_text()
+        shot = tmp_path / "financing-map.png"
+        page.screenshot(path=str(shot))
+        print(f"financing map screenshot: {shot}")
+
+        # The flow page: lender -> country, each linked to the deployments it counts.
+        page.goto(base + "/financing")
+        page.locator("#financing-flows a", has_text="Pakistan").click()
+        page.wait_for_url("**/country/PAK")
+        assert page.locator("#country-financing").is_visible()
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems

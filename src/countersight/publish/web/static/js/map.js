@@ -10,7 +10,7 @@
   var ORIGIN_LABELS = { china: "China", usa: "United States", both: "China and United States",
     other: "Other countries only", unknown: "Supplier unknown" };
   // Financed amount (constant 2017 USD, AidData) in decades; a financed country without an amount first.
-  var FINANCE = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+  var FINANCE = ["#cbc9e2", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
   var FINANCE_LABELS = ["Financed, amount not stated", "Under 1 million USD", "1 to 10 million",
     "10 to 100 million", "100 million or more"];
   var UNFINANCED = "#d9d2c5";
