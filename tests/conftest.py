@@ -75,3 +75,14 @@ def store(database_url: str) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many hostile inputs the robustness tests tried (issue 6 asks for the count)."""
+    from hostile_report import TRIED
+
+    if TRIED:
+        terminalreporter.section("hostile inputs tried")
+        for kind, n in sorted(TRIED.items()):
+            terminalreporter.write_line(f"{n:>6}  {kind}")
+        terminalreporter.write_line(f"{sum(TRIED.values()):>6}  in total")

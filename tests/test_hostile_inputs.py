@@ -14,16 +14,12 @@ from countersight.ids import content_hash
 from countersight.model import Document
 from countersight.sources import Limits, read_input
 from countersight.sources.dispatch import InputFile
+from hostile_report import tried
 from source_fixtures import ARTICLE
 
 LIMITS = Limits()
 EXAMPLES = 40
-TRIED: dict[str, int] = {}
 KINDS = {"text": ".txt", "html": ".html", "pdf": ".pdf", "feed": ".rss", "warc": ".warc.gz"}
-
-
-def _count(kind: str, n: int = 1) -> None:
-    TRIED[kind] = TRIED.get(kind, 0) + n
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -37,7 +33,7 @@ def test_random_bytes_never_crash_a_reader(tmp_path: Path, kind: str, data: byte
         assert (result.document is None) != (result.error is None)
         if result.error is not None:
             assert str(path) in result.error
-    _count(f"random bytes ({kind})")
+    tried(f"random bytes ({kind})")
 
 
 @settings(max_examples=EXAMPLES * 3, deadline=None)
@@ -50,4 +46,4 @@ def test_random_text_never_crashes_the_extractor(text: str) -> None:
         for ev in claim.evidence:
             assert ev.start is not None and ev.end is not None
             assert text[ev.start:ev.end] == ev.quote
-    _count("random text (extractor)")
+    tried("random text (extractor)")

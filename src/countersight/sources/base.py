@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import charset_normalizer
 
@@ -33,6 +36,10 @@ class Limits:
     # One WARC record's payload, and how much a compressed record may inflate to.
     max_record_bytes: int = 50 * 1024 * 1024  # = MAX_RECORD_BYTES
     max_inflate_ratio: int = 200
+    # Browsers cap the DOM at 512 levels too; text extraction slows superlinearly with depth.
+    max_html_depth: int = 512
+    # One PDF stream once inflated (a content stream of a page is rarely above a few MB).
+    max_pdf_stream_bytes: int = 32 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -138,6 +145,40 @@ def check_document_size(text: str, name: str, limits: Limits) -> None:
     if len(text) > limits.max_document_chars:
         raise InputError(f"text is {len(text):,} characters, above the per-document limit of "
                          f"{limits.max_document_chars:,}", path=name)
+
+
+def unsafe_url_reason(url: str) -> str | None:
+    """Why a link found in an input must not be kept (never fetched either), or None when it is a
+    public ``http(s)`` URL: other schemes (``file:``, ``javascript:``) and hosts that are loopback,
+    private, link-local (cloud metadata) or reserved addresses are refused. Host names are not
+    resolved (that would be network access); IP literals in any notation and ``localhost`` are.
+    Relative links have no host and pass."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return "malformed URL"
+    if not parts.scheme and not parts.netloc:
+        return None  # relative: no host to reach
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return f"scheme {parts.scheme!r} is not http(s)"
+    if not host:
+        return "no host"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "local host name"
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            # Legacy IPv4 forms browsers accept (2130706433, 0x7f.1, 127.1); a parser, no lookup.
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if not address.is_global or address.is_multicast:
+        return f"non-public address {address}"
+    return None
 
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

@@ -115,8 +115,13 @@ def walk_inputs(args: Sequence[str]) -> Iterator[InputFile | ReadResult]:
             for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for d in dirnames:
-                    if (Path(dirpath) / d).is_symlink():
-                        log.info("%s: symlinked directory not followed", Path(dirpath) / d)
+                    link = Path(dirpath) / d
+                    if link.is_symlink() and not _within(root, link.resolve()):
+                        yield ReadResult(str(link), None, error=str(InputError(
+                            f"refused: symlinked directory resolves outside the input directory ({link.resolve()})",
+                            path=str(link))))
+                    elif link.is_symlink():
+                        log.info("%s: symlinked directory not followed", link)
                 for fname in sorted(filenames):
                     if fname.startswith("."):
                         continue
@@ -195,8 +200,8 @@ def read_input(
 
 def quarantine(source: Path, quarantine_dir: Path, reason: str) -> Path | None:
     """Copy a failed input into the quarantine directory with a ``.reason.txt`` beside it."""
-    if not source.is_file():
-        return None
+    if source.is_symlink() or not source.is_file():
+        return None  # a link's target may lie outside what the user named: never copied
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     key = stable_id("q", [str(source.resolve())])
     target = quarantine_dir / f"{key}-{source.name}"

@@ -1,5 +1,6 @@
 """RSS and Atom feeds: each entry is a document (its content, else its summary), with the
-entry's link and date. Links are recorded, never fetched.
+entry's link and date. Links are recorded, never fetched; a feed linking to a private or local
+address or a non-web scheme (``file:``, ``javascript:``) is refused as hostile.
 
 Feeds are checked with defusedxml before feedparser sees them: entity declarations (the
 "billion laughs" expansion bomb) and external references are refused.
@@ -24,7 +25,8 @@ from resiliparse.parse.html import HTMLTree
 from countersight.errors import InputError
 from countersight.ids import content_hash
 from countersight.model import Document
-from countersight.sources.base import Limits, check_document_size, decode_text
+from countersight.sources.base import Limits, check_document_size, decode_text, unsafe_url_reason
+from countersight.sources.html import check_depth
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +63,12 @@ def _entry_date(entry: Any) -> dt.date | None:
     return None
 
 
-def _html_to_text(html: str) -> str:
+def _html_to_text(html: str, name: str, limits: Limits) -> str:
     if "<" not in html:
         return html.strip()
-    return extract_plain_text(HTMLTree.parse(html), preserve_formatting=True, main_content=False,
+    tree = HTMLTree.parse(html)
+    check_depth(tree, name, limits)
+    return extract_plain_text(tree, preserve_formatting=True, main_content=False,
                               list_bullets=False, alt_texts=False).strip()
 
 
@@ -77,6 +81,12 @@ def feed_documents(data: bytes, name: str, limits: Limits, *, path: str | None =
     if not entries:
         reason = parsed.get("bozo_exception") or "no entries"
         raise InputError(f"malformed or empty feed: {reason}", path=name)
+    refused = [f"entry {i} links to {link!r} ({why})" for i, entry in enumerate(entries)
+               if (link := entry.get("link")) and (why := unsafe_url_reason(link))]
+    if refused:
+        more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+        raise InputError(f"feed links to private, local or non-web addresses (never fetched); refused: "
+                         f"{'; '.join(refused[:3])}{more}", path=name)
     channel = parsed.get("feed") or {}
     publisher = (channel.get("title") or "").strip() or None
     language = (channel.get("language") or "").strip().lower()[:16] or None
@@ -84,7 +94,7 @@ def feed_documents(data: bytes, name: str, limits: Limits, *, path: str | None =
     for index, entry in enumerate(entries):
         contents = entry.get("content") or []
         html = contents[0].get("value", "") if contents else entry.get("summary", "")
-        text = _html_to_text(html or "")
+        text = _html_to_text(html or "", name, limits)
         if not text:
             log.info("%s: entry %d has no text; skipped", name, index)
             continue

@@ -9,6 +9,7 @@ the speed, which the WARC throughput targets need.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from resiliparse.extract.html2text import extract_plain_text
@@ -39,6 +40,19 @@ def sniff_charset(data: bytes) -> str | None:
     """The charset a page declares in a ``<meta>`` tag near its start, if any."""
     m = _META_CHARSET.search(data[:4096])
     return m.group(1).decode("ascii") if m else None
+
+
+@functools.cache
+def _depth_selector(depth: int) -> str:
+    return " > ".join(["*"] * depth)
+
+
+def check_depth(tree: HTMLTree, name: str, limits: Limits) -> None:
+    """Refuse markup nested deeper than ``limits.max_html_depth`` elements (e.g. 100,000 nested
+    divs), which would make text extraction run for hours."""
+    # A chain of child selectors matches only an element that deep; lexbor stops at the first.
+    if tree.document is not None and tree.document.query_selector(_depth_selector(limits.max_html_depth)):
+        raise InputError(f"HTML nested deeper than {limits.max_html_depth} elements; refused", path=name)
 
 
 def _meta(tree: HTMLTree) -> dict[str, str]:
@@ -73,6 +87,7 @@ def html_document(
         tree = HTMLTree.parse(text_html)
     except (ValueError, RuntimeError) as exc:
         raise InputError(f"cannot parse HTML: {exc}", path=name) from exc
+    check_depth(tree, name, limits)
     meta = _meta(tree)
     title = meta.get("og:title") or (tree.title or "").strip() or None
     publisher = meta.get("og:site_name") or meta.get("publisher") or meta.get("application-name")

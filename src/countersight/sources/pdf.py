@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import logging
 
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from countersight.errors import InputError
@@ -32,6 +32,14 @@ def pdf_document(data: bytes, name: str, limits: Limits, *, path: str | None = N
     decompression-bomb PDFs are refused with the reason."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError("not a PDF (no %PDF header)", path=name)
+    # pypdf's stream limits are a context variable: set per call, never globally.
+    with apply_configuration(zlib_maximum_output_length=limits.max_pdf_stream_bytes,
+                             lzw_maximum_output_length=limits.max_pdf_stream_bytes,
+                             run_length_maximum_output_length=limits.max_pdf_stream_bytes):
+        return _pdf_document(data, name, limits, path)
+
+
+def _pdf_document(data: bytes, name: str, limits: Limits, path: str | None) -> Document:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):

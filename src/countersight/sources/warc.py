@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from fastwarc.warc import ArchiveIterator, WarcRecordType
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from countersight.errors import InputError
 from countersight.sources.base import Limits, ReadResult, parse_date
@@ -223,11 +223,8 @@ def warc_records(
         first = start if start == 0 else (_sync_gzip(fh, start, end) if gz else _sync_plain(fh, start, end))
         if first is None or first >= end:
             return
-        stream: BoundedInflater | _OffsetReader
-        if gz:
-            stream = BoundedInflater(fh, first, name, limits.max_inflate_ratio)
-        else:
-            stream = _OffsetReader(fh, first)
+        stream: BoundedInflater | _OffsetReader = (
+            BoundedInflater(fh, first, name, limits.max_inflate_ratio) if gz else _OffsetReader(fh, first))
         records = ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True,
                                   stream_detect=False, max_header_len=64 * 1024)
         try:
@@ -264,7 +261,7 @@ def warc_records(
         yield ReadResult(name, None, error=f"{name}: no WARC records found")
 
 
-def _record_result(record, name: str, offset: int | None, limits: Limits) -> ReadResult | None:  # type: ignore[no-untyped-def]
+def _record_result(record: WarcRecord, name: str, offset: int | None, limits: Limits) -> ReadResult | None:
     """A document (or a failure) from one response record; None for records we ignore."""
     where = f"{name}@{offset}" if offset is not None else name
     ctype = (record.http_content_type or "").lower()
