@@ -273,6 +273,8 @@ def measure(
         "GET /api/deployments?vendor=X&min_confidence": lambda: (
             f"/api/deployments?vendor={rng.choice(info['vendors'])}&min_confidence=0.5"
         ),
+        "GET /api/deployments?financed=false": lambda: "/api/deployments?financed=false&limit=50",
+        "GET /api/deployments?lender=X": lambda: "/api/deployments?lender=China+Eximbank&limit=50",
         "GET /api/deployments/{id}": lambda: f"/api/deployments/dep-{rng.randrange(n_dep):016x}",
         "GET /api/documents/{id}": lambda: f"/api/documents/doc{rng.randrange(info['n_docs']):08d}",
         "GET /api/countries (cached)": lambda: "/api/countries",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
@@ -141,4 +141,6 @@ def test_migration_v6_recovers_positions_of_older_rows(database_url: str) -> Non
         positions = dict(conn.execute(select(schema.evidence.c.id, schema.evidence.c.position)).all())
     assert positions == {r["id"]: r["position"] for r in evidence_rows(claim)}
     assert next(s.claims()).evidence == claim.evidence
+    with s.engine.connect() as conn:
+        assert "ix_claims_financing" in {ix["name"] for ix in inspect(conn).get_indexes("claims")}
     s.close()

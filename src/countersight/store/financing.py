@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from countersight.model import Financing, FinancingRecord
 from countersight.store import schema
 from countersight.store.db import Store
 
 # The claims' financing columns (``fin_<field>``), as :class:`countersight.model.Financing` names them.
-FIN_FIELDS = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
+FIN_FIELDS = schema.FIN_FIELDS
 
 
 def financing_row(r: FinancingRecord) -> dict[str, Any]:
@@ -119,9 +119,9 @@ def claim_financing(store: Store, claim_ids: Iterable[str]) -> list[tuple[str, s
 
 
 def claim_states_financing() -> Any:
-    """SQL condition: a claim states some financing (any ``fin_*`` column set), as :func:`claim_financing`."""
-    c = schema.claims
-    return or_(*[c.c[f"fin_{f}"].is_not(None) for f in FIN_FIELDS])
+    """SQL condition: a claim states some financing (any ``fin_*`` column set), as :func:`claim_financing`
+    (the condition of the partial index ``ix_claims_financing``, so that the planner can use it)."""
+    return schema.CLAIM_STATES_FINANCING
 
 
 def financed_deployment_ids(lender_values: Iterable[str] | None = None) -> Any:
@@ -138,7 +138,7 @@ def stored_lenders(store: Store) -> list[str]:
     """Every distinct ``fin_lender`` value claims carry (several funders are joined by "; ")."""
     c = schema.claims
     with store.engine.connect() as conn:
-        q = select(c.c.fin_lender).where(c.c.fin_lender.is_not(None)).distinct()
+        q = select(c.c.fin_lender).where(claim_states_financing(), c.c.fin_lender.is_not(None)).distinct()
         return sorted(conn.execute(q).scalars())
 
 

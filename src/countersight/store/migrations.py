@@ -39,6 +39,7 @@ def _v6_evidence_position(conn: Connection) -> None:
     if "position" not in {c["name"] for c in inspect(conn).get_columns("evidence")}:
         conn.exec_driver_sql('ALTER TABLE evidence ADD COLUMN "position" INTEGER')
     backfill_evidence_positions(conn)
+    schema.ix_claims_financing.create(conn, checkfirst=True)
 
 
 def backfill_evidence_positions(conn: Connection) -> int:
@@ -76,7 +77,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "api_tokens, deployment filter indexes, full-text search over evidence", _v3_api),
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
     (5, "financing: finance-dataset projects (AidData) with lender, instrument and amounts", _v5_financing),
-    (6, "evidence.position: each evidence row's place in its claim", _v6_evidence_position),
+    (6, "evidence.position; index of claims stating financing", _v6_evidence_position),
 ]
 
 

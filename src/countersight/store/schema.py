@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
 )
 
 metadata = MetaData()
@@ -278,4 +279,16 @@ financing = Table(
     Index("ix_financing_country", "country"),
     Index("ix_financing_project", "project_id"),
     Index("ix_financing_claim", "claim_id"),
+)
+
+# Schema v6: claims that state any financing, by deployment and lender (a partial index: few claims
+# do), for the API's ``financed`` and ``lender`` filters. Queries must use this same condition.
+FIN_FIELDS = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
+CLAIM_STATES_FINANCING = or_(*[claims.c[f"fin_{f}"].is_not(None) for f in FIN_FIELDS])
+ix_claims_financing = Index(
+    "ix_claims_financing",
+    claims.c.deployment_id,
+    claims.c.fin_lender,
+    sqlite_where=CLAIM_STATES_FINANCING,
+    postgresql_where=CLAIM_STATES_FINANCING,
 )
