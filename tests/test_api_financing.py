@@ -277,4 +277,7 @@ def test_country_columns_and_figures_equal_the_index(fin_api: tuple[TestClient, 
     assert 'id="financing-flows"' in page and "ODC-By 1.0" in page
     for f in flows:
         assert f'href="/deployments?country={f["country"]}&amp;lender=' in page
+    listed = client.get("/deployments", params={"country": "TJK", "lender": "China Eximbank"}).text
+    assert listed.count('href="/deployment/') == len(_csv_ids(client, {"country": "TJK", "lender": "China Eximbank"}))
+    assert "Export-Import Bank of China" in listed
     assert 'value="financing"' in client.get("/").text
