@@ -23,7 +23,7 @@ from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
 from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
-from countersight.publish.api.deps import ApiConfig, ApiError, IndexCache
+from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, IndexCache
 from countersight.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def create_app(
     app.state.index_cache = IndexCache(index_cache_seconds)
     _install_error_handlers(app)
     for module in (countries, deployments, vendors, documents, financing, review, meta):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(feeds.router)
 
     @app.get("/docs", include_in_schema=False)

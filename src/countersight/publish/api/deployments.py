@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
 from countersight.store import Store
@@ -71,7 +71,7 @@ SortParam = Query(
 )
 
 
-@router.get("/api/deployments", response_model=None)
+@router.get("/api/deployments", response_model=None, responses=CSV_RESPONSES)
 def deployments(
     f: views.DeploymentFilter = Depends(deployment_filter),
     sort: str = SortParam,
@@ -96,7 +96,10 @@ def deployment(deployment_id: str, store: Store = Depends(get_store)) -> Respons
     return DataResponse(views.deployment_detail(store, deployment_id))
 
 
-@router.get("/api/export/deployments.{ext}", response_model=None)
+_EXPORT_TYPES = {"text/csv": {"schema": {"type": "string"}}, "application/geo+json": {"schema": {"type": "object"}}}
+
+
+@router.get("/api/export/deployments.{ext}", response_model=None, responses={200: {"content": _EXPORT_TYPES}})
 def export_deployments(
     ext: Literal["csv", "json", "geojson"],
     f: views.DeploymentFilter = Depends(deployment_filter),

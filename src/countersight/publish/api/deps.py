@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from countersight.publish.api import views
 from countersight.store import Store
@@ -148,6 +149,33 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     return value
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code (``not_found``, ``invalid``, ...) and a message for people."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns, documented in ``/openapi.json``."""
+
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (400, "Bad request (e.g. a cursor not passed back unchanged)"),
+        (401, "No token, or an unknown or revoked one"),
+        (403, "The token's role may not do this"),
+        (404, "No such record"),
+        (413, "Request body too large"),
+    )
+}
+# For the operations that answer ``format=csv`` (or ``.csv``) with CSV instead of JSON.
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 def csv_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:

@@ -9,13 +9,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from countersight.publish.api import finance_views as fv
-from countersight.publish.api.deps import DataResponse, csv_response, get_store
+from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, csv_response, get_store
 from countersight.store import Store
 
 router = APIRouter(tags=["financing"])
 
 
-@router.get("/api/financing", response_model=None)
+@router.get("/api/financing", response_model=None, responses=CSV_RESPONSES)
 def financing(
     as_of: dt.date | None = Query(None, description="Only finance datasets published by this date"),
     scope: Literal["surveillance", "all"] = Query(

@@ -16,7 +16,7 @@ from countersight import __version__
 from countersight.index.diff import diff as index_diff
 from countersight.index.figures import compute_figures
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.publish.export import export
 from countersight.store import Store, schema
 from countersight.store import api_queries as aq
@@ -68,7 +68,7 @@ def search(
     return DataResponse(views.search(store, q, cursor, limit, cache.vendor_counts(store)))
 
 
-@router.get("/api/flows", response_model=None)
+@router.get("/api/flows", response_model=None, responses=CSV_RESPONSES)
 def flows(
     supplier_country: str | None = Query(None, description="Only this supplier country (ISO3)"),
     format: Literal["json", "csv"] = Query("json"),

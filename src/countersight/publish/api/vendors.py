@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.store import Store
 
 router = APIRouter(tags=["vendors"])
@@ -24,7 +24,7 @@ VENDOR_COLUMNS = (
 )
 
 
-@router.get("/api/vendors", response_model=None)
+@router.get("/api/vendors", response_model=None, responses=CSV_RESPONSES)
 def vendors(
     q: str | None = Query(None, max_length=200, description="Text in the name or an alias"),
     sort: Literal["name", "-deployments", "-countries"] = Query("name"),
