@@ -1,5 +1,6 @@
-"""The project's own extraction test passages (tests/data/extract_eval): the files follow the
-dev-set format, and ``countersight eval`` scores every passage. No F1 threshold is asserted here;
+"""The project's own extraction test passages (tests/data/extract_eval, and the blind set
+tests/data/extract_blind written without reading the rules): the files follow the dev-set format, and
+``countersight eval`` scores every passage. No F1 threshold is asserted here;
 quality is measured with ``countersight eval`` (docs/extraction.md)."""
 
 from __future__ import annotations
@@ -14,24 +15,26 @@ from countersight.publish.cli import main
 from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import resolve_org
 
-EVAL_DIR = Path(__file__).parent / "data" / "extract_eval"
+DATA = Path(__file__).parent / "data"
+EVAL_DIRS = [DATA / "extract_eval", DATA / "extract_blind"]
 STATUSES = {"reported", "planned", "cancelled", "denied"}
 
 
-def _gold() -> list[dict]:
-    return [json.loads(line) for line in (EVAL_DIR / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
+def _gold(eval_dir: Path) -> list[dict]:
+    return [json.loads(line) for line in (eval_dir / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
 
 
-def test_passages_follow_the_devset_format() -> None:
-    gold = _gold()
+@pytest.mark.parametrize("eval_dir", EVAL_DIRS, ids=lambda d: d.name)
+def test_passages_follow_the_devset_format(eval_dir: Path) -> None:
+    gold = _gold(eval_dir)
     ids = [g["id"] for g in gold]
     assert len(ids) >= 40 and len(set(ids)) == len(ids)
-    assert sorted(p.stem for p in EVAL_DIR.glob("*.txt")) == sorted(ids)
+    assert sorted(p.stem for p in eval_dir.glob("*.txt")) == sorted(ids)
     assert sum(1 for g in gold if not g["deployments"]) >= 10  # negatives: no claim expected
     technologies = {t["id"] for t in load_yaml("technologies.yaml")}
     for g in gold:
         assert {"id", "url", "title", "published", "deployments", "notes"} <= set(g), g["id"]
-        text = (EVAL_DIR / f"{g['id']}.txt").read_text("utf-8")
+        text = (eval_dir / f"{g['id']}.txt").read_text("utf-8")
         for dep in g["deployments"]:
             where = f"{g['id']}: {dep}"
             assert dep["evidence"] in text, where
@@ -48,10 +51,11 @@ def test_passages_follow_the_devset_format() -> None:
                 assert org.home_country == dep["vendor_country"], where
 
 
-def test_eval_scores_every_passage(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", str(EVAL_DIR), "--format", "json"]) == 0
+@pytest.mark.parametrize("eval_dir", EVAL_DIRS, ids=lambda d: d.name)
+def test_eval_scores_every_passage(eval_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(eval_dir), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    gold = _gold()
+    gold = _gold(eval_dir)
     assert set(result["documents"]) == {g["id"] for g in gold}
     for doc in result["documents"].values():
         assert set(doc) == {"missed", "false"}
@@ -61,8 +65,9 @@ def test_eval_scores_every_passage(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"precision", "recall", "f1", "tp", "fp", "fn"} <= set(pairs)
     assert {"precision", "recall", "f1"} <= set(result["triples"])
     # Every gold (supplier, recipient) pair is either found or listed as missed.
-    n_gold = sum(len({(d["vendor_canonical"] or d["vendor_country"], d["country"]) for d in g["deployments"]})
-                 for g in gold)
+    n_gold = sum(
+        len({(d["vendor_canonical"] or d["vendor_country"], d["country"]) for d in g["deployments"]}) for g in gold
+    )
     assert pairs["tp"] + pairs["fn"] == n_gold
     assert pairs["fn"] == sum(len(d["missed"]) for d in result["documents"].values())
     assert pairs["fp"] == sum(len(d["false"]) for d in result["documents"].values())
