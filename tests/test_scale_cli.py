@@ -135,3 +135,16 @@ def test_default_ingest_does_not_import_dask(tmp_path: Path) -> None:
     ingested, check = json.loads(summary), json.loads(check_line)
     assert ingested["new"] == 78
     assert check == {"code": 0, "dask_modules": []}
+
+
+def test_scheduler_with_profiling_workers_warns(caplog: pytest.LogCaptureFixture) -> None:
+    """Remote workers keep their own configuration: the client says when they run the profiler."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": True}):
+        cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, caplog.at_level("WARNING", logger="countersight.scale.dask_ingest"):
+        client = dask_ingest._client(0, cluster.scheduler_address)
+        client.close()
+    assert "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False" in caplog.text

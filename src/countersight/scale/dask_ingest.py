@@ -100,6 +100,13 @@ def _partitions(
         yield pending
 
 
+def _profiler_enabled() -> bool:
+    """Whether this worker samples its tasks' stacks (runs on each worker)."""
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 def _client(workers: int, scheduler: str | None) -> Any:
     import dask
     from dask.distributed import Client, LocalCluster
@@ -126,7 +133,16 @@ def _client(workers: int, scheduler: str | None) -> Any:
     ):
         logging.getLogger(name).setLevel(logging.WARNING)
     if scheduler:
-        return Client(scheduler)
+        client = Client(scheduler)
+        # Workers started elsewhere keep their own configuration (docs/scaling.md says how to set it).
+        profiled = [addr for addr, on in client.run(_profiler_enabled).items() if on]
+        if profiled:
+            log.warning(
+                "%d worker(s) run Dask's sampling profiler, which can free HTML parse trees on the wrong "
+                "thread; start them with DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False",
+                len(profiled),
+            )
+        return client
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
     )
