@@ -3,6 +3,7 @@ deployments of resolve_fixture plus one document whose text carries markup (it m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from countersight.resolve import resolve_store
@@ -13,6 +14,7 @@ from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, 
 HOSTILE_QUOTE = (
     'Example Vision sold <script>window.pwned=1</script> cameras <img src=x onerror="window.pwned=2">'
 )
+HOSTILE_URL = "javascript:window.pwned=3"
 HOSTILE_TEXT = f"{HOSTILE_QUOTE} to the police of Belgrade, Serbia."
 
 
@@ -20,7 +22,10 @@ def fill_api_store(store: Store) -> dict[str, str]:
     """Fill and resolve ``store``; return the tokens' secrets by role and some ids."""
     docs = nairobi_documents()
     other_docs, other_claims = other_records()
-    hostile = document("hostile", HOSTILE_TEXT, dt.date(2021, 6, 1), "Example Markup Daily")
+    # Markup in the text and a script URL as its address: both must reach the page as inert text.
+    hostile = dataclasses.replace(
+        document("hostile", HOSTILE_TEXT, dt.date(2021, 6, 1), "Example Markup Daily"), url=HOSTILE_URL
+    )
     hostile_claim = claim(
         hostile,
         HOSTILE_QUOTE,

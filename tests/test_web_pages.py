@@ -80,3 +80,4 @@ def test_document_markup_is_escaped(web: tuple[TestClient, dict[str, str]]) -> N
         html = client.get(page).text
         assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html, page
         assert "<script>window.pwned" not in html and "<img src=x" not in html, page
+        assert 'href="javascript:' not in html, page  # a document's address links only when it is http(s)

@@ -101,6 +101,8 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     env = Environment(
         autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True
     )
+    # A source address becomes a link only when it is a web address (never javascript: or file:).
+    env.tests["web_url"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))
     tpl = {name: env.from_string(text) for name, text in TEMPLATES.items()}
     files: list[Path] = []
 

@@ -24,7 +24,7 @@ _CLAIMS = """<table><tr><th>country</th><th>vendor</th><th>technology</th><th>st
 <td>{% if c.fin_lender or c.fin_amount %}{{ c.fin_lender or "" }} {{ c.fin_amount or "" }} {{ c.fin_currency or "" }}{% endif %}</td>
 <td>{{ c.source }}</td>
 <td>{% for e in c.evidence %}<blockquote>{{ e.quote }}</blockquote><span class="meta">
-{% if e.document.url %}<a href="{{ e.document.url }}">{{ e.document.title or e.document.url }}</a>{% else %}{{ e.document.title or e.document_id }}{% endif %}
+{% if e.document.url is web_url %}<a href="{{ e.document.url }}">{{ e.document.title or e.document.url }}</a>{% else %}{{ e.document.title or e.document_id }}{% endif %}
 {% if e.document.publisher %} · {{ e.document.publisher }}{% endif %}{% if e.document.published %} · {{ e.document.published }}{% endif %}
 {% if e.row is not none %} · row {{ e.row }}{% endif %}{% if e.column %} · column {{ e.column }}{% endif %}</span>
 {% endfor %}</td></tr>
