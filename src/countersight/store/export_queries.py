@@ -33,6 +33,7 @@ EXPORT_TABLES: tuple[str, ...] = (
     "review_events",
     "regimes",
     "military_expenditure",
+    "financing",
 )
 
 
@@ -144,6 +145,10 @@ def _filtered(name: str, sel: Selection) -> Any:
         names = select(c.c.vendor).where(c.c.id.in_(claim_ids))
         lenders = select(c.c.fin_lender).where(c.c.id.in_(claim_ids))
         return q.where(or_(t.c.name.in_(names), t.c.name.in_(lenders)))
+    if name == "financing":
+        # Only the records behind the selected claims: a finance record without a claim (context such
+        # as Huawei's training grants) belongs to no selection, and its document would not be exported.
+        return q.where(t.c.claim_id.in_(claim_ids))
     if name == "regimes" or name == "military_expenditure":
         return q.where(t.c.country == sel.country) if sel.country else q
     return q

@@ -4,7 +4,8 @@ against OpenSanctions with yente. Needs the ``ftm`` extra (the followthemoney pa
 Mapping: vendors → ``Company`` (parent → ``Ownership``), financiers → ``Organization``, buying
 agencies (or, when none is reported, the recipient government) → ``PublicBody``, deployments →
 ``Contract`` (authority = buyer, amount/currency from the financing) + ``ContractAward`` (supplier =
-vendor), loans → ``Payment`` (payer = financier), documents → ``Article``, evidence →
+vendor), loans → ``Payment`` (payer = financier; one per finance record, AidData's project id as
+``recordId``, linked to the claim's contract), documents → ``Article``, evidence →
 ``Documentation`` (document → contract). Claims not yet merged into a deployment get a contract
 of their own, marked as such, so no evidence is lost.
 """
@@ -42,7 +43,7 @@ class FtmExporter(Exporter):
     """``OUT`` as FollowTheMoney JSON lines, plus ``OUT.meta.json`` (version, snapshot, filter)."""
 
     name = "ftm"
-    tables = ("organizations", "documents", "deployments", "claims", "evidence")
+    tables = ("organizations", "documents", "deployments", "claims", "evidence", "financing")
 
     def setup(self) -> None:
         try:
@@ -72,10 +73,14 @@ class FtmExporter(Exporter):
 
     def _org(self, name: str, kind: str) -> str:
         """Id of the entity for an organization name, created on first use."""
+        row = self.orgs_by_name.get(name)
+        if row is not None and row["kind"] in ("vendor", "financier", "agency"):
+            # One entity per stored organization, of its own kind: Huawei paying for a deployment
+            # stays the Company it is (a payer may be any legal entity), not a second entity on its id.
+            kind = row["kind"]
         key = (kind, name)
         if key in self.org_ids:
             return self.org_ids[key]
-        row = self.orgs_by_name.get(name)
         schema = {"vendor": "Company", "financier": "Organization", "agency": "PublicBody"}[kind]
         if row is not None:
             ent = self._entity(
@@ -159,7 +164,8 @@ class FtmExporter(Exporter):
                 amount=(fin or {}).get("fin_amount"),
                 currency=(fin or {}).get("fin_currency"),
             )
-        if fin and fin.get("fin_lender"):
+        # A claim imported with a finance record gets its Payment from that record (see _payment).
+        if fin and fin.get("fin_lender") and fin.get("id") not in self.financed_claims:
             payer = self._org(fin["fin_lender"], "financier")
             self._entity(
                 "Payment",
@@ -175,8 +181,47 @@ class FtmExporter(Exporter):
             )
         return str(contract.id)
 
+    def _payment(self, f: dict[str, Any], contract: str | None, proof: str | None) -> None:
+        """A ``Payment`` for one finance record: amounts as reported, nothing converted."""
+        attrs = f.get("attrs") or {}
+        payers = [self._org(x.strip(), "financier") for x in (f.get("lender") or "").split(";") if x.strip()]
+        agencies = [a for a in attrs.get("receiving_agencies") or [] if a]
+        if not agencies and f.get("claim_id") in self.claim_agency:
+            agencies = [self.claim_agency[f["claim_id"]]]
+        beneficiaries = [self._buyer(a, f["country"]) for a in agencies] or [self._buyer(None, f["country"])]
+        usd, conc = f.get("amount_usd_2017"), f.get("concessional")
+        details = [
+            f"flow type {f['flow_type']}" if f.get("flow_type") else "",
+            "concessional" if conc is True else "not concessional" if conc is False else "",
+            f"terms: {f['terms']}" if f.get("terms") else "",
+            f"{usd:.0f} in constant 2017 USD (AidData)" if usd is not None else "",
+            f"AidData stage {f['stage']}" if f.get("stage") else "",
+        ]
+        self._entity(
+            "Payment",
+            f["id"],
+            payer=payers,
+            beneficiary=beneficiaries,
+            contract=contract,
+            amount=f.get("amount"),
+            currency=f.get("currency"),
+            amountUsd=f.get("amount_nominal_usd"),  # AidData's nominal USD figure, when it gives one
+            date=_year_or_date(f.get("commitment_year")),
+            programme=f.get("title"),
+            summary=f.get("text"),
+            purpose=f.get("instrument"),
+            description="; ".join(d for d in details if d) or None,
+            recordId=f"{f['dataset']}:{f['project_id']}",
+            sourceUrl=sorted({s["url"] for s in attrs.get("sources") or [] if s.get("url")}),
+            publisher="AidData",
+            proof=proof,
+        )
+
     def finish(self) -> list[Path]:
         self.entities: dict[str, Any] = {}
+        financing = self.rows.get("financing", [])
+        self.financed_claims = {f["claim_id"] for f in financing if f.get("claim_id")}
+        self.claim_agency = {c["id"]: c["agency"] for c in self.rows["claims"] if c.get("agency")}
         self.org_ids: dict[tuple[str, str], str] = {}
         self.orgs_by_name = {r["name"]: r for r in self.rows["organizations"]}
         for row in self.rows["organizations"]:
@@ -233,6 +278,8 @@ class FtmExporter(Exporter):
                 summary=e.get("quote"),
                 description=where or None,
             )
+        for f in financing:
+            self._payment(f, claim_contract.get(f.get("claim_id") or ""), articles.get(f["document_id"]))
         lines = [dumps(self.entities[k].to_dict(), indent=None) for k in sorted(self.entities)]
         out = self.context.out
         files = [write_text(out, "".join(line + "\n" for line in lines))]

@@ -19,6 +19,7 @@ FTS_COLUMNS: dict[str, tuple[str, ...]] = {
     "evidence": ("quote",),
     "organizations": ("name", "note"),
     "deployments": ("vendor", "agency", "city"),
+    "financing": ("title", "lender", "text"),
 }
 
 _SQL_TYPES = {"Integer": "INTEGER", "Float": "REAL", "Boolean": "INTEGER"}

@@ -146,6 +146,10 @@ _DESCRIPTIONS = {
     "review_events": "Human review decisions (append-only), including right-of-reply disputes.",
     "regimes": "V-Dem Regimes of the World by country and year (0 CA, 1 EA, 2 ED, 3 LD).",
     "military_expenditure": "Military expenditure, % of GDP (World Bank WDI, source SIPRI).",
+    "financing": (
+        "Finance records (AidData projects, surveillance or context) as reported: lender, instrument, "
+        "amount in the original currency and AidData's constant 2017 USD side by side, unconverted."
+    ),
 }
 
 
@@ -162,6 +166,8 @@ def _sources_and_licences(table: str) -> tuple[list[dict[str, str]], list[dict[s
         keys, extra_keys = ["governance-vdem-owid"], []
     elif table == "military_expenditure":
         keys, extra_keys = ["governance-wdi-milex"], []
+    elif table == "financing":
+        keys, extra_keys = [], ["aiddata"]
     else:
         keys, extra_keys = [], []
     sources, licences = [], [dict(extra["project"]["data_licence"])]
