@@ -5,6 +5,8 @@ names are invented for the tests (no real deal is described)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
@@ -153,3 +155,8 @@ def fill(store: Store) -> dict[str, Any]:
         )
     )
     return {"documents": (art.id, row.id), "claims": (ken.id, srb.id), "deployments": deps}
+
+
+def file_digests(paths: list[Path], root: Path) -> dict[str, str]:
+    """SHA-256 of each exported file, keyed by its path under ``root`` (for byte-identity checks)."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}

@@ -4,7 +4,6 @@ frictionless, datasette, pyarrow), byte-identical when repeated, with version an
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import socket
@@ -22,7 +21,7 @@ from countersight.publish.export import FORMATS, export
 from countersight.publish.export.geo import aigs_coding, topojson_features
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection, snapshot_id
-from export_fixture import fill
+from export_fixture import file_digests, fill
 
 
 @pytest.fixture
@@ -30,10 +29,6 @@ def filled(tmp_path: Path) -> Store:
     s = open_store(f"sqlite:///{tmp_path / 'src.db'}")
     fill(s)
     return s
-
-
-def _digest(paths: list[Path], root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -45,7 +40,7 @@ def test_exports_are_byte_identical_and_record_the_snapshot(filled: Store, tmp_p
     name = "out" if fmt in ("csv", "parquet", "datapackage") else f"out.{fmt}"
     a = export(filled, fmt, tmp_path / "a" / name)
     b = export(filled, fmt, tmp_path / "b" / name)
-    assert a and _digest(a, tmp_path / "a") == _digest(b, tmp_path / "b")
+    assert a and file_digests(a, tmp_path / "a") == file_digests(b, tmp_path / "b")
     snap = snapshot_id(filled)
     text = b"".join(p.read_bytes() for p in a)
     assert snap.encode() in text and __version__.encode() in text
@@ -56,7 +51,7 @@ def test_a_different_store_with_the_same_data_exports_the_same_bytes(filled: Sto
     fill(other)  # rebuilt later: ingestion timestamps differ, data do not
     a = export(filled, "csv", tmp_path / "a")
     b = export(other, "csv", tmp_path / "b")
-    assert _digest(a, tmp_path / "a") == _digest(b, tmp_path / "b")
+    assert file_digests(a, tmp_path / "a") == file_digests(b, tmp_path / "b")
 
 
 def test_csv_tables_bom_and_filter(filled: Store, tmp_path: Path) -> None:
@@ -294,4 +289,4 @@ def test_postgres_and_sqlite_export_the_same_bytes(store: Store, filled: Store, 
     for fmt, name in (("csv", "out"), ("json", "out.json"), ("geojson", "out.geojson")):
         a = export(store, fmt, tmp_path / "backend" / name)
         b = export(filled, fmt, tmp_path / "sqlite" / name)
-        assert _digest(a, tmp_path / "backend") == _digest(b, tmp_path / "sqlite"), fmt
+        assert file_digests(a, tmp_path / "backend") == file_digests(b, tmp_path / "sqlite"), fmt

@@ -6,7 +6,6 @@ and every format is byte-identical when repeated."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -19,6 +18,7 @@ from countersight.publish.export import FORMATS, export
 from countersight.resolve import resolve_store
 from countersight.store import Store, open_store, schema
 from countersight.store.export_queries import Selection, exported_columns
+from export_fixture import file_digests
 
 
 @pytest.fixture(scope="module")
@@ -124,11 +124,7 @@ def test_financing_exports_are_byte_identical(financed: Store, tmp_path: Path, f
     name = "out" if fmt in ("csv", "parquet", "datapackage") else f"out.{fmt}"
     a = export(financed, fmt, tmp_path / "a" / name)
     b = export(financed, fmt, tmp_path / "b" / name)
-
-    def digest(paths: list[Path], root: Path) -> dict[str, str]:
-        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-    assert digest(a, tmp_path / "a") == digest(b, tmp_path / "b")
+    assert file_digests(a, tmp_path / "a") == file_digests(b, tmp_path / "b")
     if fmt in ("csv", "parquet", "datapackage"):
         assert any(p.stem == "financing" for p in a)
     if fmt == "sqlite":
