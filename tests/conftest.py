@@ -78,7 +78,8 @@ def store(database_url: str) -> Iterator[Store]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Report how many hostile inputs the robustness tests tried (issue 6 asks for the count)."""
+    """Report how many hostile inputs the robustness tests tried (issue 6 asks for the count) and
+    where the browser tests saved their screenshots."""
     from hostile_report import TRIED
 
     if TRIED:
@@ -86,3 +87,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for kind, n in sorted(TRIED.items()):
             terminalreporter.write_line(f"{n:>6}  {kind}")
         terminalreporter.write_line(f"{sum(TRIED.values()):>6}  in total")
+    from run_report import SCREENSHOTS
+
+    if SCREENSHOTS:
+        terminalreporter.section("browser screenshots")
+        for line in SCREENSHOTS:
+            terminalreporter.write_line(line)

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import pytest
 
 from api_fixture import HOSTILE_QUOTE, fill_api_store
+from run_report import screenshot_saved
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.publish.api.app import create_app
 from countersight.resolve import resolve_store
@@ -133,7 +134,7 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         assert page.locator("#country-table tbody tr").count() == 3
         shot = tmp_path / "map.png"
         page.screenshot(path=str(shot))
-        print(f"map screenshot: {shot}")
+        screenshot_saved("map", shot)
 
         # The year slider replays the evidence: by the end of 2015 only Nairobi had been reported.
         page.eval_on_selector("#year", "el => { el.value = '2015'; el.dispatchEvent(new Event('change')); }")
@@ -150,7 +151,7 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         assert page.locator("h1").inner_text().startswith("Kenya")
         shot = tmp_path / "country.png"
         page.screenshot(path=str(shot), full_page=True)
-        print(f"country screenshot: {shot}")
+        screenshot_saved("country", shot)
         page.locator("details.evidence-toggle summary").first.click()
         assert "National Police Service" in page.locator("details.evidence-toggle").first.inner_text()
         page.locator("a.deployment-link").first.click()
@@ -233,7 +234,7 @@ def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path
         assert "100 million or more" in page.locator("#legend").inner_text()
         shot = tmp_path / "financing-map.png"
         page.screenshot(path=str(shot))
-        print(f"financing map screenshot: {shot}")
+        screenshot_saved("financing map", shot)
 
         # The flow page: lender -> country, each linked to the deployments it counts.
         page.goto(base + "/financing")
