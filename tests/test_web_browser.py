@@ -21,11 +21,11 @@ from urllib.parse import urlparse
 import pytest
 
 from api_fixture import HOSTILE_QUOTE, fill_api_store
-from run_report import screenshot_saved
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.publish.api.app import create_app
 from countersight.resolve import resolve_store
 from countersight.store import Store, open_store
+from run_report import screenshot_saved
 
 pytestmark = pytest.mark.browser
 REQUIRE = os.environ.get("COUNTERSIGHT_REQUIRE_BROWSER", "") == "1"
