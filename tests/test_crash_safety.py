@@ -8,6 +8,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -166,7 +167,18 @@ def test_sigint_ends_with_summary_and_resumes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'int.db'}"
     proc = subprocess.Popen([*CLI, "ingest", str(inputs), "--format", "json", "--no-progress", "--batch-size", "50"],
                             env=_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    # Interrupt once the first batch is stored (a fixed delay raced the start-up on a loaded machine:
+    # a SIGINT during imports ends the process before the handler that writes the summary exists).
+    db = tmp_path / "int.db"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(db, timeout=1) as conn:
+                if conn.execute("SELECT count(*) FROM documents").fetchone()[0] > 0:
+                    break
+        except sqlite3.Error:
+            pass  # not created or not migrated yet
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     summary = json.loads(out)
