@@ -160,3 +160,18 @@ def fill(store: Store) -> dict[str, Any]:
 def file_digests(paths: list[Path], root: Path) -> dict[str, str]:
     """SHA-256 of each exported file, keyed by its path under ``root`` (for byte-identity checks)."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def export_twice(store: Store, fmt: str, tmp_path: Path) -> tuple[list[Path], list[Path]]:
+    """Export ``store`` in ``fmt`` into ``tmp_path/a`` and ``tmp_path/b`` (skips when the format's
+    optional package is missing), for byte-identity checks with :func:`file_digests`."""
+    import pytest
+
+    from countersight.publish.export import export
+
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    if fmt == "ftm":
+        pytest.importorskip("followthemoney")
+    name = "out" if fmt in ("csv", "parquet", "datapackage") else f"out.{fmt}"
+    return export(store, fmt, tmp_path / "a" / name), export(store, fmt, tmp_path / "b" / name)

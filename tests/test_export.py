@@ -21,7 +21,7 @@ from countersight.publish.export import FORMATS, export
 from countersight.publish.export.geo import aigs_coding, topojson_features
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection, snapshot_id
-from export_fixture import file_digests, fill
+from export_fixture import export_twice, file_digests, fill
 
 
 @pytest.fixture
@@ -33,13 +33,7 @@ def filled(tmp_path: Path) -> Store:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_exports_are_byte_identical_and_record_the_snapshot(filled: Store, tmp_path: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        pytest.importorskip("pyarrow")
-    if fmt == "ftm":
-        pytest.importorskip("followthemoney")
-    name = "out" if fmt in ("csv", "parquet", "datapackage") else f"out.{fmt}"
-    a = export(filled, fmt, tmp_path / "a" / name)
-    b = export(filled, fmt, tmp_path / "b" / name)
+    a, b = export_twice(filled, fmt, tmp_path)
     assert a and file_digests(a, tmp_path / "a") == file_digests(b, tmp_path / "b")
     snap = snapshot_id(filled)
     text = b"".join(p.read_bytes() for p in a)

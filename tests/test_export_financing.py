@@ -18,7 +18,7 @@ from countersight.publish.export import FORMATS, export
 from countersight.resolve import resolve_store
 from countersight.store import Store, open_store, schema
 from countersight.store.export_queries import Selection, exported_columns
-from export_fixture import file_digests
+from export_fixture import export_twice, file_digests
 
 
 @pytest.fixture(scope="module")
@@ -117,13 +117,7 @@ def test_ftm_payments_validate_and_link_contracts(financed: Store, tmp_path: Pat
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_financing_exports_are_byte_identical(financed: Store, tmp_path: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        pytest.importorskip("pyarrow")
-    if fmt == "ftm":
-        pytest.importorskip("followthemoney")
-    name = "out" if fmt in ("csv", "parquet", "datapackage") else f"out.{fmt}"
-    a = export(financed, fmt, tmp_path / "a" / name)
-    b = export(financed, fmt, tmp_path / "b" / name)
+    a, b = export_twice(financed, fmt, tmp_path)
     assert file_digests(a, tmp_path / "a") == file_digests(b, tmp_path / "b")
     if fmt in ("csv", "parquet", "datapackage"):
         assert any(p.stem == "financing" for p in a)

@@ -18,6 +18,7 @@ from countersight.errors import InputError
 from countersight.publish.export.base import ExportContext, dumps, write_text
 from countersight.publish.export.geo import country_geometries, country_summaries
 from countersight.publish.export.static_templates import TEMPLATES
+from countersight.publish.urls import is_web_url
 from countersight.reference.countries import country_name
 from countersight.store import Store
 from countersight.store.export_queries import Selection, snapshot_id, table_rows
@@ -101,8 +102,7 @@ def build_static_site(store: Store, folder: Path | str, selection: Selection | N
     env = Environment(
         autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True
     )
-    # A source address becomes a link only when it is a web address (never javascript: or file:).
-    env.tests["web_url"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))
+    env.tests["web_url"] = is_web_url
     tpl = {name: env.from_string(text) for name, text in TEMPLATES.items()}
     files: list[Path] = []
 

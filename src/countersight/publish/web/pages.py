@@ -24,6 +24,7 @@ from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import IndexCache, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
+from countersight.publish.urls import is_web_url
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
@@ -48,7 +49,7 @@ def _env() -> Environment:
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
     env.filters["money"] = lambda v: "" if v is None else f"{float(v):,.0f}"
-    env.tests["web_url"] = lambda v: isinstance(v, str) and v.startswith(("https://", "http://"))
+    env.tests["web_url"] = is_web_url
     return env
 
 
