@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select
@@ -12,6 +14,7 @@ from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
 from countersight.store import Store, open_store, schema
 from countersight.store.db import evidence_rows
+from countersight.store.db import sqlite_executemany as db_sqlite_executemany
 from countersight.store.migrations import current_version
 
 
@@ -144,3 +147,76 @@ def test_migration_v6_recovers_positions_of_older_rows(database_url: str) -> Non
     with s.engine.connect() as conn:
         assert "ix_claims_financing" in {ix["name"] for ix in inspect(conn).get_indexes("claims")}
     s.close()
+
+
+def _table_rows(store: Store, table: Any, skip: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every row as SQLite stored it (datetimes and JSON as their stored text), without ``skip``."""
+    cols = [c.name for c in table.columns if c.name not in skip]
+    with store.engine.connect() as conn:
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        return sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT {quoted} FROM {table.name}"))
+
+
+def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's executemany path applies SQLAlchemy's own bind processors: the bytes stored
+    (dates, aware datetimes, JSON, floats, NULLs) are those of the SQLAlchemy statement."""
+    docs = [
+        _doc(),
+        Document(id=content_hash("b"), text="Ünïcode — text", published=None, language="pt", source_kind="warc",
+                 fetched_at=dt.datetime(2021, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC),
+                 meta={"nested": {"a": [1, 2.5, None]}, "ç": "ü"}),
+    ]
+    claims = [_claim(docs[0]), _claim(docs[1], "facial_recognition")]
+    fast = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
+    fast.add(docs, claims)
+    import countersight.store.db as db_module
+
+    monkeypatch.setattr(db_module, "sqlite_executemany", lambda *a, **k: None)
+    slow = open_store(f"sqlite:///{tmp_path / 'slow.db'}")
+    slow.add(docs, claims)
+    monkeypatch.undo()
+    for table, stamp in ((schema.documents, ("ingested_at",)), (schema.claims, ("created_at",)),
+                         (schema.evidence, ())):
+        got, want = _table_rows(fast, table, stamp), _table_rows(slow, table, stamp)
+        assert got == want and len(got) == 2, table.name
+    back = fast.get_document(docs[1].id)
+    # SQLite keeps datetimes without their zone (UTC here), on either path.
+    assert back is not None and back.meta == docs[1].meta
+    assert back.fetched_at is not None and back.fetched_at.replace(tzinfo=dt.UTC) == docs[1].fetched_at
+    fast.close()
+    slow.close()
+
+
+def test_sqlite_bulk_counts_only_new_rows(tmp_path: Path) -> None:
+    """Duplicates within a batch and rows already stored are not counted; the evidence FTS
+    trigger's own inserts are not counted either."""
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    a, b, c = _doc("one text"), _doc("two text"), _doc("three text")
+    assert store.add([a]) == {"documents": 1, "claims": 0, "evidence": 0}
+    assert store.add([a, b, b, c], [_claim(b), _claim(c)]) == {"documents": 2, "claims": 2, "evidence": 2}
+    assert store.stats()["documents"] == 3
+    # Rows that do not all have the same columns take the SQLAlchemy path, with the same result.
+    with store.transaction() as conn:
+        base = {"kind": "vendor", "aliases": [], "needs_review": False}
+        rows = [{"id": "org-x", "name": "X", **base},
+                {"id": "org-y", "name": "Y", **base, "home_country": "CHN"}]
+        assert db_sqlite_executemany(conn, schema.organizations, rows) is None
+        assert store.insert_ignore(conn, schema.organizations, rows) == 2
+        assert store.insert_ignore(conn, schema.organizations, rows) == 0
+    store.close()
+
+
+def test_sqlite_bulk_upsert_updates_progress(tmp_path: Path) -> None:
+    """Progress rows are upserted: a failed archive record later done is updated, not doubled."""
+    from countersight.store import ingest_state as state
+
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    failed = state.record_row("in-1", 10, "failed", "bad gzip")
+    state.commit_batch(store, [], [], [], [failed, state.record_row("in-1", 20, "done", document_id="d2")])
+    state.commit_batch(store, [], [], [], [state.record_row("in-1", 10, "done", document_id="d1")])
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(schema.ingest_records).order_by(schema.ingest_records.c.offset)).all()
+    assert [(r.offset, r.status, r.error, r.document_id) for r in rows] == [
+        (10, "done", None, "d1"), (20, "done", None, "d2")]
+    assert state.done_offsets(store, "in-1") == {10, 20}
+    store.close()

@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from countersight.model import Claim, Document
+from countersight.model import Claim, Document, FieldsPickle
 from countersight.sources import InputFile, Limits, ReadResult, read_input, spool_stdin, walk_inputs
 from countersight.sources.dispatch import quarantine
 from countersight.store import Store
@@ -41,7 +41,7 @@ def default_extractor() -> Extractor:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(FieldsPickle):
     """One read result after extraction (``claims`` is None when not extracted yet)."""
 
     input_id: str | None
@@ -104,6 +104,10 @@ def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extract
     return Outcome(input_id, result.source, result.record, result.document, claims, None)
 
 
+def _real_path(item: InputFile) -> str:
+    return item.resolved or str(item.path.resolve())
+
+
 class BatchWriter:
     """Buffers outcomes and commits them in batches: one transaction per batch holding the new
     documents, their claims and evidence, and the progress rows of the inputs involved."""
@@ -128,14 +132,14 @@ class BatchWriter:
         """Record a whole input as failed (and quarantine it when configured)."""
         self.stats.fail(source, error)
         if item is not None and item.input_id is not None:
-            self._inputs.append(state.input_row(item.input_id, str(item.path.resolve()), "failed", error))
+            self._inputs.append(state.input_row(item.input_id, _real_path(item), "failed", error))
         if self.quarantine_dir is not None and path is not None and source != "-":
             quarantine(path, self.quarantine_dir, error)
 
     def input_done(self, item: InputFile) -> None:
         """Mark a file done; committed with (never before) the batch holding its last records."""
         if item.input_id is not None:
-            self._inputs.append(state.input_row(item.input_id, str(item.path.resolve()), "done"))
+            self._inputs.append(state.input_row(item.input_id, _real_path(item), "done"))
 
     def flush(self) -> None:
         """Commit what is buffered."""
@@ -189,6 +193,31 @@ def iter_inputs(paths: Sequence[str], limits: Limits) -> Iterator[InputFile | Re
             yield from walk_inputs([arg])
 
 
+def with_done(store: Store, items: Iterable[InputFile | ReadResult],
+              chunk: int = 256) -> Iterator[tuple[InputFile | ReadResult, bool]]:
+    """Each item with whether its input is already done, looked up ``chunk`` inputs at a time
+    (one query per file cost as much as a small file's extraction on the writer)."""
+    pending: list[InputFile | ReadResult] = []
+
+    def flush() -> Iterator[tuple[InputFile | ReadResult, bool]]:
+        ids = [i.input_id for i in pending if isinstance(i, InputFile) and i.input_id is not None]
+        done = state.done_inputs(store, ids) if ids else set()
+        for i in pending:
+            yield i, isinstance(i, InputFile) and i.input_id in done
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, InputFile) and item.source == "-":
+            # Standard input is spooled for as long as its item is current: no lookahead past it.
+            yield from flush()
+            yield item, False
+            continue
+        pending.append(item)
+        if len(pending) >= chunk:
+            yield from flush()
+    yield from flush()
+
+
 def ingest(
     store: Store,
     paths: Sequence[str],
@@ -218,14 +247,14 @@ def ingest(
                            workers=workers, scheduler=scheduler, stop=stop)
         writer.flush()
         return stats
-    for item in iter_inputs(paths, limits):
+    for item, done in with_done(store, iter_inputs(paths, limits)):
         if stop is not None and stop.is_set():
             stats.interrupted = True
             break
         if isinstance(item, ReadResult):
             writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
             continue
-        if item.input_id is not None and state.input_status(store, item.input_id) == "done":
+        if done:
             stats.resumed += 1
             continue
         skip: set[int] = set()

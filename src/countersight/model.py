@@ -19,8 +19,23 @@ OrgKind = Literal["vendor", "financier", "agency"]
 ReviewAction = Literal["accept", "reject", "edit", "dispute", "note", "requeue"]
 
 
+class FieldsPickle:
+    """Base of the frozen slotted records: pickles as a call of the class with its field values.
+
+    The dataclass default (``__getstate__``/``__setstate__``) calls :func:`dataclasses.fields`
+    for every object, which was most of the cost of sending extraction results from Dask workers
+    to the single writer (docs/scaling.md).
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # The subclass's __slots__ are its fields in __init__ order (dataclass(slots=True)).
+        return type(self), tuple([getattr(self, name) for name in self.__slots__])
+
+
 @dataclass(frozen=True, slots=True)
-class Document:
+class Document(FieldsPickle):
     """A source text: a news article, a report page, a feed entry or one dataset row.
 
     ``id`` is the SHA-256 of the text (content hash); ``meta`` carries reader- or
@@ -42,7 +57,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(FieldsPickle):
     """Where a claim comes from: a quoted span of a document, or a dataset cell/row.
 
     For text, ``quote == document.text[start:end]``. For dataset rows, ``dataset``,
@@ -62,7 +77,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Financing:
+class Financing(FieldsPickle):
     """Who paid: lender, instrument and amount as reported (original currency kept)."""
 
     lender: str | None = None
@@ -76,7 +91,7 @@ class Financing:
 
 
 @dataclass(frozen=True, slots=True)
-class FinancingRecord:
+class FinancingRecord(FieldsPickle):
     """One project of a finance dataset (AidData): who paid whom, how much, by which instrument.
 
     Every row is kept, surveillance or not: ``surveillance`` rows also became a claim
@@ -110,7 +125,7 @@ class FinancingRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(FieldsPickle):
     """One assertion that a supplier provided a surveillance technology to a recipient.
 
     ``vendor`` is the canonical organization name (or None when the source names only a
@@ -147,7 +162,7 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
-class Organization:
+class Organization(FieldsPickle):
     """A vendor, financier or agency, with its aliases and (for subsidiaries) its parent."""
 
     id: str
@@ -161,7 +176,7 @@ class Organization:
 
 
 @dataclass(frozen=True, slots=True)
-class Deployment:
+class Deployment(FieldsPickle):
     """Claims that describe the same supply relationship, merged. Filled by ``resolve``."""
 
     id: str
@@ -181,7 +196,7 @@ class Deployment:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewEvent:
+class ReviewEvent(FieldsPickle):
     """One human decision on a deployment or organization. Append-only; state is derived."""
 
     target_id: str

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from countersight.ingest import BatchWriter, Extractor, Outcome, extract_outcome, iter_inputs
+from countersight.ingest import BatchWriter, Extractor, Outcome, extract_outcome, iter_inputs, with_done
 from countersight.sources import InputFile, Limits, ReadResult, read_input
 from countersight.sources.warc import split_ranges
 from countersight.store import Store
@@ -65,7 +65,7 @@ def _partitions(
 ) -> Iterator[Partition]:
     """Partitions of the inputs still to do; failures and finished inputs handled on the way."""
     pending = Partition()
-    for item in iter_inputs(paths, limits):
+    for item, finished in with_done(store, iter_inputs(paths, limits)):
         if isinstance(item, ReadResult):
             writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
             continue
@@ -74,7 +74,7 @@ def _partitions(
             for result in read_input(item, limits):
                 writer.add(extract_outcome(result, None, writer.extractor))
             continue
-        if item.input_id is not None and state.input_status(store, item.input_id) == "done":
+        if finished:
             writer.stats.resumed += 1
             continue
         key = item.input_id or item.source

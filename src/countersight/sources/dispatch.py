@@ -45,6 +45,7 @@ class InputFile:
     kind: str
     size: int
     input_id: str | None
+    resolved: str = ""  # the absolute path with links resolved, as recorded in the ingest state
 
 
 def detect_kind(path: Path, head: bytes) -> str | None:
@@ -75,7 +76,7 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
-def _input_file(path: Path, source: str) -> InputFile | ReadResult:
+def _input_file(path: Path, source: str, resolved: Path | None = None) -> InputFile | ReadResult:
     try:
         st = path.stat()
         with path.open("rb") as fh:
@@ -87,8 +88,9 @@ def _input_file(path: Path, source: str) -> InputFile | ReadResult:
     if kind is None:
         return ReadResult(source, None, error=str(InputError("unknown format (not text, HTML, PDF, "
                                                              "feed or WARC)", path=source)))
-    key = stable_id("in", [str(path.resolve()), None, st.st_size, st.st_mtime_ns])
-    return InputFile(path=path, source=source, kind=kind, size=st.st_size, input_id=key)
+    real = str(resolved or path.resolve())
+    key = stable_id("in", [real, None, st.st_size, st.st_mtime_ns])
+    return InputFile(path=path, source=source, kind=kind, size=st.st_size, input_id=key, resolved=real)
 
 
 def _within(root: Path, target: Path) -> bool:
@@ -127,16 +129,16 @@ def walk_inputs(args: Sequence[str]) -> Iterator[InputFile | ReadResult]:
                         continue
                     fpath = Path(dirpath) / fname
                     source = str(fpath)
-                    if ".." in fpath.relative_to(path).parts or not _within(root, fpath.resolve()):
+                    real = fpath.resolve()
+                    if ".." in fpath.relative_to(path).parts or not _within(root, real):
                         yield ReadResult(source, None, error=str(InputError(
-                            "refused: resolves outside the input directory "
-                            f"({fpath.resolve()})", path=source)))
+                            f"refused: resolves outside the input directory ({real})", path=source)))
                         continue
                     if not fpath.is_file():
                         yield ReadResult(source, None, error=str(InputError(
                             "not a regular file (dangling link, device or pipe)", path=source)))
                         continue
-                    yield _input_file(fpath, source)
+                    yield _input_file(fpath, source, real)
         elif path.is_file():
             yield _input_file(path, arg)
         else:

@@ -9,26 +9,48 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, Table, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from countersight.model import Claim, Document
 from countersight.store import schema
-from countersight.store.db import Store
+from countersight.store.db import Store, sqlite_executemany
 
 _LOOKUP_CHUNK = 500
 
 
-def existing_document_ids(store: Store, ids: Iterable[str]) -> set[str]:
-    """Those of ``ids`` already stored (batched primary-key lookups)."""
+def _stored_ids(store: Store, table: Table, ids: Iterable[str], status: str | None = None) -> set[str]:
+    """Those of ``ids`` present in ``table`` (with ``status``, when given), in batched lookups."""
     wanted = list(dict.fromkeys(ids))
     found: set[str] = set()
-    t = schema.documents
+    key = table.c.id
     with store.engine.connect() as conn:
         for i in range(0, len(wanted), _LOOKUP_CHUNK):
             chunk = wanted[i : i + _LOOKUP_CHUNK]
-            found.update(conn.execute(select(t.c.id).where(t.c.id.in_(chunk))).scalars())
+            if store.dialect == "sqlite":
+                # Once per batch on the writer: the driver directly, without SQLAlchemy's
+                # expanding-IN parameter handling.
+                sql = f"SELECT id FROM {table.name} WHERE id IN ({', '.join('?' for _ in chunk)})"
+                params: tuple[str, ...] = tuple(chunk)
+                if status is not None:
+                    sql, params = sql + " AND status = ?", (*params, status)
+                found.update(r[0] for r in conn.exec_driver_sql(sql, params))
+            else:
+                q = select(key).where(key.in_(chunk))
+                if status is not None:
+                    q = q.where(table.c.status == status)
+                found.update(conn.execute(q).scalars())
     return found
+
+
+def existing_document_ids(store: Store, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` already stored."""
+    return _stored_ids(store, schema.documents, ids)
+
+
+def done_inputs(store: Store, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` (inputs) already done."""
+    return _stored_ids(store, schema.ingest_inputs, ids, "done")
 
 
 def input_status(store: Store, input_id: str) -> str | None:
@@ -63,6 +85,8 @@ def failed_inputs(store: Store) -> list[dict[str, Any]]:
 def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str, Any]],
             keys: Sequence[str]) -> None:
     if not rows:
+        return
+    if store.dialect == "sqlite" and sqlite_executemany(conn, table, rows, keys) is not None:
         return
     dialect = postgresql if store.dialect == "postgresql" else sqlite
     stmt = dialect.insert(table)
