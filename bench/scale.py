@@ -11,8 +11,9 @@ time into a fresh SQLite store:
 For each it prints docs/s (from the run's own summary, which includes the cluster's start), the
 wall time of the whole command, and the peak RSS (``VmHWM``, sampled every 0.1 s) of the client and of
 each worker process. Then it measures, in this process, what one core reads and extracts per second
-and what the single writer alone commits per second (documents already extracted and deserialised:
-the ceiling of the client however many workers feed it), and projects a GDELT-day (250,000
+and what the single writer alone commits per second (documents already extracted, their SQLite rows
+prepared as the workers prepare them, and deserialised: the ceiling of the client however many
+workers feed it), and projects a GDELT-day (250,000
 articles) on 2 cores and on a 64-core cluster. The stores are checked to hold the same documents,
 claims and evidence.
 
@@ -54,6 +55,7 @@ from countersight.ingest import BatchWriter, IngestStats, Outcome, default_extra
 from countersight.sources import InputFile, Limits, read_input, walk_inputs
 from countersight.sources.warc import gzip_member, warc_record_bytes
 from countersight.store import open_store
+from countersight.store.db import prepare_sqlite_rows
 
 CLI = [sys.executable, "-c", "import sys; from countersight.publish.cli import main; sys.exit(main())"]
 GDELT_DAY = 250_000
@@ -245,8 +247,15 @@ def writer_rate(url: str, outcomes: list[Outcome]) -> tuple[float, float]:
     return len(outcomes) / write, len(outcomes) / unpickle
 
 
-def postgres_writer_rate(admin_url: str, outcomes: list[Outcome]) -> float:
-    """The writer's docs/s on PostgreSQL, in a temporary database."""
+def prepare(o: Outcome) -> Outcome:
+    """The outcome as a worker sends it to a SQLite store (``extract_outcome(..., prepare=True)``)."""
+    if o.document is None or o.claims is None or o.error is not None:
+        return o
+    return Outcome(o.input_id, o.source, o.record, None, None, None, prepare_sqlite_rows(o.document, o.claims))
+
+
+def postgres_writer_rate(admin_url: str, outcomes: list[Outcome]) -> tuple[float, float]:
+    """The writer's docs/s on PostgreSQL, in a temporary database, and unpickling docs/s."""
     url = make_url(admin_url)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
@@ -255,12 +264,12 @@ def postgres_writer_rate(admin_url: str, outcomes: list[Outcome]) -> float:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        rate, _ = writer_rate(url.set(database=name).render_as_string(hide_password=False), outcomes)
+        rates = writer_rate(url.set(database=name).render_as_string(hide_password=False), outcomes)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    return rate
+    return rates
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,17 +329,24 @@ def main(argv: list[str] | None = None) -> int:
         outcomes, seconds = read_and_extract(corpus)
         per_core = len(outcomes) / seconds
         print(f"one core, no Dask, read + extract only: {per_core:,.0f} docs/s")
-        sqlite_write, unpickle = writer_rate(f"sqlite:///{root / 'writer.db'}", outcomes)
+        # What a Dask worker sends a SQLite store: the rows, prepared where they were extracted.
+        started = time.perf_counter()
+        prepared = [prepare(o) for o in outcomes]
+        prepare_rate = len(outcomes) / (time.perf_counter() - started)
+        sqlite_write, sqlite_unpickle = writer_rate(f"sqlite:///{root / 'writer.db'}", prepared)
         print(
-            f"single writer alone (SQLite, batches of 200): {sqlite_write:,.0f} docs/s; "
-            f"unpickling results: {unpickle:,.0f} docs/s"
+            f"single writer alone (SQLite, rows prepared by the workers at {prepare_rate:,.0f} docs/s per core, "
+            f"batches of 200): {sqlite_write:,.0f} docs/s; unpickling results: {sqlite_unpickle:,.0f} docs/s"
         )
-        writers = {"SQLite": sqlite_write}
+        writers = {"SQLite": (sqlite_write, sqlite_unpickle)}
         if args.postgres:
             writers["PostgreSQL"] = postgres_writer_rate(args.postgres, outcomes)
-            print(f"single writer alone (PostgreSQL, batches of 200): {writers['PostgreSQL']:,.0f} docs/s")
-        result_kb = sum(len(b) for b in (pickle.dumps(c) for c in chunks(outcomes, 500))) / len(outcomes) / 1e3
-        del outcomes
+            print(
+                f"single writer alone (PostgreSQL, batches of 200): {writers['PostgreSQL'][0]:,.0f} docs/s; "
+                f"unpickling results: {writers['PostgreSQL'][1]:,.0f} docs/s"
+            )
+        result_kb = sum(len(b) for b in (pickle.dumps(c) for c in chunks(prepared, 500))) / len(outcomes) / 1e3
+        del outcomes, prepared
 
         print()
         print(f"projection for a GDELT-day ({GDELT_DAY:,} articles):")
@@ -345,9 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  the same on 2 otherwise idle cores (CPU-bound): 2 cores / {1000 * cpu_per_doc:.2f} CPU-s per 1,000 docs"
             f" (client + workers at --workers 2) = {idle_rate:,.0f} docs/s -> {GDELT_DAY / idle_rate / 60:.1f} min"
         )
-        client_ceiling = 1 / (1 / min(writers.values()) + 1 / unpickle)
-        for backend, rate in writers.items():
-            ceiling = 1 / (1 / rate + 1 / unpickle)
+        ceilings = {backend: 1 / (1 / rate + 1 / unpickle) for backend, (rate, unpickle) in writers.items()}
+        client_ceiling = min(ceilings.values())
+        for backend, ceiling in ceilings.items():
             compute = CLUSTER_CORES * one * max(min(efficiency, 1.0), 0.5)
             projected = min(compute, ceiling)
             bound = "the single writer" if ceiling < compute else "the workers"

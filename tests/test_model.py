@@ -16,6 +16,7 @@ from countersight.model import (
     Organization,
     ReviewEvent,
 )
+from countersight.store.db import PreparedRows, prepare_sqlite_rows
 
 
 def _examples() -> list[object]:
@@ -27,7 +28,8 @@ def _examples() -> list[object]:
                   vendor="X", technology="video_surveillance", confidence=0.7,
                   financing=Financing(lender="L", amount=2.0, currency="USD"), attrs={"a": 1})
     return [doc, ev, claim, Financing(), Outcome("in-1", "a.warc.gz", 42, doc, (claim,), None),
-            Outcome(None, "b.txt", None, None, None, "unreadable")]
+            Outcome(None, "b.txt", None, None, None, "unreadable"),
+            Outcome("in-1", "a.warc.gz", 43, None, None, None, prepare_sqlite_rows(doc, [claim]))]
 
 
 def test_records_pickle_round_trip_with_every_field() -> None:
@@ -42,7 +44,7 @@ def test_records_pickle_round_trip_with_every_field() -> None:
 def test_every_record_class_pickles_by_its_fields() -> None:
     """A record class whose fields are not all __init__ arguments in slot order would break."""
     for cls in (Document, Evidence, Financing, FinancingRecord, Claim, Organization, Deployment, ReviewEvent,
-                Outcome):
+                Outcome, PreparedRows):
         assert "__reduce__" not in cls.__dict__  # inherited from FieldsPickle
         params = list(cls.__dataclass_fields__)
         assert list(cls.__slots__) == params, cls.__name__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
 from countersight.store import Store, open_store, schema
-from countersight.store.db import evidence_rows
+from countersight.store.db import evidence_rows, prepare_sqlite_rows
 from countersight.store.db import sqlite_executemany as db_sqlite_executemany
 from countersight.store.migrations import current_version
 
@@ -175,10 +176,24 @@ def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypa
     slow = open_store(f"sqlite:///{tmp_path / 'slow.db'}")
     slow.add(docs, claims)
     monkeypatch.undo()
+    # Rows prepared where the document was extracted (a Dask worker), written by the writer.
+    prepared = open_store(f"sqlite:///{tmp_path / 'prepared.db'}")
+    rows = [prepare_sqlite_rows(docs[0], claims[:1]), prepare_sqlite_rows(docs[1], claims[1:])]
+    with prepared.transaction() as conn:
+        assert prepared.add_prepared(conn, rows) == {"documents": 2, "claims": 2, "evidence": 2}
+        assert prepared.add_prepared(conn, rows) == {"documents": 0, "claims": 0, "evidence": 0}
     for table, stamp in ((schema.documents, ("ingested_at",)), (schema.claims, ("created_at",)),
                          (schema.evidence, ())):
         got, want = _table_rows(fast, table, stamp), _table_rows(slow, table, stamp)
         assert got == want and len(got) == 2, table.name
+        assert _table_rows(prepared, table, stamp) == want, table.name
+    # The commit stamps are stored in the same format on every path.
+    stamps = {}
+    for name, st in (("prepared", prepared), ("slow", slow)):
+        with st.engine.connect() as conn:
+            stamps[name] = [r[0] for r in conn.exec_driver_sql("SELECT ingested_at FROM documents")]
+    assert [re.sub(r"\d", "9", x) for x in stamps["prepared"]] == [re.sub(r"\d", "9", x) for x in stamps["slow"]]
+    prepared.close()
     back = fast.get_document(docs[1].id)
     # SQLite keeps datetimes without their zone (UTC here), on either path.
     assert back is not None and back.meta == docs[1].meta

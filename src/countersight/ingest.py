@@ -26,6 +26,7 @@ from countersight.sources import InputFile, Limits, ReadResult, read_input, spoo
 from countersight.sources.dispatch import quarantine
 from countersight.store import Store
 from countersight.store import ingest_state as state
+from countersight.store.db import PreparedRows, prepare_sqlite_rows
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,15 @@ class Outcome(FieldsPickle):
     document: Document | None
     claims: tuple[Claim, ...] | None
     error: str | None
+    # Set instead of document and claims by a Dask worker writing to SQLite (see prepare_sqlite_rows).
+    rows: PreparedRows | None = None
+
+    @property
+    def document_id(self) -> str | None:
+        """The document's id, whichever form the outcome carries it in."""
+        if self.rows is not None:
+            return self.rows.document_id
+        return self.document.id if self.document is not None else None
 
 
 @dataclass
@@ -91,8 +101,12 @@ class IngestStats:
         }
 
 
-def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extractor) -> Outcome:
-    """Run the extractor on one read result; an extractor failure fails that input only."""
+def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extractor,
+                    prepare: bool = False) -> Outcome:
+    """Run the extractor on one read result; an extractor failure fails that input only.
+
+    ``prepare`` gives the SQLite rows instead of the records (on a Dask worker, so that the one
+    writer does not build them)."""
     if result.document is None:
         return Outcome(input_id, result.source, result.record, None, None, result.error)
     try:
@@ -101,6 +115,9 @@ def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extract
         log.debug("extraction failed on %s", result.source, exc_info=True)
         return Outcome(input_id, result.source, result.record, result.document, None,
                        f"{result.source}: extraction failed: {exc.__class__.__name__}: {exc}")
+    if prepare:
+        return Outcome(input_id, result.source, result.record, None, None, None,
+                       prepare_sqlite_rows(result.document, claims))
     return Outcome(input_id, result.source, result.record, result.document, claims, None)
 
 
@@ -147,13 +164,24 @@ class BatchWriter:
         inputs, self._inputs = self._inputs, []
         if not outcomes and not inputs:
             return
-        existing = state.existing_document_ids(
-            self.store, [o.document.id for o in outcomes if o.document is not None])
+        existing = state.existing_document_ids(self.store, [i for o in outcomes if (i := o.document_id)])
         seen: set[str] = set()
         documents: list[Document] = []
         claims: list[Claim] = []
+        prepared: list[PreparedRows] = []
         records: list[dict[str, Any]] = []
         for o in outcomes:
+            if o.rows is not None:
+                doc_id = o.rows.document_id
+                self.stats.documents += 1
+                if doc_id in existing or doc_id in seen:
+                    self.stats.skipped += 1
+                else:
+                    prepared.append(o.rows)
+                seen.add(doc_id)
+                if o.record is not None and o.input_id is not None:
+                    records.append(state.record_row(o.input_id, o.record, "done", document_id=doc_id))
+                continue
             doc = o.document
             if doc is not None and (doc.id in existing or doc.id in seen):
                 self.stats.documents += 1
@@ -174,10 +202,10 @@ class BatchWriter:
             seen.add(doc.id)
             if o.record is not None and o.input_id is not None:
                 records.append(state.record_row(o.input_id, o.record, "done", document_id=doc.id))
-        counts = state.commit_batch(self.store, documents, claims, inputs, records)
+        counts = state.commit_batch(self.store, documents, claims, inputs, records, prepared)
         self.stats.new += counts["documents"]
         # Another writer may have stored a document between lookup and commit.
-        self.stats.skipped += len(documents) - counts["documents"]
+        self.stats.skipped += len(documents) + len(prepared) - counts["documents"]
         self.stats.claims += counts["claims"]
         if self.progress is not None:
             self.progress(self.stats)

@@ -9,6 +9,7 @@ import logging
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from countersight.errors import StoreError
 from countersight.ids import stable_id
-from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
+from countersight.model import Claim, Document, Evidence, FieldsPickle, Financing, Organization, ReviewEvent
 from countersight.store import schema
 from countersight.store.migrations import migrate
 
@@ -44,6 +45,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _pysqlite_now() -> Any:
+    """The current time as SQLite's DateTime column stores it."""
+    processor = schema.documents.c.ingested_at.type.dialect_impl(_pysqlite()).bind_processor(_pysqlite())
+    return processor(_now()) if processor else _now()
 
 
 def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
@@ -125,6 +132,21 @@ class Store:
             "claims": self.insert_ignore(conn, schema.claims, claims),
             "evidence": self.insert_ignore(conn, schema.evidence, evs),
         }
+
+    def add_prepared(self, conn: Connection, prepared: Sequence[PreparedRows]) -> dict[str, int]:
+        """Store rows made by :func:`prepare_sqlite_rows` (SQLite only), like :meth:`add`."""
+        if self.dialect != "sqlite":
+            raise StoreError(f"prepared SQLite rows cannot be written to {self.dialect}")
+        counts = {"documents": 0, "claims": 0, "evidence": 0}
+        if not prepared:
+            return counts
+        stamp = _pysqlite_now()
+        for table, rows in ((schema.documents, [p.document + (stamp,) for p in prepared]),
+                            (schema.claims, [c + (stamp,) for p in prepared for c in p.claims]),
+                            (schema.evidence, [e for p in prepared for e in p.evidence])):
+            if rows:
+                counts[table.name] = _sqlite_execute(conn, table, _prepared_columns(table), rows)
+        return counts
 
     def add_organizations(self, orgs: Iterable[Organization], conn: Connection | None = None) -> int:
         """Store organizations (existing ids untouched); return how many were new."""
@@ -331,6 +353,46 @@ def _sqlite_bulk_statement(table: Table, columns: tuple[str, ...], conflict: tup
     return sql, processors
 
 
+def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]],
+                   dialect: Dialect) -> list[Any] | None:
+    """``rows`` as tuples in ``columns`` order with the bind processors applied; None when the
+    rows do not all have exactly those columns."""
+    n = len(columns)
+    get = operator.itemgetter(*columns)
+    try:
+        values: list[Any] = [get(r) for r in rows if len(r) == n]
+    except KeyError:
+        return None
+    if len(values) != len(rows):
+        return None
+    if n == 1:  # itemgetter of one key returns the value itself
+        values = [(v,) for v in values]
+    _, processors = _sqlite_bulk_statement(table, columns, (), dialect)
+    convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if not convert:
+        return values
+    out = []
+    for v in values:
+        row = list(v)
+        for i, p in convert:
+            row[i] = p(row[i])
+        out.append(tuple(row))
+    return out
+
+
+def _sqlite_execute(conn: Connection, table: Table, columns: tuple[str, ...], values: Sequence[Sequence[Any]],
+                    conflict: Sequence[str] = ()) -> int:
+    sql, _ = _sqlite_bulk_statement(table, columns, tuple(conflict), conn.dialect)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+        # sqlite3 sums sqlite3_changes() over the rows: a skipped row adds 0, and rows written
+        # by triggers (the evidence FTS index) are not counted.
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
 def sqlite_executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
                        conflict: Sequence[str] = ()) -> int | None:
     """Insert (``conflict`` empty: skip existing keys; else update on those key columns) through
@@ -341,34 +403,65 @@ def sqlite_executemany(conn: Connection, table: Table, rows: Sequence[dict[str, 
     per-row parameter handling cost as much as SQLite's own work, and this loop runs in C.
     """
     columns = tuple(rows[0])
-    n = len(columns)
-    get = operator.itemgetter(*columns)
-    try:
-        values = [get(r) for r in rows if len(r) == n]
-    except KeyError:
+    values = _sqlite_values(table, columns, rows, conn.dialect)
+    if values is None:
         return None
-    if len(values) != len(rows):
-        return None
-    if n == 1:  # itemgetter of one key returns the value itself
-        values = [(v,) for v in values]
-    sql, processors = _sqlite_bulk_statement(table, columns, tuple(conflict), conn.dialect)
-    convert = [(i, p) for i, p in enumerate(processors) if p is not None]
-    if convert:
-        rows_out = []
-        for v in values:
-            row = list(v)
-            for i, p in convert:
-                row[i] = p(row[i])
-            rows_out.append(row)
-        values = rows_out
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-        # sqlite3 sums sqlite3_changes() over the rows: a skipped row adds 0, and rows written
-        # by triggers (the evidence FTS index) are not counted.
-        return int(cursor.rowcount)
-    finally:
-        cursor.close()
+    return _sqlite_execute(conn, table, columns, values, conflict)
+
+
+# Written at commit, not where the rows were prepared.
+_COMMIT_STAMP = {"documents": "ingested_at", "claims": "created_at"}
+
+
+def _prepared_columns(table: Table) -> tuple[str, ...]:
+    """The columns of a prepared row: all of the table's, its commit stamp last."""
+    stamp = _COMMIT_STAMP.get(table.name)
+    return tuple(c.name for c in table.columns if c.name != stamp) + ((stamp,) if stamp else ())
+
+
+@functools.cache
+def _pysqlite() -> Dialect:
+    from sqlalchemy.dialects.sqlite import pysqlite
+
+    return pysqlite.dialect()
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRows(FieldsPickle):
+    """A document with its claims and evidence as SQLite row values (bind processors applied,
+    commit stamps left out), made on the Dask worker that extracted it: the single writer then
+    only executes them (docs/scaling.md)."""
+
+    document_id: str
+    document: tuple[Any, ...]
+    claims: tuple[tuple[Any, ...], ...]
+    evidence: tuple[tuple[Any, ...], ...]
+
+
+def prepare_sqlite_rows(document: Document, claims: Sequence[Claim]) -> PreparedRows:
+    """The rows :meth:`Store.add` would write for ``document`` and ``claims`` on SQLite."""
+    dialect = _pysqlite()
+
+    def values(table: Table, rows: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+        stamp = _COMMIT_STAMP.get(table.name)
+        columns = _prepared_columns(table)
+        if stamp:
+            columns = columns[:-1]
+            for r in rows:
+                del r[stamp]
+        out = _sqlite_values(table, columns, rows, dialect) if rows else []
+        if out is None:  # the row builders below always give every column
+            raise StoreError(f"{table.name}: rows without the table's columns")
+        return tuple(out)
+
+    for c in claims:
+        if not c.evidence:
+            raise StoreError(f"claim {c.id} has no evidence; every claim needs a source")
+    (doc,) = values(schema.documents, [document_row(document)])
+    return PreparedRows(
+        document.id, doc, values(schema.claims, [claim_row(c) for c in claims]),
+        values(schema.evidence, [r for c in claims for r in evidence_rows(c)]),
+    )
 
 
 # -- row <-> record conversion -------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from countersight.model import Claim, Document
 from countersight.store import schema
-from countersight.store.db import Store, sqlite_executemany
+from countersight.store.db import PreparedRows, Store, sqlite_executemany
 
 _LOOKUP_CHUNK = 500
 
@@ -118,10 +118,15 @@ def commit_batch(
     claims: Sequence[Claim],
     inputs: Sequence[dict[str, Any]],
     records: Sequence[dict[str, Any]],
+    prepared: Sequence[PreparedRows] = (),
 ) -> dict[str, int]:
-    """Write documents, claims with evidence, and input/record progress in one transaction."""
+    """Write documents, claims with evidence (as records, or ``prepared`` rows), and input/record
+    progress in one transaction."""
     with store.transaction() as conn:
         counts = store.add(documents, claims, conn=conn)
+        if prepared:
+            more = store.add_prepared(conn, prepared)
+            counts = {k: counts[k] + more[k] for k in counts}
         _upsert(store, conn, schema.ingest_inputs, inputs, ["id"])
         _upsert(store, conn, schema.ingest_records, records, ["input_id", "offset"])
     return counts
