@@ -55,3 +55,7 @@ def test_serve_builds_the_app_on_loopback(
     code, out, _ = _run(capsys, "serve", "--port", "8123")
     assert code == 0 and isinstance(seen["app"], FastAPI)
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123 and "http://127.0.0.1:8123/" in out
+    # uvicorn's own 5 s keep-alive dropped requests under load (docs/scaling.md, Load)
+    assert seen["timeout_keep_alive"] == 75
+    seen.clear()
+    assert _run(capsys, "serve", "--keep-alive", "30")[0] == 0 and seen["timeout_keep_alive"] == 30

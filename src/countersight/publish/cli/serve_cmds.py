@@ -20,6 +20,11 @@ def serve_cmd(
         [], "--cors-origin", help="Allow browser calls from this origin (repeatable; none by default)."
     ),
     max_body_bytes: int = typer.Option(1_000_000, "--max-body-bytes", help="Largest request body accepted."),
+    keep_alive: int = typer.Option(
+        75, "--keep-alive", min=1,
+        help="Seconds an idle connection stays open (uvicorn's 5 s dropped requests of busy clients; "
+             "behind a proxy, keep the proxy's upstream keep-alive shorter).",
+    ),
 ) -> None:
     """Serve the API (/api, /docs, /openapi.json), the Atom feeds and the dashboard."""
     import uvicorn
@@ -30,7 +35,8 @@ def serve_cmd(
     store_url = opened.url
     app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes)
     typer.echo(f"countersight on http://{host}:{port}/ (API docs at /docs); database {store_url}")
-    uvicorn.run(app, host=host, port=port, log_level="warning" if not settings(ctx).debug else "debug")
+    uvicorn.run(app, host=host, port=port, timeout_keep_alive=keep_alive,
+                log_level="warning" if not settings(ctx).debug else "debug")
 
 
 @token_app.command("create")
