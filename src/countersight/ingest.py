@@ -171,37 +171,28 @@ class BatchWriter:
         prepared: list[PreparedRows] = []
         records: list[dict[str, Any]] = []
         for o in outcomes:
-            if o.rows is not None:
-                doc_id = o.rows.document_id
-                self.stats.documents += 1
-                if doc_id in existing or doc_id in seen:
-                    self.stats.skipped += 1
-                else:
-                    prepared.append(o.rows)
-                seen.add(doc_id)
-                if o.record is not None and o.input_id is not None:
-                    records.append(state.record_row(o.input_id, o.record, "done", document_id=doc_id))
-                continue
-            doc = o.document
-            if doc is not None and (doc.id in existing or doc.id in seen):
-                self.stats.documents += 1
-                self.stats.skipped += 1
-                o = Outcome(o.input_id, o.source, o.record, doc, (), None)
-            elif doc is not None and o.claims is None and o.error is None:
-                o = extract_outcome(ReadResult(o.source, o.record, doc), o.input_id, self.extractor)
-            if o.error is not None:
+            doc_id = o.document_id
+            duplicate = doc_id is not None and (doc_id in existing or doc_id in seen)
+            if not duplicate and o.document is not None and o.claims is None and o.error is None:
+                o = extract_outcome(ReadResult(o.source, o.record, o.document), o.input_id, self.extractor)
+            if o.error is not None and not duplicate:
                 self.stats.fail(o.source, o.error, o.record)
                 if o.record is not None and o.input_id is not None:
                     records.append(state.record_row(o.input_id, o.record, "failed", o.error))
                 continue
-            assert doc is not None
-            if doc.id not in existing and doc.id not in seen:
-                self.stats.documents += 1
-                documents.append(doc)
+            assert doc_id is not None
+            self.stats.documents += 1
+            if duplicate:
+                self.stats.skipped += 1
+            elif o.rows is not None:
+                prepared.append(o.rows)
+            else:
+                assert o.document is not None
+                documents.append(o.document)
                 claims.extend(o.claims or ())
-            seen.add(doc.id)
+            seen.add(doc_id)
             if o.record is not None and o.input_id is not None:
-                records.append(state.record_row(o.input_id, o.record, "done", document_id=doc.id))
+                records.append(state.record_row(o.input_id, o.record, "done", document_id=doc_id))
         counts = state.commit_batch(self.store, documents, claims, inputs, records, prepared)
         self.stats.new += counts["documents"]
         # Another writer may have stored a document between lookup and commit.
