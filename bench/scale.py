@@ -55,7 +55,6 @@ from countersight.ingest import BatchWriter, IngestStats, Outcome, default_extra
 from countersight.sources import InputFile, Limits, read_input, walk_inputs
 from countersight.sources.warc import gzip_member, warc_record_bytes
 from countersight.store import open_store
-from countersight.store.db import prepare_sqlite_rows
 
 CLI = [sys.executable, "-c", "import sys; from countersight.publish.cli import main; sys.exit(main())"]
 GDELT_DAY = 250_000
@@ -247,13 +246,6 @@ def writer_rate(url: str, outcomes: list[Outcome]) -> tuple[float, float]:
     return len(outcomes) / write, len(outcomes) / unpickle
 
 
-def prepare(o: Outcome) -> Outcome:
-    """The outcome as a worker sends it to a SQLite store (``extract_outcome(..., prepare=True)``)."""
-    if o.document is None or o.claims is None or o.error is not None:
-        return o
-    return Outcome(o.input_id, o.source, o.record, None, None, None, prepare_sqlite_rows(o.document, o.claims))
-
-
 def postgres_writer_rate(admin_url: str, outcomes: list[Outcome]) -> tuple[float, float]:
     """The writer's docs/s on PostgreSQL, in a temporary database, and unpickling docs/s."""
     url = make_url(admin_url)
@@ -331,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"one core, no Dask, read + extract only: {per_core:,.0f} docs/s")
         # What a Dask worker sends a SQLite store: the rows, prepared where they were extracted.
         started = time.perf_counter()
-        prepared = [prepare(o) for o in outcomes]
+        prepared = [o.prepared() for o in outcomes]
         prepare_rate = len(outcomes) / (time.perf_counter() - started)
         sqlite_write, sqlite_unpickle = writer_rate(f"sqlite:///{root / 'writer.db'}", prepared)
         print(

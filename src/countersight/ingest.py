@@ -54,6 +54,14 @@ class Outcome(FieldsPickle):
     # Set instead of document and claims by a Dask worker writing to SQLite (see prepare_sqlite_rows).
     rows: PreparedRows | None = None
 
+    def prepared(self) -> Outcome:
+        """This outcome with SQLite rows in place of its document and claims (unchanged when it has
+        no extracted document)."""
+        if self.document is None or self.claims is None or self.error is not None:
+            return self
+        return Outcome(self.input_id, self.source, self.record, None, None, None,
+                       prepare_sqlite_rows(self.document, self.claims))
+
     @property
     def document_id(self) -> str | None:
         """The document's id, whichever form the outcome carries it in."""
@@ -115,10 +123,8 @@ def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extract
         log.debug("extraction failed on %s", result.source, exc_info=True)
         return Outcome(input_id, result.source, result.record, result.document, None,
                        f"{result.source}: extraction failed: {exc.__class__.__name__}: {exc}")
-    if prepare:
-        return Outcome(input_id, result.source, result.record, None, None, None,
-                       prepare_sqlite_rows(result.document, claims))
-    return Outcome(input_id, result.source, result.record, result.document, claims, None)
+    outcome = Outcome(input_id, result.source, result.record, result.document, claims, None)
+    return outcome.prepared() if prepare else outcome
 
 
 def _real_path(item: InputFile) -> str:

@@ -49,7 +49,7 @@ def _now() -> dt.datetime:
 
 def _pysqlite_now() -> Any:
     """The current time as SQLite's DateTime column stores it."""
-    processor = schema.documents.c.ingested_at.type.dialect_impl(_pysqlite()).bind_processor(_pysqlite())
+    (processor,) = _bind_processors(schema.documents, ("ingested_at",), _pysqlite())
     return processor(_now()) if processor else _now()
 
 
@@ -334,23 +334,25 @@ _Processor = Callable[[Any], Any] | None
 
 
 @functools.lru_cache(maxsize=64)
-def _sqlite_bulk_statement(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...],
-                           dialect: Dialect) -> tuple[str, tuple[_Processor, ...]]:
-    """``INSERT ... ON CONFLICT`` in the driver's paramstyle, and each column's bind processor
-    (JSON, date and time types), as SQLAlchemy would apply them."""
+def _sqlite_insert_sql(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], dialect: Dialect) -> str:
+    """``INSERT ... ON CONFLICT`` in the driver's paramstyle: skip existing keys, or (``conflict``
+    given) update every other column on those key columns, as the SQLAlchemy upsert did."""
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     marks = ", ".join("?" for _ in columns)
     if conflict:
-        # As the SQLAlchemy upsert did: every other column takes the new row's value.
         sets = ", ".join(f"{quote(c.name)} = excluded.{quote(c.name)}" for c in table.columns
                          if c.name not in conflict)
         tail = f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}"
     else:
         tail = "ON CONFLICT DO NOTHING"
-    sql = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) VALUES ({marks}) {tail}"
-    processors = tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
-    return sql, processors
+    return f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) VALUES ({marks}) {tail}"
+
+
+@functools.lru_cache(maxsize=64)
+def _bind_processors(table: Table, columns: tuple[str, ...], dialect: Dialect) -> tuple[_Processor, ...]:
+    """Each column's bind processor (JSON, date and time types), as SQLAlchemy would apply it."""
+    return tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
 
 
 def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]],
@@ -367,7 +369,7 @@ def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[s
         return None
     if n == 1:  # itemgetter of one key returns the value itself
         values = [(v,) for v in values]
-    _, processors = _sqlite_bulk_statement(table, columns, (), dialect)
+    processors = _bind_processors(table, columns, dialect)
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
     if not convert:
         return values
@@ -382,7 +384,7 @@ def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[s
 
 def _sqlite_execute(conn: Connection, table: Table, columns: tuple[str, ...], values: Sequence[Sequence[Any]],
                     conflict: Sequence[str] = ()) -> int:
-    sql, _ = _sqlite_bulk_statement(table, columns, tuple(conflict), conn.dialect)
+    sql = _sqlite_insert_sql(table, columns, tuple(conflict), conn.dialect)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, values)

@@ -53,13 +53,6 @@ def done_inputs(store: Store, ids: Iterable[str]) -> set[str]:
     return _stored_ids(store, schema.ingest_inputs, ids, "done")
 
 
-def input_status(store: Store, input_id: str) -> str | None:
-    """``done``, ``failed`` or None for one input (a file version)."""
-    t = schema.ingest_inputs
-    with store.engine.connect() as conn:
-        return conn.execute(select(t.c.status).where(t.c.id == input_id)).scalar_one_or_none()
-
-
 def done_offsets(store: Store, input_id: str, start: int = 0, end: int | None = None) -> set[int]:
     """Offsets of the archive records of an input already committed (done or failed)."""
     t = schema.ingest_records
