@@ -7,7 +7,7 @@ DEMO_DB ?= $(CURDIR)/demo/countersight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test build-demo lint typecheck clean
+.PHONY: install demo test build-demo lint typecheck clean model
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ demo: build-demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Retrain the shipped extraction model from the labeled corpus (deterministic: same data, same file).
+CORPUS ?= ../shared/data/corpus/passages ../shared/data/devset
+model: install
+	$(BIN)/countersight train $(CORPUS) --out src/countersight/data/models/extractor.json
 
 lint: install
 	$(BIN)/ruff check src tests bench
