@@ -16,12 +16,17 @@ from typing import Any
 
 import pycountry
 
-from countersight.errors import InputError, NotFoundError
+from countersight.errors import InputError, NotFoundError, UnresolvedNameError
 from countersight.index.compute import compute_index
 from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
 from countersight.model import Organization
 from countersight.publish.api import finance_views as fv
-from countersight.reference.countries import country_name, is_country_code, resolve_country, territories
+from countersight.reference.countries import (
+    country_name,
+    parse_country,
+    resolve_country,
+    territories,
+)
 from countersight.reference.vendors import org_id, registry
 from countersight.resolve import review as rv
 from countersight.resolve.vendors import vendor_groups
@@ -310,10 +315,10 @@ def event_dict(ev: Any) -> dict[str, Any]:
 
 def country_code(value: str) -> str:
     """An ISO3 code from a code or name; NotFoundError when it is neither."""
-    code = value.upper() if is_country_code(value.upper()) else resolve_country(value)
-    if code is None:
-        raise NotFoundError(f"unknown country {value!r}")
-    return code
+    try:
+        return parse_country(value)
+    except UnresolvedNameError as exc:
+        raise NotFoundError(f"unknown country {value!r}") from exc
 
 
 def _timeline(views: Sequence[DeploymentView]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from countersight.errors import NothingToDoError
 from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
 from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
 from countersight.sources import Limits
@@ -52,6 +53,8 @@ def extract(
         out.write(json.dumps(document_contract(outcome), ensure_ascii=False) + "\n")
         ok += 1
     out.flush()
+    if not ok and not failed:
+        raise NothingToDoError(f"nothing to extract: no document found in {', '.join(paths)}")
     _print_failures(failed, len(failed))
     err_console.print(f"{ok} document(s), {len(failed)} failure(s)", highlight=False)
     if failed and (strict or not ok):
@@ -92,7 +95,7 @@ def ingest_cmd(
 ) -> None:
     """Read, extract and store documents idempotently and resumably (rerun after a stop to finish)."""
     cfg = settings(ctx)
-    db = store(ctx)
+    db = store(ctx, write=True)
     limits = Limits.from_settings(cfg)
     bar = Progress(
         SpinnerColumn(), TextColumn("[bold]ingest[/]"),
