@@ -1,5 +1,6 @@
 """FollowTheMoney export: entities as JSON lines, loadable into Aleph (``ftm`` tools) and matchable
-against OpenSanctions with yente. Needs the ``ftm`` extra (followthemoney 4.x, the range pyproject.toml declares and the tests run).
+against OpenSanctions with yente. Needs the ``ftm`` extra (followthemoney 4.x: the range pyproject.toml
+declares and the tests run).
 
 Mapping: vendors → ``Company`` (parent → ``Ownership``), financiers → ``Organization``, buying
 agencies (or, when none is reported, the recipient government) → ``PublicBody``, deployments →
