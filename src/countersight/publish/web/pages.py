@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pycountry
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from countersight import __version__
@@ -24,7 +24,7 @@ from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import IndexCache, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
-from countersight.publish.urls import is_web_url
+from countersight.publish.urls import deployment_path, is_web_url
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
@@ -220,6 +220,12 @@ def deployments_page(
         filters=filters,
         csv_url="/api/deployments" + _query(**params, format="csv"),
     )
+
+
+@router.get("/deployments/{deployment_id}", include_in_schema=False)
+def deployment_redirect(deployment_id: str) -> RedirectResponse:
+    """Feeds written before issue 15 linked ``/deployments/<id>``: send their readers to the page."""
+    return RedirectResponse(deployment_path(deployment_id), status_code=308)
 
 
 @router.get("/deployment/{deployment_id}", response_class=HTMLResponse)
