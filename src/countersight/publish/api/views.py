@@ -450,7 +450,8 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
         "parent": org.parent,
         "aliases": list(org.aliases),
         "subsidiaries": subsidiaries,
-        "countries": [{**c, "technologies": sorted(c["technologies"])} for _, c in sorted(countries.items())],
+        "countries": [{**c, "technologies": sorted(c["technologies"])}
+                      for c in sorted(countries.values(), key=lambda c: (c["name"], c["country"]))],
         "technologies": dict(sorted(Counter(d["technology"] or "unspecified" for d in live).items())),
         "timeline": [{"year": y, "first_seen": n} for y, n in sorted(years.items())],
         "deployments": deps,
@@ -501,15 +502,26 @@ def search(
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
     nxt = encode_cursor(["evidence", False, hits[limit - 1]["position"], ""]) if len(hits) > limit else None
-    for hit in hits:
-        hit.pop("position", None)
     return {
         "q": q,
         "countries": [{"country": c, "name": country_name(c)} for c in countries],
         "vendors": list_vendors(store, q, counts)[:50] if not cursor else [],
-        "evidence": hits[:limit],
+        "evidence": _one_per_quote(hits[:limit]),
         "next_cursor": nxt,
     }
+
+
+def _one_per_quote(hits: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Search hits with one entry per quote of a document: a sentence naming six deployments is
+    shown once, with the deployments it supports in ``deployments``."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for hit in hits:
+        key = (hit["document_id"], " ".join(str(hit["quote"]).split()))
+        entry = grouped.setdefault(key, {**{k: v for k, v in hit.items() if k != "position"}, "deployments": []})
+        supported = {k: hit[k] for k in ("deployment_id", "country", "vendor", "technology")}
+        if hit.get("deployment_id") and supported not in entry["deployments"]:
+            entry["deployments"].append(supported)
+    return list(grouped.values())
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import IndexCache, get_cache, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.urls import deployment_path, is_web_url
+from countersight.publish.web import words
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
@@ -46,6 +47,8 @@ def _env() -> Environment:
         country_name=country_name,
         vendor_href=lambda name: "/vendor/" + org_id("vendor", name),
         sources=_sources(),
+        cell_sentence=words.cell_sentence,
+        term_text=words.term_text,
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
     env.filters["money"] = lambda v: "" if v is None else f"{float(v):,.0f}"
@@ -106,6 +109,11 @@ def render(
     return HTMLResponse(html, status_code=status)
 
 
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The dashboard's error page (the app's error handlers use it for every non-API path)."""
+    return render("error.html", request, None, status=status, message=message, status_code=status)
+
+
 def _page(fn: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
     """Turn a missing record into a readable 404 page (the API twin answers JSON errors)."""
 
@@ -114,9 +122,9 @@ def _page(fn: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
         try:
             return fn(*args, **kwargs)
         except NotFoundError as exc:
-            return render("error.html", kwargs["request"], None, status=404, message=exc.message)
+            return error_page(kwargs["request"], 404, exc.message)
         except CountersightError as exc:
-            return render("error.html", kwargs["request"], None, status=400, message=exc.message)
+            return error_page(kwargs["request"], 400, exc.message)
 
     return wrapper
 
@@ -155,7 +163,7 @@ def map_page(
         "map.html",
         request,
         "/api/countries" + _query(edition=edition, as_of=_as_of(year)),
-        rows=rows,
+        rows=sorted(rows, key=lambda r: (r["name"], r["country"])),  # the table shows names
         edition=edition,
         mode=mode,
         technology=technology,
@@ -355,6 +363,12 @@ def review_page(request: Request) -> HTMLResponse:
 def login_page(request: Request) -> HTMLResponse:
     """Sign in with an API token (kept in this browser tab's session storage only)."""
     return render("login.html", request, "/api/me")
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request) -> HTMLResponse:
+    """What the codes and words mean: regime types, confidence, unspecified, statuses, review."""
+    return render("glossary.html", request, None, glossary=words.glossary())
 
 
 @router.get("/about", response_class=HTMLResponse)
