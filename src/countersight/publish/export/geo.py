@@ -98,12 +98,34 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (id = ISO3) of the TopoJSON map's countries that shapely finds valid,
     with outer rings counter-clockwise and holes clockwise (RFC 7946, section 3.1.6).
 
-    The 1:110m map has self-touching rings (Russia, Sudan, Fiji, Antarctica) and a collapsed island
-    (North Korea); ``make_valid`` repairs them, keeping only the polygonal parts. Needs shapely (the
-    test extra): it runs when the bundled file is regenerated, never at serve time."""
+    The 1:110m map draws Russia and Fiji across the antimeridian (a ring jumping from 180 to -180,
+    which planar geometry reads as a band around the world): such rings are unwrapped, repaired and
+    split at 180° (RFC 7946, section 3.1.9). Self-touching rings (Sudan, Antarctica) and a collapsed
+    island (North Korea) are repaired by ``make_valid``, keeping only the polygonal parts. Needs shapely
+    (the test extra): it runs when the bundled file is regenerated, never at serve time."""
     import shapely
-    from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+    from shapely.affinity import translate
+    from shapely.geometry import MultiPolygon, Polygon, box, mapping
     from shapely.geometry.polygon import orient
+
+    def unwrapped(polygon: list[list[list[float]]]) -> Polygon:
+        outer = polygon[0]
+        if not any(abs(a[0] - b[0]) > 180 for a, b in zip(outer, outer[1:], strict=False)) or \
+                min(p[1] for p in outer) < -60:  # Antarctica's ring runs along the whole edge on purpose
+            return Polygon(outer, polygon[1:])
+        east = sum(p[0] for p in outer) / len(outer) > 0
+        shift = [[[x + 360 if east and x < 0 else x - 360 if not east and x > 0 else x, y] for x, y in ring]
+                 for ring in polygon]
+        return Polygon(shift[0], shift[1:])
+
+    def split_at_antimeridian(geom: Any) -> list[Any]:
+        parts = []
+        for offset in (0, 360, -360):
+            window = box(-180 + offset, -90, 180 + offset, 90)
+            piece = geom.intersection(window)
+            if not piece.is_empty:
+                parts.append(translate(piece, xoff=-offset))
+        return parts
 
     features = []
     seen: set[str] = set()
@@ -112,10 +134,16 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
         if not code or code in seen:
             continue
         seen.add(code)
-        geom = shape(f["geometry"])
-        if not geom.is_valid:
-            geom = shapely.make_valid(geom)
-        polygons = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, (Polygon, MultiPolygon))]
+        rings = f["geometry"]["coordinates"]
+        polys = rings if f["geometry"]["type"] == "MultiPolygon" else [rings]
+        pieces = []
+        for poly in polys:
+            geom = unwrapped(poly)
+            if not geom.is_valid:
+                geom = shapely.make_valid(geom)
+            pieces += split_at_antimeridian(geom)
+        polygons = [g for piece in pieces for g in getattr(piece, "geoms", [piece])
+                    if isinstance(g, (Polygon, MultiPolygon))]
         parts = [p for g in polygons for p in getattr(g, "geoms", [g]) if not p.is_empty]
         fixed = shapely.set_precision(MultiPolygon(parts) if len(parts) > 1 else parts[0], 1e-6)
         parts = [orient(p, sign=1.0) for p in getattr(fixed, "geoms", [fixed])]

@@ -36,6 +36,7 @@ from countersight.store.export_queries import evidence_for_deployments
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
 FIRST_YEAR = 2010
+STATUSES = ("reported", "planned", "cancelled", "denied")
 
 
 @functools.cache
@@ -99,14 +100,44 @@ def country_markers(codes: list[str]) -> dict[str, tuple[float, float]]:
     return {c: _capitals()[c] for c in codes if c not in shapes and c in _capitals()}
 
 
+def render_html(name: str, json_url: str | None, **context: Any) -> str:
+    """A page from ``templates/name`` as text (the dashboard and the static site render the same
+    templates; the static site passes ``static_site=True``)."""
+    return _env().get_template(name).render(json_url=json_url, **context)
+
+
 def render(
     name: str, request: Request, json_url: str | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
     """A page from ``templates/name``, with the link to its JSON twin."""
-    html = (
-        _env().get_template(name).render(request=request, json_url=json_url, path=request.url.path, **context)
-    )
+    html = render_html(name, json_url, request=request, path=request.url.path, **context)
     return HTMLResponse(html, status_code=status)
+
+
+# -- what each page shows (shared with the static site) -------------------------------------------
+
+
+def country_context(store: Store, iso3: str, as_of: dt.date | None, edition: str,
+                    index_rows: Callable[[], list[dict[str, Any]]]) -> dict[str, Any]:
+    """A country page's data: the API's country detail and the evidence of each deployment."""
+    data = views.country_detail(store, iso3, as_of, edition, index_rows)
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
+        evidence[e["deployment_id"]].append(e)
+    return {"c": data, "evidence": dict(evidence)}
+
+
+def vendor_context(store: Store, vendor: str, counts: views.VendorCounts | None) -> dict[str, Any]:
+    """A vendor page's data: the API's vendor detail and the countries it serves (for its map)."""
+    v = views.vendor_detail(store, vendor, counts)
+    served = [c["country"] for c in v["countries"]]
+    return {"v": v, "iso_numeric": iso_numeric(), "served": served, "markers": country_markers(served)}
+
+
+def vendors_context(store: Store, q: str | None, counts: views.VendorCounts | None) -> dict[str, Any]:
+    """The vendor list: vendors named by deployments, most deployments first."""
+    rows = sorted(views.list_vendors(store, q, counts), key=lambda v: (-v["deployments"], v["name"]))
+    return {"vendors": [v for v in rows if v["deployments"]], "q": q or ""}
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
@@ -190,16 +221,12 @@ def country_page(
     as_of = _as_of(year)
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
-        evidence[e["deployment_id"]].append(e)
+    context = country_context(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
     return render(
         "country.html",
         request,
-        f"/api/countries/{data['country']}" + _query(edition=edition, as_of=as_of),
-        c=data,
-        evidence=evidence,
+        f"/api/countries/{context['c']['country']}" + _query(edition=edition, as_of=as_of),
+        **context,
         year=year,
         edition=edition,
     )
@@ -241,13 +268,7 @@ def deployment_redirect(deployment_id: str) -> RedirectResponse:
 def deployment_page(deployment_id: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     """A deployment: its evidence, claims, documents and review history, and the review form."""
     d = views.deployment_detail(store, deployment_id)
-    return render(
-        "deployment.html",
-        request,
-        f"/api/deployments/{deployment_id}",
-        d=d,
-        statuses=("reported", "planned", "cancelled", "denied"),
-    )
+    return render("deployment.html", request, f"/api/deployments/{deployment_id}", d=d, statuses=STATUSES)
 
 
 @router.get("/document/{document_id}", response_class=HTMLResponse)
@@ -267,16 +288,8 @@ def vendors_page(
     cache: IndexCache = Depends(get_cache),
 ) -> HTMLResponse:
     """Vendors by how many deployments name them."""
-    rows = sorted(
-        views.list_vendors(store, q, cache.vendor_counts(store)), key=lambda v: (-v["deployments"], v["name"])
-    )
-    return render(
-        "vendors.html",
-        request,
-        "/api/vendors" + _query(q=q),
-        vendors=[v for v in rows if v["deployments"]],
-        q=q or "",
-    )
+    return render("vendors.html", request, "/api/vendors" + _query(q=q),
+                  **vendors_context(store, q, cache.vendor_counts(store)))
 
 
 @router.get("/vendor/{vendor}", response_class=HTMLResponse)
@@ -285,17 +298,8 @@ def vendor_page(
     vendor: str, request: Request, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)
 ) -> HTMLResponse:
     """A vendor: home, parent, aliases, the countries it serves on a map, and its timeline."""
-    v = views.vendor_detail(store, vendor, cache.vendor_counts(store))
-    served = [c["country"] for c in v["countries"]]
-    return render(
-        "vendor.html",
-        request,
-        f"/api/vendors/{v['id']}",
-        v=v,
-        iso_numeric=iso_numeric(),
-        served=served,
-        markers=country_markers(served),
-    )
+    context = vendor_context(store, vendor, cache.vendor_counts(store))
+    return render("vendor.html", request, f"/api/vendors/{context['v']['id']}", **context)
 
 
 @router.get("/flows", response_class=HTMLResponse)
