@@ -34,7 +34,7 @@ def test_feed_is_valid_atom_newest_first(filled: Store) -> None:
     assert titles[1].startswith("Kenya: facial recognition from Northwind Vision")
     assert parsed.feed.updated.startswith("2025-01-15T09:30")  # newest entry, not the wall clock
     assert "dispute by vendor-rep" in parsed.entries[0].summary
-    assert parsed.entries[1].link.startswith("https://cs.example.org/deployments/dep-")
+    assert parsed.entries[1].link.startswith("https://cs.example.org/deployment/dep-")
     assert {t.term for t in parsed.entries[1].tags} == {"KEN", "facial_recognition", "Northwind Vision"}
     assert deployments_feed(filled, base_url="https://cs.example.org") == xml  # deterministic
 
@@ -62,7 +62,41 @@ def test_router_serves_the_feed(filled: Store) -> None:
     parsed = feedparser.parse(resp.text)
     assert not parsed.bozo and [e.title.split(":")[0] for e in parsed.entries] == ["Kenya"]
     assert client.get("/feeds/deployments.atom", params={"since": "not-a-date"}).status_code == 422
+    assert client.get("/feeds/deployments.atom", params={"country": "ZZZ"}).status_code == 422
+    assert client.get("/feeds/deployments.atom", params={"country": " "}).status_code == 422
+    by_name = client.get("/feeds/deployments.atom", params={"country": "Kenya"})
+    assert [e.title.split(":")[0] for e in feedparser.parse(by_name.text).entries] == ["Kenya"]
     later = client.get(
         "/feeds/deployments.atom", params={"since": "2024-06-01", "vendor": "Northwind Vision"}
     )
     assert [e.title.split(":")[0] for e in feedparser.parse(later.text).entries] == ["Serbia"]
+
+
+def test_every_entry_link_returns_200_from_the_app(
+        filled: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from urllib.parse import urljoin
+
+    from countersight.publish.api.app import create_app
+    from countersight.publish.cli import main
+
+    client = TestClient(create_app(filled))
+    served = feedparser.parse(client.get("/feeds/deployments.atom").text)
+    links = [e.link for e in served.entries]
+    assert len(links) == 2 and all(link.startswith("http://testserver/deployment/dep-") for link in links)
+    # the CLI's feed: absolute under --base-url, else from the server's root (never under /feeds/)
+    monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", filled.url)
+    assert main(["watch", "--format", "atom", "--base-url", "http://testserver/"]) == 0
+    written = [e.link for e in feedparser.parse(capsys.readouterr().out).entries]
+    assert written == links
+    assert main(["watch", "--format", "atom"]) == 0
+    relative = [e.link for e in feedparser.parse(capsys.readouterr().out).entries]
+    feed_url = "http://testserver/feeds/deployments.atom"
+    assert [urljoin(feed_url, link) for link in relative] == links
+    for link in links:
+        page = client.get(link)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"], link
+        assert link.rsplit("/", 1)[1] in page.text
+    # links of feeds written before the fix (/deployments/<id>) reach the same page
+    old = client.get(links[0].replace("/deployment/", "/deployments/"))
+    assert old.status_code == 200 and str(old.url) == links[0]
+    assert main(["watch", "--format", "atom", "--base-url", "javascript:alert(1)"]) == 2

@@ -11,7 +11,9 @@ import datetime as dt
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from countersight.config import Settings
+from countersight.errors import UnresolvedNameError
 from countersight.publish.export.atom import deployments_feed
+from countersight.reference.countries import parse_country
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection
 
@@ -34,15 +36,17 @@ def _store(request: Request) -> Store:
 )
 def deployments_atom(
     request: Request,
-    country: str | None = Query(None, description="Recipient country, ISO3 (e.g. KEN)"),
+    country: str | None = Query(None, description="Recipient country, ISO3 code or name (e.g. KEN or Kenya)"),
     vendor: str | None = Query(None, description="Canonical vendor name (e.g. Huawei)"),
     technology: str | None = Query(None, description="Technology id (e.g. facial_recognition)"),
     since: dt.date | None = Query(None, description="Only deployments new or changed on or after this date"),
 ) -> Response:
     """New or changed deployments as an Atom feed, newest first."""
-    if country is not None and not country.strip():
-        raise HTTPException(status_code=422, detail="country must not be empty")
-    selection = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
+    try:
+        code = parse_country(country) if country is not None else None
+    except UnresolvedNameError as exc:
+        raise HTTPException(status_code=422, detail=exc.message) from exc
+    selection = Selection(country=code, vendor=vendor, technology=technology)
     base = str(request.base_url).rstrip("/")
     xml = deployments_feed(_store(request), selection, since=since, base_url=base)
     return Response(content=xml, media_type="application/atom+xml; charset=utf-8")

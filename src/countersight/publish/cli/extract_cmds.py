@@ -16,6 +16,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from countersight.extract.model import Model
+from countersight.errors import NothingToDoError
 from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
 from countersight.model import Claim, Document
 from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
@@ -93,6 +94,8 @@ def extract(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         ok += 1
     out.flush()
+    if not ok and not failed:
+        raise NothingToDoError(f"nothing to extract: no document found in {', '.join(paths)}")
     _print_failures(failed, len(failed))
     err_console.print(f"{ok} document(s), {len(failed)} failure(s)", highlight=False)
     if failed and (strict or not ok):
@@ -133,7 +136,7 @@ def ingest_cmd(
 ) -> None:
     """Read, extract and store documents idempotently and resumably (rerun after a stop to finish)."""
     cfg = settings(ctx)
-    db = store(ctx)
+    db = store(ctx, write=True)
     limits = Limits.from_settings(cfg)
     bar = Progress(
         SpinnerColumn(), TextColumn("[bold]ingest[/]"),
