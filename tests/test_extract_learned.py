@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from countersight.errors import CountersightError
-from countersight.extract import EXTRACTOR_NAME, _homes, claim_to_contract, extract_claims
+from countersight.extract import EXTRACTOR_NAME, ExtractionBudgetError, _homes, claim_to_contract, extract_claims
 from countersight.extract.candidates import MAX_CANDIDATES, analyse, candidates
 from countersight.extract.explain import describe
 from countersight.extract.model import FORMAT, ModelError, bundled, load
@@ -58,9 +58,37 @@ def test_organisations_outside_the_registry_become_candidates() -> None:
     assert any(c.supplier.kind == ORG and c.country == "ECU" for c in candidates(a))
 
 
-def test_candidates_are_bounded_on_hostile_input() -> None:
+def test_a_claim_dense_hostile_text_is_refused_with_its_reason() -> None:
     text = ("Huawei sold CCTV cameras to " + ", ".join(["Kenya", "Uganda", "Zambia", "Ghana"] * 400) + ". ") * 5
-    assert len(candidates(analyse(text, _homes()))) <= MAX_CANDIDATES
+    with pytest.raises(ExtractionBudgetError, match=f"over {MAX_CANDIDATES} candidate pairs"):
+        candidates(analyse(text, _homes()))
+    with pytest.raises(ExtractionBudgetError):
+        extract_claims(_doc(text))
+
+
+class _Spent:
+    def exceeded(self) -> bool:
+        return True
+
+
+def test_a_document_over_its_time_budget_is_stopped() -> None:
+    text = "Huawei installed CCTV cameras in Kenya. " * 200
+    with pytest.raises(ExtractionBudgetError, match="time budget"):
+        extract_claims(_doc(text), budget=_Spent())
+    assert extract_claims(_doc("Huawei installed CCTV cameras in Kenya."), budget=None) is not None
+
+
+def test_ingest_records_a_hostile_document_as_a_failure(tmp_path: Path) -> None:
+    from countersight.ingest import extract_documents
+
+    (tmp_path / "dense.txt").write_text(
+        ("ZTE sold CCTV cameras to " + ", ".join(["Kenya", "Uganda", "Zambia", "Ghana"] * 400) + ". ") * 5,
+        encoding="utf-8")
+    (tmp_path / "good.txt").write_text("Huawei installed a safe city system with CCTV cameras in Nairobi, Kenya.",
+                                       encoding="utf-8")
+    outcomes = {Path(o.source).name: o for o in extract_documents([str(tmp_path)])}
+    assert outcomes["dense.txt"].error is not None and "too claim-dense" in outcomes["dense.txt"].error
+    assert outcomes["good.txt"].error is None and outcomes["good.txt"].claims
 
 
 def test_features_are_described_in_words() -> None:
@@ -128,3 +156,19 @@ def test_extract_jsonl_contract_with_model_none(tmp_path: Path, capsys: pytest.C
     assert main(["extract", "--model", "none", str(doc)]) in (0, None)
     row = json.loads(capsys.readouterr().out.splitlines()[0])
     assert row["claims"][0]["extractor"] == "countersight-rules/0.2.1" and row["claims"][0]["model"] is None
+
+
+def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> None:  # type: ignore[no-untyped-def]
+    from countersight.resolve import resolve_store
+    from countersight.resolve.review import review_queue
+
+    text = ("Ecuador's national police signed a contract with a local integrator called Vexaro Systems, which "
+            "installed 300 CCTV cameras and a facial recognition system in Quito, Ecuador, in 2021.")
+    doc = Document(id="doc-vexaro", text=text)
+    claims = extract_claims(doc)
+    assert [(c.vendor, c.country) for c in claims] == [("Vexaro Systems", "ECU")]
+    assert claims[0].attrs.get("new_org") is True
+    store.add([doc], claims)
+    resolve_store(store)
+    queue = review_queue(store)
+    assert any(item.vendor == "Vexaro Systems" and "new organization" in item.reasons for item in queue)

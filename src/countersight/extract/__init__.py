@@ -15,6 +15,7 @@ import functools
 from typing import Any, Literal
 
 from countersight.extract import learned
+from countersight.extract.candidates import Budget, ExtractionBudgetError
 from countersight.extract.model import Model, bundled
 from countersight.extract.rules import Draft, draft_claims
 from countersight.ids import stable_id
@@ -70,17 +71,19 @@ def _claim(document: Document, d: Draft, model: Model | None) -> Claim:
     )
 
 
-def extract_claims(document: Document, model: Model | None | Literal["bundled"] = "bundled") -> list[Claim]:
+def extract_claims(document: Document, model: Model | None | Literal["bundled"] = "bundled",
+                   budget: Budget | None = None) -> list[Claim]:
     """Claims that a supplier provided a surveillance technology to a recipient country, each
     with the sentence that says so (and the sentence that names the recipient, when another).
     With a model (the bundled one by default): one claim per (supplier, recipient) the model
-    accepts, its confidence the calibrated probability. With ``model=None``: the 0.2 rules."""
+    accepts, its confidence the calibrated probability. With ``model=None``: the 0.2 rules.
+    A document over ``budget`` (or too claim-dense) raises :class:`ExtractionBudgetError`."""
     chosen = bundled() if model == "bundled" else model
     title = document.title
     if title and document.text.lstrip().startswith(title.strip()):
         title = None
     drafts = draft_claims(document.text, title, _homes()) if chosen is None else learned.draft_claims(
-        document.text, title, _homes(), chosen)
+        document.text, title, _homes(), chosen, budget)
     claims: dict[str, Claim] = {}
     for d in drafts:
         c = _claim(document, d, chosen)
@@ -120,5 +123,13 @@ def claim_to_contract(claim: Claim) -> dict[str, Any]:
     }
 
 
-__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "RULES_NAME", "RULES_VERSION", "claim_to_contract",
-           "extract_claims"]
+__all__ = [
+    "EXTRACTOR_NAME",
+    "EXTRACTOR_VERSION",
+    "RULES_NAME",
+    "RULES_VERSION",
+    "Budget",
+    "ExtractionBudgetError",
+    "claim_to_contract",
+    "extract_claims",
+]

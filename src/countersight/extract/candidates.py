@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from countersight.errors import InputError
 from countersight.extract import cues
 from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
@@ -39,8 +41,21 @@ HEADLINE_SENTENCES = 12
 # A company is paired with the countries of this many paragraphs either side.
 NEARBY_PARAGRAPHS = 3
 NEARBY_SENTENCES = 15  # and at most this many sentences, so that the work stays linear
+_TOO_MANY = f"too claim-dense to extract: over {MAX_CANDIDATES} candidate pairs (a table or a hostile text?)"
 # Sentences longer than this are not read for organisation names (tables, run-on lists).
 MAX_SENTENCE = 2000
+
+
+class Budget(Protocol):
+    """Whether a document's extraction has used up its time (the pipeline owns the clock)."""
+
+    def exceeded(self) -> bool:
+        """True once the time allowed for this document has passed."""
+        ...
+
+
+class ExtractionBudgetError(InputError):
+    """A document that would take more than its extraction budget (time or candidate pairs)."""
 
 
 @dataclass
@@ -147,14 +162,16 @@ def _neighbours(a: Analysis, i: int) -> list[tuple[int, str]]:
     return out
 
 
-def candidates(a: Analysis) -> list[Candidate]:
+def candidates(a: Analysis, budget: Budget | None = None) -> list[Candidate]:
     """Every (supplier, recipient) pair within the window, in document order: the sentence,
     its neighbours and the headline; for a company, also the countries of the nearby paragraphs
     (the story's country is often named only once, far from the vendor)."""
     out: list[Candidate] = []
     by_sentence = [a.in_span(s.start, s.end) for s in a.sentences]
     for i, ms in enumerate(by_sentence):
-        sent = a.sentences[i]
+        if budget is not None and i % 64 == 0 and budget.exceeded():
+            raise ExtractionBudgetError(f"extraction stopped at sentence {i} of {len(by_sentence)}: "
+                                        "over its time budget")
         suppliers = [m for m in ms if m.kind in SUPPLIER_KINDS]
         if not suppliers:
             continue
@@ -172,7 +189,7 @@ def candidates(a: Analysis) -> list[Candidate]:
                     out.append(Candidate(s, r, i, j, window))
                     paired.add((s.start, r.value))
                     if len(out) >= MAX_CANDIDATES:
-                        return out
+                        raise ExtractionBudgetError(_TOO_MANY)
         companies = [m for m in suppliers if m.kind in (lx.VENDOR, ORG)]
         if not companies:
             continue
@@ -190,7 +207,7 @@ def candidates(a: Analysis) -> list[Candidate]:
                     out.append(Candidate(s, r, i, j, "paragraph" if a.sentences[j].paragraph == a.sentences[i].paragraph
                                          else "nearby"))
                     if len(out) >= MAX_CANDIDATES:
-                        return out
+                        raise ExtractionBudgetError(_TOO_MANY)
     return out
 
 

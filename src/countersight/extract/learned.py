@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from countersight.extract import lexicon as lx
 from countersight.extract import rules
-from countersight.extract.candidates import Analysis, Candidate, analyse, candidates
+from countersight.extract.candidates import (
+    Analysis,
+    Budget,
+    Candidate,
+    ExtractionBudgetError,
+    analyse,
+    candidates,
+)
 from countersight.extract.features import DocStats, doc_stats, features
 from countersight.extract.labels import sentence_features, status_features, technology_features
 from countersight.extract.model import Linear, Model
@@ -44,20 +51,26 @@ def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: A
     return out
 
 
-def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence: Linear) -> Prepared | None:
+def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence: Linear,
+            budget: Budget | None = None) -> Prepared | None:
     """Read a document and build its candidates; None when it cannot hold a claim (no
     surveillance technology named, or no supplier and recipient)."""
     a = analyse(text, homes)
     if not any(m.kind == lx.TECH for m in a.mentions) and not (title and any(
             m.kind == lx.TECH for m in lx.find_mentions(title))):
         return None
-    cands = candidates(a)
+    cands = candidates(a, budget)
     if not cands:
         return None
     scored = sorted({c.s_sent for c in cands} | {c.r_sent for c in cands})
     probs = {i: sentence.prob(sentence_features(text, a.sentences[i].start, a.sentences[i].end)) for i in scored}
     st = doc_stats(a, cands, _rule_pairs(text, title, homes, a), probs)
-    return Prepared(a, cands, [features(a, c, st) for c in cands], st)
+    feats = []
+    for i, c in enumerate(cands):
+        if budget is not None and i % 256 == 0 and budget.exceeded():
+            raise ExtractionBudgetError(f"extraction stopped at pair {i} of {len(cands)}: over its time budget")
+        feats.append(features(a, c, st))
+    return Prepared(a, cands, feats, st)
 
 
 def _supplier(c: Candidate, homes: dict[str, str | None]) -> tuple[str | None, str | None]:
@@ -75,9 +88,10 @@ def explain_words(pairs: list[tuple[str, float]]) -> list[dict[str, object]]:
     return [{"feature": f, "weight": w, "says": describe(f)} for f, w in pairs]
 
 
-def draft_claims(text: str, title: str | None, homes: dict[str, str | None], model: Model) -> list[Draft]:
+def draft_claims(text: str, title: str | None, homes: dict[str, str | None], model: Model,
+                 budget: Budget | None = None) -> list[Draft]:
     """Claims the model accepts, one per (supplier, recipient country), best evidence first."""
-    prep = prepare(text, title, homes, model.sentence)
+    prep = prepare(text, title, homes, model.sentence, budget)
     if prep is None:
         return []
     a = prep.analysis

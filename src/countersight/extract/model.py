@@ -4,8 +4,8 @@ Four linear models share one file: the sentence scorer (does this sentence state
 logistic regression over its words), the pair scorer (over the features of a candidate pair, the
 sentence score among them), the technology classifier and the status classifier (multinomial logistic
 regression). The pair score is mapped to a calibrated probability by a monotone table fitted on
-held-out predictions (isotonic regression), so a claim's confidence is the share of such claims
-that were right. ``FORMAT`` changes when the file's layout does; ``version`` names the trained
+held-out predictions (Platt scaling), so a claim's confidence estimates the share of such claims
+that are right. ``FORMAT`` changes when the file's layout does; ``version`` names the trained
 model and goes into every claim.
 """
 
@@ -88,7 +88,7 @@ class Multiclass:
 
 @dataclass(frozen=True)
 class Calibration:
-    """A monotone step function from raw score to probability (isotonic regression)."""
+    """A monotone map from raw score to probability, tabulated and interpolated linearly."""
 
     x: tuple[float, ...]
     y: tuple[float, ...]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -225,16 +226,19 @@ def fit_multiclass(x_rows: list[list[str]], y: list[str], c: float, seed: int,
     return Multiclass(classes, weights, tuple(float(b) for b in bias))
 
 
-def fit_calibration(raw: list[float], y: list[int]) -> Calibration:
-    """Isotonic map from raw pair margins (held-out) to the share of right pairs."""
-    from sklearn.isotonic import IsotonicRegression
+def fit_calibration(raw: list[float], y: list[int], points: int = 200) -> Calibration:
+    """A logistic map (Platt scaling) from raw pair margins (held-out) to the share of right
+    pairs, tabulated on a fine grid. Smooth, unlike isotonic steps, so that the decision
+    threshold can fall between any two pairs."""
+    from sklearn.linear_model import LogisticRegression
 
-    if len(set(y)) < 2:
+    if len(set(y)) < 2 or not raw:
         return Calibration((), ())
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
-    xs = [float(v) for v in iso.X_thresholds_]
-    ys = [float(v) for v in iso.y_thresholds_]
-    return Calibration(tuple(xs), tuple(ys))
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit([[r] for r in raw], y)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    lo, hi = min(raw), max(raw)
+    xs = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
+    return Calibration(tuple(xs), tuple(1.0 / (1.0 + math.exp(-(a * x + b))) for x in xs))
 
 
 def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -> tuple[list[float], list[int]]:
@@ -299,6 +303,8 @@ def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 
     # Out-of-fold pair margins for calibration: folds by passage (a framed copy with its original).
     raw_all: list[float] = []
     y_all: list[int] = []
+    raw_framed: list[float] = []
+    y_framed: list[int] = []
     for k in range(folds):
         rows = [i for i, d in enumerate(ex.pair_doc) if fold(d) != k]
         sub = fit_linear([ex.pair_x[i] for i in rows], [ex.pair_y[i] for i in rows], c, seed)
@@ -306,12 +312,18 @@ def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 
         raw, y = pair_level(held, sub)
         raw_all += raw
         y_all += y
-        say(f"calibration fold {k + 1}/{folds}: {len(raw)} pairs")
+        # The decision threshold is chosen on documents as long as real articles: each passage
+        # between unrelated ones (negatives alone count too: they are whole articles).
+        framed = [(p, prep) for p, prep in held if p.id.endswith("+framed") or not p.gold]
+        raw, y = pair_level(framed, sub)
+        raw_framed += raw
+        y_framed += y
+        say(f"calibration fold {k + 1}/{folds}: {len(raw_all)} pairs so far")
     calibration = fit_calibration(raw_all, y_all)
     if threshold is None:
-        gold_pairs = sum(len({gold_key(d) for d in p.gold}) for p in docs)
-        threshold = best_threshold([calibration(r) for r in raw_all], y_all, gold_pairs)
-        say(f"threshold {threshold:.3f} (best pair F1 on out-of-fold predictions)")
+        gold_pairs = sum(len({gold_key(d) for d in p.gold}) for p in docs if p.id.endswith("+framed"))
+        threshold = best_threshold([calibration(r) for r in raw_framed], y_framed, gold_pairs)
+        say(f"threshold {threshold:.3f} (best pair F1 on out-of-fold predictions in framed passages)")
     technology = fit_multiclass(ex.tech_x, ex.tech_y, 1.0, seed)
     status = fit_multiclass(ex.status_x, ex.status_y, 1.0, seed, STATUSES)
     draft = Model("", pair, sentence, calibration, threshold, technology, status, dict(meta or {}))

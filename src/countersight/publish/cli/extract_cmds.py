@@ -15,9 +15,9 @@ from typing import Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from countersight.extract.model import Model
 from countersight.errors import NothingToDoError
-from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
+from countersight.extract.model import Model
+from countersight.ingest import IngestStats, budgeted, document_contract, extract_documents, ingest
 from countersight.model import Claim, Document
 from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
 from countersight.sources import Limits
@@ -41,7 +41,7 @@ def extractor_for(model: str) -> Callable[[Document], list[Claim]]:
     """The extraction function for a ``--model`` value."""
     from countersight.extract import extract_claims
 
-    return functools.partial(extract_claims, model=chosen_model(model))
+    return budgeted(functools.partial(extract_claims, model=chosen_model(model)))
 
 
 def explain_text(row: dict[str, Any]) -> str:
