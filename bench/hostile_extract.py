@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     shipped_cap = cand.MAX_CANDIDATES
     for paragraphs in (False, True):
         print(f"\n{'many paragraphs' if paragraphs else 'one paragraph'}:")
-        print(f"{'KB':>6} {'uncapped s':>11} {'us/char':>8}  {'shipped s':>10}  {'rules s':>8} {'us/char':>8}  shipped result")
+        print(f"{'KB':>6} {'uncapped s':>11} {'us/char':>8}  {'shipped s':>10}  {'rules s':>8} {'us/char':>8}  "
+              "shipped result")
         for kb in sizes:
             text = hostile_text(kb * 1024, paragraphs)
             cand.MAX_CANDIDATES = 10**9
