@@ -91,6 +91,10 @@ def test_ingest_records_a_hostile_document_as_a_failure(tmp_path: Path) -> None:
     assert outcomes["good.txt"].error is None and outcomes["good.txt"].claims
 
 
+def test_every_feature_of_the_shipped_model_is_described_in_words() -> None:
+    assert [f for f in bundled().pair.weights if describe(f) == f] == []
+
+
 def test_features_are_described_in_words() -> None:
     assert describe("r_locative") == "the recipient follows 'in', 'to', 'for' ..."
     assert "same sentence" in describe("win=same&sk=company")
@@ -147,7 +151,9 @@ def test_extract_explain_prints_reasons(tmp_path: Path, capsys: pytest.CaptureFi
     doc.write_text("Huawei installed a safe city system with CCTV cameras in Nairobi, Kenya.", encoding="utf-8")
     assert main(["extract", "--explain", str(doc)]) in (0, None)
     out = capsys.readouterr().out
-    assert "Huawei -> KEN" in out and "confidence" in out and "supplier and recipient" in out
+    assert "Huawei -> KEN" in out and "confidence" in out and "evidence: Huawei installed" in out
+    reasons = [line for line in out.splitlines() if line.startswith(("    + ", "    - "))]
+    assert reasons and all("=" not in line.split("(")[0] for line in reasons)  # words, not feature names
 
 
 def test_extract_jsonl_contract_with_model_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,3 +178,23 @@ def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> N
     resolve_store(store)
     queue = review_queue(store)
     assert any(item.vendor == "Vexaro Systems" and "new organization" in item.reasons for item in queue)
+
+
+def test_the_reasons_reach_the_api_and_the_deployment_page(store) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from countersight.publish.api.app import create_app
+    from countersight.resolve import resolve_store
+
+    text = "Huawei installed a safe city system with facial recognition cameras in Nairobi, Kenya, in 2019."
+    doc = Document(id="doc-why", text=text)
+    store.add([doc], extract_claims(doc))
+    resolve_store(store)
+    with TestClient(create_app(store)) as client:
+        (dep,) = client.get("/api/deployments").json()["items"]
+        detail = client.get(f"/api/deployments/{dep['id']}").json()
+        (claim,) = detail["claims"]
+        assert claim["model"] == bundled().version
+        assert claim["explain"] and all(r["says"] and isinstance(r["weight"], float) for r in claim["explain"])
+        page = client.get(f"/deployment/{dep['id']}").text
+        assert "Why (the model" in page and claim["explain"][0]["says"].split("'")[0] in page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,9 +39,11 @@ _SOURCE = re.compile(r"\b(?:from|by|desde|par|von|dalla|pela|pelo)\s+(?:the\s+)?
 MAX_CANDIDATES = 5000
 # The headline is paired with suppliers of this many sentences below it (the top of the story).
 HEADLINE_SENTENCES = 12
-# A company is paired with the countries of this many paragraphs either side.
+# A company is paired with the countries of this many paragraphs either side, at most this many
+# sentences away (so that the work stays linear), and only the countries most named there.
 NEARBY_PARAGRAPHS = 3
-NEARBY_SENTENCES = 15  # and at most this many sentences, so that the work stays linear
+NEARBY_SENTENCES = 15
+FAR_COUNTRIES = 3
 _TOO_MANY = f"too claim-dense to extract: over {MAX_CANDIDATES} candidate pairs (a table or a hostile text?)"
 # Sentences longer than this are not read for organisation names (tables, run-on lists).
 MAX_SENTENCE = 2000
@@ -107,16 +110,20 @@ class Candidate:
         return self.recipient.value
 
 
-def analyse(text: str, homes: dict[str, str | None]) -> Analysis:
-    """Sentences, gazetteer mentions and organisation candidates of ``text``."""
+def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | None = None) -> Analysis:
+    """Sentences, gazetteer mentions (found here unless given) and organisation candidates of ``text``."""
     sentences = split(text)
-    mentions = lx.find_mentions(text)
-    taken = [(m.start, m.end) for m in mentions]
+    if mentions is None:
+        mentions = lx.find_mentions(text)
+    starts = [m.start for m in mentions]
     org_cue: dict[int, str] = {}
     orgs: list[Mention] = []
     for s in sentences:
         if s.end - s.start > MAX_SENTENCE:
             continue
+        # Only the sentence's own mentions: scanning the document's would be quadratic.
+        lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+        taken = [(m.start, m.end) for m in mentions[max(0, lo - 1):hi]]
         for o in find_orgs(text, s.start, s.end, taken):
             orgs.append(o.mention)
             org_cue[o.mention.start] = o.cue
@@ -164,20 +171,18 @@ def _neighbours(a: Analysis, i: int) -> list[tuple[int, str]]:
 
 def candidates(a: Analysis, budget: Budget | None = None) -> list[Candidate]:
     """Every (supplier, recipient) pair within the window, in document order: the sentence,
-    its neighbours and the headline; for a company, also the countries of the nearby paragraphs
-    (the story's country is often named only once, far from the vendor)."""
+    its neighbours and the headline; then, for a company and a country that never meet that
+    close, one pair from the nearby paragraphs (the story's country is often named only once,
+    far from the vendor)."""
     out: list[Candidate] = []
     by_sentence = [a.in_span(s.start, s.end) for s in a.sentences]
+    close: set[tuple[str, str]] = set()
     for i, ms in enumerate(by_sentence):
         if budget is not None and i % 64 == 0 and budget.exceeded():
             raise ExtractionBudgetError(f"extraction stopped at sentence {i} of {len(by_sentence)}: "
                                         "over its time budget")
         suppliers = [m for m in ms if m.kind in SUPPLIER_KINDS]
-        if not suppliers:
-            continue
-        near = _neighbours(a, i)
-        paired: set[tuple[int, str]] = set()
-        for j, window in near:
+        for j, window in _neighbours(a, i) if suppliers else ():
             recipients = [m for m in by_sentence[j] if m.kind in RECIPIENT_KINDS]
             for s in suppliers:
                 country_supplier = s.kind in (lx.COUNTRY, lx.DEMONYM)
@@ -187,25 +192,30 @@ def candidates(a: Analysis, budget: Budget | None = None) -> list[Candidate]:
                     if r is s or (country_supplier and r.value == s.value):
                         continue
                     out.append(Candidate(s, r, i, j, window))
-                    paired.add((s.start, r.value))
+                    close.add((s.value, r.value))
                     if len(out) >= MAX_CANDIDATES:
                         raise ExtractionBudgetError(_TOO_MANY)
-        companies = [m for m in suppliers if m.kind in (lx.VENDOR, ORG)]
+    far: set[tuple[str, str]] = set()
+    for i, ms in enumerate(by_sentence):
+        companies = [m for m in ms if m.kind in (lx.VENDOR, ORG)]
         if not companies:
             continue
-        seen = {j for j, _ in near}
-        for j in _nearby(a, i):
-            if j in seen:
-                continue
+        near = {j for j, _ in _neighbours(a, i)}
+        around = [j for j in _nearby(a, i) if j not in near]
+        # The story's countries: the FAR_COUNTRIES most named around the sentence.
+        named = Counter(r.value for j in around for r in by_sentence[j] if r.kind in RECIPIENT_KINDS)
+        keep = {v for v, _ in named.most_common(FAR_COUNTRIES)}
+        for j in around:
             for r in by_sentence[j]:
-                if r.kind not in RECIPIENT_KINDS:
+                if r.kind not in RECIPIENT_KINDS or r.value not in keep:
                     continue
                 for s in companies:
-                    if (s.start, r.value) in paired:
+                    key = (s.value, r.value)
+                    if key in close or key in far:
                         continue
-                    paired.add((s.start, r.value))
-                    out.append(Candidate(s, r, i, j, "paragraph" if a.sentences[j].paragraph == a.sentences[i].paragraph
-                                         else "nearby"))
+                    far.add(key)
+                    window = "paragraph" if a.sentences[j].paragraph == a.sentences[i].paragraph else "nearby"
+                    out.append(Candidate(s, r, i, j, window))
                     if len(out) >= MAX_CANDIDATES:
                         raise ExtractionBudgetError(_TOO_MANY)
     return out

@@ -52,6 +52,13 @@ _PLAIN = {
     "s_initial": "the supplier opens the sentence",
     "rule_pair": "the 0.2 rules also found this pair",
     "rule_pair_here": "the 0.2 rules found this pair in this sentence",
+    "r_after_supply": "a supply verb comes shortly before the recipient ('sold ... to X')",
+    "r_attached_supplier": "the country follows the supplier's name directly ('Hikvision USA')",
+    "r_in_company_name": "the country is part of a company name ('... USA Inc.')",
+    "r_share=mid": "the recipient is a fair share of the places named nearby",
+    "rsent_tech": "the recipient's sentence names a surveillance technology",
+    "s_then_supply": "the supplier is the subject of a supply verb ('X installed', 'China has sold')",
+    "supply_by_s": "the supplier is the agent of a supply ('supplied by X')",
     "home_unknown": "the supplier's home country is not in the registry",
     "org_one_word": "the organisation name is one word",
     "demonym_not_government": "the nationality qualifies something other than a government",
@@ -65,6 +72,9 @@ _PREFIX = {
     "s_count=": "times the supplier is named: up to ",
     "pair_sentences=": "sentences naming both: up to ",
     "order=": "order in the sentence: ",
+    "list_size=": "places in the recipient's list: up to ",
+    "sp=": "the sentence reads like a deployment statement, sentence score at least ",
+    "rsp=": "the recipient's sentence reads like a deployment statement, score at least ",
     "cs_cue=": "the country is named as supplier by: ",
 }
 

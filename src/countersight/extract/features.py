@@ -11,6 +11,7 @@ conjunctions of these. The names are the vocabulary of the model file and of ``e
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from countersight.extract import lexicon as lx
 from countersight.extract.candidates import Analysis, Candidate, country_supplier_cue
 from countersight.extract.lexicon import Mention
 from countersight.extract.orgs import ORG
+from countersight.extract.sentences import Sentence
 
 _WORD = re.compile(r"\w+")
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e|und|ed)\s+|;\s*)$", re.I)
@@ -36,6 +38,9 @@ LEXICAL_WINDOW = 8
 # Counts that describe "the story" are taken over this many paragraphs either side of the
 # supplier: a long article (or unrelated text around a passage) must not decide them.
 LOCAL_PARAGRAPHS = 3
+SENTENCE_CUES = ("supply", "negative", "planned", "cancelled", "denied")
+# Characters between two mentions read for cues at most.
+MAX_GAP = 400
 
 
 @dataclass
@@ -51,6 +56,25 @@ class DocStats:
     n_sentences: int
     sentence_prob: dict[int, float]
     _local: dict[int, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
+    _cues: dict[int, dict[str, bool]] = field(default_factory=dict)
+    _spans: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def cue_in(self, kind: str, text: str, sent: Sentence, start: int, end: int) -> bool:
+        """Whether a cue of this kind starts in text[start:end] of the sentence (the sentence's
+        cues are found once, not once per pair)."""
+        key = (kind, sent.start)
+        if key not in self._spans:
+            self._spans[key] = [m.start() for m in cues.matcher(kind).finditer(text, sent.start, sent.end)]
+        spans = self._spans[key]
+        i = bisect_left(spans, start)
+        return i < len(spans) and spans[i] < end
+
+    def sentence_cues(self, index: int, text: str, start: int, end: int) -> dict[str, bool]:
+        """Which cues the sentence holds (read once per sentence, not per pair)."""
+        if index not in self._cues:
+            chunk = text[start:end]
+            self._cues[index] = {k: cues.present(k, chunk) for k in SENTENCE_CUES}
+        return self._cues[index]
 
     def local(self, paragraph: int) -> tuple[Counter[str], Counter[str]]:
         """(countries, suppliers) named within ``LOCAL_PARAGRAPHS`` of a paragraph."""
@@ -132,7 +156,6 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
     s, r = c.supplier, c.recipient
     sent = a.sentences[c.s_sent]
     rsent = a.sentences[c.r_sent]
-    chunk = text[sent.start:sent.end]
     skind = "company" if s.kind in (lx.VENDOR, ORG) else "country"
     f: list[str] = [f"sk={s.kind}", f"rk={r.kind}", f"win={c.window}", f"win={c.window}&sk={skind}"]
     if s.kind == ORG:
@@ -147,8 +170,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
     if home is not None and r.value == home:
         f.append("recipient_is_home")
     # The sentence as a whole.
-    cue_hits = {k: cues.present(k, chunk) for k in ("supply", "negative", "planned", "cancelled", "denied")}
-    for k, hit in cue_hits.items():
+    for k, hit in st.sentence_cues(c.s_sent, text, sent.start, sent.end).items():
         if hit:
             f.append(f"sent_{k}")
     if c.s_sent in st.tech_sentences:
@@ -190,7 +212,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append("r_in_name")  # "Japan Times", "China Daily": part of another name
     if r.kind == lx.DEMONYM and not cues.matcher("government").match(own_after.lstrip()):
         f.append("demonym_not_government")
-    if cues.present("supply", rchunk_before):
+    if st.cue_in("supply", text, rsent, max(rsent.start, head.start - 30), head.start):
         f.append("r_after_supply")  # "sold ... to Venezuela"
     # The supplier and the verb next to it: "China has sold", "supplied by Huawei".
     s_after = text[s.end:min(sent.end, s.end + 40)]
@@ -199,7 +221,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append("s_then_supply")
     if _FROM.search(s_before):
         f.append("s_from")
-        if cues.present("supply", s_before):
+        if st.cue_in("supply", text, sent, max(sent.start, s.start - 30), s.start):
             f.append("supply_by_s")
     if s.start - sent.start < 40:
         f.append("s_initial")
@@ -208,7 +230,9 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         lo_end, hi_start = (s.end, head.start) if s.start < r.start else (tail.end, s.start)
         if hi_start < lo_end:  # the supplier stands inside the list
             lo_end, hi_start = (s.end, r.start) if s.start < r.start else (r.end, s.start)
-        between = text[lo_end:hi_start]
+        # Far apart in a run-on sentence, only the ends of the gap are read (linear time).
+        between = text[lo_end:hi_start] if hi_start - lo_end <= MAX_GAP else \
+            text[lo_end:lo_end + MAX_GAP // 2] + " … " + text[hi_start - MAX_GAP // 2:hi_start]
         order = "sr" if s.start < r.start else "rs"
         f.append(f"order={order}")
         ntok = len(_WORD.findall(between))
@@ -218,10 +242,10 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
             f.append("between_other_country")
         if any(m.kind in (lx.VENDOR, ORG) and m.value != s.value for m in inside):
             f.append("between_other_supplier")
-        if cues.present("supply", between):
+        if st.cue_in("supply", text, sent, lo_end, hi_start):
             f.append("between_supply")
             f.append(f"between_supply&order={order}")
-        if cues.present("negative", between):
+        if st.cue_in("negative", text, sent, lo_end, hi_start):
             f.append("between_negative")
         if ntok <= 3 and order == "rs" and re.fullmatch(r"[\s,]*(?:['’]s)?[\s\w-]{0,30}", between) and \
                 cues.present("origin", between + " "):

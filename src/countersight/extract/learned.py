@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from countersight.extract import lexicon as lx
 from countersight.extract import rules
 from countersight.extract.candidates import (
+    RECIPIENT_KINDS,
     Analysis,
     Budget,
     Candidate,
@@ -55,10 +56,15 @@ def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence
             budget: Budget | None = None) -> Prepared | None:
     """Read a document and build its candidates; None when it cannot hold a claim (no
     surveillance technology named, or no supplier and recipient)."""
-    a = analyse(text, homes)
-    if not any(m.kind == lx.TECH for m in a.mentions) and not (title and any(
+    # The gazetteer pass is cheap; sentences and organisation names only for documents that
+    # name a surveillance technology and a place (most news does not).
+    mentions = lx.find_mentions(text)
+    if not any(m.kind == lx.TECH for m in mentions) and not (title and any(
             m.kind == lx.TECH for m in lx.find_mentions(title))):
         return None
+    if not any(m.kind in RECIPIENT_KINDS for m in mentions):
+        return None
+    a = analyse(text, homes, mentions)
     cands = candidates(a, budget)
     if not cands:
         return None

@@ -199,7 +199,8 @@ def flows(store: Store, supplier_country: str | None = None) -> list[dict[str, A
 
 
 def deployment_claims(store: Store, deployment_id: str) -> list[dict[str, Any]]:
-    """The claims merged into a deployment: source, extractor, status, confidence, vendor as named."""
+    """The claims merged into a deployment: source, extractor, status, confidence, vendor as named,
+    and the extractor's attributes (the model version and the reasons for a learned claim)."""
     c = schema.claims
     cols = [
         c.c[n]
@@ -215,6 +216,7 @@ def deployment_claims(store: Store, deployment_id: str) -> list[dict[str, Any]]:
             "confidence",
             "start_year",
             "end_year",
+            "attrs",
         )
     ]
     q = select(*cols).where(c.c.deployment_id == deployment_id).order_by(c.c.id)

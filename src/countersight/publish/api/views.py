@@ -275,6 +275,16 @@ def list_deployments(
     return page, encode_cursor([key, descending, aq.cursor_value(key, tail[key]), tail["id"]])
 
 
+def _claim_view(row: dict[str, Any]) -> dict[str, Any]:
+    """A merged claim as the API shows it: the model that decided it and why, in words."""
+    attrs = row.pop("attrs", None) or {}
+    out = {k: _iso(v) for k, v in row.items()}
+    out["model"] = attrs.get("model")
+    out["explain"] = [{"says": str(r.get("says", "")), "weight": r.get("weight")}
+                      for r in attrs.get("explain") or [] if isinstance(r, dict)]
+    return out
+
+
 def deployment_detail(store: Store, deployment_id: str) -> dict[str, Any]:
     """One deployment with every piece of evidence (quotes, documents, dates), the claims merged
     into it, the documents behind it and the review history."""
@@ -286,7 +296,7 @@ def deployment_detail(store: Store, deployment_id: str) -> dict[str, Any]:
     out = fv.add_financing_summary(store, [_row_dict(rows[0], state if state.n_events else None, rejected)])[0]
     out["financing"] = fv.deployment_deals(store, deployment_id)
     out["evidence"] = evidence_for_deployments(store, [deployment_id])
-    out["claims"] = [{k: _iso(v) for k, v in c.items()} for c in aq.deployment_claims(store, deployment_id)]
+    out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
     out["documents"] = [
         {k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)
     ]
