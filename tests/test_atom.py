@@ -33,7 +33,10 @@ def test_feed_is_valid_atom_newest_first(filled: Store) -> None:
     assert titles[0].startswith("Serbia: safe city from Northwind Vision")
     assert titles[1].startswith("Kenya: facial recognition from Northwind Vision")
     assert parsed.feed.updated.startswith("2025-01-15T09:30")  # newest entry, not the wall clock
-    assert "dispute by vendor-rep" in parsed.entries[0].summary
+    # Reviewers are not named by default; the decision and its reason are.
+    assert "dispute:" in parsed.entries[0].summary and "vendor-rep" not in parsed.entries[0].summary
+    named = feedparser.parse(deployments_feed(filled, base_url="https://cs.example.org", reviewer_names=True))
+    assert "dispute by vendor-rep" in named.entries[0].summary
     assert parsed.entries[1].link.startswith("https://cs.example.org/deployments/dep-")
     assert {t.term for t in parsed.entries[1].tags} == {"KEN", "facial_recognition", "Northwind Vision"}
     assert deployments_feed(filled, base_url="https://cs.example.org") == xml  # deterministic

@@ -14,6 +14,7 @@ from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError
 from countersight.publish.cli import data_cmds
+from countersight.textsafe import terminal_safe
 
 app = typer.Typer(
     name="countersight",
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     except CountersightError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
         return 1
     return 0
 

@@ -65,9 +65,13 @@ def export_cmd(
         "--full-text",
         help="Include full article texts (usually third-party copyright; off by default).",
     ),
+    reviewer_names: bool = typer.Option(
+        False, "--reviewer-names", help="Include reviewers' and admins' names (off by default: docs/security.md)."
+    ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
-    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text)
+    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text,
+                   reviewer_names=reviewer_names)
     for f in files:
         console.print(str(f), markup=False, highlight=False)
 

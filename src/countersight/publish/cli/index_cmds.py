@@ -15,6 +15,7 @@ from rich.table import Table
 from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
 from countersight.publish.cli.common import console, print_json, store
 from countersight.reference.countries import is_country_code, resolve_country
+from countersight.textsafe import formula_safe
 
 
 class IndexFormat(str, enum.Enum):  # noqa: UP042 - as common.OutputFormat (Typer choices)
@@ -84,7 +85,7 @@ def index(
         columns = list(flat[0]) if flat else list(_empty_columns(edition))
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(flat)
+        writer.writerows({k: formula_safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in flat)
         return
     table = Table(title=f"countersight index ({edition}" + (f", as of {as_of}" if as_of else "") + ")")
     for col in (
