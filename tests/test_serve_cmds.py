@@ -59,3 +59,31 @@ def test_serve_builds_the_app_on_loopback(
     assert seen["timeout_keep_alive"] == 75
     seen.clear()
     assert _run(capsys, "serve", "--keep-alive", "30")[0] == 0 and seen["timeout_keep_alive"] == 30
+
+
+def test_tokens_can_expire_and_serve_passes_the_security_settings(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    import uvicorn
+
+    monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", database_url)
+    monkeypatch.setenv("COUNTERSIGHT_TOKEN_TTL_DAYS", "7")
+    assert _run(capsys, "token", "create", "--name", "Default TTL")[0] == 0
+    assert _run(capsys, "token", "create", "--name", "Short", "--expires-days", "1")[0] == 0
+    listed = {t["name"]: t for t in json.loads(_run(capsys, "token", "list", "--format", "json")[1])}
+    for name, days in (("Default TTL", 7), ("Short", 1)):
+        left = dt.datetime.fromisoformat(listed[name]["expires_at"]).replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)
+        assert dt.timedelta(days=days - 1) < left <= dt.timedelta(days=days), name
+    assert listed["Short"]["last_used_at"] is None
+    code, _, err = _run(capsys, "token", "create", "--name", "x" * 301)
+    assert code != 0 and "300" in err
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setenv("COUNTERSIGHT_PUBLIC_BASE_URL", "https://monitor.example.org")
+    monkeypatch.setenv("COUNTERSIGHT_PUBLISH_FULL_TEXT", "1")
+    assert _run(capsys, "serve", "--port", "8124")[0] == 0
+    config = seen["app"].state.config
+    assert config.public_base_url == "https://monitor.example.org" and config.publish_full_text is True

@@ -4,6 +4,7 @@ functions. Errors become one line on stderr and a non-zero exit (a traceback onl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -44,12 +45,8 @@ def root(
 ) -> None:
     """countersight: read, extract, resolve, index and publish AI-surveillance deployments."""
     base = Settings.from_env()
-    ctx.obj = Settings(
-        database_url=database or base.database_url,
-        max_file_bytes=base.max_file_bytes,
-        quarantine_dir=base.quarantine_dir,
-        debug=debug or base.debug,
-    )
+    # Every other setting (the security ones included) comes from the environment unchanged.
+    ctx.obj = dataclasses.replace(base, database_url=database or base.database_url, debug=debug or base.debug)
     logging.basicConfig(level=logging.DEBUG if ctx.obj.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
