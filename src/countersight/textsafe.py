@@ -25,6 +25,7 @@ _UNSAFE = (
     "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff\U000e0000-\U000e007f"
 )
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+_ASCII_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 # What can reorder or hide text when shown (a subset of the above, for output-side marking).
 _BIDI_INVISIBLE_RE = re.compile(
     "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
@@ -46,6 +47,11 @@ T = TypeVar("T")
 def clean_text(value: str) -> str:
     """``value`` in NFC with control, bidi-override and invisible characters removed (tab and
     newline kept). Idempotent; returns ``value`` itself when it is already clean."""
+    if value.isascii():
+        # The common case, on the ingest hot path: str.translate is several times faster than
+        # a regex search over the whole text, and ASCII needs no normalisation.
+        out = value.translate(_ASCII_CONTROLS)
+        return value if len(out) == len(value) else out
     if _UNSAFE_RE.search(value):
         value = _UNSAFE_RE.sub("", value)
     if not value.isascii() and not unicodedata.is_normalized("NFC", value):
