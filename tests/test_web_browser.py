@@ -176,6 +176,8 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         assert "Rita Reviewer" in page.locator("#history").inner_text()
         page.reload()
         assert page.locator("#review-badge").inner_text() == "accepted"
+        # The server renders the anonymous page; the signed-in reader's script adds the names.
+        page.wait_for_function("() => document.getElementById('history').textContent.includes('Rita Reviewer')")
         page.goto(base + "/review")
         page.wait_for_selector("#queue:not([hidden])")
         assert "Rita Reviewer" in page.locator("#queue-status").inner_text()
