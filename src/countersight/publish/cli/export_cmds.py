@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from countersight.errors import InputError
-from countersight.publish.cli.common import console, print_json, store
+from countersight.publish.cli.common import console, plain, print_json, store
 from countersight.publish.export import export
 from countersight.publish.export.atom import deployments_feed
 from countersight.publish.export.static_site import build_static_site
@@ -108,14 +108,14 @@ def watch_cmd(
     for col in ("updated", "country", "technology", "vendor", "status", "evidence", "id"):
         table.add_column(col)
     for r in rows:
-        table.add_row(
-            str(r["updated"] or ""),
-            r["country"],
-            r.get("technology") or "",
-            r.get("vendor") or "",
-            r["status"],
-            f"{r['n_claims']} claims / {r['n_documents']} docs",
-            r["id"],
+        table.add_row(  # stored text: plain, never markup or escape sequences
+            *(
+                plain(v)
+                for v in (
+                    r["updated"], r["country"], r.get("technology"), r.get("vendor"), r["status"],
+                    f"{r['n_claims']} claims / {r['n_documents']} docs", r["id"],
+                )
+            )
         )
     console.print(table)
 

@@ -15,7 +15,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
-from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
+from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, store
 from countersight.sources import Limits
 
 
@@ -30,7 +30,7 @@ def _print_failures(failed: list[dict[str, Any]], total: int) -> None:
         return
     err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)
     for f in failed[:50]:
-        err_console.print(f"  {f['error']}", highlight=False, markup=False)
+        err_console.print(plain(f"  {f['error']}"), highlight=False)
     if total > 50:
         err_console.print(f"  … and {total - 50} more (see --format json)", highlight=False)
 

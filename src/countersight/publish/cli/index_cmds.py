@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
-from countersight.publish.cli.common import console, print_json, store
+from countersight.publish.cli.common import console, plain, print_json, store
 from countersight.reference.countries import is_country_code, resolve_country
 from countersight.textsafe import formula_safe
 
@@ -112,7 +112,7 @@ def index(
             str(f["deployments"]),
             techs,
             origins,
-            _trim(f["vendors"].replace(";", ", ")),
+            plain(_trim(f["vendors"].replace(";", ", "))),  # vendor names come from documents
             f"{f['documents']}/{f['publishers']}",
             _num(f["mean_confidence"]),
             dates,
