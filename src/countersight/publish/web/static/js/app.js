@@ -14,6 +14,11 @@
     if (opts.body && !headers["Content-Type"]) { headers["Content-Type"] = "application/json"; }
     opts.headers = headers;
     return fetch(path, opts).then(function (response) {
+      // An expired or revoked token: forget it here too (the next page shows "Sign in").
+      if (response.status === 401 && token()) {
+        sessionStorage.removeItem(KEY);
+        sessionStorage.removeItem(NAME);
+      }
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { ok: response.ok, status: response.status, body: body };
       });
