@@ -1,36 +1,52 @@
-# Two commands: `make demo` and `make test`. Both bootstrap .venv themselves.
+# Two commands: `make demo` and `make test`. Both bootstrap .venv themselves; the demo installs only
+# what serving needs, the tests add the test extra (one stamp each, so `make demo` stays small).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 DEMO_DB ?= $(CURDIR)/demo/countersight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test build-demo lint typecheck clean lock audit
+.PHONY: install install-test demo test build-demo lint typecheck clean model lock audit
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+install-test: $(TEST_STAMP)
+
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "countersight needs Python 3.11 or newer")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
 build-demo: install
+	mkdir -p $(dir $(DEMO_DB))
 	COUNTERSIGHT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/countersight build-demo
 
 demo: build-demo
 	COUNTERSIGHT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/countersight serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+# Retrain the shipped extraction model from the labeled corpus (deterministic: same data, same file).
+CORPUS ?= ../shared/data/corpus/passages ../shared/data/devset
+model: install-test
+	$(BIN)/countersight train $(CORPUS) --out src/countersight/data/models/extractor.json
+
+lint: install-test
 	$(BIN)/ruff check src tests bench
 
-typecheck: install
+typecheck: install-test
 	$(BIN)/mypy src/countersight
 
 # The runtime dependencies pinned with hashes (requirements.lock), and their audit against the

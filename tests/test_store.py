@@ -239,10 +239,18 @@ def test_sqlite_bulk_upsert_updates_progress(tmp_path: Path) -> None:
 
 def test_sqlite_store_file_is_private(tmp_path: Path) -> None:
     path = tmp_path / "private" / "store.db"
+    path.parent.mkdir()  # open_store never creates a missing directory (a typo must not make folders)
     open_store(f"sqlite:///{path}").close()
     assert path.stat().st_mode & 0o777 == 0o600
     for extra in path.parent.glob("store.db-*"):  # WAL and shared-memory files take the same mode
         assert extra.stat().st_mode & 0o077 == 0, extra
+
+
+def test_a_store_file_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / ("x" * 300 + ".db")  # longer than any file system allows a name to be
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{path}")
+    assert caught.value.path == str(path) and caught.value.message.startswith("cannot create the store: ")
 
 
 def test_text_is_sanitised_on_the_way_in(store: Store) -> None:

@@ -263,3 +263,77 @@ def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems
+
+
+@pytest.fixture
+def aigs_server(tmp_path: Path) -> Iterator[tuple[str, str, int]]:
+    """The app over AIGS 2022 and the governance tables (resolved), with a reviewer's secret and the
+    true length of the review queue."""
+    from countersight.datasets import import_aigs, import_governance
+    from countersight.resolve import review as rv
+    from countersight.store.tokens import create_token
+
+    store = open_store(f"sqlite:///{tmp_path / 'aigs.db'}")
+    import_aigs(store, "2022")
+    import_governance(store)
+    resolve_store(store)
+    _, reviewer = create_token(store, "Rita Reviewer", "reviewer")
+    queued = len(rv.review_queue(store))
+    with _serve(store) as base:
+        yield base, reviewer, queued
+
+
+def test_dashboard_words_in_chromium(aigs_server: tuple[str, str, int], tmp_path: Path) -> None:
+    _browser_ready()
+    from playwright.sync_api import sync_playwright
+
+    base, reviewer, queued = aigs_server
+    outside: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = _guarded_page(browser, outside, problems)
+
+        # A bad query on a page is an HTML page, not raw JSON.
+        response = page.goto(base + "/?year=abc")
+        assert response is not None and response.status == 422
+        assert page.locator("h1").inner_text() == "Bad request"
+        assert "year" in page.locator("#error-message").inner_text()
+        problems.clear()  # the browser logs the 422 itself
+
+        # The table the map script redraws lists countries by name; regime codes link to the glossary.
+        page.goto(base + "/")
+        page.wait_for_selector("#map[data-ready=true]")
+        page.eval_on_selector("#year", "el => { el.value = '2023'; el.dispatchEvent(new Event('change')); }")
+        page.wait_for_url("**year=2023*")
+        page.wait_for_function("() => document.querySelectorAll('#country-table tbody tr').length > 50")
+        names = page.locator("#country-table tbody tr td:first-child").all_inner_texts()
+        assert names == sorted(names) and names.index("Algeria") < names.index("Angola")
+        page.locator("#country-table tbody a.gloss").first.click()
+        page.wait_for_url("**/glossary#regime-*")
+        anchor = page.url.rsplit("#", 1)[1]
+        assert page.locator(f"#{anchor}").is_visible()
+        assert page.locator(f"#{anchor} + dd").inner_text().split(".")[0] in (
+            "Closed autocracy", "Electoral autocracy", "Electoral democracy", "Liberal democracy")
+
+        # AIGS evidence in words on a country page.
+        page.goto(base + "/country/PAK")
+        page.locator("details.evidence-toggle summary").first.click()
+        assert page.get_by_text("Facial Recognition System: ticked in the AIGS 2022 sheet").count() >= 1
+        shot = tmp_path / "words.png"
+        page.screenshot(path=str(shot), full_page=True)
+        screenshot_saved("AIGS evidence in words", shot)
+
+        # The review queue says how many items wait, not how many it fetched.
+        page.goto(base + "/login")
+        page.fill("#token", reviewer)
+        page.click("#login-submit")
+        page.wait_for_function("() => document.getElementById('login-status').textContent.includes('Rita Reviewer')")
+        page.goto(base + "/review")
+        page.wait_for_selector("#queue:not([hidden])")
+        assert queued > 200
+        assert page.locator("#queue-status").inner_text().startswith(
+            f"{queued} items await review (the first 200 shown)")
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
+    assert problems == [], problems

@@ -117,3 +117,130 @@ def test_document_text_is_for_signed_in_readers(web: tuple[TestClient, dict[str,
     auth = {"Authorization": f"Bearer {secrets['reviewer']}"}
     api = client.get(f"/api/documents/{secrets['hostile_document']}", headers=auth)
     assert "to the police of Belgrade" in api.json()["text"]
+
+
+# -- the dashboard's words (issue 15) --------------------------------------------------------------
+
+# Written for this test: one sentence that supports three deployments (three technologies).
+ONE_SENTENCE = ("Examplecorp supplied facial recognition, licence plate readers and a safe city platform "
+                "to the Zanzibarian police in Tanzania.")
+
+
+@pytest.fixture(scope="module")
+def words_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """AIGS 2022, governance and AidData's Huawei records (resolved), plus one sentence behind three
+    deployments."""
+    import datetime as dt
+
+    from countersight.datasets import import_aiddata_huawei, import_aigs, import_governance
+    from countersight.resolve import resolve_store
+    from countersight.store import open_store
+    from countersight.store.tokens import create_token
+    from resolve_fixture import claim, document
+
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('words') / 'words.db'}")
+    import_aigs(store, "2022")
+    import_governance(store)
+    import_aiddata_huawei(store)
+    doc = document("one-sentence", ONE_SENTENCE, dt.date(2023, 5, 2), "Example Wire")
+    claims = [claim(doc, ONE_SENTENCE, "TZA", "Examplecorp", t)
+              for t in ("facial_recognition", "license_plate_recognition", "safe_city")]
+    store.add([doc], claims)
+    resolve_store(store)
+    _, reviewer = create_token(store, "Rita Reviewer", "reviewer")
+    with TestClient(create_app(store), raise_server_exceptions=False) as client:
+        client.headers["X-Test-Reviewer"] = reviewer
+        yield client
+    store.close()
+
+
+def test_html_routes_get_html_error_pages(words_client: TestClient) -> None:
+    for path, status, heading, message in (
+        ("/?year=abc", 422, "Bad request", "year: Input should be a valid integer"),
+        ("/country/ZZZ?year=abc", 422, "Bad request", "year: Input should be a valid integer"),
+        ("/country/ZZZ", 404, "Not found", "unknown country"),
+        ("/no/such/page", 404, "Not found", "Not Found"),
+    ):
+        r = words_client.get(path)
+        assert r.status_code == status and r.headers["content-type"].startswith("text/html"), path
+        assert f"<h1>{heading}</h1>" in r.text and message in r.text, path
+        assert '"error"' not in r.text
+    # machines still get JSON
+    api = words_client.get("/api/countries", params={"as_of": "abc"})
+    assert api.status_code == 422 and api.json()["error"]["code"] == "invalid"
+    assert words_client.get("/api/nope").json()["error"]["code"] == "not_found"
+    assert words_client.get("/feeds/deployments.atom", params={"since": "x"}).json()["error"]["code"] == "invalid"
+
+
+def _glossary_anchors(client: TestClient) -> set[str]:
+    page = client.get("/glossary")
+    assert page.status_code == 200
+    return set(re.findall(r'id="([^"]+)"', page.text))
+
+
+def test_glossary_explains_the_codes_and_pages_link_to_it(words_client: TestClient) -> None:
+    anchors = _glossary_anchors(words_client)
+    expected = {"regime", "regime-CA", "regime-EA", "regime-ED", "regime-LD", "confidence", "unspecified",
+                "status", "status-reported", "status-planned", "status-cancelled", "status-denied",
+                "review-unreviewed", "review-accepted", "review-rejected", "not_stated"}
+    assert expected <= anchors
+    glossary = words_client.get("/glossary").text
+    assert "Electoral autocracy" in glossary and "not how likely it is to be true" in glossary
+    linked: set[str] = set()
+    for path in ("/", "/country/PAK", "/country/TZA", "/deployments?country=TZA"):
+        html = words_client.get(path).text
+        assert 'href="/glossary"' in html  # the navigation
+        linked |= set(re.findall(r'href="/glossary#([^"]+)"', html))
+    assert {"regime", "regime-EA", "confidence", "unspecified", "status-reported", "review-unreviewed"} <= linked
+    assert linked <= anchors  # every link lands on an explanation
+    pak = words_client.get("/country/PAK").text
+    assert re.search(r'<dd id="regime"><a href="/glossary#regime-(CA|EA|ED|LD)"', pak)
+
+
+def test_aigs_evidence_is_said_in_words(words_client: TestClient) -> None:
+    html = words_client.get("/country/PAK").text
+    assert "Facial Recognition System: ticked in the AIGS 2022 sheet" in html
+    assert "Company 1: Huawei (in the AIGS 2022 sheet)" in html
+    assert "<blockquote>x</blockquote>" not in html and "<blockquote>1</blockquote>" not in html
+    # a news sentence stays a quote
+    assert f"<blockquote>{ONE_SENTENCE}</blockquote>" in words_client.get("/country/TZA").text
+
+
+def test_tables_of_names_are_sorted_by_name(words_client: TestClient) -> None:
+    names = re.findall(r'<tr data-name="([^"]+)"', words_client.get("/").text)
+    assert len(names) > 50 and names == sorted(names)
+    assert names.index("Algeria") < names.index("Angola")  # by code AGO would come before DZA
+    vendor = words_client.get("/vendors").text
+    huawei = re.search(r'href="(/vendor/[^"]+)">Huawei</a>', vendor)
+    assert huawei
+    countries = re.findall(r'<a href="/country/[A-Z]+">([^<]+)</a></td><td>\d+</td>', words_client.get(huawei[1]).text)
+    assert len(countries) > 10 and countries == sorted(countries)
+
+
+def test_missing_amounts_are_not_stated_never_zero(words_client: TestClient) -> None:
+    html = words_client.get("/financing").text
+    for table in ("by-lender", "by-instrument", "financing-flows"):
+        body = re.search(rf'<table id="{table}".*?</table>', html, re.S)
+        assert body, table
+        assert not re.search(r"<td>0</td>", body[0]), table
+    assert "not stated" in re.search(r'<table id="by-instrument".*?</table>', html, re.S)[0]  # type: ignore[index]
+    api = words_client.get("/api/financing").json()["figures"]
+    unstated = [k for k, v in api["by_instrument"].items() if v["deals_with_amount"] == 0]
+    assert unstated and all(api["by_instrument"][k]["usd_2017"] is None for k in unstated)
+
+
+def test_search_shows_one_quote_once(words_client: TestClient) -> None:
+    api = words_client.get("/api/search", params={"q": "Zanzibarian"}).json()
+    assert len(api["evidence"]) == 1
+    assert sorted(d["technology"] for d in api["evidence"][0]["deployments"]) == [
+        "facial_recognition", "license_plate_recognition", "safe_city"]
+    html = words_client.get("/search", params={"q": "Zanzibarian"}).text
+    assert html.count(ONE_SENTENCE) == 1 and html.count('href="/deployment/dep-') == 3
+
+
+def test_review_queue_counts_every_item_not_the_page(words_client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {words_client.headers['X-Test-Reviewer']}"}
+    first = words_client.get("/api/review/queue", params={"limit": 2}, headers=auth).json()
+    everything = words_client.get("/api/review/queue", params={"limit": 500}, headers=auth).json()
+    assert len(first["items"]) == 2 and first["total"] == everything["total"] > 200
+    assert len(everything["items"]) == min(500, everything["total"])

@@ -88,10 +88,12 @@ def main(url: str | None = None, out_dir: Path | str = ".") -> pd.DataFrame:
     with tempfile.TemporaryDirectory() as tmp:
         if url is None:
             from countersight.datasets import import_aigs
+            from countersight.store import open_store
 
             url = f"sqlite:///{Path(tmp) / 'aigs.db'}"
-            with cs.open(url) as db:
-                import_aigs(db.store, "2019")
+            store = open_store(url)  # cs.open only reads an existing store; building one is a write
+            import_aigs(store, "2019")
+            store.close()
         with cs.open(url) as db:
             table = figure_table(db)
             total = int(db.claims(source="aigs-2019").to_dataframe()["country"].nunique())

@@ -141,6 +141,12 @@ class Countersight:
         self.close()
 
 
-def open(url: str | None = None) -> Countersight:  # noqa: A001 - the API reads cs.open(url)
-    """Open a store by SQLAlchemy URL (default: ``COUNTERSIGHT_DATABASE_URL`` or the user's store)."""
-    return Countersight(open_store(url or Settings.from_env().database_url))
+def open(url: str | Path | None = None) -> Countersight:  # noqa: A001 - the API reads cs.open(url)
+    """Open an existing store by SQLAlchemy URL or SQLite file path (default:
+    ``COUNTERSIGHT_DATABASE_URL`` or the user's store). A SQLite file that does not exist is a
+    :class:`~countersight.errors.StoreError`: reading never creates an empty store."""
+    if url is None:
+        url = Settings.from_env().database_url
+    elif isinstance(url, Path) or "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    return Countersight(open_store(url, must_exist=True))

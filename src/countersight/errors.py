@@ -53,3 +53,21 @@ class ReviewError(CountersightError):
     """A review action that cannot apply (unknown target, bad field)."""
 
     exit_code = 6
+
+
+class UsageError(CountersightError):
+    """An option value the command cannot use (an unknown edition, a port out of range)."""
+
+    exit_code = 2
+
+
+class ServeError(CountersightError):
+    """The server cannot start (the address is in use or not ours to bind)."""
+
+    exit_code = 7
+
+
+class NothingToDoError(CountersightError):
+    """A command found nothing to work on (an empty folder given to ``extract``)."""
+
+    exit_code = 8

@@ -36,11 +36,40 @@ Extractor = Callable[[Document], list[Claim]]
 MAX_LISTED_FAILURES = 10_000
 
 
+# Seconds of extraction a document may take; past it the document is a recorded failure.
+EXTRACT_SECONDS = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """An extraction budget: the monotonic time by which a document must be done."""
+
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        """A deadline ``seconds`` from now."""
+        return cls(time.monotonic() + seconds)
+
+    def exceeded(self) -> bool:
+        """Whether the deadline has passed."""
+        return time.monotonic() > self.at
+
+
+def budgeted(extract: Callable[..., list[Claim]], seconds: float = EXTRACT_SECONDS) -> Extractor:
+    """``extract`` with a fresh deadline for every document."""
+    def run(document: Document) -> list[Claim]:
+        return extract(document, budget=Deadline.after(seconds))
+
+    return run
+
+
 def default_extractor() -> Extractor:
-    """The project's extractor (imported lazily: reading alone does not need it)."""
+    """The project's extractor with the per-document time budget (imported lazily: reading
+    alone does not need it)."""
     from countersight.extract import extract_claims
 
-    return extract_claims
+    return budgeted(extract_claims)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from countersight.errors import CountersightError
 from countersight.extract import extract_claims
+from countersight.extract.model import Model
 from countersight.model import Document
 
 _SUFFIXES = {
@@ -59,6 +61,21 @@ class Score:
         return [{"confidence": c, "claims": n, "right": r, "share_right": round(r / n, 3)}
                 for c, (n, r) in sorted(rows.items(), reverse=True)]
 
+    def reliability(self) -> list[dict[str, Any]]:
+        """Claims in confidence bins of 0.1: mean confidence against the share right."""
+        bins: dict[int, list[tuple[float, bool]]] = {}
+        for conf, _rule, ok in self.judged:
+            bins.setdefault(min(9, int(conf * 10)), []).append((conf, ok))
+        return [{"bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}", "claims": len(v),
+                 "mean_confidence": round(sum(c for c, _ in v) / len(v), 3),
+                 "share_right": round(sum(ok for _, ok in v) / len(v), 3)} for b, v in sorted(bins.items())]
+
+    def brier(self) -> float | None:
+        """Mean squared gap between a claim's confidence and whether it was right."""
+        if not self.judged:
+            return None
+        return round(sum((c - ok) ** 2 for c, _r, ok in self.judged) / len(self.judged), 4)
+
     def as_dict(self) -> dict[str, Any]:
         """Precision, recall, F1 for pairs and triples, technology accuracy, details."""
         def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -74,25 +91,35 @@ class Score:
             "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok,
                            self.fn + self.tp - self.tech_ok),
             "calibration": self.calibration(),
+            "reliability": self.reliability(),
+            "brier": self.brier(),
             "documents": self.per_doc,
         }
 
 
-def evaluate(gold_dir: str | Path) -> Score:
-    """Run the extractor over every gold passage and score it."""
+def evaluate(gold_dir: str | Path, model: Model | None | Literal["bundled"] = "bundled") -> Score:
+    """Run the extractor over every gold passage of a directory and score it."""
     root = Path(gold_dir)
     gold_file = root / "gold.jsonl"
     if not gold_file.is_file():
         raise CountersightError(f"no gold.jsonl in {root}")
-    score = Score()
+    rows = []
     for line in gold_file.read_text("utf-8").splitlines():
         if not line.strip():
             continue
         g = json.loads(line)
-        text = (root / f"{g['id']}.txt").read_text("utf-8")
+        rows.append((str(g["id"]), (root / f"{g['id']}.txt").read_text("utf-8"), list(g.get("deployments", []))))
+    return score_passages(rows, model)
+
+
+def score_passages(rows: Iterable[tuple[str, str, list[dict[str, Any]]]],
+                   model: Model | None | Literal["bundled"] = "bundled") -> Score:
+    """Score the extractor on (id, text, gold deployments) passages."""
+    score = Score()
+    for pid, text, deployments in rows:
         gold: dict[tuple[str, str], set[str | None]] = {}
         gold_status: dict[tuple[str, str], set[str]] = {}
-        for dep in g.get("deployments", []):
+        for dep in deployments:
             key = (supplier_key(dep.get("vendor_canonical") or dep.get("vendor"),
                                 dep.get("vendor_country")), dep["country"])
             gold.setdefault(key, set()).update(
@@ -102,11 +129,15 @@ def evaluate(gold_dir: str | Path) -> Score:
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
         pred: dict[tuple[str, str], str | None] = {}
         pred_status: dict[tuple[str, str], str] = {}
-        for c in extract_claims(doc):
-            key = (supplier_key(c.vendor, c.vendor_country), c.country)
+        for c in extract_claims(doc, model=model):
+            keys = [(supplier_key(c.vendor, c.vendor_country), c.country)]
+            if c.vendor and c.vendor_country:
+                keys.append((supplier_key(None, c.vendor_country), c.country))
+            # A claim naming a vendor and its home country matches either form of the gold.
+            key = next((k for k in keys if k in gold), keys[0])
             pred.setdefault(key, c.technology)
             pred_status.setdefault(key, str(c.status))
-            score.judged.append((c.confidence, str(c.attrs.get("rule", "")), key in gold))
+            score.judged.append((c.confidence, str(c.attrs.get("rule") or c.attrs.get("how", "")), key in gold))
         matched = set(gold) & set(pred)
         score.tp += len(matched)
         score.fp += len(set(pred) - set(gold))
@@ -115,7 +146,7 @@ def evaluate(gold_dir: str | Path) -> Score:
         judged = [k for k in matched if k in gold_status]
         score.status_n += len(judged)
         score.status_ok += sum(1 for k in judged if pred_status[k] in gold_status[k])
-        score.per_doc[g["id"]] = {
+        score.per_doc[pid] = {
             "missed": sorted(list(k) for k in set(gold) - set(pred)),
             "false": sorted(list(k) for k in set(pred) - set(gold)),
         }

@@ -116,6 +116,29 @@ def _cased(*forms: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Generic trailing words of a company name: "NSO Group" is "NSO" in most news copy.
+_NAME_TAIL = re.compile(
+    r"(?:\s+(?:Group|Solutions|Technologies|Technology|Systems|Corporation|Corp\.?|Inc\.?|Ltd\.?|"
+    r"Limited|Holdings?|International|Co\.?|Company|S\.A\.?|GmbH|AG|plc|LLC))+$")
+
+
+def _short_name(name: str) -> str | None:
+    """The distinctive head of a registry name without its generic tail, when it has one."""
+    short = _NAME_TAIL.sub("", name).strip(" ,")
+    # Only a distinctive head: an acronym or a brand-shaped word ("NSO", "DataWorks"); a plain
+    # capitalised word may be an ordinary one ("Paragon", "Vision").
+    distinctive = short.isupper() or any(c.isupper() for c in short[1:]) or any(c.isdigit() for c in short)
+    return short if short != name and len(short) >= 3 and distinctive else None
+
+
+def _vendor_cased(alias: str) -> frozenset[str]:
+    forms = {alias, alias.upper()}
+    if any(c.isupper() for c in alias[1:]) or alias.isupper():
+        forms.add(" ".join(w[:1].upper() + w[1:].lower() for w in alias.split()))
+        forms.add(alias[:1].upper() + alias[1:].lower())
+    return frozenset(forms)
+
+
 @functools.cache
 def diversified() -> frozenset[str]:
     """Registry vendors whose name in the news is mostly about their other business."""
@@ -220,8 +243,12 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
         for alias in (org.name, *org.aliases):
             if len(alias) < 2 or fold(alias) in _VENDOR_STOP:
                 continue
-            # Vendor names keep their capitals: "Axis" the company, not "the axis of".
-            _add(table, alias, Entry(VENDOR, org.name, _cased(alias), 5))
+            # Vendor names keep their capitals: "Axis" the company, not "the axis of"; other
+            # casings of the same name are accepted ("Sensetime", "Ceiec", "Cloudwalk").
+            _add(table, alias, Entry(VENDOR, org.name, _vendor_cased(alias), 5))
+        short = _short_name(org.name)
+        if short and fold(short) not in _VENDOR_STOP and not table.get(fold(short)):
+            _add(table, short, Entry(VENDOR, org.name, _cased(short), 4))
     for alias, lender in lex["lenders"].items():  # type: ignore[attr-defined]
         _add(table, alias, Entry(LENDER, lender, _cased(alias), 6))
     for phrase, instrument in lex["instruments"].items():  # type: ignore[attr-defined]

@@ -15,136 +15,31 @@ from dataclasses import dataclass, field
 
 from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
+from countersight.extract.rule_details import _status, _unknown_vendors, agency_in, financing_in
+from countersight.extract.rule_patterns import (  # noqa: F401
+    _ACQUIRED,
+    _AMOUNT,
+    _BOUGHT_BY,
+    _BUYER_VERB,
+    _CANCELLED,
+    _COMPANY_NOUN,
+    _COUNTRY_SUPPLIER_VERB,
+    _CURRENCY,
+    _DENIED,
+    _FROM,
+    _GOV_AFTER,
+    _LIST_GAP,
+    _LOCATIVE,
+    _MULT,
+    _NEGATIVE,
+    _ORIGIN_GAP,
+    _PLANNED,
+    _SUPPLY_STRONG,
+    _SUPPLY_WEAK,
+    _VENUE,
+    _YEAR,
+)
 from countersight.extract.sentences import Sentence
-
-# Supply language: who supplied, sold, installed, built, won a contract ... (en, es, fr, pt).
-_SUPPLY_STRONG = re.compile(
-    r"\b(suppl(?:y|ies|ied|ying)|sold|sells?|selling|sale of|install(?:s|ed|ing|ation|ations)?|"
-    r"deploy(?:s|ed|ing|ment|ments)?|provid(?:e|es|ed|ing)|built|builds?|building|"
-    r"deliver(?:s|ed|ing|y)?|contract(?:s|ed)?|signed|purchas(?:e|es|ed|ing)|bought|buys?|"
-    r"buying|acquir(?:e|ed|es|ing)|procur(?:e|ed|es|ing|ement)|roll(?:ed|s|ing)? out|rollout|"
-    r"roll-out|implement(?:s|ed|ing|ation)?|equip(?:s|ped|ping)?|won|wins?|awarded|tender|"
-    r"export(?:s|ed|ing)?|import(?:s|ed|ing)?|ship(?:s|ped)|donat(?:e|ed|es|ion)|gifted|financ(?:e|ed|ing)|funded|"
-    r"set up|sets up|setting up|fitted|upgrad(?:e|ed|ing)|commissioned|powered by|"
-    r"developed (?:for|by)|hired|licen[cs]ed|receiv(?:e|es|ed|ing)\b[^.;]{0,80}?\bfrom|"
-    r"t(?:ake|akes|ook|aking) delivery|"
-    r"suministr\w*|vendi\w*|vendió|instal\w*|despleg\w*|desplieg\w*|proporcion\w*|provey\w*|"
-    r"adquiri\w*|adquir\w*|compró|compra\w*|contrat\w*|fourni\w*|fournit|livr\w*|déploy\w*|"
-    r"achet\w*|acquis|vendu\w*|forneceu|fornec\w*|vendeu|implant\w*|entreg\w*)\b",
-    re.I,
-)
-_SUPPLY_WEAK = re.compile(
-    r"\b(us(?:e|es|ed|ing)|relie[sd] on|rely on|deal|agreement|project|programme|program|"
-    r"partner(?:ed|ship|s)?|operat(?:e|es|ed|ing)|run by|system|platform|technology from|"
-    r"connect(?:ed|ing)|"
-    r"utilis\w*|utiliz\w*|usa\w*|proyecto|projet|projeto|accord|acuerdo|acordo)\b",
-    re.I,
-)
-# Sentences about sanctions, markets, bans or products, not about a buyer.
-_NEGATIVE = re.compile(
-    r"\b(sanction\w*|entity list|blacklist\w*|black-list\w*|earnings|quarterly|revenues?|"
-    r"profits?|net income|shares? (?:rose|fell|price)|stock|IPO|market share|banned|bans?|"
-    r"fined|lawsuit|sued|export controls?|restrictions? on|unveil\w*|launch(?:ed|es)? (?:a|its) new|"
-    r"new (?:product|model|line)|trade (?:show|fair)|exhibition|expo|investors?|shareholders?|"
-    r"valuation|funding round|layoffs?|job cuts|pitch(?:es|ed|ing)? (?:its|their|the)|sales pitch)\b",
-    re.I,
-)
-_PLANNED = re.compile(
-    r"\b(plan(?:s|ned|ning)? to|will (?:be )?(?:\w+\s+){0,3}?(?:supply|install|build|deploy|provide|"
-    r"deliver|roll|equip|set up)|will see|"
-    r"to be (?:installed|built|deployed|supplied|delivered)|agreed to|memorandum|MoU|MOU|"
-    r"proposed|propos(?:al|es)|bid(?:s|ding)? (?:for|to)|in talks|negotiat\w*|"
-    r"letter of intent|framework agreement|is set to|are set to|intends? to|would (?:supply|install|"
-    r"build|provide)|prevé|prévu\w*|planea|prevê|memorando|protocole d'accord|"
-    r"(?:vai|vão|irá|irão|va a|van a|va|vont) (?:adquirir|comprar|instalar|fornecer|implantar|"
-    r"acheter|installer|déployer|fournir|acquérir))\b",
-    re.I,
-)
-_CANCELLED = re.compile(
-    r"\b(cancel(?:l?ed|s|ling|lation)?|scrap(?:ped|s)|shelved|terminat(?:ed|es|ion)|"
-    r"suspend(?:ed|s)|halted|abandon(?:ed)?|pulled out|called off|annul\w*|rescind\w*|"
-    r"cancel(?:ó|ado|ada|é|ée)|anul\w*)\b",
-    re.I,
-)
-_DENIED = re.compile(
-    r"\b(den(?:y|ied|ies|ying)|refut\w*|dismiss(?:ed|es) (?:the )?(?:report|claim|allegation)s?|"
-    r"rejected (?:the )?(?:report|claim|allegation)s?|never (?:sold|supplied|provided|installed)|"
-    r"(?:has|have|had|did) not (?:sold|supplied|provided|installed|used)|"
-    r"(?:hasn't|haven't|hadn't|didn't) (?:sold|supplied|provided|installed|used|use|sell|supply)|"
-    r"negó|niega|dément\w*|nega\w*)\b",
-    re.I,
-)
-_YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
-_AMOUNT = re.compile(
-    r"(?P<cur>US\$|USD|\$|€|EUR|£|GBP|¥|RMB|CNY|KES|Ksh)\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
-    r"(?P<mult>million|billion|bn|mn|m)?\b"
-    r"|(?P<num2>\d[\d,]*(?:\.\d+)?)\s?(?P<mult2>million|billion|bn)\s(?:US\s)?"
-    r"(?P<cur2>dollars|yuan|renminbi|euros|pounds|shillings|rupees)",
-    re.I,
-)
-_CURRENCY = {"us$": "USD", "usd": "USD", "$": "USD", "€": "EUR", "eur": "EUR", "£": "GBP",
-             "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "kes": "KES", "ksh": "KES",
-             "dollars": "USD", "yuan": "CNY", "renminbi": "CNY", "euros": "EUR", "pounds": "GBP",
-             "shillings": "KES", "rupees": "INR"}
-_MULT = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
-
-# Words between a country and a vendor that make the country the vendor's origin:
-# "the Chinese telecom giant Huawei", "Japanese firm NEC", "China's ZTE".
-_ORIGIN_GAP = re.compile(
-    r"^(?:['’]s)?(?:[\s,-]+(?:the|a|an|state-owned|owned|based|-based|firm|firms|company|companies|"
-    r"giant|telecom|telecoms|tech|technology|technologies|vendor|vendors|manufacturer|maker|"
-    r"makers|supplier|suppliers|group|camera|surveillance|equipment|AI|start-up|startup|"
-    r"conglomerate|contractor|contractors|multinational|electronics|security|biometrics?|"
-    r"spyware|software|video|defence|defense|partner|partners|and|its|subsidiary))*[\s,-]*$",
-    re.I,
-)
-_COMPANY_NOUN = re.compile(
-    r"^[\s-]*(?:state-owned\s+|tech\s+|technology\s+|telecom\s+|surveillance\s+|security\s+|"
-    r"AI\s+|camera\s+|spyware\s+)?(?:firms?|compan(?:y|ies)|giants?|vendors?|manufacturers?|"
-    r"makers?|suppliers?|contractors?|corporations?|conglomerates?|start-?ups?|-based|based)\b",
-    re.I,
-)
-_COUNTRY_SUPPLIER_VERB = re.compile(
-    r"^(?:['’]s\s+(?:government|state)\s+)?\s*(?:has|have|had|also|reportedly|itself|\s)*"
-    r"(?:sold|supplied|exported|provided|delivered|installed|built|financed|donated|offered|"
-    r"gifted|funded|helped (?:build|install)|is (?:selling|supplying|exporting))\b",
-    re.I,
-)
-_LOCATIVE = re.compile(
-    r"\b(?:in|to|across|throughout|for|into|within|inside|around|at|on|en|au|aux|em|no|na|dans|"
-    r"para|pour|a|à|al)\s+(?:the\s+|a\s+|an\s+|la\s+|le\s+|el\s+|o\s+)?"
-    r"(?:[\w'’.-]+\s+){0,2}$",
-    re.I,
-)
-# "de"/"da" are left out: in Spanish, French and Portuguese they mark places too ("polícia de Angola").
-_FROM = re.compile(r"\b(?:from|by|desde|par)\s+(?:the\s+)?$", re.I)
-# "installed by the Mongolian police": the buyer, not the supplier's origin ("financed by the
-# Chinese government" stays an origin).
-_BOUGHT_BY = re.compile(
-    r"\b(?:installed|bought|purchased|deployed|used|acquired|procured|operated|run|ordered|"
-    r"commissioned|adopted)\s+by\s+(?:the\s+)?$", re.I)
-_GOV_AFTER = re.compile(
-    r"^(?:['’]s)?\s*(?:national\s+|federal\s+|state\s+|city\s+|municipal\s+|central\s+)?"
-    r"(?:government|police|authorities|ministry|ministries|army|military|state|officials|"
-    r"interior|security|intelligence|regime|capital|city|cities|council|gendarmerie|"
-    r"electoral|customs|border|immigration|agencies|agency|forces|public|Ministry|Police|"
-    r"Government|National|Federal|Armed|Department|Interior|Electoral|Officials?)\b",
-)
-_BUYER_VERB = re.compile(
-    r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|also|reportedly|recently|\s)*(?:bought|purchased|"
-    r"acquired|signed|awarded|contracted|hired|deployed|installed|uses|used|procured|ordered|"
-    r"adopted|rolled out|turned to|chose)\b",
-    re.I,
-)
-_ACQUIRED = re.compile(
-    r"\b(?:bought|purchased|acquired|imported|procured|supplied|provided|financed|funded|built|"
-    r"installed|sold)\b",
-    re.I,
-)
-_VENUE = re.compile(
-    r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|meeting|"
-    r"show|trip|visit|tour)\s+(?:held\s+|hosted\s+)?(?:in|at)\s+(?:the\s+)?$", re.I)
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e)\s+|;\s*)$", re.I)
 
 # Technology precedence when a sentence names several: the most specific wins.
 _TECH_RANK = {t: i for i, t in enumerate((
@@ -165,8 +60,12 @@ WEAK_PENALTY = 0.1
 ANAPHORA_PENALTY = 0.1  # the vendor is "the company" of the previous sentences
 # Below this the rules are wrong more often than right on the evaluation sets: no claim.
 MIN_CONFIDENCE = 0.45
-# The focus country is read from this many paragraphs either side of the claim's sentence.
+# The focus country is read from this many paragraphs either side of the claim's sentence,
+# and from at most FOCUS_SENTENCES sentences either side (linear time on one-paragraph texts).
 FOCUS_PARAGRAPHS = 5
+FOCUS_SENTENCES = 40
+# Financing is looked for this many sentences either side of the claim's sentence.
+FINANCING_SENTENCES = 3
 
 
 @dataclass
@@ -197,6 +96,7 @@ class _Doc:
     starts: list[int]
     homes: dict[str, str | None]
     title_mentions: list[Mention]
+    only_country: dict[frozenset[str], str | None] = field(default_factory=dict)
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
@@ -297,92 +197,28 @@ def _techs(ms: list[Mention]) -> list[str]:
     return sorted({m.value for m in ms if m.kind == lx.TECH}, key=lambda t: _TECH_RANK.get(t, 99))
 
 
-# A past delivery before a plan in the same sentence: "installed 1,000 cameras in 2019, and the
-# ministry plans to add more" reports what was installed.
-_DONE = re.compile(
-    r"\b(?:installed|supplied|delivered|built|deployed|sold|bought|purchased|acquired|completed|"
-    r"finished|instal(?:ou|ló)|install[ée]s?|compró|comprou)\b", re.I)
-
-
-def _status(sentence: str) -> str:
-    if _DENIED.search(sentence):
-        return "denied"
-    if _CANCELLED.search(sentence):
-        return "cancelled"
-    plan = _PLANNED.search(sentence)
-    if plan:
-        done = _DONE.search(sentence, 0, plan.start())
-        if done and not re.search(r"\b(?:to be|will be|would be|be)\s+$", sentence[:done.start()]) and \
-                re.search(r"(?:,|;|\band\b|\bbut\b)", sentence[done.end():plan.start()]):
-            return "reported"
-        return "planned"
-    return "reported"
-
-
 def _agency(doc: _Doc, sent: Sentence, ms: list[Mention]) -> str | None:
-    """The buying agency: an agency head with the capitalised words before it."""
-    text = doc.text
-    for m in ms:
-        if m.kind != lx.AGENCY:
-            continue
-        start = m.start
-        words = list(re.finditer(r"[\w'’.-]+", text[sent.start:m.start]))
-        for w in reversed(words):
-            token = w.group(0)
-            if token.endswith(("'s", "’s")) or not (token[:1].isupper() or token in {"of", "and"}):
-                break
-            if token in {"The", "A", "An"} or (sent.start + w.start() == sent.start and token in {"In", "On"}):
-                break
-            start = sent.start + w.start()
-        name = text[start:m.end].strip()
-        if name.split()[0] in {"of", "and"}:
-            name = name.split(None, 1)[1] if " " in name else name
-        if name[:1].isupper():
-            return name
-    return None
+    return agency_in(doc.text, sent, ms)
 
 
 def _financing(doc: _Doc, spans: list[Sentence]) -> dict[str, object] | None:
-    """Lender, instrument and amount from the claim's sentence or its paragraph neighbours:
-    only when a lender is named, or a loan/credit/grant comes with an amount."""
-    for sent in spans:
-        ms = doc.in_span(sent.start, sent.end)
-        lenders = [m.value for m in ms if m.kind == lx.LENDER]
-        instruments = [m.value for m in ms if m.kind == lx.INSTRUMENT]
-        chunk = doc.text[sent.start:sent.end]
-        amount = _AMOUNT.search(chunk)
-        if not lenders and not (instruments and amount):
-            continue
-        value: float | None = None
-        currency: str | None = None
-        if amount:
-            num = (amount.group("num") or amount.group("num2")).replace(",", "")
-            mult = (amount.group("mult") or amount.group("mult2") or "").casefold()
-            cur = (amount.group("cur") or amount.group("cur2") or "").casefold()
-            try:
-                value = float(num) * _MULT.get(mult, 1.0)
-            except ValueError:
-                value = None
-            currency = _CURRENCY.get(cur)
-        ranked = sorted(set(instruments), key=lambda i: (i in {"loan", "grant"}, i))
-        return {
-            "lender": lenders[0] if lenders else None,
-            "instrument": ranked[0] if ranked else None,
-            "amount": value,
-            "currency": currency,
-            "text": chunk,
-        }
-    return None
+    return financing_in(doc.text, spans, doc.in_span)
 
 
-def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str | None:
+def _window(doc: _Doc, idx: int) -> list[Sentence]:
+    return doc.sentences[max(0, idx - FOCUS_SENTENCES):idx + FOCUS_SENTENCES + 1]
+
+
+def _focus(doc: _Doc, exclude: set[str], vendor: str | None, idx: int) -> str | None:
     """The country the story is about: the most named country in the nearby paragraphs that
     talk about surveillance technology or vendors, counting those that name the vendor twice;
     it must be named at least three times (weighted) and clearly more than any other."""
     tech_paras: set[int] = set()
     vendor_paras: set[int] = set()
     other_vendor_paras: set[int] = set()
-    for s in doc.sentences:
+    near = doc.sentences[idx].paragraph
+    window = _window(doc, idx)
+    for s in window:
         for m in doc.in_span(s.start, s.end):
             if m.kind == lx.TECH:
                 tech_paras.add(s.paragraph)
@@ -392,7 +228,7 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str |
     # Paragraphs about other vendors count too (the same story often names several suppliers);
     # the vendor's own paragraphs count double.
     counts: Counter[str] = Counter()
-    for s in doc.sentences:
+    for s in window:
         weight = 2 if s.paragraph in vendor_paras else 1 if s.paragraph in tech_paras else 0
         if not weight or abs(s.paragraph - near) > FOCUS_PARAGRAPHS:
             continue
@@ -406,42 +242,6 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, near: int) -> str |
         return None
     (top, n), *rest = counts.most_common(2) + [("", 0)]
     return top if n >= 3 and n >= rest[0][1] + 2 else None
-
-
-_FIRM = (r"(?:firm|company|vendor|manufacturer|maker|supplier|contractor|start-?up|"
-         r"(?:tech|technology|telecom|telecoms|security|surveillance|AI|camera|spyware|biometrics?)"
-         r"\s+(?:firm|company|giant|group|start-?up|vendor|maker))")
-_NAME = r"(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.-]*|&|of)){0,3})"
-_NAME_AFTER = re.compile(r"^\s+(?:called\s+|named\s+)?" + _NAME)
-_NAME_STOP = {"The", "A", "An", "In", "On", "At", "For", "And", "But", "This", "That", "It", "Its",
-              "He", "She", "They", "We", "According", "Last", "In 2019", "Government", "State"}
-
-
-def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, str]]:
-    """Companies the registry does not know, introduced by their origin: "the Chinese firm
-    Xyz Vision", "Israeli spyware maker Abc". Kept under the name the text uses (resolution
-    flags them as new organizations for review)."""
-    # A city inside a company name ("Shenzhen Xinyu") is part of the name.
-    taken = [(m.start, m.end) for m in mentions if m.kind != lx.CITY]
-    out: list[tuple[Mention, str]] = []
-    firm = re.compile(r"^\s+" + _FIRM + r"\b")
-    for m in mentions:
-        if m.kind not in (lx.DEMONYM, lx.COUNTRY):
-            continue
-        after = text[m.end:m.end + 120]
-        head = firm.match(after if m.kind == lx.DEMONYM else re.sub(r"^['’]s", "", after))
-        if not head:
-            continue
-        found = _NAME_AFTER.match(after[head.end():])
-        if not found:
-            continue
-        name = found.group("name").rstrip(".,'’-")
-        start = m.end + head.end() + found.start("name")
-        end = start + len(name)
-        if name.split()[0] in _NAME_STOP or any(a < end and start < b for a, b in taken):
-            continue
-        out.append((Mention(start, end, lx.VENDOR, name, name), m.value))
-    return out
 
 
 def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> list[Draft]:
@@ -512,14 +312,17 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> 
             if not techs:
                 techs = _techs(doc.title_mentions)
             if not techs:
-                techs = _focus_tech(doc, vendors)
+                techs = _focus_tech(doc, vendors, idx)
             tech_how = "context"
         if not techs:
             continue
         status = _status(chunk)
         year_m = _YEAR.search(chunk)
         agency = _agency(doc, sent, ms)
-        para = [s for s in sentences if s.paragraph == sent.paragraph]
+        # Financing is read from the nearby sentences of the paragraph only: a bounded window
+        # keeps extraction linear in the length of a one-paragraph document.
+        para = [s for s in sentences[max(0, idx - FINANCING_SENTENCES):idx + FINANCING_SENTENCES + 1]
+                if s.paragraph == sent.paragraph]
         financing = _financing(doc, [sent, *[s for s in para if s is not sent]])
         for vendor, home in suppliers:
             exclude = {home} if home else set()
@@ -594,11 +397,12 @@ def _country_suppliers(doc: _Doc, sent: Sentence, ms: list[Mention]) -> list[str
     return list(dict.fromkeys(out))
 
 
-def _focus_tech(doc: _Doc, vendors: list[str]) -> list[str]:
+def _focus_tech(doc: _Doc, vendors: list[str], idx: int) -> list[str]:
     """The technology most named (at least twice) in the paragraphs that name these vendors."""
-    paras = {s.paragraph for s in doc.sentences
+    window = _window(doc, idx)
+    paras = {s.paragraph for s in window
              if any(m.kind == lx.VENDOR and m.value in vendors for m in doc.in_span(s.start, s.end))}
-    counts = Counter(m.value for s in doc.sentences if s.paragraph in paras
+    counts = Counter(m.value for s in window if s.paragraph in paras
                      for m in doc.in_span(s.start, s.end) if m.kind == lx.TECH)
     return [t for t, n in counts.most_common(1) if n >= 2]
 
@@ -643,7 +447,7 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
                  if m.kind in (lx.COUNTRY, lx.CITY) and m.value not in exclude]
         if codes:
             return [(codes[0], None)], None, "headline"
-    top = _focus(doc, exclude, vendor, sent.paragraph)
+    top = _focus(doc, exclude, vendor, idx)
     if top:
         return [(top, None)], None, "focus"
     home_here = any(m.kind in (lx.COUNTRY, lx.CITY) and m.value in exclude for m in doc.in_span(sent.start, sent.end))
@@ -654,6 +458,13 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
 
 
 def _only_country(doc: _Doc, exclude: set[str]) -> str | None:
+    key = frozenset(exclude)
+    if key not in doc.only_country:
+        doc.only_country[key] = _only_country_uncached(doc, exclude)
+    return doc.only_country[key]
+
+
+def _only_country_uncached(doc: _Doc, exclude: set[str]) -> str | None:
     """The one country a story names (as a recipient could be named) besides the supplier's
     home: a local story ("the commission received 4,000 kits") often names its country once."""
     found: set[str] = set()

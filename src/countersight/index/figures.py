@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from countersight.errors import UsageError
 from countersight.model import Claim, Document
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
@@ -30,7 +31,7 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
     each row's document keeps. Differences from the published figures are explained in ``notes``.
     """
     if edition not in EDITIONS:
-        raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
+        raise UsageError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
     docs, claims = _edition_rows(store, edition)
     rows = {d.meta["country"]: d.meta for d in docs}
     countries = sorted({c.country for c in claims})

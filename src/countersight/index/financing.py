@@ -85,17 +85,17 @@ def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: 
     records = one_per_project(financing_records(store, surveillance=True if surveillance else None), as_of)
     counted = [r for r in records if r.recommended]
     amounts = [r for r in counted if r.financing.amount_usd_2017 is not None]
-    by_lender: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0})
-    by_instrument: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0})
+    by_lender: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0, "with_amount": 0})
+    by_instrument: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0, "with_amount": 0})
     by_currency: dict[str, float] = defaultdict(float)
     for r in counted:
-        usd = r.financing.amount_usd_2017 or 0.0
-        for lender in lenders_of(r) or ["unknown"]:
-            by_lender[lender]["deals"] += 1
-            by_lender[lender]["usd_2017"] += usd
+        usd = r.financing.amount_usd_2017
         inst = r.financing.instrument or "unknown"
-        by_instrument[inst]["deals"] += 1
-        by_instrument[inst]["usd_2017"] += usd
+        for group in [by_lender[lender] for lender in lenders_of(r) or ["unknown"]] + [by_instrument[inst]]:
+            group["deals"] += 1
+            if usd is not None:
+                group["usd_2017"] += usd
+                group["with_amount"] += 1
         if r.financing.amount is not None and r.financing.currency:
             by_currency[r.financing.currency] += r.financing.amount
     known = [r for r in counted if r.financing.concessional is not None]
@@ -104,7 +104,9 @@ def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: 
     total = sum(r.financing.amount_usd_2017 or 0.0 for r in amounts)
 
     def rounded(d: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        return {k: {"deals": v["deals"], "usd_2017": round(v["usd_2017"], 2)}
+        # No deal with an amount is "not stated" (None), never 0.
+        return {k: {"deals": v["deals"], "deals_with_amount": v["with_amount"],
+                    "usd_2017": round(v["usd_2017"], 2) if v["with_amount"] else None}
                 for k, v in sorted(d.items(), key=lambda kv: (-kv[1]["usd_2017"], kv[0]))}
 
     return {
@@ -193,6 +195,10 @@ def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> l
             for k in sorted(deals)]
 
 
+def _usd(value: float | None) -> str:
+    return "not stated" if value is None else f"{value:,.0f}"
+
+
 def financing_table_rows(fin: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs of :func:`financing_figures` for a human-readable table."""
     share = fin["share_concessional"]
@@ -204,7 +210,7 @@ def financing_table_rows(fin: dict[str, Any]) -> list[tuple[str, str]]:
         ("share concessional (deals)", "n/a" if share is None else f"{share:.0%}"),
         ("concessionality unknown", str(fin["concessionality_unknown"])),
     ]
-    rows += [(f"lender: {k}", f"{v['deals']} · {v['usd_2017']:,.0f}") for k, v in fin["by_lender"].items()]
-    rows += [(f"instrument: {k}", f"{v['deals']} · {v['usd_2017']:,.0f}") for k, v in fin["by_instrument"].items()]
+    rows += [(f"lender: {k}", f"{v['deals']} · {_usd(v['usd_2017'])}") for k, v in fin["by_lender"].items()]
+    rows += [(f"instrument: {k}", f"{v['deals']} · {_usd(v['usd_2017'])}") for k, v in fin["by_instrument"].items()]
     rows += [(f"original currency: {k}", f"{v:,.0f}") for k, v in fin["original_currency_totals"].items()]
     return rows

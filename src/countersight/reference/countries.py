@@ -11,6 +11,7 @@ import unicodedata
 
 import pycountry
 
+from countersight.errors import UnresolvedNameError
 from countersight.reference.loader import load_yaml
 
 
@@ -67,3 +68,15 @@ def is_country_code(code: str | None) -> bool:
     if not code:
         return False
     return code in territories() or pycountry.countries.get(alpha_3=code) is not None
+
+
+def parse_country(value: str) -> str:
+    """A country argument as a code: an ISO3 code (any case) or a name in the alias table.
+    Every command and endpoint that takes a country uses this one parser."""
+    text = value.strip()
+    if is_country_code(text.upper()):
+        return text.upper()
+    code = resolve_country(text)
+    if code is None:
+        raise UnresolvedNameError(f"unknown country {value!r}: give an ISO3 code or a name (PAK or Pakistan)")
+    return code

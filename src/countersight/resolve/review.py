@@ -232,7 +232,10 @@ def current_state(store: Store, target_id: str) -> ReviewState:
 def history(store: Store, target_id: str) -> list[ReviewEvent]:
     """Every event about a target (including ids it superseded), oldest first."""
     rows = dstore.deployment_rows(store, ids=[target_id])
-    return _merged_events(target_id, rows[0] if rows else None, _events_by_target(store))
+    events = _merged_events(target_id, rows[0] if rows else None, _events_by_target(store))
+    if not events and not rows and dstore.organization_by_id(store, target_id) is None:
+        raise NotFoundError(f"no deployment or organization {target_id!r}")
+    return events
 
 
 def apply_edits(row: Mapping[str, Any], state: ReviewState | None) -> dict[str, Any]:

@@ -307,25 +307,57 @@ class Store:
         }
 
 
+_BACKENDS = ("sqlite", "postgresql")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for other databases and in-memory SQLite)."""
+    try:
+        parsed = make_url(_normalize_url(url))
+    except Exception:  # noqa: BLE001 - open_store reports a bad URL; here it just names no file
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:" \
+            or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def _create_private(path: Path) -> None:
     """Create an empty SQLite file readable by its owner only (0600): the store holds reviewers'
     names, token hashes and unpublished texts. SQLite gives its -wal and -shm files the same mode."""
-    with contextlib.suppress(FileExistsError):  # an existing store keeps the mode its owner chose
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        with contextlib.suppress(FileExistsError):  # an existing store keeps the mode its owner chose
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:  # a directory we may not write to: one line, as every store error
+        raise StoreError(f"cannot create the store: {exc.strerror or exc}", path=str(path)) from exc
 
 
-def open_store(url: str, create: bool = True) -> Store:
-    """Open (and on first use create and migrate) the database at a SQLAlchemy URL."""
+def open_store(url: str, create: bool = True, *, must_exist: bool = False) -> Store:
+    """Open (and on first use create and migrate) the database at a SQLAlchemy URL.
+
+    ``must_exist`` is for callers that only read: a SQLite file that does not exist is then a
+    :class:`StoreError` instead of a new empty store. A missing parent directory is always an error
+    (a typo in a path must not create folders). A new SQLite file is created private (0600)."""
     url = _normalize_url(url)
     try:
         parsed = make_url(url)
     except Exception as exc:  # SQLAlchemy raises ArgumentError subclasses of several kinds
         raise StoreError(f"not a database URL: {url!r} ({exc})") from exc
+    backend = parsed.get_backend_name()
+    if backend not in _BACKENDS:
+        raise StoreError(f"unsupported database {backend!r} in {parsed.render_as_string(True)}: "
+                         "use SQLite (sqlite:///PATH) or PostgreSQL (postgresql://HOST/NAME)")
+    path = sqlite_file(url)
+    if path is not None:
+        if not path.parent.is_dir():
+            raise StoreError("directory does not exist", path=str(path.parent))
+        if must_exist and not path.exists():
+            raise StoreError("no store here (commands that only read never create one; "
+                             "run `countersight import` or `countersight ingest` first)", path=str(path))
     try:
-        if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-                _create_private(Path(parsed.database).expanduser())
+        if backend == "sqlite":
+            if path is not None:
+                _create_private(path)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -338,6 +370,8 @@ def open_store(url: str, create: bool = True) -> Store:
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open database {parsed.render_as_string(True)}: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}") from exc
+    except ImportError as exc:  # a driver the URL names that is not installed
+        raise StoreError(f"cannot open database {parsed.render_as_string(True)}: {exc}") from exc
     return Store(engine)
 
 

@@ -133,9 +133,12 @@ def _filtered(name: str, sel: Selection) -> Any:
     if name == "evidence":
         return q.where(t.c.claim_id.in_(claim_ids))
     if name == "documents":
-        return q.where(
-            t.c.id.in_(select(schema.evidence.c.document_id).where(schema.evidence.c.claim_id.in_(claim_ids)))
-        )
+        # Every document a selected row cites: the evidence's and the finance records' (a Payment's proof).
+        f = schema.financing
+        return q.where(or_(
+            t.c.id.in_(select(schema.evidence.c.document_id).where(schema.evidence.c.claim_id.in_(claim_ids))),
+            t.c.id.in_(select(f.c.document_id).where(f.c.claim_id.in_(claim_ids))),
+        ))
     if name == "deployments":
         return q.where(t.c.id.in_(_sel_deployments(sel)))
     if name == "review_events":

@@ -6,7 +6,7 @@ Swagger UI is served from the package (no CDN: no request leaves the machine).""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -65,39 +65,56 @@ _HTTP_CODES = {
 }
 
 
+# Paths that answer JSON (or XML) whatever happens; every other path is a dashboard page.
+MACHINE_PATHS = ("/api", "/feeds", "/static", "/openapi.json", "/docs")
+HtmlErrorPage = Callable[[Request, int, str], Response]
+
+
+def _respond(request: Request, status: int, code: str, message: str,
+             headers: dict[str, str] | None = None) -> Response:
+    """An error as JSON for the API, or as an HTML page for the dashboard's routes (when the
+    app serves a dashboard): a reader of ``/?year=abc`` gets a page, not raw JSON."""
+    html_page: HtmlErrorPage | None = getattr(request.app.state, "html_error_page", None)
+    if html_page is not None and not request.url.path.startswith(MACHINE_PATHS):
+        page = html_page(request, status, message)
+        page.headers.update(headers or {})
+        return page
+    return _error(status, code, message, headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message, exc.headers)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return _respond(request, exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return _error(
-            exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message, dict(exc.headers or {})
+        return _respond(
+            request, exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message, dict(exc.headers or {})
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for err in exc.errors()[:5]:
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
             parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-        return _error(422, "invalid", "; ".join(parts) or "invalid request")
+        return _respond(request, 422, "invalid", "; ".join(parts) or "invalid request")
 
     @app.exception_handler(CountersightError)
-    async def domain_error(_: Request, exc: CountersightError) -> JSONResponse:
+    async def domain_error(request: Request, exc: CountersightError) -> Response:
         if isinstance(exc, NotFoundError):
-            return _error(404, "not_found", exc.message)
+            return _respond(request, 404, "not_found", exc.message)
         if isinstance(exc, InputError | ReviewError):
-            return _error(400 if isinstance(exc, InputError) else 422, "invalid", exc.message)
+            return _respond(request, 400 if isinstance(exc, InputError) else 422, "invalid", exc.message)
         log.warning("request failed: %s", exc)
-        return _error(400, "error", exc.message)
+        return _respond(request, 400, "error", exc.message)
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
+    async def internal(request: Request, exc: Exception) -> Response:
         log.exception("internal error", exc_info=exc)
-        return _error(500, "internal", "internal server error (logged on the server)")
+        return _respond(request, 500, "internal", "internal server error (logged on the server)")
 
 
 class BodyLimit:
@@ -230,9 +247,11 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     if dashboard:
+        from countersight.publish.web.pages import error_page
         from countersight.publish.web.pages import router as web_router
 
         app.include_router(web_router)
+        app.state.html_error_page = error_page
     app.add_middleware(SecurityHeaders, public_base_url=settings.public_base_url)
     if cors_origins:
         app.add_middleware(

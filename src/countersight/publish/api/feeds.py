@@ -11,7 +11,9 @@ import datetime as dt
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from countersight.config import Settings
+from countersight.errors import UnresolvedNameError
 from countersight.publish.export.atom import deployments_feed
+from countersight.reference.countries import parse_country
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection
 
@@ -34,17 +36,19 @@ def _store(request: Request) -> Store:
 )
 def deployments_atom(
     request: Request,
-    country: str | None = Query(None, description="Recipient country, ISO3 (e.g. KEN)"),
+    country: str | None = Query(None, description="Recipient country, ISO3 code or name (e.g. KEN or Kenya)"),
     vendor: str | None = Query(None, description="Canonical vendor name (e.g. Huawei)"),
     technology: str | None = Query(None, description="Technology id (e.g. facial_recognition)"),
     since: dt.date | None = Query(None, description="Only deployments new or changed on or after this date"),
 ) -> Response:
     """New or changed deployments as an Atom feed, newest first."""
-    if country is not None and not country.strip():
-        raise HTTPException(status_code=422, detail="country must not be empty")
-    selection = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
+    try:
+        code = parse_country(country) if country is not None else None
+    except UnresolvedNameError as exc:
+        raise HTTPException(status_code=422, detail=exc.message) from exc
+    selection = Selection(country=code, vendor=vendor, technology=technology)
     # Absolute links only from the configured public address, never from the Host header (which
-    # the client chooses); without one, entry links stay relative to the feed.
+    # the client chooses); without one, entry links are relative to the server's root.
     config = getattr(request.app.state, "config", None)
     base = getattr(config, "public_base_url", None) or ""
     names = bool(getattr(config, "publish_reviewer_names", False))

@@ -38,9 +38,10 @@ def queue(
     store: Store = Depends(get_store),
     token: ApiToken = Reviewer,
 ) -> dict[str, Any]:
-    """Deployments and new organizations awaiting review, most important first."""
-    items = rv.review_queue(store, country=views.country_code(country) if country else None, limit=limit)
-    return {"items": [i.as_dict() for i in items], "reviewer": token.name}
+    """Deployments and new organizations awaiting review, most important first: the first ``limit``
+    of ``total``."""
+    items = rv.review_queue(store, country=views.country_code(country) if country else None)
+    return {"items": [i.as_dict() for i in items[:limit]], "total": len(items), "reviewer": token.name}
 
 
 FieldName = Annotated[str, StringConstraints(max_length=32)]

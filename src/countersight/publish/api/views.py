@@ -16,12 +16,17 @@ from typing import Any
 
 import pycountry
 
-from countersight.errors import InputError, NotFoundError
+from countersight.errors import InputError, NotFoundError, UnresolvedNameError
 from countersight.index.compute import compute_index
 from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
 from countersight.model import Organization
 from countersight.publish.api import finance_views as fv
-from countersight.reference.countries import country_name, is_country_code, resolve_country, territories
+from countersight.reference.countries import (
+    country_name,
+    parse_country,
+    resolve_country,
+    territories,
+)
 from countersight.reference.vendors import org_id, registry
 from countersight.resolve import review as rv
 from countersight.resolve.vendors import vendor_groups
@@ -354,10 +359,10 @@ def event_dict(ev: Any, reviewer_names: bool = False) -> dict[str, Any]:
 
 def country_code(value: str) -> str:
     """An ISO3 code from a code or name; NotFoundError when it is neither."""
-    code = value.upper() if is_country_code(value.upper()) else resolve_country(value)
-    if code is None:
-        raise NotFoundError(f"unknown country {value!r}")
-    return code
+    try:
+        return parse_country(value)
+    except UnresolvedNameError as exc:
+        raise NotFoundError(f"unknown country {value!r}") from exc
 
 
 def _timeline(views: Sequence[DeploymentView]) -> list[dict[str, Any]]:
@@ -489,7 +494,8 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
         "parent": org.parent,
         "aliases": list(org.aliases),
         "subsidiaries": subsidiaries,
-        "countries": [{**c, "technologies": sorted(c["technologies"])} for _, c in sorted(countries.items())],
+        "countries": [{**c, "technologies": sorted(c["technologies"])}
+                      for c in sorted(countries.values(), key=lambda c: (c["name"], c["country"]))],
         "technologies": dict(sorted(Counter(d["technology"] or "unspecified" for d in live).items())),
         "timeline": [{"year": y, "first_seen": n} for y, n in sorted(years.items())],
         "deployments": deps,
@@ -548,15 +554,26 @@ def search(
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
     nxt = encode_cursor(["evidence", False, hits[limit - 1]["position"], ""]) if len(hits) > limit else None
-    for hit in hits:
-        hit.pop("position", None)
     return {
         "q": q,
         "countries": [{"country": c, "name": country_name(c)} for c in countries],
         "vendors": list_vendors(store, q, counts)[:50] if not cursor else [],
-        "evidence": hits[:limit],
+        "evidence": _one_per_quote(hits[:limit]),
         "next_cursor": nxt,
     }
+
+
+def _one_per_quote(hits: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Search hits with one entry per quote of a document: a sentence naming six deployments is
+    shown once, with the deployments it supports in ``deployments``."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for hit in hits:
+        key = (hit["document_id"], " ".join(str(hit["quote"]).split()))
+        entry = grouped.setdefault(key, {**{k: v for k, v in hit.items() if k != "position"}, "deployments": []})
+        supported = {k: hit[k] for k in ("deployment_id", "country", "vendor", "technology")}
+        if hit.get("deployment_id") and supported not in entry["deployments"]:
+            entry["deployments"].append(supported)
+    return list(grouped.values())
 
 
 @functools.cache

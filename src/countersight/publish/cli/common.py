@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from countersight.config import Settings
+from countersight.config import Settings, default_database_url
+from countersight.reference import countries
 from countersight.store import Store, open_store
+from countersight.store.db import sqlite_file
 from countersight.textsafe import terminal_safe
 
 console = Console()
@@ -46,9 +48,25 @@ def settings(ctx: typer.Context) -> Settings:
     return Settings.from_env()
 
 
-def store(ctx: typer.Context) -> Store:
-    """Open the configured store (created and migrated on first use)."""
-    return open_store(settings(ctx).database_url)
+def store(ctx: typer.Context, *, write: bool = False) -> Store:
+    """Open the configured store. Commands that only read need an existing one; commands that
+    ``write`` may create a new SQLite file (said on stderr), but never a missing directory other
+    than the user data directory of the default store."""
+    url = settings(ctx).database_url
+    path = sqlite_file(url)
+    if write and path is not None and url == default_database_url():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = path is not None and not path.exists()
+    opened = open_store(url, must_exist=not write)
+    if is_new:
+        typer.echo(f"created a new store at {path}", err=True)
+    return opened
+
+
+def parse_country(value: str | None) -> str | None:
+    """A ``--country`` value (ISO3 code or name) as a code; None stays None. An unknown
+    country is an :class:`~countersight.errors.UnresolvedNameError`, one line at the edge."""
+    return None if value is None else countries.parse_country(value)
 
 
 def print_json(value: Any) -> None:

@@ -23,7 +23,7 @@ from countersight.index.financing import (
     financing_table_rows,
     surveillance_financing,
 )
-from countersight.publish.cli.common import OutputFormat, console, plain, print_json, store
+from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
 
 
 def stats(
@@ -77,7 +77,7 @@ def import_aigs_2019(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Import the Carnegie AI Global Surveillance Index 2019 table."""
-    print_report(import_aigs(store(ctx), "2019", path, strict=strict), fmt)
+    print_report(import_aigs(store(ctx, write=True), "2019", path, strict=strict), fmt)
 
 
 @import_app.command("aigs-2022")
@@ -88,7 +88,7 @@ def import_aigs_2022(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Import the AI & Big Data Global Surveillance Index 2022 workbook (both sheets, with repairs)."""
-    print_report(import_aigs(store(ctx), "2022", path, strict=strict), fmt)
+    print_report(import_aigs(store(ctx, write=True), "2022", path, strict=strict), fmt)
 
 
 @import_app.command("governance")
@@ -97,7 +97,7 @@ def import_governance_cmd(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Import V-Dem regime types by year and World Bank military expenditure (bundled copies)."""
-    print_report(import_governance(store(ctx)), fmt)
+    print_report(import_governance(store(ctx, write=True)), fmt)
 
 
 @import_app.command("aiddata-huawei")
@@ -108,7 +108,7 @@ def import_aiddata_huawei_cmd(
 ) -> None:
     """Import AidData's Global Huawei Finance Dataset (ODC-By 1.0): every project, its cited sources,
     surveillance projects as claims with their financing."""
-    print_report(import_aiddata_huawei(store(ctx), path), fmt)
+    print_report(import_aiddata_huawei(store(ctx, write=True), path), fmt)
 
 
 @import_app.command("aiddata-gcdf-surveillance")
@@ -121,7 +121,7 @@ def import_aiddata_gcdf_cmd(
 ) -> None:
     """Import AidData GCDF 2.0 projects with policing or surveillance titles (geocoded and military
     subsets, ODC-By 1.0): Safe City loans as claims with lender, instrument and amount."""
-    reports = import_aiddata_gcdf_surveillance(store(ctx), path, military)
+    reports = import_aiddata_gcdf_surveillance(store(ctx, write=True), path, military)
     if fmt is OutputFormat.json:
         print_json([r.as_dict() for r in reports])
         return
@@ -177,21 +177,22 @@ def _print_financing(fin: dict[str, Any]) -> None:
 
 def financing_cmd(
     ctx: typer.Context,
-    country: str = typer.Option(None, "--country", "-c", help="One recipient country (ISO3)."),
+    country: str = typer.Option(None, "--country", "-c", help="One recipient country (ISO3 code or name)."),
     deployment: str = typer.Option(None, "--deployment", "-d", help="The financing behind one deployment id."),
     context: bool = typer.Option(False, "--context", help="Non-surveillance projects (grants, training, credits)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """List financed surveillance deals (AidData): lender, instrument, amounts, with their sources."""
+    code = parse_country(country)
     s = store(ctx)
     if deployment:
         records = deployment_financing(s, deployment)
     elif context:
         if not country:
             raise typer.BadParameter("--context needs --country")
-        records = country_financing_context(s, country.upper())
+        records = country_financing_context(s, code or "")
     else:
-        records = surveillance_financing(s, country.upper() if country else None)
+        records = surveillance_financing(s, code)
     if fmt is OutputFormat.json:
         print_json(records)
         return
@@ -213,7 +214,7 @@ def build_demo_cmd(ctx: typer.Context) -> None:
     """Build the demo database from the bundled data (AIGS, governance, finance), then resolve it."""
     from countersight.demo import build_demo
 
-    s = store(ctx)
+    s = store(ctx, write=True)
     console.print(f"building the demo database at {s.url}")
     with console.status("working") as status:
         build_demo(s, on_step=lambda name: status.update(name))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import sys
@@ -11,11 +12,12 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from countersight.errors import InputError
-from countersight.publish.cli.common import console, plain, print_json, store
+from countersight.errors import InputError, UsageError
+from countersight.publish.cli.common import console, parse_country, plain, print_json, settings, store
 from countersight.publish.export import export
 from countersight.publish.export.atom import deployments_feed
 from countersight.publish.export.static_site import build_static_site
+from countersight.publish.urls import is_web_url
 from countersight.store.export_queries import Selection, deployment_changes
 
 
@@ -41,9 +43,10 @@ class WatchFormat(enum.StrEnum):
 
 def _selection(filters: list[str] | None) -> Selection:
     try:
-        return Selection.parse(filters or [])
+        selection = Selection.parse(filters or [])
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    return dataclasses.replace(selection, country=parse_country(selection.country))
 
 
 def export_cmd(
@@ -87,18 +90,30 @@ def _since(value: str | None) -> dt.date | None:
 
 def watch_cmd(
     ctx: typer.Context,
-    country: str = typer.Option(None, "--country", help="Recipient country, ISO3."),
+    country: str = typer.Option(None, "--country", help="Recipient country, ISO3 code or name."),
     vendor: str = typer.Option(None, "--vendor", help="Canonical vendor name."),
     technology: str = typer.Option(None, "--technology", help="Technology id."),
     since: str = typer.Option(None, "--since", help="Only deployments new or changed on or after this date."),
     fmt: WatchFormat = typer.Option(WatchFormat.table, "--format", "-f", help="table, json or atom."),
+    base_url: str = typer.Option(
+        "", "--base-url",
+        help="Atom: where `countersight serve` answers (e.g. https://cs.example.org); entry links become "
+             "absolute. Default COUNTERSIGHT_PUBLIC_BASE_URL; without either they are relative to that "
+             "server's root.",
+    ),
 ) -> None:
     """List deployments that are new or changed since a date (or print them as an Atom feed)."""
-    sel = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
+    sel = Selection(country=parse_country(country), vendor=vendor, technology=technology)
     when = _since(since)
     st = store(ctx)
     if fmt is WatchFormat.atom:
-        sys.stdout.write(deployments_feed(st, sel, since=when))
+        cfg = settings(ctx)
+        base_url = base_url or cfg.public_base_url or ""
+        if base_url and not is_web_url(base_url):
+            raise UsageError(f"--base-url must be an http(s) address, not {base_url!r}")
+        # The same feed as the server's: reviewers named only where the server would name them.
+        sys.stdout.write(deployments_feed(st, sel, since=when, base_url=base_url,
+                                          reviewer_names=cfg.publish_reviewer_names))
         return
     rows = deployment_changes(st, sel, when)
     if fmt is WatchFormat.json:

@@ -3,26 +3,61 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from countersight.ingest import IngestStats, document_contract, extract_documents, ingest
+from countersight.errors import NothingToDoError
+from countersight.extract.model import Model
+from countersight.ingest import IngestStats, budgeted, document_contract, extract_documents, ingest
+from countersight.model import Claim, Document
 from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, store
 from countersight.sources import Limits
+from countersight.textsafe import terminal_safe
 
 
 class ExtractFormat(enum.StrEnum):
     """Output of ``extract``."""
 
     jsonl = "jsonl"
+
+
+def chosen_model(model: str) -> Model | None:
+    """The model a ``--model`` value names: a file, 'bundled', or 'none' for the rules alone
+    (a missing, corrupt or other-format file is a one-line error)."""
+    from countersight.extract.model import bundled, load
+
+    return None if model.casefold() == "none" else bundled() if model == "bundled" else load(model)
+
+
+def extractor_for(model: str) -> Callable[[Document], list[Claim]]:
+    """The extraction function for a ``--model`` value."""
+    from countersight.extract import extract_claims
+
+    return budgeted(functools.partial(extract_claims, model=chosen_model(model)))
+
+
+def explain_text(row: dict[str, Any]) -> str:
+    """A document's claims with their reasons, for a reader."""
+    lines = [f"{row.get('source') or row.get('path')}: {len(row['claims'])} claim(s)"]
+    for c in row["claims"]:
+        supplier = c["vendor"] or c["vendor_country"]
+        lines.append(f"  {supplier} -> {c['country']} ({c['technology']}, {c['status']}) "
+                     f"confidence {c['confidence']:.2f}")
+        if c.get("evidence"):
+            lines.append(f"    evidence: {c['evidence']['text'][:300]}")
+        for reason in c.get("explain") or []:
+            sign = "+" if reason["weight"] > 0 else "-"
+            lines.append(f"    {sign} {reason['says']} ({reason['weight']:+.2f})")
+    return "\n".join(lines) + "\n"
 
 
 def _print_failures(failed: list[dict[str, Any]], total: int) -> None:
@@ -40,18 +75,28 @@ def extract(
     paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
     fmt: ExtractFormat = typer.Option(ExtractFormat.jsonl, "--format", "-f", help="jsonl"),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+    model: str = typer.Option("bundled", "--model", "-m",
+                              help="Model file, 'bundled' (the shipped model) or 'none' (the 0.2 rules alone)."),
+    explain: bool = typer.Option(False, "--explain", help="Print each claim with the reasons for it, in words."),
 ) -> None:
     """Extract claims without touching the store: one JSON object per document per line."""
     limits = Limits.from_settings(settings(ctx))
     ok, failed = 0, []
     out = sys.stdout
-    for outcome in extract_documents(paths, limits=limits):
+    extractor = extractor_for(model)
+    for outcome in extract_documents(paths, limits=limits, extractor=extractor):
         if outcome.error is not None or outcome.document is None:
             failed.append({"path": outcome.source, "error": outcome.error})
             continue
-        out.write(json.dumps(document_contract(outcome), ensure_ascii=False) + "\n")
+        row = document_contract(outcome)
+        if explain:  # words for a terminal: stored text without escape sequences
+            out.write(terminal_safe(explain_text(row)))
+        else:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
         ok += 1
     out.flush()
+    if not ok and not failed:
+        raise NothingToDoError(f"nothing to extract: no document found in {', '.join(paths)}")
     _print_failures(failed, len(failed))
     err_console.print(f"{ok} document(s), {len(failed)} failure(s)", highlight=False)
     if failed and (strict or not ok):
@@ -92,7 +137,7 @@ def ingest_cmd(
 ) -> None:
     """Read, extract and store documents idempotently and resumably (rerun after a stop to finish)."""
     cfg = settings(ctx)
-    db = store(ctx)
+    db = store(ctx, write=True)
     limits = Limits.from_settings(cfg)
     bar = Progress(
         SpinnerColumn(), TextColumn("[bold]ingest[/]"),

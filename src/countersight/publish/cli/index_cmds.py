@@ -12,9 +12,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from countersight.errors import UsageError
 from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
-from countersight.publish.cli.common import console, plain, print_json, store
-from countersight.reference.countries import is_country_code, resolve_country
+from countersight.publish.cli.common import console, parse_country, plain, print_json, store
 from countersight.textsafe import formula_safe
 
 
@@ -43,19 +43,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value!r}", param_hint=option) from exc
 
 
-def parse_country(value: str | None) -> str | None:
-    """An ISO3 code or a country name, as a code."""
-    if value is None:
-        return None
-    code = value.upper() if is_country_code(value.upper()) else resolve_country(value)
-    if code is None:
-        raise typer.BadParameter(f"unknown country {value!r}", param_hint="--country")
-    return code
-
-
 def _edition(value: str) -> str:
     if value not in EDITIONS:
-        raise typer.BadParameter(f"choose from {', '.join(EDITIONS)}", param_hint="--edition")
+        raise UsageError(f"--edition: unknown edition {value!r}; choose from {', '.join(EDITIONS)}")
     return value
 
 

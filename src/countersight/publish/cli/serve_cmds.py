@@ -4,10 +4,13 @@ bearer tokens that write endpoints require."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import socket
 
 import typer
 from rich.table import Table
 
+from countersight.errors import ServeError, UsageError
 from countersight.publish.cli.common import OutputFormat, console, print_json, settings, store
 from countersight.store import tokens
 from countersight.textsafe import terminal_safe
@@ -34,12 +37,43 @@ def serve_cmd(
 
     from countersight.publish.api.app import create_app
 
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port must be between 1 and 65535, not {port}")
     opened = store(ctx)
     store_url = opened.url
-    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes, settings=settings(ctx))
-    typer.echo(f"countersight on http://{host}:{port}/ (API docs at /docs); database {store_url}")
-    uvicorn.run(app, host=host, port=port, timeout_keep_alive=keep_alive,
-                log_level="warning" if not settings(ctx).debug else "debug")
+    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes,
+                     settings=settings(ctx))
+    # Bind before announcing the address: a busy port is one line, not a banner and a traceback.
+    listening = bind_socket(host, port)
+    config = uvicorn.Config(app, timeout_keep_alive=keep_alive,
+                            log_level="warning" if not settings(ctx).debug else "debug")
+    typer.echo(f"countersight on http://{_url_host(host)}:{port}/ (API docs at /docs); database {store_url}")
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``; :class:`ServeError` when the address is taken."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ServeError(f"cannot listen on {host}:{port}: unknown host ({exc.strerror})") from exc
+    family, kind, proto, _name, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = "the port is in use (is another server running?)" if exc.errno == errno.EADDRINUSE \
+            else exc.strerror or str(exc)
+        raise ServeError(f"cannot listen on {host}:{port}: {reason}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 @token_app.command("create")
@@ -55,7 +89,7 @@ def token_create(
     """Create a token; its secret is printed once and only its hash is stored."""
     days = expires_days if expires_days is not None else settings(ctx).token_ttl_days
     token, secret = tokens.create_token(
-        store(ctx), name, role, dt.timedelta(days=days) if days is not None else None
+        store(ctx, write=True), name, role, dt.timedelta(days=days) if days is not None else None
     )
     console.print(
         f"token {token.id} for {token.name} ({token.role}); keep this secret, it is not stored:",

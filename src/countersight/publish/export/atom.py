@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from countersight import __version__
+from countersight.publish.urls import deployment_path
 from countersight.reference.countries import country_name
 from countersight.store import Store
 from countersight.store.export_queries import Selection, deployment_changes, snapshot_id
@@ -65,10 +66,12 @@ def deployments_feed(
 ) -> str:
     """The Atom XML of deployments new or changed since ``since`` matching ``selection``.
 
-    ``base_url`` (e.g. ``https://example.org``) makes entry links absolute; without it entries
-    link to ``deployments/<id>`` relative to the feed. Review events name their reviewer only
-    with ``reviewer_names``.
+    Entries link to the dashboard's page of each deployment, ``/deployment/<id>``: absolute under
+    ``base_url`` (e.g. ``https://example.org``, where ``countersight serve`` answers), otherwise
+    relative to the server's root (never to the feed's folder, ``/feeds/``). Review events name
+    their reviewer only with ``reviewer_names``.
     """
+    base_url = base_url.rstrip("/")
     sel = selection or Selection()
     rows = deployment_changes(store, sel, since)[:limit]
     query = {
@@ -107,7 +110,7 @@ def deployments_feed(
             entry,
             "link",
             rel="alternate",
-            href=f"{base_url}/deployments/{dep['id']}" if base_url else f"deployments/{dep['id']}",
+            href=f"{base_url}{deployment_path(dep['id'])}",
         )
         for term in (dep.get("country"), dep.get("technology"), dep.get("vendor")):
             if term:

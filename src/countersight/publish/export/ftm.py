@@ -1,5 +1,6 @@
 """FollowTheMoney export: entities as JSON lines, loadable into Aleph (``ftm`` tools) and matchable
-against OpenSanctions with yente. Needs the ``ftm`` extra (the followthemoney package).
+against OpenSanctions with yente. Needs the ``ftm`` extra (followthemoney 4.x: the range pyproject.toml
+declares and the tests run).
 
 Mapping: vendors → ``Company`` (parent → ``Ownership``), financiers → ``Organization``, buying
 agencies (or, when none is reported, the recipient government) → ``PublicBody``, deployments →
@@ -24,6 +25,9 @@ from countersight.publish.export.base import Exporter, dumps, write_text
 from countersight.reference.countries import country_name
 
 PREFIX = "cs-"
+# FtM's topic for a government body (every PublicBody here buys for a government). Vendors and
+# financiers get no topic: FtM has none for a supplier, and sanctions-style topics are not ours to assign.
+GOVERNMENT_TOPIC = "gov"
 
 
 def _iso2(code: str | None) -> str | None:
@@ -90,7 +94,7 @@ class FtmExporter(Exporter):
                 alias=list(row.get("aliases") or []),
                 country=_iso2(row.get("home_country")),
                 notes=row.get("note"),
-                topics="role.supplier" if kind == "vendor" else None,
+                topics=GOVERNMENT_TOPIC if kind == "agency" else None,
             )
             if row.get("parent") and kind == "vendor":
                 parent_id = self._org(row["parent"], "vendor")
@@ -114,6 +118,7 @@ class FtmExporter(Exporter):
                 name=agency,
                 country=_iso2(country),
                 jurisdiction=_iso2(country),
+                topics=GOVERNMENT_TOPIC,
             )
         else:
             ent = self._entity(
@@ -122,6 +127,7 @@ class FtmExporter(Exporter):
                 name=f"Government of {country_name(country)}",
                 country=_iso2(country),
                 jurisdiction=_iso2(country),
+                topics=GOVERNMENT_TOPIC,
                 notes="Recipient government: the source names no buying agency.",
             )
         return str(ent.id)
@@ -262,8 +268,8 @@ class FtmExporter(Exporter):
         for e in self.rows["evidence"]:
             doc = articles.get(e["document_id"])
             contract = claim_contract.get(e["claim_id"])
-            if not doc or not contract:
-                continue
+            if not doc or not contract:  # the selection queries keep these together: losing one is a bug
+                raise CountersightError(f"evidence {e['id']} cites a document or claim missing from the export")
             where = ", ".join(
                 f"{k} {e[k]}"
                 for k in ("sheet", "row", "column", "page", "start", "end")
@@ -279,7 +285,9 @@ class FtmExporter(Exporter):
                 description=where or None,
             )
         for f in financing:
-            self._payment(f, claim_contract.get(f.get("claim_id") or ""), articles.get(f["document_id"]))
+            if f["document_id"] not in articles:
+                raise CountersightError(f"finance record {f['id']} cites a document missing from the export")
+            self._payment(f, claim_contract.get(f.get("claim_id") or ""), articles[f["document_id"]])
         lines = [dumps(self.entities[k].to_dict(), indent=None) for k in sorted(self.entities)]
         out = self.context.out
         files = [write_text(out, "".join(line + "\n" for line in lines))]

@@ -17,8 +17,10 @@ import pycountry
 from countersight.errors import InputError
 from countersight.publish.export.base import Exporter, dumps, write_text
 from countersight.reference.countries import country_name, resolve_country
+from countersight.reference.loader import data_path
 
 MAP_NAME = "countries-110m.json"
+WORLD_GEOJSON = ("world", "countries-110m.geojson")
 
 
 def world_map_path() -> Path:
@@ -78,21 +80,89 @@ def topojson_features(topology: dict[str, Any], obj: str = "countries") -> list[
     return features
 
 
+def world_geometries_path() -> Path:
+    """The bundled country geometries: the vendored map decoded, repaired and oriented per RFC 7946
+    by :func:`build_world_geometries` (regenerate with ``python -m countersight.publish.export.geo``)."""
+    return data_path(*WORLD_GEOJSON)
+
+
+def _code(feature: dict[str, Any]) -> str | None:
+    if feature.get("id"):
+        found = pycountry.countries.get(numeric=str(feature["id"]).zfill(3))
+        if found:
+            return str(found.alpha_3)
+    return resolve_country(feature["properties"].get("name"))
+
+
+def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (id = ISO3) of the TopoJSON map's countries that shapely finds valid,
+    with outer rings counter-clockwise and holes clockwise (RFC 7946, section 3.1.6).
+
+    The 1:110m map draws Russia and Fiji across the antimeridian (a ring jumping from 180 to -180,
+    which planar geometry reads as a band around the world): such rings are unwrapped, repaired and
+    split at 180° (RFC 7946, section 3.1.9). Self-touching rings (Sudan, Antarctica) and a collapsed
+    island (North Korea) are repaired by ``make_valid``, keeping only the polygonal parts. Needs shapely
+    (the test extra): it runs when the bundled file is regenerated, never at serve time."""
+    import shapely
+    from shapely.affinity import translate
+    from shapely.geometry import MultiPolygon, Polygon, box, mapping
+    from shapely.geometry.polygon import orient
+
+    def unwrapped(polygon: list[list[list[float]]]) -> Polygon:
+        outer = polygon[0]
+        if not any(abs(a[0] - b[0]) > 180 for a, b in zip(outer, outer[1:], strict=False)) or \
+                min(p[1] for p in outer) < -60:  # Antarctica's ring runs along the whole edge on purpose
+            return Polygon(outer, polygon[1:])
+        east = sum(p[0] for p in outer) / len(outer) > 0
+        shift = [[[x + 360 if east and x < 0 else x - 360 if not east and x > 0 else x, y] for x, y in ring]
+                 for ring in polygon]
+        return Polygon(shift[0], shift[1:])
+
+    def split_at_antimeridian(geom: Any) -> list[Any]:
+        parts = []
+        for offset in (0, 360, -360):
+            window = box(-180 + offset, -90, 180 + offset, 90)
+            piece = geom.intersection(window)
+            if not piece.is_empty:
+                parts.append(translate(piece, xoff=-offset))
+        return parts
+
+    features = []
+    seen: set[str] = set()
+    for f in topojson_features(topology):
+        code = _code(f)
+        if not code or code in seen:
+            continue
+        seen.add(code)
+        rings = f["geometry"]["coordinates"]
+        polys = rings if f["geometry"]["type"] == "MultiPolygon" else [rings]
+        pieces = []
+        for poly in polys:
+            geom = unwrapped(poly)
+            if not geom.is_valid:
+                geom = shapely.make_valid(geom)
+            pieces += split_at_antimeridian(geom)
+        polygons = [g for piece in pieces for g in getattr(piece, "geoms", [piece])
+                    if isinstance(g, (Polygon, MultiPolygon))]
+        parts = [p for g in polygons for p in getattr(g, "geoms", [g]) if not p.is_empty]
+        fixed = shapely.set_precision(MultiPolygon(parts) if len(parts) > 1 else parts[0], 1e-6)
+        parts = [orient(p, sign=1.0) for p in getattr(fixed, "geoms", [fixed])]
+        oriented = MultiPolygon(parts) if len(parts) > 1 else parts[0]
+        geometry = json.loads(json.dumps(mapping(oriented)))  # tuples to lists
+        features.append({"type": "Feature", "id": code, "properties": {"name": f["properties"].get("name")},
+                         "geometry": geometry})
+    return {"type": "FeatureCollection", "features": sorted(features, key=lambda f: f["id"])}
+
+
 @functools.cache
 def country_geometries() -> dict[str, dict[str, Any]]:
-    """GeoJSON geometry per ISO3 (or project territory) code, from the vendored map."""
-    with world_map_path().open(encoding="utf-8") as fh:
-        topology = json.load(fh)
-    out: dict[str, dict[str, Any]] = {}
-    for f in topojson_features(topology):
-        code = None
-        if f.get("id"):
-            found = pycountry.countries.get(numeric=str(f["id"]).zfill(3))
-            code = found.alpha_3 if found else None
-        code = code or resolve_country(f["properties"].get("name"))
-        if code and code not in out:
-            out[code] = f["geometry"]
-    return out
+    """GeoJSON geometry per ISO3 (or project territory) code: valid, RFC 7946 ring orientation."""
+    path = world_geometries_path()
+    if not path.is_file():
+        raise InputError("the bundled country geometries are missing", path=str(path))
+    with path.open(encoding="utf-8") as fh:
+        collection = json.load(fh)
+    return {f["id"]: f["geometry"] for f in collection["features"]}
 
 
 def country_summaries(
@@ -173,3 +243,10 @@ class GeojsonExporter(Exporter):
             )  # null geometry: territory not on the map
         doc = {"type": "FeatureCollection", "countersight": self.context.meta(), "features": features}
         return [write_text(self.context.out, dumps(doc, indent=None) + "\n")]
+
+
+if __name__ == "__main__":  # regenerate the bundled geometries (needs shapely)
+    with world_map_path().open(encoding="utf-8") as fh:
+        built = build_world_geometries(json.load(fh))
+    world_geometries_path().parent.mkdir(parents=True, exist_ok=True)
+    world_geometries_path().write_text(dumps(built, indent=None) + "\n", encoding="utf-8")

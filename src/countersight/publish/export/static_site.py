@@ -1,34 +1,38 @@
-"""``countersight publish static DIR``: a static copy of the dashboard (map, country and vendor
-pages, evidence) with the JSON it needs, viewable from ``file://`` or any static host, no server
-and no JavaScript. Every HTML page has a ``.json`` twin; the map is an SVG drawn here from the
-vendored world map. Pages are deterministic: publishing the same store twice gives the same bytes."""
+"""``countersight publish static DIR``: a static copy of the dashboard, rendered by the dashboard's
+own templates and view functions (map, country, vendor, deployment, financing, glossary and
+sources pages), viewable from ``file://`` or any static host, with no server and no JavaScript.
+
+The templates link to the server's routes (``/country/KEN``); :func:`relink` turns each into a
+relative file path (``countries/KEN.html``), or into plain text where the static copy has no page
+(search, review, document texts). Every HTML page has a ``.json`` twin holding the data it shows;
+the map is an SVG drawn here from the bundled country geometries. File names are ids, unique by
+construction (a vendor called "Index" cannot overwrite ``vendors/index.html``). Pages are
+deterministic: publishing the same store twice gives the same bytes."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
-from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, select_autoescape
+from urllib.parse import unquote, urlsplit
 
 from countersight.errors import InputError
+from countersight.publish.api import finance_views, views
 from countersight.publish.export.base import ExportContext, dumps, write_text
-from countersight.publish.export.geo import country_geometries, country_summaries
-from countersight.publish.export.static_templates import TEMPLATES
-from countersight.publish.urls import is_web_url
+from countersight.publish.export.geo import country_geometries
+from countersight.publish.web import pages, words
 from countersight.reference.countries import country_name
+from countersight.reference.vendors import org_id
 from countersight.store import Store
-from countersight.store.export_queries import Selection, snapshot_id, table_rows
+from countersight.store import api_queries as aq
+from countersight.store.export_queries import Selection, snapshot_id
 
 WIDTH, HEIGHT = 960, 480
-
-
-def slug(name: str) -> str:
-    """A file-name-safe slug of a vendor name."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "unnamed"
 
 
 def _unwrap(ring: list[list[float]]) -> list[list[float]]:
@@ -61,155 +65,136 @@ def _shade(n: int, top: int) -> str:
     return steps[min(4, (n * 5 - 1) // max(top, 1))]
 
 
-def build_static_site(store: Store, folder: Path | str, selection: Selection | None = None) -> list[Path]:
-    """Write the static site for ``store`` into ``folder``; return the files written."""
-    out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise InputError("not a folder", path=str(out))
-    sel = selection or Selection()
-    ctx = ExportContext(store=store, out=out, selection=sel, snapshot=snapshot_id(store))
-    meta = ctx.meta()
-    claims = list(table_rows(store, "claims", sel))
-    deployments = list(table_rows(store, "deployments", sel))
-    evidence = list(table_rows(store, "evidence", sel))
-    docs = {
-        d["id"]: {k: d.get(k) for k in ("id", "title", "url", "publisher", "published", "dataset")}
-        for d in table_rows(store, "documents", sel)
-    }
-    ev_by_claim: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence:
-        ev_by_claim[e["claim_id"]].append({**e, "document": docs.get(e["document_id"], {})})
-    summaries = country_summaries(claims, deployments)
-    for code, s in summaries.items():
-        s["name"] = country_name(code)
-        s["iso3"] = code
+def drawn_map(counts: Mapping[str, int], linked: Iterable[str]) -> dict[str, Any]:
+    """The world as SVG paths for the templates' ``drawn_map`` macro: shaded by ``counts``, the
+    ``linked`` countries linking to their page."""
     try:
         geoms = country_geometries()
     except InputError:
-        geoms = {}  # no vendored map: the index page still lists every country
-    top = max((s["claims"] for s in summaries.values()), default=0)
+        geoms = {}  # no bundled map: the tables still list every country
+    top = max(counts.values(), default=0)
+    links = set(linked)
     shapes = [
         {
             "iso3": code,
             "name": country_name(code),
             "d": svg_path(g),
-            "fill": _shade(summaries.get(code, {}).get("claims", 0), top),
-            "href": f"countries/{code}.html" if code in summaries else None,
-            "claims": summaries.get(code, {}).get("claims", 0),
+            "fill": _shade(counts.get(code, 0), top),
+            "href": f"/country/{code}" if code in links else None,
         }
         for code, g in sorted(geoms.items())
     ]
-    env = Environment(
-        autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True
-    )
-    env.tests["web_url"] = is_web_url
-    tpl = {name: env.from_string(text) for name, text in TEMPLATES.items()}
-    files: list[Path] = []
+    return {"width": WIDTH, "height": HEIGHT, "shapes": shapes}
 
-    def page(rel: str, template: str, data: dict[str, Any], root: str) -> None:
-        body = tpl[template].render(
-            **data, meta=meta, root=root, json_name=Path(rel).with_suffix(".json").name
-        )
-        files.append(write_text(out / rel, body))
-        files.append(write_text((out / rel).with_suffix(".json"), dumps({"meta": meta, **data}) + "\n"))
 
-    countries = sorted(summaries.values(), key=lambda s: (-s["claims"], s["name"]))
-    vendors: dict[str, dict[str, Any]] = {}
-    for c in claims:
-        if c.get("vendor"):
-            v = vendors.setdefault(
-                c["vendor"],
-                {
-                    "name": c["vendor"],
-                    "slug": slug(c["vendor"]),
-                    "countries": set(),
-                    "claims": 0,
-                    "vendor_country": c.get("vendor_country"),
-                },
-            )
-            v["countries"].add(c["country"])
-            v["claims"] += 1
-    vendor_list = sorted(
-        ({**v, "countries": sorted(v["countries"])} for v in vendors.values()),
-        key=lambda v: (-len(v["countries"]), v["name"]),
-    )
-    page(
-        "index.html",
-        "index",
-        {
-            "countries": countries,
-            "vendors": vendor_list[:50],
-            "shapes": shapes,
-            "width": WIDTH,
-            "height": HEIGHT,
-        },
-        "",
-    )
-    page("vendors/index.html", "vendors", {"vendors": vendor_list}, "../")
-    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    by_vendor: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for c in claims:
-        row = {
-            k: c.get(k)
-            for k in (
-                "id",
-                "vendor",
-                "vendor_country",
-                "technology",
-                "status",
-                "start_year",
-                "end_year",
-                "city",
-                "agency",
-                "source",
-                "confidence",
-                "fin_lender",
-                "fin_amount",
-                "fin_currency",
-                "fin_text",
-                "deployment_id",
-                "country",
-            )
-        }
-        row["country_name"] = country_name(c["country"])
-        row["evidence"] = ev_by_claim.get(c["id"], [])
-        by_country[c["country"]].append(row)
-        if c.get("vendor"):
-            by_vendor[c["vendor"]].append(row)
-    deps_by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in deployments:
-        deps_by_country[d["country"]].append(d)
-    for code, s in summaries.items():
-        page(
-            f"countries/{code}.html",
-            "country",
-            {"country": s, "claims": by_country.get(code, []), "deployments": deps_by_country.get(code, [])},
-            "../",
-        )
-    for v in vendor_list:
-        page(f"vendors/{v['slug']}.html", "vendor", {"vendor": v, "claims": by_vendor[v["name"]]}, "../")
-    files.append(write_text(out / "style.css", TEMPLATES_CSS))
-    files.append(write_text(out / "export.json", dumps(meta) + "\n"))
-    lic = Path(
-        str(
-            resources.files("countersight").joinpath(
-                "publish", "web", "static", "vendor", "world-atlas", "LICENSE"
-            )
-        )
-    )
+_ANCHOR = re.compile(r'<a\s([^>]*?)href="(/[^"]*)"([^>]*)>(.*?)</a>', re.S)
+_ROOTED = re.compile(r'\b(href|src|action)="(/[^"]*)"')
+
+
+@dataclass
+class SitePages:
+    """Which of the server's routes the static copy has a file for."""
+
+    countries: set[str] = field(default_factory=set)
+    # route id -> page id: a vendor's page answers to its stored id and to the id templates derive
+    # from its name (``vendor_href``), which differ for organizations stored under another id.
+    vendors: dict[str, str] = field(default_factory=dict)
+    deployments: set[str] = field(default_factory=set)
+
+    def file_for(self, route: str) -> str | None:
+        """The site-relative file of a server route (``/country/KEN?year=2019`` -> ``countries/KEN.html``),
+        None when the static copy has no such page."""
+        parts = urlsplit(route)
+        path, fragment = unquote(parts.path), (f"#{parts.fragment}" if parts.fragment else "")
+        fixed = {"/": "index.html", "/vendors": "vendors/index.html", "/glossary": "glossary.html",
+                 "/about": "about.html", "/financing": "financing.html", "/static/css/site.css": "static/css/site.css"}
+        if path in fixed:
+            return fixed[path] + fragment
+        kind, _, ident = path.strip("/").partition("/")
+        if kind == "vendor" and ident in self.vendors:
+            return f"vendors/{self.vendors[ident]}.html{fragment}"
+        folder, known = {"country": ("countries", self.countries),
+                         "deployment": ("deployments", self.deployments)}.get(kind, ("", set()))
+        if ident in known:
+            return f"{folder}/{ident}.html{fragment}"
+        return None
+
+
+def relink(page_html: str, root: str, file_for: Callable[[str], str | None]) -> str:
+    """Rewrite a rendered dashboard page for ``file://``: links to routes the site has become
+    relative (``root`` climbs to the site's top), links to routes it lacks become plain text."""
+
+    def anchor(m: re.Match[str]) -> str:
+        target = file_for(html.unescape(m[2]))
+        if target is None:
+            return f"<span>{m[4]}</span>"
+        return f'<a {m[1]}href="{html.escape(root + target)}"{m[3]}>{m[4]}</a>'
+
+    def rooted(m: re.Match[str]) -> str:
+        target = file_for(html.unescape(m[2]))
+        if target is None:  # the templates' static-site mode emits no forms or scripts: a bug
+            raise InputError(f"the static site has no file for {m[2]!r}")
+        return f'{m[1]}="{html.escape(root + target)}"'
+
+    return _ROOTED.sub(rooted, _ANCHOR.sub(anchor, page_html))
+
+
+class _Writer:
+    """Renders dashboard templates into files, each with its JSON twin."""
+
+    def __init__(self, out: Path, meta: dict[str, Any], site: SitePages):
+        self.out, self.meta, self.site = out, meta, site
+        self.files: list[Path] = []
+
+    def page(self, rel: str, template: str, data: dict[str, Any], **extra: Any) -> None:
+        root = "../" * rel.count("/")
+        twin = Path(rel).with_suffix(".json")
+        body = pages.render_html(template, twin.name, static_site=True, meta=self.meta, **data, **extra)
+        self.files.append(write_text(self.out / rel, relink(body, root, self.site.file_for)))
+        self.files.append(write_text(self.out / twin, dumps({"meta": self.meta, **data}) + "\n"))
+
+
+def build_static_site(store: Store, folder: Path | str) -> list[Path]:
+    """Write the static site for ``store`` into ``folder``; return the files written."""
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise InputError("not a folder", path=str(out))
+    meta = ExportContext(store=store, out=out, selection=Selection(), snapshot=snapshot_id(store)).meta()
+    rows = views.index_rows(store, None, "live")
+    counts = aq.vendor_deployment_counts(store)
+    site = SitePages(countries={r["country"] for r in rows})
+    countries = {code: pages.country_context(store, code, None, "live", lambda: rows)
+                 for code in sorted(site.countries)}
+    vendor_list = pages.vendors_context(store, None, counts)
+    for v in vendor_list["vendors"]:
+        site.vendors[v["id"]] = site.vendors[org_id("vendor", v["name"])] = v["id"]
+    vendors = {vid: pages.vendor_context(store, vid, counts) for vid in sorted(set(site.vendors.values()))}
+    site.deployments = {d["id"] for c in countries.values() for d in c["c"]["deployments"]} | {
+        d["id"] for v in vendors.values() for d in v["v"]["deployments"]}
+    w = _Writer(out, meta, site)
+
+    by_name = sorted(rows, key=lambda r: (r["name"], r["country"]))
+    w.page("index.html", "map.html", {"rows": by_name},
+           drawn=drawn_map({r["country"]: r["deployments"] for r in rows}, site.countries),
+           edition="live", coloured=sum(1 for r in rows if r["deployments"]), year=None)
+    w.page("vendors/index.html", "vendors.html", vendor_list)
+    for code, context in countries.items():
+        w.page(f"countries/{code}.html", "country.html", context, edition="live", year=None)
+    for vid, context in vendors.items():
+        served = {c["country"]: c["deployments"] for c in context["v"]["countries"]}
+        w.page(f"vendors/{vid}.html", "vendor.html", {"v": context["v"]}, drawn=drawn_map(served, served))
+    for dep_id in sorted(site.deployments):
+        w.page(f"deployments/{dep_id}.html", "deployment.html", {"d": views.deployment_detail(store, dep_id)},
+               statuses=pages.STATUSES)
+    w.page("financing.html", "financing.html", {"f": finance_views.financing_overview(store, None)}, year=None)
+    w.page("glossary.html", "glossary.html", {"glossary": words.glossary()})
+    w.page("about.html", "about.html", {})
+    static = Path(str(resources.files("countersight").joinpath("publish", "web", "static")))
+    w.files.append(write_text(out / "static" / "css" / "site.css", (static / "css" / "site.css").read_text("utf-8")))
+    w.files.append(write_text(out / "export.json", dumps(meta) + "\n"))
+    lic = static / "vendor" / "world-atlas" / "LICENSE"
     if lic.is_file():
         (out / "vendor").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(lic, out / "vendor" / "world-atlas-LICENSE")
-        files.append(out / "vendor" / "world-atlas-LICENSE")
-    return files
-
-
-TEMPLATES_CSS = """body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;
-color:#222}
-a{color:#0b5394}table{border-collapse:collapse;width:100%;margin:1em 0}
-th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}svg{width:100%;height:auto;background:#f8fbff;border:1px solid #ddd}
-svg path{stroke:#fff;stroke-width:.4}svg a path:hover{stroke:#333;stroke-width:1}
-blockquote{margin:.3em 0;padding:.2em .6em;border-left:3px solid #f2855d;background:#fafafa}
-footer,.meta{color:#666;font-size:.85em}nav a{margin-right:1em}
-"""
+        w.files.append(out / "vendor" / "world-atlas-LICENSE")
+    return w.files

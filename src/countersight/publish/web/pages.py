@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pycountry
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -26,7 +26,8 @@ from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import ApiConfig, IndexCache, get_cache, get_config, get_store
 from countersight.publish.export.geo import country_geometries
-from countersight.publish.urls import is_web_url
+from countersight.publish.urls import deployment_path, is_web_url
+from countersight.publish.web import words
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
@@ -38,6 +39,7 @@ from countersight.textsafe import visible_unicode
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
 FIRST_YEAR = 2010
+STATUSES = ("reported", "planned", "cancelled", "denied")
 
 
 @functools.cache
@@ -51,6 +53,8 @@ def _env() -> Environment:
         country_name=country_name,
         vendor_href=lambda name: "/vendor/" + org_id("vendor", name),
         sources=_sources(),
+        cell_sentence=words.cell_sentence,
+        term_text=words.term_text,
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v) * 100:.0f}%"
     env.filters["money"] = lambda v: "" if v is None else f"{float(v):,.0f}"
@@ -112,14 +116,49 @@ def country_markers(codes: list[str]) -> dict[str, tuple[float, float]]:
     return {c: _capitals()[c] for c in codes if c not in shapes and c in _capitals()}
 
 
+def render_html(name: str, json_url: str | None, **context: Any) -> str:
+    """A page from ``templates/name`` as text (the dashboard and the static site render the same
+    templates; the static site passes ``static_site=True``)."""
+    return _env().get_template(name).render(json_url=json_url, **context)
+
+
 def render(
     name: str, request: Request, json_url: str | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
     """A page from ``templates/name``, with the link to its JSON twin."""
-    html = (
-        _env().get_template(name).render(request=request, json_url=json_url, path=request.url.path, **context)
-    )
+    html = render_html(name, json_url, request=request, path=request.url.path, **context)
     return HTMLResponse(html, status_code=status)
+
+
+# -- what each page shows (shared with the static site) -------------------------------------------
+
+
+def country_context(store: Store, iso3: str, as_of: dt.date | None, edition: str,
+                    index_rows: Callable[[], list[dict[str, Any]]]) -> dict[str, Any]:
+    """A country page's data: the API's country detail and the evidence of each deployment."""
+    data = views.country_detail(store, iso3, as_of, edition, index_rows)
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
+        evidence[e["deployment_id"]].append(e)
+    return {"c": data, "evidence": dict(evidence)}
+
+
+def vendor_context(store: Store, vendor: str, counts: views.VendorCounts | None) -> dict[str, Any]:
+    """A vendor page's data: the API's vendor detail and the countries it serves (for its map)."""
+    v = views.vendor_detail(store, vendor, counts)
+    served = [c["country"] for c in v["countries"]]
+    return {"v": v, "iso_numeric": iso_numeric(), "served": served, "markers": country_markers(served)}
+
+
+def vendors_context(store: Store, q: str | None, counts: views.VendorCounts | None) -> dict[str, Any]:
+    """The vendor list: vendors named by deployments, most deployments first."""
+    rows = sorted(views.list_vendors(store, q, counts), key=lambda v: (-v["deployments"], v["name"]))
+    return {"vendors": [v for v in rows if v["deployments"]], "q": q or ""}
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """The dashboard's error page (the app's error handlers use it for every non-API path)."""
+    return render("error.html", request, None, status=status, message=message, status_code=status)
 
 
 def _page(fn: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
@@ -130,9 +169,9 @@ def _page(fn: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
         try:
             return fn(*args, **kwargs)
         except NotFoundError as exc:
-            return render("error.html", kwargs["request"], None, status=404, message=exc.message)
+            return error_page(kwargs["request"], 404, exc.message)
         except CountersightError as exc:
-            return render("error.html", kwargs["request"], None, status=400, message=exc.message)
+            return error_page(kwargs["request"], 400, exc.message)
 
     return wrapper
 
@@ -171,7 +210,7 @@ def map_page(
         "map.html",
         request,
         "/api/countries" + _query(edition=edition, as_of=_as_of(year)),
-        rows=rows,
+        rows=sorted(rows, key=lambda r: (r["name"], r["country"])),  # the table shows names
         edition=edition,
         mode=mode,
         technology=technology,
@@ -198,16 +237,12 @@ def country_page(
     as_of = _as_of(year)
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
-        evidence[e["deployment_id"]].append(e)
+    context = country_context(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
     return render(
         "country.html",
         request,
-        f"/api/countries/{data['country']}" + _query(edition=edition, as_of=as_of),
-        c=data,
-        evidence=evidence,
+        f"/api/countries/{context['c']['country']}" + _query(edition=edition, as_of=as_of),
+        **context,
         year=year,
         edition=edition,
     )
@@ -243,6 +278,12 @@ def deployments_page(
     )
 
 
+@router.get("/deployments/{deployment_id}", include_in_schema=False)
+def deployment_redirect(deployment_id: str) -> RedirectResponse:
+    """Feeds written before issue 15 linked ``/deployments/<id>``: send their readers to the page."""
+    return RedirectResponse(deployment_path(deployment_id), status_code=308)
+
+
 @router.get("/deployment/{deployment_id}", response_class=HTMLResponse)
 @_page
 def deployment_page(
@@ -254,13 +295,7 @@ def deployment_page(
     """A deployment: its evidence, claims, documents and review history, and the review form
     (rendered for anonymous readers: no token reaches server-rendered pages)."""
     d = views.deployment_detail(store, deployment_id, config.publish_reviewer_names)
-    return render(
-        "deployment.html",
-        request,
-        f"/api/deployments/{deployment_id}",
-        d=d,
-        statuses=("reported", "planned", "cancelled", "denied"),
-    )
+    return render("deployment.html", request, f"/api/deployments/{deployment_id}", d=d, statuses=STATUSES)
 
 
 @router.get("/document/{document_id}", response_class=HTMLResponse)
@@ -286,16 +321,8 @@ def vendors_page(
     cache: IndexCache = Depends(get_cache),
 ) -> HTMLResponse:
     """Vendors by how many deployments name them."""
-    rows = sorted(
-        views.list_vendors(store, q, cache.vendor_counts(store)), key=lambda v: (-v["deployments"], v["name"])
-    )
-    return render(
-        "vendors.html",
-        request,
-        "/api/vendors" + _query(q=q),
-        vendors=[v for v in rows if v["deployments"]],
-        q=q or "",
-    )
+    return render("vendors.html", request, "/api/vendors" + _query(q=q),
+                  **vendors_context(store, q, cache.vendor_counts(store)))
 
 
 @router.get("/vendor/{vendor}", response_class=HTMLResponse)
@@ -304,17 +331,8 @@ def vendor_page(
     vendor: str, request: Request, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)
 ) -> HTMLResponse:
     """A vendor: home, parent, aliases, the countries it serves on a map, and its timeline."""
-    v = views.vendor_detail(store, vendor, cache.vendor_counts(store))
-    served = [c["country"] for c in v["countries"]]
-    return render(
-        "vendor.html",
-        request,
-        f"/api/vendors/{v['id']}",
-        v=v,
-        iso_numeric=iso_numeric(),
-        served=served,
-        markers=country_markers(served),
-    )
+    context = vendor_context(store, vendor, cache.vendor_counts(store))
+    return render("vendor.html", request, f"/api/vendors/{context['v']['id']}", **context)
 
 
 @router.get("/flows", response_class=HTMLResponse)
@@ -382,6 +400,12 @@ def review_page(request: Request) -> HTMLResponse:
 def login_page(request: Request) -> HTMLResponse:
     """Sign in with an API token (kept in this browser tab's session storage only)."""
     return render("login.html", request, "/api/me")
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request) -> HTMLResponse:
+    """What the codes and words mean: regime types, confidence, unspecified, statuses, review."""
+    return render("glossary.html", request, None, glossary=words.glossary())
 
 
 @router.get("/about", response_class=HTMLResponse)

@@ -151,7 +151,8 @@
     var tbody = document.querySelector("#country-table tbody");
     if (!tbody) { return; }
     tbody.replaceChildren();
-    rows.forEach(function (r) {
+    // The table shows names: sort by name (the API lists rows by code).
+    rows.slice().sort(function (a, b) { return a.name.localeCompare(b.name); }).forEach(function (r) {
       var tr = document.createElement("tr");
       tr.dataset.name = r.name;
       tr.dataset.deployments = r.deployments;
@@ -167,9 +168,17 @@
       tr.appendChild(first);
       [r.deployments, techCount(r), Object.keys(r.supplier_origins || {}).join(", "), r.regime || "", r.documents,
         financeText(r)]
-        .forEach(function (value) {
+        .forEach(function (value, i) {
           var td = document.createElement("td");
-          td.textContent = String(value);
+          if (i === 3 && value) {  // the regime code links to its explanation
+            var gloss = document.createElement("a");
+            gloss.href = "/glossary#regime-" + value;
+            gloss.className = "gloss";
+            gloss.textContent = value;
+            td.appendChild(gloss);
+          } else {
+            td.textContent = String(value);
+          }
           tr.appendChild(td);
         });
       tbody.appendChild(tr);

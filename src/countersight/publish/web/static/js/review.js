@@ -89,7 +89,10 @@
         row.appendChild(el("td", item.reasons.join("; ")));
         tbody.appendChild(row);
       });
-      status.textContent = result.body.items.length + " items await review (signed in as " + result.body.reviewer + ").";
+      var total = result.body.total;
+      status.textContent = total + " item" + (total === 1 ? "" : "s") + " await review" +
+        (total > result.body.items.length ? " (the first " + result.body.items.length + " shown)" : "") +
+        " (signed in as " + result.body.reviewer + ").";
       table.hidden = false;
     });
   }

@@ -1,0 +1,84 @@
+"""Feature names in a reviewer's words (``extract --explain``, the API's evidence, the dashboard)."""
+
+from __future__ import annotations
+
+_PLAIN = {
+    "sk=vendor": "the supplier is a company in the vendor registry",
+    "sk=org": "the supplier is an organisation the registry does not know",
+    "sk=country": "the supplier is named only as a country",
+    "sk=company": "the supplier is a company",
+    "gov=True": "a government or police follows the recipient",
+    "gov=False": "no government or police follows the recipient",
+    "sk=demonym": "the supplier is named only by nationality ('Chinese firms')",
+    "rk=country": "the recipient is named as a country",
+    "rk=city": "the recipient is named by a city",
+    "rk=demonym": "the recipient is named by nationality ('Kenyan police')",
+    "win=same": "supplier and recipient are in the same sentence",
+    "win=prev": "the recipient is in the sentence before",
+    "win=next": "the recipient is in the sentence after",
+    "win=headline": "the recipient is in the headline",
+    "win=paragraph": "the recipient is elsewhere in the paragraph",
+    "win=nearby": "the recipient is in a nearby paragraph",
+    "sent_supply": "the sentence has supply language (sold, installed, contract ...)",
+    "sent_negative": "the sentence is about sanctions, markets, bans or victims",
+    "sent_planned": "the sentence speaks of a plan or agreement",
+    "sent_cancelled": "the sentence speaks of a cancellation",
+    "sent_denied": "the sentence reports a denial",
+    "sent_tech": "the sentence names a surveillance technology",
+    "sent_product_no_tech": "the sentence names another product (5G, cables ...) and no surveillance technology",
+    "near_tech": "a neighbouring sentence names a surveillance technology",
+    "doc_no_tech": "the document names no surveillance technology",
+    "r_locative": "the recipient follows 'in', 'to', 'for' ...",
+    "r_government_after": "the recipient is followed by a government, police or ministry",
+    "r_possessive": "the recipient is possessive ('Kenya's ...')",
+    "r_company_after": "the country is the supplier's origin ('Chinese firm', 'China-based')",
+    "r_from": "the country follows 'from' or 'by' (an origin)",
+    "r_venue": "the country is where a fair or conference took place",
+    "r_in_name": "the country is part of another name ('Japan Times')",
+    "r_origin_adjacent": "the country directly qualifies the supplier ('the Chinese company X')",
+    "r_possessive_supplier": "the supplier is the country's company ('China's ZTE')",
+    "r_in_list": "the recipient is one of a list of countries",
+    "r_headline": "the recipient is named in the headline",
+    "r_top_country": "the recipient is the country the document names most",
+    "r_share=high": "the recipient is at least half of the countries named",
+    "r_share=low": "the recipient is rarely named in the document",
+    "recipient_is_home": "the recipient is the supplier's home country",
+    "between_supply": "a supply verb stands between supplier and recipient",
+    "between_other_country": "another country stands between them",
+    "between_other_supplier": "another supplier stands between them",
+    "between_negative": "a sanction or market word stands between them",
+    "between_break": "a semicolon or line break separates them",
+    "s_from": "the supplier follows 'from' or 'by'",
+    "s_initial": "the supplier opens the sentence",
+    "rule_pair": "the 0.2 rules also found this pair",
+    "rule_pair_here": "the 0.2 rules found this pair in this sentence",
+    "home_unknown": "the supplier's home country is not in the registry",
+    "org_one_word": "the organisation name is one word",
+    "demonym_not_government": "the nationality qualifies something other than a government",
+}
+_PREFIX = {
+    "org_cue=": "organisation found by: ",
+    "tok=": "words between supplier and recipient: up to ",
+    "sent_dist=": "sentences between supplier and recipient: up to ",
+    "para_dist=": "paragraphs between supplier and recipient: up to ",
+    "sent_countries=": "places named in the sentence: up to ",
+    "s_count=": "times the supplier is named: up to ",
+    "pair_sentences=": "sentences naming both: up to ",
+    "order=": "order in the sentence: ",
+    "cs_cue=": "the country is named as supplier by: ",
+}
+
+
+def describe(feature: str) -> str:
+    """A feature name as a sentence a reviewer understands (the name itself when unknown)."""
+    if feature in _PLAIN:
+        return _PLAIN[feature]
+    if "&" in feature:
+        return " and ".join(describe(part) for part in feature.split("&"))
+    for prefix, words in _PREFIX.items():
+        if feature.startswith(prefix):
+            value = feature[len(prefix):]
+            if prefix == "order=":
+                value = "supplier first" if value == "sr" else "recipient first"
+            return words + value
+    return feature

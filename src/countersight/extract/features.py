@@ -1,0 +1,272 @@
+"""Stage two's input: what a reader looks at to decide whether a candidate pair is a deployment.
+
+Each candidate becomes a set of named binary features: the rules' signals (supply verbs by
+language, negative, planned, cancelled and denied cues, a locative before the recipient, a
+government noun after it, the recipient as the supplier's origin, list structure), where the two
+mentions stand (order, distance in tokens, sentences and paragraphs, the headline), how the
+document uses them (how often each is named, whether the rules joined them) and a few
+conjunctions of these. The names are the vocabulary of the model file and of ``explain``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from countersight.extract import cues
+from countersight.extract import lexicon as lx
+from countersight.extract.candidates import Analysis, Candidate, country_supplier_cue
+from countersight.extract.lexicon import Mention
+from countersight.extract.orgs import ORG
+
+_WORD = re.compile(r"\w+")
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e|und|ed)\s+|;\s*)$", re.I)
+_FROM = re.compile(r"\b(?:from|by|desde|par|von|dalla|da|de)\s+(?:the\s+|la\s+|le\s+|el\s+)?$", re.I)
+_VENUE = re.compile(r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|"
+                    r"meeting|show|trip|visit|tour|feria|salon|salão|messe|fiera)\b[^.]{0,25}$", re.I)
+_ATTRIBUTIVE = re.compile(r"^-(?:led|based|made|owned|backed|funded|built|linked|style|born)\b")
+_NAME_AFTER = re.compile(r"^\s?[A-Z][a-z]+")
+_AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|reportedly|recently|ha|han|a|ont|tem|"
+                  r"têm|hat|haben|ha|hanno)\s+)*", re.I)
+# Words between supplier and recipient become features when they are at most this far apart.
+LEXICAL_WINDOW = 8
+
+
+# Counts that describe "the story" are taken over this many paragraphs either side of the
+# supplier: a long article (or unrelated text around a passage) must not decide them.
+LOCAL_PARAGRAPHS = 3
+
+
+@dataclass
+class DocStats:
+    """Counts the features are relative to: per paragraph, summed over a local window."""
+
+    para_countries: dict[int, Counter[str]]
+    para_suppliers: dict[int, Counter[str]]
+    pair_sentences: Counter[tuple[tuple[str, str], str]]
+    rule_pairs: dict[tuple[tuple[str, str], str], set[int]]
+    tech_sentences: set[int]
+    product_sentences: set[int]
+    n_sentences: int
+    sentence_prob: dict[int, float]
+    _local: dict[int, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
+
+    def local(self, paragraph: int) -> tuple[Counter[str], Counter[str]]:
+        """(countries, suppliers) named within ``LOCAL_PARAGRAPHS`` of a paragraph."""
+        if paragraph not in self._local:
+            countries: Counter[str] = Counter()
+            suppliers: Counter[str] = Counter()
+            for p in range(paragraph - LOCAL_PARAGRAPHS, paragraph + LOCAL_PARAGRAPHS + 1):
+                countries.update(self.para_countries.get(p, {}))
+                suppliers.update(self.para_suppliers.get(p, {}))
+            self._local[paragraph] = (countries, suppliers)
+        return self._local[paragraph]
+
+
+def doc_stats(a: Analysis, cands: list[Candidate], rule_pairs: dict[tuple[tuple[str, str], str], set[int]],
+              sentence_prob: dict[int, float]) -> DocStats:
+    """Counts over the document: places and suppliers per paragraph, co-occurring pairs,
+    technology sentences."""
+    countries: dict[int, Counter[str]] = {}
+    suppliers: dict[int, Counter[str]] = {}
+    tech: set[int] = set()
+    product: set[int] = set()
+    for m in a.mentions:
+        i = a.sentence_of(m.start)
+        para = a.sentences[i].paragraph if a.sentences else 0
+        if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM):
+            countries.setdefault(para, Counter())[m.value] += 1
+        elif m.kind in (lx.VENDOR, ORG):
+            suppliers.setdefault(para, Counter())[m.value] += 1
+        elif m.kind == lx.TECH:
+            tech.add(i)
+        elif m.kind == lx.PRODUCT:
+            product.add(i)
+    pair_sentences: Counter[tuple[tuple[str, str], str]] = Counter(
+        (c.supplier_key, c.country) for c in cands if c.window == "same")
+    return DocStats(countries, suppliers, pair_sentences, rule_pairs, tech, product, len(a.sentences), sentence_prob)
+
+
+def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21)) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _list_span(a: Analysis, start: int, end: int, r: Mention) -> tuple[Mention, Mention, int]:
+    """The first and last member of the list of places ``r`` stands in, and its size."""
+    places = [m for m in a.in_span(start, end) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
+    i = next(k for k, m in enumerate(places) if m is r)
+    lo = hi = i
+    while lo > 0 and _LIST_GAP.match(a.text[places[lo - 1].end:places[lo].start]):
+        lo -= 1
+    while hi + 1 < len(places) and _LIST_GAP.match(a.text[places[hi].end:places[hi + 1].start]):
+        hi += 1
+    return places[lo], places[hi], hi - lo + 1
+
+
+def _words_between(a: Analysis, start: int, end: int) -> list[str]:
+    """Lowercased words between two mentions, other mentions replaced by their kind."""
+    out: list[str] = []
+    pos = start
+    for m in a.in_span(start, end):
+        out += [w.casefold() for w in _WORD.findall(a.text[pos:m.start])]
+        out.append(f"<{m.kind}>")
+        pos = max(pos, m.end)
+    out += [w.casefold() for w in _WORD.findall(a.text[pos:end])]
+    return out
+
+
+def _prob_bucket(p: float | None) -> str:
+    if p is None:
+        return "none"
+    return "0.9" if p >= 0.9 else "0.7" if p >= 0.7 else "0.5" if p >= 0.5 else "0.3" if p >= 0.3 else \
+        "0.1" if p >= 0.1 else "0"
+
+
+def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
+    """The named binary features of one candidate pair."""
+    text = a.text
+    s, r = c.supplier, c.recipient
+    sent = a.sentences[c.s_sent]
+    rsent = a.sentences[c.r_sent]
+    chunk = text[sent.start:sent.end]
+    skind = "company" if s.kind in (lx.VENDOR, ORG) else "country"
+    f: list[str] = [f"sk={s.kind}", f"rk={r.kind}", f"win={c.window}", f"win={c.window}&sk={skind}"]
+    if s.kind == ORG:
+        f.append(f"org_cue={a.org_cue.get(s.start, '')}")
+        if len(s.value.split()) == 1:
+            f.append("org_one_word")
+    if skind == "country":
+        f.append(f"cs_cue={country_supplier_cue(text, sent, s) or 'none'}")
+    home = a.homes.get(s.value) if s.kind == lx.VENDOR else (s.value if skind == "country" else None)
+    if s.kind == lx.VENDOR and home is None:
+        f.append("home_unknown")
+    if home is not None and r.value == home:
+        f.append("recipient_is_home")
+    # The sentence as a whole.
+    cue_hits = {k: cues.present(k, chunk) for k in ("supply", "negative", "planned", "cancelled", "denied")}
+    for k, hit in cue_hits.items():
+        if hit:
+            f.append(f"sent_{k}")
+    if c.s_sent in st.tech_sentences:
+        f.append("sent_tech")
+    elif c.s_sent in st.product_sentences:
+        f.append("sent_product_no_tech")
+    if c.r_sent in st.tech_sentences:
+        f.append("rsent_tech")
+    if any(abs(j - c.s_sent) <= 1 for j in st.tech_sentences):
+        f.append("near_tech")
+    if not st.tech_sentences:
+        f.append("doc_no_tech")
+    # The recipient, or the list it stands in ("to Kenya, Uganda and Zambia"): what precedes
+    # the list's first member and follows its last speaks for every member.
+    head, tail, size = _list_span(a, rsent.start, rsent.end, r)
+    if size > 1:
+        f.append("r_in_list")
+        f.append(f"list_size={_bucket(size, (2, 3, 5))}")
+    rchunk_before = text[max(rsent.start, head.start - 30):head.start]
+    rchunk_after = text[tail.end:min(rsent.end, tail.end + 30)]
+    own_after = text[r.end:min(rsent.end, r.end + 30)]
+    prev_words = _WORD.findall(rchunk_before)[-2:]
+    if re.match(r"^\s*(?:Inc|Ltd|LLC|Co|Corp|S\.?A|GmbH|Limited|Pvt)\b", own_after):
+        f.append("r_in_company_name")
+    if any(cues.matcher("locative").fullmatch(w) for w in prev_words):
+        f.append("r_locative")
+    if cues.matcher("government").match(own_after.lstrip(" '’s")) or cues.matcher("government").match(
+            rchunk_after.lstrip(" '’s")):
+        f.append("r_government_after")
+    if re.match(r"^['’]s\b", own_after):
+        f.append("r_possessive")
+    if cues.matcher("company").match(own_after.lstrip(" -")) or _ATTRIBUTIVE.match(own_after):
+        f.append("r_company_after")  # "Chinese firm", "China-based": an origin
+    if _FROM.search(rchunk_before):
+        f.append("r_from")
+    if _VENUE.search(rchunk_before):
+        f.append("r_venue")
+    if _NAME_AFTER.match(own_after) and not re.match(r"^\s?(?:Police|Government|Ministry)", own_after):
+        f.append("r_in_name")  # "Japan Times", "China Daily": part of another name
+    if r.kind == lx.DEMONYM and not cues.matcher("government").match(own_after.lstrip()):
+        f.append("demonym_not_government")
+    if cues.present("supply", rchunk_before):
+        f.append("r_after_supply")  # "sold ... to Venezuela"
+    # The supplier and the verb next to it: "China has sold", "supplied by Huawei".
+    s_after = text[s.end:min(sent.end, s.end + 40)]
+    s_before = text[max(sent.start, s.start - 30):s.start]
+    if cues.matcher("supply").match(s_after, _AUX.match(s_after).end()):  # type: ignore[union-attr]
+        f.append("s_then_supply")
+    if _FROM.search(s_before):
+        f.append("s_from")
+        if cues.present("supply", s_before):
+            f.append("supply_by_s")
+    if s.start - sent.start < 40:
+        f.append("s_initial")
+    # The two mentions in one sentence.
+    if c.window == "same":
+        lo_end, hi_start = (s.end, head.start) if s.start < r.start else (tail.end, s.start)
+        if hi_start < lo_end:  # the supplier stands inside the list
+            lo_end, hi_start = (s.end, r.start) if s.start < r.start else (r.end, s.start)
+        between = text[lo_end:hi_start]
+        order = "sr" if s.start < r.start else "rs"
+        f.append(f"order={order}")
+        ntok = len(_WORD.findall(between))
+        f.append(f"tok={_bucket(ntok)}")
+        inside = a.in_span(lo_end, hi_start)
+        if any(m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value != r.value for m in inside) and size == 1:
+            f.append("between_other_country")
+        if any(m.kind in (lx.VENDOR, ORG) and m.value != s.value for m in inside):
+            f.append("between_other_supplier")
+        if cues.present("supply", between):
+            f.append("between_supply")
+            f.append(f"between_supply&order={order}")
+        if cues.present("negative", between):
+            f.append("between_negative")
+        if ntok <= 3 and order == "rs" and re.fullmatch(r"[\s,]*(?:['’]s)?[\s\w-]{0,30}", between) and \
+                cues.present("origin", between + " "):
+            f.append("r_origin_adjacent")  # "the Chinese firm Huawei", "China's ZTE"
+        if order == "rs" and re.fullmatch(r"['’]s\s*", between):
+            f.append("r_possessive_supplier")
+        if ";" in between or "\n" in between:
+            f.append("between_break")
+        if order == "sr" and re.fullmatch(r"\s?", between):
+            f.append("r_attached_supplier")  # "Hikvision USA Inc.": a subsidiary's name
+    else:
+        f.append(f"sent_dist={_bucket(abs(c.r_sent - c.s_sent), (1, 2, 3, 5, 8))}")
+        para_d = abs(a.sentences[c.r_sent].paragraph - sent.paragraph)
+        f.append(f"para_dist={_bucket(para_d, (0, 1, 2, 3))}")
+    # The document.
+    n_countries = len([1 for m in a.in_span(sent.start, sent.end) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)])
+    f.append(f"sent_countries={_bucket(n_countries, (0, 1, 2, 3, 5))}")
+    local_countries, local_suppliers = st.local(sent.paragraph)
+    total = sum(local_countries.values()) or 1
+    share = local_countries[r.value] / total
+    f.append(f"r_share={'high' if share >= 0.5 else 'mid' if share >= 0.2 else 'low'}")
+    top = local_countries.most_common(1)
+    if top and top[0][0] == r.value:
+        f.append("r_top_country")
+        f.append(f"r_top_country&win={c.window}")
+    f.append(f"s_count={_bucket(local_suppliers[s.value], (1, 2, 4))}")
+    f.append(f"pair_sentences={_bucket(st.pair_sentences[(c.supplier_key, c.country)], (0, 1, 2, 4))}")
+    rule = st.rule_pairs.get((c.supplier_key, c.country))
+    if rule is not None:
+        f.append("rule_pair")
+        if c.s_sent in rule:
+            f.append("rule_pair_here")
+    if a.headline is not None and c.r_sent == a.headline:
+        f.append("r_headline")
+    # How much the sentence (and the recipient's) reads like a deployment statement.
+    sp = _prob_bucket(st.sentence_prob.get(c.s_sent))
+    f.append(f"sp={sp}")
+    f.append(f"sp={sp}&win={c.window}")
+    if c.r_sent != c.s_sent:
+        f.append(f"rsp={_prob_bucket(st.sentence_prob.get(c.r_sent))}")
+    # A few conjunctions the linear model cannot form itself.
+    if "r_locative" in f and c.window == "same":
+        f.append("r_locative&same")
+    if "sent_supply" in f and c.window == "same":
+        f.append(f"supply&same&sk={skind}")
+    if "recipient_is_home" in f:
+        f.append(f"recipient_is_home&gov={'r_government_after' in f}")
+    return f

@@ -1,0 +1,131 @@
+"""The learned extractor: candidates from the lexicon, decisions from a trained model.
+
+For each (supplier, recipient country) pair of a document the best-scoring candidate decides:
+its calibrated probability is the claim's confidence, its sentence the evidence, its features the
+explanation. The rules' own claims enter as features (``rule_pair``), so the model can keep what
+the rules got right and overrule what they got wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from countersight.extract import lexicon as lx
+from countersight.extract import rules
+from countersight.extract.candidates import (
+    Analysis,
+    Budget,
+    Candidate,
+    ExtractionBudgetError,
+    analyse,
+    candidates,
+)
+from countersight.extract.features import DocStats, doc_stats, features
+from countersight.extract.labels import sentence_features, status_features, technology_features
+from countersight.extract.model import Linear, Model
+from countersight.extract.orgs import ORG
+from countersight.extract.rules import Draft
+
+_YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
+# Features shown to a reviewer per claim.
+EXPLAIN_FEATURES = 6
+
+
+@dataclass
+class Prepared:
+    """A document read and its candidate pairs with their features."""
+
+    analysis: Analysis
+    candidates: list[Candidate]
+    features: list[list[str]]
+    stats: DocStats
+
+
+def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: Analysis
+                ) -> dict[tuple[tuple[str, str], str], set[int]]:
+    out: dict[tuple[tuple[str, str], str], set[int]] = {}
+    for d in rules.draft_claims(text, title, homes):
+        key = ("v", d.vendor) if d.vendor else ("c", d.vendor_country or "")
+        out.setdefault((key, d.country), set()).add(a.sentence_of(d.sentence.start))
+    return out
+
+
+def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence: Linear,
+            budget: Budget | None = None) -> Prepared | None:
+    """Read a document and build its candidates; None when it cannot hold a claim (no
+    surveillance technology named, or no supplier and recipient)."""
+    a = analyse(text, homes)
+    if not any(m.kind == lx.TECH for m in a.mentions) and not (title and any(
+            m.kind == lx.TECH for m in lx.find_mentions(title))):
+        return None
+    cands = candidates(a, budget)
+    if not cands:
+        return None
+    scored = sorted({c.s_sent for c in cands} | {c.r_sent for c in cands})
+    probs = {i: sentence.prob(sentence_features(text, a.sentences[i].start, a.sentences[i].end)) for i in scored}
+    st = doc_stats(a, cands, _rule_pairs(text, title, homes, a), probs)
+    feats = []
+    for i, c in enumerate(cands):
+        if budget is not None and i % 256 == 0 and budget.exceeded():
+            raise ExtractionBudgetError(f"extraction stopped at pair {i} of {len(cands)}: over its time budget")
+        feats.append(features(a, c, st))
+    return Prepared(a, cands, feats, st)
+
+
+def _supplier(c: Candidate, homes: dict[str, str | None]) -> tuple[str | None, str | None]:
+    if c.supplier.kind == lx.VENDOR:
+        return c.supplier.value, homes.get(c.supplier.value)
+    if c.supplier.kind == ORG:
+        return c.supplier.value, None
+    return None, c.supplier.value
+
+
+def explain_words(pairs: list[tuple[str, float]]) -> list[dict[str, object]]:
+    """Features in a reviewer's words, with their weights."""
+    from countersight.extract.explain import describe
+
+    return [{"feature": f, "weight": w, "says": describe(f)} for f, w in pairs]
+
+
+def draft_claims(text: str, title: str | None, homes: dict[str, str | None], model: Model,
+                 budget: Budget | None = None) -> list[Draft]:
+    """Claims the model accepts, one per (supplier, recipient country), best evidence first."""
+    prep = prepare(text, title, homes, model.sentence, budget)
+    if prep is None:
+        return []
+    a = prep.analysis
+    best: dict[tuple[tuple[str, str], str], tuple[float, int]] = {}
+    for i, feats in enumerate(prep.features):
+        key = (prep.candidates[i].supplier_key, prep.candidates[i].country)
+        raw = model.pair.margin(feats)
+        if key not in best or raw > best[key][0]:
+            best[key] = (raw, i)
+    drafts: list[Draft] = []
+    for (_key, country), (raw, i) in best.items():
+        conf = model.calibration(raw)
+        if conf < model.threshold:
+            continue
+        c = prep.candidates[i]
+        vendor, home = _supplier(c, homes)
+        sent = a.sentences[c.s_sent]
+        context = a.sentences[c.r_sent] if c.r_sent != c.s_sent else None
+        chunk = text[sent.start:sent.end]
+        city = lx.city_table().get(c.recipient.surface, (None, c.recipient.surface))[1] \
+            if c.recipient.kind == lx.CITY else None
+        year = _YEAR.search(chunk)
+        para = [s for s in a.sentences[max(0, c.s_sent - 3):c.s_sent + 4] if s.paragraph == sent.paragraph]
+        explain = explain_words(model.pair.explain(prep.features[i], EXPLAIN_FEATURES))
+        drafts.append(Draft(
+            vendor=vendor, vendor_country=home, country=country,
+            technology=model.technology.predict(technology_features(a, c)),
+            status=model.status.predict(status_features(a, c)), sentence=sent, context=context,
+            confidence=round(conf, 3), how=f"model:{c.window}", city=city,
+            agency=rules.agency_in(text, sent, a.in_span(sent.start, sent.end)),
+            year=int(year.group(1)) if year else None,
+            financing=rules.financing_in(text, [sent, *[s for s in para if s is not sent]], a.in_span),
+            extra={"explain": explain, "model": model.version, "raw": round(raw, 4),
+                   "new_org": c.supplier.kind == ORG},
+        ))
+    drafts.sort(key=lambda d: (d.sentence.start, d.country, d.vendor or "", d.vendor_country or ""))
+    return drafts

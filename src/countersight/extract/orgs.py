@@ -1,0 +1,126 @@
+"""Organisation names the vendor registry does not know: local integrators, smaller spyware and
+analytics firms. High recall by design; the learned scorer decides which of them supplied anything.
+
+A run of capitalised words is an organisation candidate when it ends in a legal or company word
+("Xyz Vision Ltd", "Integradores SAS"), follows or precedes a company noun ("the firm Xyz", "la
+empresa Xyz", "Xyz, a company"), has the shape of a brand (CamelCase "DataWorks", letters and
+digits "PK9", a short acronym "SNEF"), or stands next to a supply verb ("Xyz installed", "supplied
+by Xyz"). Which of these cues fired is kept as the mention's ``cue`` for the features.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from countersight.extract import cues
+from countersight.extract.lexicon import Mention
+
+ORG = "org"
+_TOKEN = re.compile(r"[^\W_][\w&'’.+-]*")
+_CONNECT = {"de", "of", "&", "du", "da", "do", "del"}
+_CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]")
+_ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}$")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_NOUN_AFTER = re.compile(
+    r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*\w*\s*(?:company|firm|empresa|société|firma|azienda)", re.I)
+_AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|been|reportedly)\s+)*")
+_BY = re.compile(r"\b(?:by|from|with|de|par|por|pela|pelo|von|da|dalla)\s+(?:the\s+)?$", re.I)
+# Longest organisation name considered, in words.
+MAX_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """An organisation candidate with the cue that made it one."""
+
+    mention: Mention
+    cue: str
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or (tok[:1].isdigit() and any(c.isupper() for c in tok))
+
+
+def _clean(tok: str) -> str:
+    return re.sub(r"(?:['’]s|[.,'’-])+$", "", tok)
+
+
+def _runs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalised tokens in text[start:end] that overlap no lexicon mention."""
+    out: list[tuple[int, int, list[str]]] = []
+    cur: list[re.Match[str]] = []
+    pending: list[re.Match[str]] = []
+
+    def flush() -> None:
+        if cur:
+            out.append((cur[0].start(), cur[-1].start() + len(_clean(cur[-1].group(0))), [m.group(0) for m in cur]))
+        cur.clear()
+        pending.clear()
+
+    for m in _TOKEN.finditer(text, start, end):
+        tok = m.group(0)
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            flush()
+            continue
+        gap = text[cur[-1].end():m.start()] if cur else ""
+        if cur and (gap.strip() not in ("", "&") or "\n" in gap):
+            flush()
+        if _is_cap(tok):
+            cur.extend(pending)
+            pending.clear()
+            cur.append(m)
+            if tok.endswith((",", ".")) and not re.search(r"\.\w", tok):
+                flush()
+        elif cur and tok.casefold() in _CONNECT:
+            pending.append(m)
+        else:
+            flush()
+    flush()
+    return out
+
+
+def _noun_before(company: re.Pattern[str], before: str) -> bool:
+    """A company noun at most two words before the name ("the firm Xyz", "a company called Xyz")."""
+    ends = [m.end() for m in company.finditer(before)]
+    return bool(ends) and len(before[ends[-1]:].split()) <= 2
+
+
+def find_orgs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[OrgMention]:
+    """Organisation candidates in the sentence text[start:end]."""
+    found: list[OrgMention] = []
+    stop = cues.not_names()
+    suffixes = cues.legal_suffixes()
+    company = cues.matcher("company")
+    supply = cues.matcher("supply")
+    for a, b, words in _runs(text, start, end, taken):
+        clean = [_clean(w) for w in words]
+        # Drop leading words that are not names ("The", "According", "Mr").
+        while clean and clean[0].casefold() in stop:
+            a = text.index(words[0], a) + len(words[0])
+            a += len(text[a:b]) - len(text[a:b].lstrip())
+            words, clean = words[1:], clean[1:]
+        if not clean or len(clean) > MAX_WORDS or all(w.casefold() in stop for w in clean):
+            continue
+        name = text[a:b].strip(" ,.")
+        b = a + len(name)
+        last = clean[-1].casefold().rstrip(".")
+        before = text[max(start, a - 40):a]
+        after = text[b:min(end, b + 30)]
+        cue = ""
+        if len(clean) >= 2 and last in suffixes:
+            cue = "suffix"
+        elif _noun_before(company, before) or _NOUN_AFTER.match(after):
+            cue = "company_noun"
+        elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (
+                len(clean) == 1 and _ACRONYM.match(clean[0])):
+            cue = "shape"
+        elif supply.match(after, _AUX.match(after).end()) or (  # type: ignore[union-attr]
+                _BY.search(before) and supply.search(before)):
+            cue = "supply_verb"
+        if not cue:
+            continue
+        if a == start and len(clean) == 1 and cue == "supply_verb":
+            cue = "supply_verb_initial"  # "Seguritech won ...", but also "Officials installed ..."
+        found.append(OrgMention(Mention(a, b, ORG, name, name), cue))
+    return found

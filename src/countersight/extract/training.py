@@ -1,0 +1,351 @@
+"""Training the learned extractor from labeled passages (``ID.txt`` + ``gold.jsonl`` directories).
+
+Pipeline-free and deterministic: the same directories and seed give the same model file. Each
+passage gives candidate pairs labeled by the gold pairs: a candidate is positive when its pair is
+a gold pair and its sentence is the gold evidence (or, when the evidence cannot be found, when
+the pair is gold at all); candidates of a gold pair in other sentences are left out (neither
+right nor wrong). Positive passages are also seen framed between two negative passages, as in a
+long article, so that distance and focus features learn what unrelated text looks like.
+Needs scikit-learn (the ``train`` extra); the model file it writes needs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countersight.errors import InputError
+from countersight.extract.candidates import SUPPLIER_KINDS, analyse
+from countersight.extract.evaluate import supplier_key
+from countersight.extract.labels import sentence_features, status_features, technology_features
+from countersight.extract.learned import Prepared, prepare
+from countersight.extract.model import FORMAT, Calibration, Linear, Model, Multiclass
+
+STATUSES = ("reported", "planned", "cancelled", "denied")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A labeled text: its gold (supplier key, country) pairs with technology, status and evidence."""
+
+    id: str
+    text: str
+    lang: str
+    gold: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class Examples:
+    """Feature lists and labels for the three classifiers."""
+
+    pair_x: list[list[str]] = field(default_factory=list)
+    pair_y: list[int] = field(default_factory=list)
+    pair_doc: list[str] = field(default_factory=list)
+    tech_x: list[list[str]] = field(default_factory=list)
+    tech_y: list[str] = field(default_factory=list)
+    status_x: list[list[str]] = field(default_factory=list)
+    status_y: list[str] = field(default_factory=list)
+
+
+def read_corpus(dirs: Iterable[str | Path]) -> list[Passage]:
+    """Labeled passages of one or more gold directories, sorted by id."""
+    out: list[Passage] = []
+    for d in dirs:
+        root = Path(d)
+        gold = root / "gold.jsonl"
+        if not gold.is_file():
+            raise InputError("no gold.jsonl in the directory", path=str(root))
+        for n, line in enumerate(gold.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text = (root / f"{row['id']}.txt").read_text(encoding="utf-8")
+            except (ValueError, KeyError, OSError) as exc:
+                raise InputError(f"bad gold record ({exc})", path=str(gold), position=f"line {n}") from None
+            out.append(Passage(str(row["id"]), text, str(row.get("lang") or "en"),
+                               tuple(row.get("deployments") or ())))
+    return sorted(out, key=lambda p: p.id)
+
+
+def gold_key(dep: dict[str, Any]) -> tuple[str, str]:
+    """The scoring key of a gold deployment: (supplier key, recipient ISO3)."""
+    vendor = dep.get("vendor_canonical") or dep.get("vendor")
+    return supplier_key(vendor, None if vendor else dep.get("vendor_country")), str(dep["country"])
+
+
+def candidate_keys(prep: Prepared, i: int) -> set[tuple[str, str]]:
+    """The scoring keys a candidate's claim would match (vendor form and home-country form)."""
+    c = prep.candidates[i]
+    kind, value = c.supplier_key
+    keys = {(supplier_key(value, None) if kind == "v" else supplier_key(None, value), c.country)}
+    home = prep.analysis.homes.get(value) if kind == "v" else None
+    if home:
+        keys.add((supplier_key(None, home), c.country))
+    return keys
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().casefold()
+
+
+def _evidence_spans(text: str, gold: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    folded = _norm(text)
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for dep in gold:
+        ev = _norm(str(dep.get("evidence") or ""))
+        if len(ev) < 20:
+            continue
+        pos = folded.find(ev[:60])
+        if pos >= 0:
+            # Positions in the normalised text approximate the original's; widen by a margin.
+            ratio = len(text) / max(1, len(folded))
+            spans.setdefault(gold_key(dep), []).append((int(pos * ratio) - 40, int((pos + len(ev)) * ratio) + 40))
+    return spans
+
+
+def frame(passages: list[Passage], seed: int) -> list[Passage]:
+    """Each positive passage placed between two negative passages (deterministic choice)."""
+    negatives = [p for p in passages if not p.gold]
+    if len(negatives) < 2:
+        return []
+    rng = random.Random(seed)
+    out = []
+    for p in passages:
+        if not p.gold:
+            continue
+        a, b = rng.sample(negatives, 2)
+        out.append(Passage(p.id + "+framed", a.text + "\n\n" + p.text + "\n\n" + b.text, p.lang, p.gold))
+    return out
+
+
+def sentence_examples(passages: Iterable[Passage], homes: dict[str, str | None]
+                      ) -> tuple[list[list[str]], list[int], list[str]]:
+    """Sentences that name a supplier, labeled by whether they are a gold evidence sentence."""
+    rows: list[list[str]] = []
+    y: list[int] = []
+    ids: list[str] = []
+    for p in passages:
+        a = analyse(p.text, homes)
+        spans = [span for v in _evidence_spans(p.text, p.gold).values() for span in v]
+        for s in a.sentences:
+            if not any(m.kind in SUPPLIER_KINDS for m in a.in_span(s.start, s.end)):
+                continue
+            rows.append(sentence_features(p.text, s.start, s.end))
+            y.append(int(any(lo <= s.start < hi or lo < s.end <= hi for lo, hi in spans)))
+            ids.append(p.id)
+    return rows, y, ids
+
+
+def examples(passages: Iterable[Passage], homes: dict[str, str | None],
+             sentence_for: Callable[[str], Linear]) -> Examples:
+    """Labeled feature lists of every candidate of every passage (``sentence_for`` gives the
+    sentence scorer to use for a passage: one that did not train on it)."""
+    ex = Examples()
+    for p in passages:
+        prep = prepare(p.text, None, homes, sentence_for(p.id))
+        if prep is None:
+            continue
+        gold = {gold_key(d): d for d in p.gold}
+        spans = _evidence_spans(p.text, p.gold)
+        for i, feats in enumerate(prep.features):
+            hit = candidate_keys(prep, i) & set(gold)
+            if not hit:
+                ex.pair_x.append(feats)
+                ex.pair_y.append(0)
+                ex.pair_doc.append(p.id)
+                continue
+            key = sorted(hit)[0]
+            c = prep.candidates[i]
+            sent = prep.analysis.sentences[c.s_sent]
+            where = spans.get(key)
+            if where and not any(a <= sent.start < b or a < sent.end <= b for a, b in where):
+                continue  # the pair is stated elsewhere: this sentence is neither right nor wrong
+            ex.pair_x.append(feats)
+            ex.pair_y.append(1)
+            ex.pair_doc.append(p.id)
+            dep = gold[key]
+            ex.tech_x.append(technology_features(prep.analysis, c))
+            ex.tech_y.append(str(dep.get("technology") or "other"))
+            ex.status_x.append(status_features(prep.analysis, c))
+            ex.status_y.append(str(dep.get("status") or "reported") if dep.get("status") in STATUSES else "reported")
+    return ex
+
+
+def _vectorize(rows: list[list[str]], vocab: dict[str, int] | None = None) -> tuple[Any, dict[str, int]]:
+    from scipy.sparse import csr_matrix
+
+    if vocab is None:
+        vocab = {f: i for i, f in enumerate(sorted({f for r in rows for f in r}))}
+    data, ind, ptr = [], [], [0]
+    for r in rows:
+        cols = sorted({vocab[f] for f in r if f in vocab})
+        ind.extend(cols)
+        data.extend([1.0] * len(cols))
+        ptr.append(len(ind))
+    return csr_matrix((data, ind, ptr), shape=(len(rows), len(vocab))), vocab
+
+
+def fit_linear(x_rows: list[list[str]], y: list[int], c: float, seed: int) -> Linear:
+    """L2-regularised logistic regression, class-balanced."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, vocab = _vectorize(x_rows)
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed, solver="liblinear")
+    clf.fit(x, y)
+    names = sorted(vocab, key=vocab.__getitem__)
+    return Linear({n: float(w) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) > 1e-6},
+                  float(clf.intercept_[0]))
+
+
+def fit_multiclass(x_rows: list[list[str]], y: list[str], c: float, seed: int,
+                   labels: tuple[str, ...] | None = None) -> Multiclass:
+    """Multinomial logistic regression; a single seen label gives a constant classifier."""
+    from sklearn.linear_model import LogisticRegression
+
+    seen = tuple(sorted(set(y)))
+    if len(seen) < 2:
+        only = seen[0] if seen else (labels or ("other",))[0]
+        return Multiclass((only,), {}, (0.0,))
+    x, vocab = _vectorize(x_rows)
+    clf = LogisticRegression(C=c, max_iter=5000, random_state=seed)
+    clf.fit(x, y)
+    names = sorted(vocab, key=vocab.__getitem__)
+    classes = tuple(str(k) for k in clf.classes_)
+    coef = clf.coef_ if len(classes) > 2 else [-clf.coef_[0] / 2, clf.coef_[0] / 2]
+    bias = clf.intercept_ if len(classes) > 2 else [-clf.intercept_[0] / 2, clf.intercept_[0] / 2]
+    weights = {n: tuple(float(coef[k][j]) for k in range(len(classes))) for j, n in enumerate(names)}
+    weights = {n: row for n, row in weights.items() if any(abs(v) > 1e-6 for v in row)}
+    return Multiclass(classes, weights, tuple(float(b) for b in bias))
+
+
+def fit_calibration(raw: list[float], y: list[int], points: int = 200) -> Calibration:
+    """A logistic map (Platt scaling) from raw pair margins (held-out) to the share of right
+    pairs, tabulated on a fine grid. Smooth, unlike isotonic steps, so that the decision
+    threshold can fall between any two pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y)) < 2 or not raw:
+        return Calibration((), ())
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit([[r] for r in raw], y)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    lo, hi = min(raw), max(raw)
+    xs = [lo + (hi - lo) * i / (points - 1) for i in range(points)]
+    return Calibration(tuple(xs), tuple(1.0 / (1.0 + math.exp(-(a * x + b))) for x in xs))
+
+
+def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -> tuple[list[float], list[int]]:
+    """Best raw margin of every predicted (supplier, country) pair and whether it is gold."""
+    raw, y = [], []
+    for p, prep in prep_rows:
+        if prep is None:
+            continue
+        gold = {gold_key(d) for d in p.gold}
+        best: dict[tuple[str, str], tuple[float, set[tuple[str, str]]]] = {}
+        for i, feats in enumerate(prep.features):
+            c = prep.candidates[i]
+            k = (c.supplier_key[0] + ":" + c.supplier_key[1], c.country)
+            m = pair.margin(feats)
+            if k not in best or m > best[k][0]:
+                best[k] = (m, candidate_keys(prep, i))
+        for m, keys in best.values():
+            raw.append(m)
+            y.append(int(bool(keys & gold)))
+    return raw, y
+
+
+def model_version(blob: str) -> str:
+    """A version from the content: ``learned-<format>.<hash8>``."""
+    return f"learned-{FORMAT}.{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
+
+
+def best_threshold(probs: list[float], y: list[int], gold_pairs: int) -> float:
+    """The probability cut that maximises pair F1 (ties: the higher cut)."""
+    best = (0.0, 1.0)
+    for cut in sorted(set(probs)):
+        tp = sum(1 for p, v in zip(probs, y, strict=True) if p >= cut and v)
+        fp = sum(1 for p, v in zip(probs, y, strict=True) if p >= cut and not v)
+        f1 = 2 * tp / (2 * tp + fp + (gold_pairs - tp)) if tp else 0.0
+        if f1 >= best[0]:
+            best = (f1, cut)
+    return best[1]
+
+
+def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 13, c: float = 0.3,
+          threshold: float | None = None, folds: int = 5, progress: Callable[[str], None] | None = None,
+          meta: dict[str, Any] | None = None) -> Model:
+    """Train the three classifiers, calibrate the pair scores on out-of-fold predictions, and
+    return the model (its version is a hash of its weights)."""
+    say = progress or (lambda _m: None)
+    docs = passages + frame(passages, seed)
+    base_ids = sorted({p.id for p in passages})
+    fold_of = {pid: int(hashlib.sha256(f"{seed}:{pid}".encode()).hexdigest(), 16) % folds for pid in base_ids}
+
+    def fold(pid: str) -> int:
+        return fold_of[pid.split("+")[0]]
+
+    say(f"sentence scorer on {len(docs)} passages (framed copies included), {folds} folds")
+    s_rows, s_y, s_ids = sentence_examples(docs, homes)
+    sentence = fit_linear(s_rows, s_y, 0.5, seed)
+    held_out = {k: fit_linear([r for r, d in zip(s_rows, s_ids, strict=True) if fold(d) != k],
+                              [v for v, d in zip(s_y, s_ids, strict=True) if fold(d) != k], 0.5, seed)
+                for k in range(folds)}
+    ex = examples(docs, homes, lambda pid: held_out[fold(pid)])
+    say(f"{len(ex.pair_y)} candidate pairs, {sum(ex.pair_y)} positive")
+    pair = fit_linear(ex.pair_x, ex.pair_y, c, seed)
+    # Out-of-fold pair margins for calibration: folds by passage (a framed copy with its original).
+    raw_all: list[float] = []
+    y_all: list[int] = []
+    raw_framed: list[float] = []
+    y_framed: list[int] = []
+    for k in range(folds):
+        rows = [i for i, d in enumerate(ex.pair_doc) if fold(d) != k]
+        sub = fit_linear([ex.pair_x[i] for i in rows], [ex.pair_y[i] for i in rows], c, seed)
+        held = [(p, prepare(p.text, None, homes, held_out[k])) for p in docs if fold(p.id) == k]
+        raw, y = pair_level(held, sub)
+        raw_all += raw
+        y_all += y
+        # The decision threshold is chosen on documents as long as real articles: each passage
+        # between unrelated ones (negatives alone count too: they are whole articles).
+        framed = [(p, prep) for p, prep in held if p.id.endswith("+framed") or not p.gold]
+        raw, y = pair_level(framed, sub)
+        raw_framed += raw
+        y_framed += y
+        say(f"calibration fold {k + 1}/{folds}: {len(raw_all)} pairs so far")
+    calibration = fit_calibration(raw_all, y_all)
+    if threshold is None:
+        gold_pairs = sum(len({gold_key(d) for d in p.gold}) for p in docs if p.id.endswith("+framed"))
+        threshold = best_threshold([calibration(r) for r in raw_framed], y_framed, gold_pairs)
+        say(f"threshold {threshold:.3f} (best pair F1 on out-of-fold predictions in framed passages)")
+    technology = fit_multiclass(ex.tech_x, ex.tech_y, 1.0, seed)
+    status = fit_multiclass(ex.status_x, ex.status_y, 1.0, seed, STATUSES)
+    draft = Model("", pair, sentence, calibration, threshold, technology, status, dict(meta or {}))
+    return Model(model_version(draft.to_json()), pair, sentence, calibration, threshold, technology, status,
+                 dict(meta or {}))
+
+
+def cross_validate(passages: list[Passage], homes: dict[str, str | None], *, folds: int = 5, seed: int = 13,
+                   c: float = 0.3, threshold: float | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """Train on all folds but one and score the one left out, for each fold (by passage)."""
+    from countersight.extract.evaluate import score_passages
+
+    out = []
+    fold_of = {p.id: int(hashlib.sha256(f"cv{seed}:{p.id}".encode()).hexdigest(), 16) % folds for p in passages}
+    for k in range(folds):
+        train_set = [p for p in passages if fold_of[p.id] != k]
+        test_set = [p for p in passages if fold_of[p.id] == k]
+        model = train(train_set, homes, seed=seed, c=c, threshold=threshold)
+        score = score_passages([(p.id, p.text, list(p.gold)) for p in test_set], model).as_dict()
+        out.append({"fold": k + 1, "passages": len(test_set), "pairs": score["pairs"],
+                    "triples": score["triples"], "brier": score["brier"]})
+        if progress:
+            progress(f"fold {k + 1}/{folds}: pair F1 {score['pairs']['f1']:.3f}")
+    return out
