@@ -334,7 +334,10 @@ def state_dict(state: rv.ReviewState, reviewer_names: bool = False) -> dict[str,
     out = state.as_dict()
     if not reviewer_names:
         out["last_actor"] = None
-        out["disputes"] = [{**d, "actor": None} for d in out["disputes"]]
+        # A dispute recorded without a disputer (older events) names its actor as ``by``: a reviewer.
+        out["disputes"] = [
+            {**d, "actor": None, "by": None if d["by"] == d["actor"] else d["by"]} for d in out["disputes"]
+        ]
     return out
 
 
