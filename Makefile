@@ -9,7 +9,7 @@ DEMO_DB ?= $(CURDIR)/demo/countersight.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test demo test build-demo lint typecheck clean model
+.PHONY: install install-test demo test build-demo lint typecheck clean model lock audit
 
 install: $(STAMP)
 
@@ -48,6 +48,20 @@ lint: install-test
 
 typecheck: install-test
 	$(BIN)/mypy src/countersight
+
+# The runtime dependencies pinned with hashes (requirements.lock), and their audit against the
+# known-vulnerability database. Both need the network, so neither is part of `make test`: run
+# `make audit` before a release and whenever the lock changes (docs/security.md).
+LOCK := requirements.lock
+
+lock: install
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file $(LOCK) pyproject.toml
+
+audit: install
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	$(BIN)/pip-audit --requirement $(LOCK) --require-hashes --disable-pip --strict --progress-spinner off
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

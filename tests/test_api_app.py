@@ -33,7 +33,7 @@ def _auth(secret: str) -> dict[str, str]:
 
 
 def test_read_endpoints_carry_the_evidence(api: tuple[TestClient, dict[str, str]]) -> None:
-    client, _ = api
+    client, secrets = api
     health = client.get("/api/health").json()
     assert health["status"] == "ok" and 3 in health["schema_versions"] and health["deployments"] >= 4
 
@@ -57,8 +57,12 @@ def test_read_endpoints_carry_the_evidence(api: tuple[TestClient, dict[str, str]
     assert all(e["quote"] and e["url"].startswith("https://news.example.org/") for e in dep["evidence"])
     assert len(dep["claims"]) == 3 and len(dep["documents"]) == 3
 
-    doc = client.get(f"/api/documents/{dep['evidence'][0]['document_id']}").json()
-    assert dep_id in doc["deployments"] and doc["evidence"][0]["quote"] in doc["text"]
+    doc_url = f"/api/documents/{dep['evidence'][0]['document_id']}"
+    doc = client.get(doc_url).json()
+    # Anonymous readers get the evidence quotes, not the full text (source protection).
+    assert dep_id in doc["deployments"] and doc["evidence"][0]["quote"] and doc["text"] is None
+    signed_in = client.get(doc_url, headers=_auth(secrets["reviewer"])).json()
+    assert doc["evidence"][0]["quote"] in signed_in["text"]
 
     vendors = {v["name"]: v for v in client.get("/api/vendors").json()["items"]}
     assert vendors["Huawei"]["deployments"] == 1
@@ -181,6 +185,8 @@ def test_writes_need_a_token_with_the_right_role(
     assert r.status_code == 201 and r.json()["event"]["actor"] == "Rita Reviewer"
     detail = client.get(f"/api/deployments/{dep_id}").json()
     assert detail["review"] == "accepted"
+    assert [(e["action"], e["actor"]) for e in detail["history"]] == [("accept", None)]  # anonymous
+    detail = client.get(f"/api/deployments/{dep_id}", headers=_auth(secrets["admin"])).json()
     assert [(e["action"], e["actor"]) for e in detail["history"]] == [("accept", "Rita Reviewer")]
     assert client.get("/api/deployments", params={"reviewed": "true"}).json()["items"][0]["id"] == dep_id
 

@@ -33,7 +33,10 @@ def test_feed_is_valid_atom_newest_first(filled: Store) -> None:
     assert titles[0].startswith("Serbia: safe city from Northwind Vision")
     assert titles[1].startswith("Kenya: facial recognition from Northwind Vision")
     assert parsed.feed.updated.startswith("2025-01-15T09:30")  # newest entry, not the wall clock
-    assert "dispute by vendor-rep" in parsed.entries[0].summary
+    # Reviewers are not named by default; the decision and its reason are.
+    assert "dispute:" in parsed.entries[0].summary and "vendor-rep" not in parsed.entries[0].summary
+    named = feedparser.parse(deployments_feed(filled, base_url="https://cs.example.org", reviewer_names=True))
+    assert "dispute by vendor-rep" in named.entries[0].summary
     assert parsed.entries[1].link.startswith("https://cs.example.org/deployment/dep-")
     assert {t.term for t in parsed.entries[1].tags} == {"KEN", "facial_recognition", "Northwind Vision"}
     assert deployments_feed(filled, base_url="https://cs.example.org") == xml  # deterministic
@@ -76,13 +79,20 @@ def test_every_entry_link_returns_200_from_the_app(
         filled: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import urljoin
 
+    from countersight.config import Settings
     from countersight.publish.api.app import create_app
     from countersight.publish.cli import main
 
-    client = TestClient(create_app(filled))
+    # absolute links come from the configured public base URL (never from the Host header) ...
+    client = TestClient(create_app(filled, settings=Settings(public_base_url="http://testserver")))
     served = feedparser.parse(client.get("/feeds/deployments.atom").text)
     links = [e.link for e in served.entries]
     assert len(links) == 2 and all(link.startswith("http://testserver/deployment/dep-") for link in links)
+    # ... and without one the served feed's links are relative to the server's root
+    unset = TestClient(create_app(filled, settings=Settings()))
+    served_relative = [e.link for e in feedparser.parse(
+        unset.get("/feeds/deployments.atom", headers={"Host": "evil.example"}).text).entries]
+    assert all(link.startswith("/deployment/dep-") for link in served_relative)
     # the CLI's feed: absolute under --base-url, else from the server's root (never under /feeds/)
     monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", filled.url)
     assert main(["watch", "--format", "atom", "--base-url", "http://testserver/"]) == 0
@@ -92,6 +102,16 @@ def test_every_entry_link_returns_200_from_the_app(
     relative = [e.link for e in feedparser.parse(capsys.readouterr().out).entries]
     feed_url = "http://testserver/feeds/deployments.atom"
     assert [urljoin(feed_url, link) for link in relative] == links
+    assert relative == served_relative
+    # the configured public base URL is the CLI's default too, and names reviewers as the server would
+    monkeypatch.setenv("COUNTERSIGHT_PUBLIC_BASE_URL", "http://testserver")
+    assert main(["watch", "--format", "atom"]) == 0
+    configured = feedparser.parse(capsys.readouterr().out).entries
+    assert [e.link for e in configured] == links and "vendor-rep" not in configured[0].summary
+    monkeypatch.setenv("COUNTERSIGHT_PUBLISH_REVIEWER_NAMES", "1")
+    assert main(["watch", "--format", "atom"]) == 0
+    assert "dispute by vendor-rep" in feedparser.parse(capsys.readouterr().out).entries[0].summary
+    monkeypatch.delenv("COUNTERSIGHT_PUBLIC_BASE_URL")
     for link in links:
         page = client.get(link)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"], link

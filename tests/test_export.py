@@ -284,3 +284,34 @@ def test_postgres_and_sqlite_export_the_same_bytes(store: Store, filled: Store, 
         a = export(store, fmt, tmp_path / "backend" / name)
         b = export(filled, fmt, tmp_path / "sqlite" / name)
         assert file_digests(a, tmp_path / "backend") == file_digests(b, tmp_path / "sqlite"), fmt
+
+
+def test_csv_cells_never_start_with_a_formula_and_reviewers_stay_private(filled: Store, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from countersight.store import schema
+
+    with filled.transaction() as conn:  # hostile values as rows stored before the sanitiser
+        conn.execute(update(schema.deployments).values(city="=cmd|' /C calc'!A0", agency="+SUM(1)"))
+        conn.execute(update(schema.claims).values(vendor_raw="@HYPERLINK(\"http://x.example\")", city="-1+1"))
+    files = export(filled, "csv", tmp_path / "csv")
+    cells = []
+    for path in files:
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8", newline="") as fh:
+                cells += [(path.name, c) for row in list(csv.reader(fh))[1:] for c in row]
+    bad = [(name, c) for name, c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(c)]
+    assert not bad
+    assert ("deployments.csv", "'=cmd|' /C calc'!A0") in cells and ("claims.csv", "'-1+1") in cells
+    events = (tmp_path / "csv" / "review_events.csv").read_text(encoding="utf-8")
+    assert "vendor-rep" not in events and "dispute" in events
+    named = export(filled, "csv", tmp_path / "named", reviewer_names=True)
+    assert "vendor-rep" in next(p for p in named if p.name == "review_events.csv").read_text(encoding="utf-8")
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

@@ -64,3 +64,17 @@ def test_publish_static(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, out, err = _run(capsys, "publish", "static", str(tmp_path / "site"))
     assert code == 0, err
     assert (tmp_path / "site" / "index.html").is_file() and "index.html" in out
+
+
+def test_watch_and_index_tables_print_stored_names_as_plain_text(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from countersight.store import schema
+
+    s = open_store(db)
+    with s.transaction() as conn:  # as stored before the sanitiser: markup and an escape sequence
+        conn.execute(schema.deployments.update().values(vendor="[bold]Evil[/x]\x1b[2J Corp"))
+    s.close()
+    code, out, err = _run(capsys, "watch")
+    assert code == 0, err
+    assert "\x1b" not in out and "[bold]E" in out  # shown as text, not read as markup

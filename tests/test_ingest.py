@@ -172,3 +172,21 @@ def test_with_done_looks_up_in_chunks_and_never_reads_past_stdin(tmp_path: Path,
         seen.append((Path(item.source).name if item.source != "-" else "-", done))
     assert seen == [("0.txt", False), ("1.txt", True), ("-", False), ("2.txt", False), ("3.txt", True),
                     ("4.txt", False)]
+
+
+def test_ingested_text_is_sanitised_before_extraction(tmp_path: Path, store: Store) -> None:
+    # Control, bidi-override and zero-width characters inside the claim sentences, and a decomposed é.
+    hostile = (f"{ARTICLE[0][:20]}\x01\u202e{ARTICLE[0][20:]}\x07 Cafe\u0301 owners\u200b agreed. "
+               + " ".join(ARTICLE[1:]))
+    (tmp_path / "hostile.txt").write_text(hostile, encoding="utf-8")
+    stats = ingest(store, [str(tmp_path / "hostile.txt")], limits=Limits())
+    assert stats.new == 1 and stats.claims > 0
+    (doc,) = list(store.documents())
+    assert not re.search("[\x00-\x08\x0b-\x1f\u200b\u202a-\u202e]", doc.text)
+    assert "Café owners agreed" in doc.text
+    claims = list(store.claims())
+    assert claims
+    for claim in claims:  # offsets point into the stored (clean) text
+        for ev in claim.evidence:
+            assert ev.start is not None and ev.end is not None
+            assert doc.text[ev.start:ev.end] == ev.quote

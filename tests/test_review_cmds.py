@@ -8,7 +8,7 @@ import json
 import pytest
 
 from countersight.publish.cli import main
-from countersight.store import open_store
+from countersight.store import open_store, schema
 from resolve_fixture import nairobi_claims, nairobi_documents, other_records
 
 
@@ -94,3 +94,35 @@ def test_review_errors_are_one_line(db: str, capsys: pytest.CaptureFixture[str])
     dep_id = json.loads(_run(capsys, "deployments", "--country", "KEN", "--format", "json")[1])[0]["id"]
     code, _, err = _run(capsys, "review", "edit", dep_id, "--reason", "x", "--technology", "telepathy")
     assert code == 6 and "unknown id 'telepathy'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_terminal_output_is_plain_text_without_escapes(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "resolve")[0] == 0
+    (dep,) = json.loads(_run(capsys, "deployments", "--country", "KEN", "--format", "json")[1])
+    code, _, err = _run(capsys, "review", "dispute", dep["id"], "--reason", "[red]denies[/nope]",
+                        "--by", "[bold]Vendor[/x]", "--source", "https://example.com/reply")
+    assert code == 0, err
+    # Rows stored before the sanitiser: escape sequences in a quote and a reason.
+    store = open_store(db)
+    with store.transaction() as conn:
+        conn.execute(schema.evidence.update().values(quote="cameras \x1b[2J\x1b]0;owned\x07installed"))
+        conn.execute(schema.review_events.update().values(reason="noted \x1b[31mred\x1b[0m"))
+    store.close()
+    for args in (("review", "show", dep["id"]), ("review", "history", dep["id"]), ("review", "queue"),
+                 ("deployments",)):
+        code, out, err = _run(capsys, *args)
+        assert code == 0, (args, err)
+        assert "\x1b" not in out and "\x07" not in out, args
+    out = _run(capsys, "review", "show", dep["id"])[1]
+    assert "[bold]Vendor[/x]" in out and "cameras installed" in out
+    assert "noted red" in _run(capsys, "review", "history", dep["id"])[1]
+
+
+def test_review_values_have_length_limits(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "resolve")[0] == 0
+    (dep,) = json.loads(_run(capsys, "deployments", "--country", "KEN", "--format", "json")[1])
+    code, _, err = _run(capsys, "review", "edit", dep["id"], "--reason", "r", "--agency", "x" * 900_000)
+    assert code != 0 and "at most 300 characters" in err and len(err) < 300
+    code, _, err = _run(capsys, "review", "note", dep["id"], "--reason", "x" * 5000)
+    assert code != 0 and "at most 4000 characters" in err
+    assert json.loads(_run(capsys, "review", "history", dep["id"], "--format", "json")[1])["events"] == []

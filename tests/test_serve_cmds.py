@@ -118,3 +118,31 @@ def test_serve_needs_an_existing_store(
     assert (code, seen) == (4, {}) and "countersight on" not in out
     assert err.startswith(f"error: {tmp_path / 'typo.db'}: no store here") and err.count("\n") == 1
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_tokens_can_expire_and_serve_passes_the_security_settings(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", database_url)
+    monkeypatch.setenv("COUNTERSIGHT_TOKEN_TTL_DAYS", "7")
+    assert _run(capsys, "token", "create", "--name", "Default TTL")[0] == 0
+    assert _run(capsys, "token", "create", "--name", "Short", "--expires-days", "1")[0] == 0
+    listed = {t["name"]: t for t in json.loads(_run(capsys, "token", "list", "--format", "json")[1])}
+    for name, days in (("Default TTL", 7), ("Short", 1)):
+        left = dt.datetime.fromisoformat(listed[name]["expires_at"]).replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)
+        assert dt.timedelta(days=days - 1) < left <= dt.timedelta(days=days), name
+    assert listed["Short"]["last_used_at"] is None
+    code, _, err = _run(capsys, "token", "create", "--name", "x" * 301)
+    assert code != 0 and "300" in err
+
+    seen = _stub_server(monkeypatch)
+    monkeypatch.setenv("COUNTERSIGHT_PUBLIC_BASE_URL", "https://monitor.example.org")
+    monkeypatch.setenv("COUNTERSIGHT_PUBLISH_FULL_TEXT", "1")
+    with socket.socket() as probe:  # a free port, found by the kernel
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert _run(capsys, "serve", "--port", str(port))[0] == 0
+    config = seen["app"].state.config
+    assert config.public_base_url == "https://monitor.example.org" and config.publish_full_text is True

@@ -92,6 +92,16 @@ def test_site_is_the_dashboard_rendered_to_files(filled: Store, tmp_path: Path) 
     assert len(files) == len(set(files))
 
 
+def test_site_is_the_anonymous_view(filled: Store, tmp_path: Path) -> None:
+    """A static copy is public: review decisions and reasons, never the reviewers' names (as the
+    server shows anonymous readers, docs/security.md)."""
+    site = tmp_path / "site"
+    build_static_site(filled, site)
+    pages = [p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in (".html", ".json")]
+    assert any("Vendor says the contract was cancelled" in text for text in pages)
+    assert not any("vendor-rep" in text for text in pages)
+
+
 def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store, tmp_path: Path) -> None:
     text = "Index sold cameras to the police in Nairobi, Kenya."
     doc = Document(id=content_hash(text), text=text, title="t", source_kind="text")

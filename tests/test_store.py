@@ -235,3 +235,52 @@ def test_sqlite_bulk_upsert_updates_progress(tmp_path: Path) -> None:
         (10, "done", None, "d1"), (20, "done", None, "d2")]
     assert state.done_offsets(store, "in-1") == {10, 20}
     store.close()
+
+
+def test_sqlite_store_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "private" / "store.db"
+    path.parent.mkdir()  # open_store never creates a missing directory (a typo must not make folders)
+    open_store(f"sqlite:///{path}").close()
+    assert path.stat().st_mode & 0o777 == 0o600
+    for extra in path.parent.glob("store.db-*"):  # WAL and shared-memory files take the same mode
+        assert extra.stat().st_mode & 0o077 == 0, extra
+
+
+def test_a_store_file_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / ("x" * 300 + ".db")  # longer than any file system allows a name to be
+    with pytest.raises(StoreError) as caught:
+        open_store(f"sqlite:///{path}")
+    assert caught.value.path == str(path) and caught.value.message.startswith("cannot create the store: ")
+
+
+def test_text_is_sanitised_on_the_way_in(store: Store) -> None:
+    text = "Huawei\x01 sold \u202ecameras\u202c to Kenya. Cafe\u0301."
+    doc = Document(id="doc-dirty", text=text, title="Title\x1b[2J", publisher="Pub\u200b")
+    ev = Evidence(document_id=doc.id, quote="Huawei\x01 sold", start=0, end=12)
+    claim = Claim(id="c-dirty", country="KEN", evidence=(ev,), extractor="t", extractor_version="1",
+                  source="news", vendor="Hua\x02wei", city="Nai\u2066robi")
+    store.add([doc], [claim])
+    stored = store.get_document(doc.id)
+    assert stored is not None
+    assert (stored.text, stored.title, stored.publisher) == (
+        "Huawei sold cameras to Kenya. Café.", "Title[2J", "Pub")
+    (back,) = list(store.claims())
+    assert (back.vendor, back.city, back.evidence[0].quote) == ("Huawei", "Nairobi", "Huawei sold")
+    store.add_review_event(ReviewEvent(target_id="x", action="note", actor="R\x01", reason="why\u202e?"))
+    (event,) = list(store.review_events())
+    assert (event.actor, event.reason) == ("R", "why?")
+
+
+def test_migration_v8_adds_token_expiry_to_older_stores(database_url: str) -> None:
+    s = open_store(database_url)
+    with s.transaction() as conn:
+        for column in ("expires_at", "last_used_at"):
+            conn.exec_driver_sql(f"ALTER TABLE api_tokens DROP COLUMN {column}")
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 8))
+    s.close()
+    s = open_store(database_url)
+    with s.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("api_tokens")}
+        assert {"expires_at", "last_used_at"} <= columns and 8 in set(
+            conn.execute(select(schema.schema_version.c.version)).scalars())
+    s.close()

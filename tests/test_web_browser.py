@@ -12,6 +12,8 @@ import shutil
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,6 +176,8 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         assert "Rita Reviewer" in page.locator("#history").inner_text()
         page.reload()
         assert page.locator("#review-badge").inner_text() == "accepted"
+        # The server renders the anonymous page; the signed-in reader's script adds the names.
+        page.wait_for_function("() => document.getElementById('history').textContent.includes('Rita Reviewer')")
         page.goto(base + "/review")
         page.wait_for_selector("#queue:not([hidden])")
         assert "Rita Reviewer" in page.locator("#queue-status").inner_text()
@@ -184,6 +188,21 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
             assert HOSTILE_QUOTE in (page.locator("main").text_content() or ""), path
             assert page.evaluate("window.pwned") is None, path
             assert page.locator("main img").count() == 0, path
+
+        # The full text is withheld from the server-rendered page; the signed-in reader's script
+        # fetches it with the token. Signing out revokes the token on the server.
+        page.goto(base + f"/document/{secrets['hostile_document']}")
+        page.wait_for_selector("#document-text:not([hidden])")
+        assert "to the police of Belgrade" in page.locator("#document-text").inner_text()
+        assert page.locator("#document-text-withheld").is_hidden()
+        page.click("#logout")
+        page.wait_for_selector("#login-link:not([hidden])")
+        me = urllib.request.Request(base + "/api/me", headers={"Authorization": f"Bearer {secrets['reviewer']}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(me, timeout=10)
+        assert refused.value.code == 401
+        page.goto(base + f"/document/{secrets['hostile_document']}")
+        assert page.locator("#document-text").is_hidden()
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems

@@ -83,6 +83,42 @@ def test_document_markup_is_escaped(web: tuple[TestClient, dict[str, str]]) -> N
         assert 'href="javascript:' not in html, page  # a document's address links only when it is http(s)
 
 
+def test_bidi_and_invisible_characters_are_shown_not_obeyed(
+    web: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    from sqlalchemy import update
+
+    from countersight.store import schema
+
+    client, secrets = web
+    rlo = "\u202e"
+    with store.transaction() as conn:  # as stored before the sanitiser existed
+        conn.execute(
+            update(schema.documents)
+            .where(schema.documents.c.id == secrets["hostile_document"])
+            .values(url=f"https://files.example/{rlo}gnp.exe", title=f"Report{rlo}fdp.exe\u200b")
+        )
+        srb = schema.deployments.c.country == "SRB"
+        conn.execute(update(schema.deployments).where(srb).values(city=f"Bel{rlo}grade"))
+    dep_id = client.get("/api/deployments", params={"country": "SRB"}).json()["items"][0]["id"]
+    for page in (f"/document/{secrets['hostile_document']}", "/country/SRB", f"/deployment/{dep_id}"):
+        html = client.get(page).text
+        assert rlo not in html and "\u200b" not in html, page
+    doc = client.get(f"/document/{secrets['hostile_document']}").text
+    assert "https://files.example/⟦U+202E⟧gnp.exe" in doc and "Report⟦U+202E⟧fdp.exe⟦U+200B⟧" in doc
+    assert "Bel⟦U+202E⟧grade" in client.get(f"/deployment/{dep_id}").text
+
+
+def test_document_text_is_for_signed_in_readers(web: tuple[TestClient, dict[str, str]]) -> None:
+    client, secrets = web
+    html = client.get(f"/document/{secrets['hostile_document']}").text
+    assert 'id="document-text-withheld"' in html and "to the police of Belgrade" not in html
+    # The page's script fills the text from the API with the reader's token.
+    auth = {"Authorization": f"Bearer {secrets['reviewer']}"}
+    api = client.get(f"/api/documents/{secrets['hostile_document']}", headers=auth)
+    assert "to the police of Belgrade" in api.json()["text"]
+
+
 # -- the dashboard's words (issue 15) --------------------------------------------------------------
 
 # Written for this test: one sentence that supports three deployments (three technologies).

@@ -24,16 +24,38 @@ class Settings:
     max_file_bytes: int = 200 * 1024 * 1024
     quarantine_dir: Path | None = None
     debug: bool = False
+    # Public-server settings (docs/security.md). Absolute links use public_base_url, never the
+    # request's Host header; requests for other hosts get 400 unless trusted_hosts has "*".
+    public_base_url: str | None = None
+    trusted_hosts: tuple[str, ...] = ("*",)
+    # Source protection: document full text and reviewers' names only for signed-in users.
+    publish_full_text: bool = False
+    publish_reviewer_names: bool = False
+    # New tokens expire after this many days (None: never).
+    token_ttl_days: int | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ``COUNTERSIGHT_DATABASE_URL``, ``COUNTERSIGHT_MAX_FILE_BYTES``,
-        ``COUNTERSIGHT_QUARANTINE_DIR`` and ``COUNTERSIGHT_DEBUG``."""
+        ``COUNTERSIGHT_QUARANTINE_DIR``, ``COUNTERSIGHT_DEBUG``, ``COUNTERSIGHT_PUBLIC_BASE_URL``,
+        ``COUNTERSIGHT_TRUSTED_HOSTS`` (comma-separated), ``COUNTERSIGHT_PUBLISH_FULL_TEXT``,
+        ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES`` and ``COUNTERSIGHT_TOKEN_TTL_DAYS``."""
         env = os.environ if environ is None else environ
         qdir = env.get("COUNTERSIGHT_QUARANTINE_DIR")
+        hosts = tuple(h.strip() for h in env.get("COUNTERSIGHT_TRUSTED_HOSTS", "").split(",") if h.strip())
+        ttl = env.get("COUNTERSIGHT_TOKEN_TTL_DAYS", "").strip()
         return cls(
             database_url=env.get("COUNTERSIGHT_DATABASE_URL") or default_database_url(),
             max_file_bytes=int(env.get("COUNTERSIGHT_MAX_FILE_BYTES", 200 * 1024 * 1024)),
             quarantine_dir=Path(qdir) if qdir else None,
-            debug=env.get("COUNTERSIGHT_DEBUG", "") not in ("", "0", "false"),
+            debug=_flag(env.get("COUNTERSIGHT_DEBUG")),
+            public_base_url=(env.get("COUNTERSIGHT_PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            trusted_hosts=hosts or ("*",),
+            publish_full_text=_flag(env.get("COUNTERSIGHT_PUBLISH_FULL_TEXT")),
+            publish_reviewer_names=_flag(env.get("COUNTERSIGHT_PUBLISH_REVIEWER_NAMES")),
+            token_ttl_days=int(ttl) if ttl else None,
         )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "") not in ("", "0", "false")

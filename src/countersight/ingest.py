@@ -13,6 +13,7 @@ this process stays the single writer.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -27,6 +28,7 @@ from countersight.sources.dispatch import quarantine
 from countersight.store import Store
 from countersight.store import ingest_state as state
 from countersight.store.db import PreparedRows, prepare_sqlite_rows
+from countersight.textsafe import clean_document
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +148,12 @@ def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extract
     writer does not build them)."""
     if result.document is None:
         return Outcome(input_id, result.source, result.record, None, None, result.error)
+    # Sanitised before extraction so that evidence offsets point into the text the store keeps.
+    document = clean_document(result.document)
+    if document is not result.document:
+        result = dataclasses.replace(result, document=document)
     try:
-        claims = tuple(extractor(result.document))
+        claims = tuple(extractor(document))
     except Exception as exc:  # noqa: BLE001 - one document must never stop a corpus run
         log.debug("extraction failed on %s", result.source, exc_info=True)
         return Outcome(input_id, result.source, result.record, result.document, None,

@@ -280,6 +280,28 @@ def _check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Longest values a review event keeps (the audit trail keeps every event forever); the API's
+# request models use the same limits.
+MAX_REASON_CHARS = 4000
+MAX_VALUE_CHARS = 300
+MAX_SOURCE_CHARS = 2000
+
+
+def _check_lengths(event: ReviewEvent) -> None:
+    """ReviewError when a reason, source, actor, disputer or edited value is too long."""
+    if len(event.reason) > MAX_REASON_CHARS:
+        raise ReviewError(f"reason: at most {MAX_REASON_CHARS} characters")
+    if len(event.source or "") > MAX_SOURCE_CHARS:
+        raise ReviewError(f"source: at most {MAX_SOURCE_CHARS} characters")
+    if len(event.actor) > MAX_VALUE_CHARS:
+        raise ReviewError(f"actor: at most {MAX_VALUE_CHARS} characters")
+    changes = event.changes or {}
+    values = [("by", changes.get("by"))] + list((changes.get("fields") or {}).items())
+    for name, value in values:
+        if len(str(name)) > MAX_VALUE_CHARS or (value is not None and len(str(value)) > MAX_VALUE_CHARS):
+            raise ReviewError(f"{str(name)[:40]}: at most {MAX_VALUE_CHARS} characters")
+
+
 def record(store: Store, event: ReviewEvent) -> ReviewEvent:
     """Validate and append a review event; return it with its id and time.
 
@@ -294,6 +316,7 @@ def record(store: Store, event: ReviewEvent) -> ReviewEvent:
         raise ReviewError("a reason is required for every review event")
     if not (event.actor or "").strip():
         raise ReviewError("an actor (who decided) is required")
+    _check_lengths(event)
     kind = event.target_kind
     changes: dict[str, Any] = dict(event.changes or {})
     if kind == "deployment":

@@ -53,6 +53,12 @@ def _sort_column(key: str) -> Any:
     return d.c[key]
 
 
+def like_escape(text: str) -> str:
+    """``text`` for a LIKE pattern with ``\\`` as the escape character: its ``%`` and ``_``
+    match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def cursor_value(key: str, value: Any) -> Any:
     """A row's sort value as the cursor carries it (JSON-ready, NULLs as the sort's sentinel)."""
     if key in ("first_seen", "last_seen"):
@@ -90,11 +96,12 @@ def _where(query: DeploymentQuery) -> list[Any]:
     if query.until:
         conds.append(func.coalesce(d.c.first_seen, d.c.last_seen) <= query.until)
     if query.q:
-        like = f"%{query.q.casefold()}%"
+        # The user's text matches literally: % and _ are escaped, not wildcards.
+        like = "%" + like_escape(query.q.casefold()) + "%"
         conds.append(
             or_(
                 *[
-                    func.lower(func.coalesce(d.c[n], "")).like(like)
+                    func.lower(func.coalesce(d.c[n], "")).like(like, escape="\\")
                     for n in ("vendor", "city", "agency", "technology", "country")
                 ]
             )

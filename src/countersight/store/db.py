@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import operator
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from countersight.ids import stable_id
 from countersight.model import Claim, Document, Evidence, FieldsPickle, Financing, Organization, ReviewEvent
 from countersight.store import schema
 from countersight.store.migrations import migrate
+from countersight.textsafe import clean_document, clean_review_event, clean_text, clean_value
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +155,8 @@ class Store:
         """Store organizations (existing ids untouched); return how many were new."""
         rows = [
             {
-                "id": o.id, "name": o.name, "kind": o.kind, "home_country": o.home_country,
-                "parent": o.parent, "aliases": list(o.aliases), "note": o.note,
+                "id": o.id, "name": clean_text(o.name), "kind": o.kind, "home_country": o.home_country,
+                "parent": clean_value(o.parent), "aliases": clean_value(list(o.aliases)), "note": clean_value(o.note),
                 "needs_review": o.needs_review,
             }
             for o in orgs
@@ -182,9 +185,11 @@ class Store:
             return {c: lab for c, lab in conn.execute(select(t.c.country, t.c.label).where(t.c.year == year))}
 
     def add_review_event(self, ev: ReviewEvent) -> int:
-        """Append a review event; return its id. Events are never updated or deleted."""
+        """Append a review event (text sanitised); return its id. Events are never updated or deleted."""
+        ev = clean_review_event(ev)
         with self.transaction() as conn:
             result = conn.execute(
+                # Sanitised here: every review path (API, CLI, dashboard) writes through this.
                 schema.review_events.insert().values(
                     target_kind=ev.target_kind, target_id=ev.target_id, action=ev.action,
                     actor=ev.actor, reason=ev.reason, changes=ev.changes, source=ev.source,
@@ -317,12 +322,22 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).expanduser()
 
 
+def _create_private(path: Path) -> None:
+    """Create an empty SQLite file readable by its owner only (0600): the store holds reviewers'
+    names, token hashes and unpublished texts. SQLite gives its -wal and -shm files the same mode."""
+    try:
+        with contextlib.suppress(FileExistsError):  # an existing store keeps the mode its owner chose
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:  # a directory we may not write to: one line, as every store error
+        raise StoreError(f"cannot create the store: {exc.strerror or exc}", path=str(path)) from exc
+
+
 def open_store(url: str, create: bool = True, *, must_exist: bool = False) -> Store:
     """Open (and on first use create and migrate) the database at a SQLAlchemy URL.
 
     ``must_exist`` is for callers that only read: a SQLite file that does not exist is then a
     :class:`StoreError` instead of a new empty store. A missing parent directory is always an error
-    (a typo in a path must not create folders)."""
+    (a typo in a path must not create folders). A new SQLite file is created private (0600)."""
     url = _normalize_url(url)
     try:
         parsed = make_url(url)
@@ -341,6 +356,8 @@ def open_store(url: str, create: bool = True, *, must_exist: bool = False) -> St
                              "run `countersight import` or `countersight ingest` first)", path=str(path))
     try:
         if backend == "sqlite":
+            if path is not None:
+                _create_private(path)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -499,7 +516,9 @@ def prepare_sqlite_rows(document: Document, claims: Sequence[Claim]) -> Prepared
 # -- row <-> record conversion -------------------------------------------------------------
 
 def document_row(d: Document) -> dict[str, Any]:
-    """The ``documents`` row of a document."""
+    """The ``documents`` row of a document (text sanitised: a no-op for documents the ingest
+    already cleaned before extraction)."""
+    d = clean_document(d)
     return {
         "id": d.id, "url": d.url, "path": d.path, "title": d.title, "publisher": d.publisher,
         "published": d.published, "language": d.language, "source_kind": d.source_kind,
@@ -523,9 +542,9 @@ def claim_row(c: Claim) -> dict[str, Any]:
     f = c.financing or Financing()
     return {
         "id": c.id, "document_id": c.evidence[0].document_id, "source": c.source,
-        "extractor": c.extractor, "extractor_version": c.extractor_version, "vendor": c.vendor,
-        "vendor_raw": c.vendor_raw, "vendor_country": c.vendor_country, "country": c.country,
-        "city": c.city, "agency": c.agency, "technology": c.technology, "status": c.status,
+        "extractor": c.extractor, "extractor_version": c.extractor_version, "vendor": clean_value(c.vendor),
+        "vendor_raw": clean_value(c.vendor_raw), "vendor_country": c.vendor_country, "country": c.country,
+        "city": clean_value(c.city), "agency": clean_value(c.agency), "technology": c.technology, "status": c.status,
         "start_year": c.start_year, "end_year": c.end_year, "start_date": c.start_date,
         "confidence": c.confidence, "fin_lender": f.lender, "fin_instrument": f.instrument,
         "fin_amount": f.amount, "fin_currency": f.currency, "fin_text": f.text,
@@ -539,7 +558,7 @@ def evidence_rows(c: Claim) -> list[dict[str, Any]]:
     return [
         {
             "id": evidence_id(c.id, i, ev), "claim_id": c.id, "document_id": ev.document_id,
-            "quote": ev.quote, "start": ev.start, "end": ev.end, "page": ev.page,
+            "quote": clean_text(ev.quote), "start": ev.start, "end": ev.end, "page": ev.page,
             "dataset": ev.dataset, "sheet": ev.sheet, "row": ev.row, "column": ev.column, "position": i,
         }
         for i, ev in enumerate(c.evidence)

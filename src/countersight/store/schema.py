@@ -240,6 +240,9 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    # Schema v8: optional expiry, and when the token last authenticated a request.
+    Column("expires_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
 )
 
 # Schema v5 (finance): one row per project of a finance dataset (AidData), surveillance or not,

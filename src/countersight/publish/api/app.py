@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,13 +18,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
 from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
-from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, IndexCache
+from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, FailureThrottle, IndexCache
 from countersight.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -143,21 +145,47 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-class SecurityHeaders:
-    """A Content-Security-Policy without inline scripts, no sniffing, no referrer, no framing."""
+# Responses no cache may keep: who is signed in, the review queue, and any request with a token.
+PRIVATE_PATHS = ("/api/me", "/api/logout", "/api/review/queue", "/review", "/login")
 
-    def __init__(self, app: ASGIApp):
+
+def _relative_location(value: bytes, public_base_url: str | None) -> bytes:
+    """A redirect's Location without the request's Host: its path (and query), under the
+    configured public base URL when there is one."""
+    parts = urlsplit(value.decode("latin-1"))
+    if not parts.scheme and not parts.netloc:
+        return value
+    path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return ((public_base_url or "") + path).encode("latin-1")
+
+
+class SecurityHeaders:
+    """A Content-Security-Policy without inline scripts, no sniffing, no referrer, no framing;
+    ``Cache-Control: no-store`` on private responses; redirects that never carry the Host header."""
+
+    def __init__(self, app: ASGIApp, public_base_url: str | None = None):
         self.app = app
+        self.public_base_url = public_base_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope.get("path") == "/docs" else CSP
+        path = scope.get("path") or ""
+        csp = DOCS_CSP if path == "/docs" else CSP
+        private = path.startswith(PRIVATE_PATHS) or any(
+            name == b"authorization" for name, _ in scope.get("headers") or ()
+        )
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
+                headers = [
+                    (k, _relative_location(v, self.public_base_url) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers") or []
+                ]
+                if private:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 headers += [
                     (b"content-security-policy", csp.encode()),
                     (b"x-content-type-options", b"nosniff"),
@@ -177,13 +205,17 @@ def create_app(
     max_body_bytes: int = 1_000_000,
     index_cache_seconds: float = 120.0,
     dashboard: bool = True,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).
 
     ``cors_origins`` lists the origins allowed to call the API from a browser (none by default);
-    request bodies over ``max_body_bytes`` get 413."""
+    request bodies over ``max_body_bytes`` get 413. ``settings`` (the environment's when None)
+    give the public base URL, the trusted hosts and what anonymous readers see (docs/security.md)."""
+    if settings is None:
+        settings = Settings.from_env()
     if store is None:
-        store = Settings.from_env().database_url
+        store = settings.database_url
     opened = open_store(store) if isinstance(store, str) else store
     app = FastAPI(
         title="countersight",
@@ -194,7 +226,15 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = opened
-    app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, index_cache_seconds)
+    app.state.config = ApiConfig(
+        tuple(cors_origins),
+        max_body_bytes,
+        index_cache_seconds,
+        public_base_url=settings.public_base_url,
+        publish_full_text=settings.publish_full_text,
+        publish_reviewer_names=settings.publish_reviewer_names,
+    )
+    app.state.auth_throttle = FailureThrottle()
     app.state.index_cache = IndexCache(index_cache_seconds)
     _install_error_handlers(app)
     for module in (countries, deployments, vendors, documents, financing, review, meta):
@@ -212,7 +252,7 @@ def create_app(
 
         app.include_router(web_router)
         app.state.html_error_page = error_page
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, public_base_url=settings.public_base_url)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -221,6 +261,9 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    if "*" not in settings.trusted_hosts:
+        # Outermost: a request for another host is refused before anything reads it.
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
     return app
 
 

@@ -10,7 +10,16 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import (
+    CSV_RESPONSES,
+    Audience,
+    DataResponse,
+    IndexCache,
+    csv_response,
+    get_audience,
+    get_cache,
+    get_store,
+)
 from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
 from countersight.store import Store
@@ -89,11 +98,13 @@ def deployments(
 
 
 @router.get("/api/deployments/{deployment_id}", response_model=None)
-def deployment(deployment_id: str, store: Store = Depends(get_store)) -> Response:
+def deployment(
+    deployment_id: str, store: Store = Depends(get_store), audience: Audience = Depends(get_audience)
+) -> Response:
     """One deployment: evidence quotes with documents (titles, URLs, dates), claims, review history,
     and its financing (each loan or grant: lender, instrument, amount in the original currency beside
     constant-2017 USD, concessionality, terms, AidData's row document and its cited sources)."""
-    return DataResponse(views.deployment_detail(store, deployment_id))
+    return DataResponse(views.deployment_detail(store, deployment_id, audience.reviewer_names))
 
 
 _EXPORT_TYPES = {"text/csv": {"schema": {"type": "string"}}, "application/geo+json": {"schema": {"type": "object"}}}

@@ -9,6 +9,7 @@ import io
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from countersight.publish.api import views
 from countersight.store import Store
 from countersight.store import api_queries as aq
 from countersight.store.tokens import ApiToken, verify_token
+from countersight.textsafe import formula_safe
 
 
 class ApiError(Exception):
@@ -37,11 +39,46 @@ class ApiError(Exception):
 
 @dataclass
 class ApiConfig:
-    """How the app behaves: CORS origins (none by default), body size limit, index cache time."""
+    """How the app behaves: CORS origins (none by default), body size limit, index cache time,
+    the public base URL of absolute links, and what anonymous readers see (docs/security.md)."""
 
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
     index_cache_seconds: float = 120.0
+    public_base_url: str | None = None
+    publish_full_text: bool = False
+    publish_reviewer_names: bool = False
+
+
+class FailureThrottle:
+    """Per-client token buckets for failed sign-ins: each failure takes a token, ``rate`` tokens
+    come back per second up to ``burst``; an empty bucket means 429. At most ``max_clients``
+    buckets are kept (least recently seen dropped), so a flood of addresses cannot grow memory."""
+
+    def __init__(self, burst: int = 10, rate: float = 0.2, max_clients: int = 10_000):
+        self.burst, self.rate, self.max_clients = burst, rate, max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _level(self, client: str, now: float) -> float:
+        tokens, stamp = self._buckets.get(client, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - stamp) * self.rate)
+
+    def blocked(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0 when it may now)."""
+        with self._lock:
+            level = self._level(client, time.monotonic())
+        return 0.0 if level >= 1 else (1 - level) / self.rate
+
+    def fail(self, client: str) -> None:
+        """Record one failed attempt by ``client``."""
+        now = time.monotonic()
+        with self._lock:
+            level = self._level(client, now)
+            self._buckets[client] = (max(0.0, level - 1), now)
+            self._buckets.move_to_end(client)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
 
 
 @dataclass
@@ -98,24 +135,75 @@ def get_cache(request: Request) -> IndexCache:
     return cache
 
 
+def get_config(request: Request) -> ApiConfig:
+    """The app's configuration."""
+    config: ApiConfig = request.app.state.config
+    return config
+
+
 _bearer = HTTPBearer(auto_error=False, description="A token from `countersight token create`.")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _verified(request: Request, secret: str) -> ApiToken:
+    """The live token with ``secret``; 401 when there is none, 429 after too many failures."""
+    throttle: FailureThrottle = request.app.state.auth_throttle
+    client = _client(request)
+    wait = throttle.blocked(client)
+    if wait:
+        raise ApiError(
+            429, "too_many_requests", "too many failed sign-ins; try again later",
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    token = verify_token(get_store(request), secret)
+    if token is None:
+        throttle.fail(client)
+        raise ApiError(401, "unauthorized", "unknown, expired or revoked token", _CHALLENGE)
+    return token
+
+
+def optional_token(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> ApiToken | None:
+    """The signed-in token when the request carries one (401 when it carries a bad one)."""
+    if credentials is None or not credentials.credentials:
+        return None
+    return _verified(request, credentials.credentials)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What this request may see beyond the public record: full document texts and the names of
+    reviewers and admins (signed-in users, or everyone when the settings publish them)."""
+
+    full_text: bool
+    reviewer_names: bool
+
+
+def get_audience(
+    config: ApiConfig = Depends(get_config), token: ApiToken | None = Depends(optional_token)
+) -> Audience:
+    """The request's :class:`Audience`."""
+    signed_in = token is not None
+    return Audience(signed_in or config.publish_full_text, signed_in or config.publish_reviewer_names)
 
 
 def require_role(*roles: str) -> Callable[..., ApiToken]:
     """A dependency that admits a live bearer token with one of ``roles`` (401 without a valid
-    token, 403 with the wrong role)."""
+    token, 403 with the wrong role, 429 after repeated failures from one client)."""
 
     def dependency(
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> ApiToken:
-        challenge = {"WWW-Authenticate": "Bearer"}
         if credentials is None or not credentials.credentials:
             raise ApiError(
-                401, "unauthorized", "this action needs a bearer token (Authorization: Bearer …)", challenge
+                401, "unauthorized", "this action needs a bearer token (Authorization: Bearer …)", _CHALLENGE
             )
-        token = verify_token(get_store(request), credentials.credentials)
-        if token is None:
-            raise ApiError(401, "unauthorized", "unknown or revoked token", challenge)
+        token = _verified(request, credentials.credentials)
         if token.role not in roles:
             raise ApiError(
                 403, "forbidden", f"role {token.role!r} cannot do this; needs {' or '.join(roles)}"
@@ -142,12 +230,15 @@ class DataResponse(JSONResponse):
 
 
 def _cell(value: Any) -> Any:
+    # Text cells never start with a formula character (CSV injection); numbers stay numbers.
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return formula_safe(";".join(str(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if value is None:
         return ""
+    if isinstance(value, str):
+        return formula_safe(value)
     return value
 
 
@@ -172,6 +263,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The token's role may not do this"),
         (404, "No such record"),
         (413, "Request body too large"),
+        (429, "Too many failed sign-ins from this client (see Retry-After)"),
     )
 }
 # For the operations that answer ``format=csv`` (or ``.csv``) with CSV instead of JSON.

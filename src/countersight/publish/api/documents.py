@@ -15,17 +15,31 @@ from countersight.ids import content_hash
 from countersight.ingest import default_extractor
 from countersight.model import Document, ReviewEvent
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, IndexCache, get_cache, get_store, require_role
+from countersight.publish.api.deps import (
+    Audience,
+    DataResponse,
+    IndexCache,
+    get_audience,
+    get_cache,
+    get_store,
+    require_role,
+)
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
+from countersight.textsafe import clean_document
 
 router = APIRouter(tags=["documents"])
 
 
 @router.get("/api/documents/{document_id}", response_model=None)
-def document(document_id: str, store: Store = Depends(get_store)) -> Response:
-    """A document's metadata and text, the evidence quoted from it and the deployments it supports."""
-    return DataResponse(views.document_detail(store, document_id))
+def document(
+    document_id: str, store: Store = Depends(get_store), audience: Audience = Depends(get_audience)
+) -> Response:
+    """A document's metadata, the evidence quoted from it and the deployments it supports; its full
+    text for signed-in users (or everyone when the server publishes it)."""
+    return DataResponse(
+        views.document_detail(store, document_id, audience.full_text, audience.reviewer_names)
+    )
 
 
 class DocumentSubmission(BaseModel):
@@ -49,7 +63,7 @@ def submit_document(
     """(admin) Store a document and the claims the extractor finds in it. Deployments change only when
     ``countersight resolve`` next runs."""
     text = body.text.replace("\r\n", "\n").replace("\r", "\n")
-    doc = Document(
+    doc = clean_document(Document(
         id=content_hash(text),
         text=text,
         url=body.url,
@@ -59,7 +73,7 @@ def submit_document(
         language=body.language,
         source_kind="text",
         meta={"submitted_by": token.name},
-    )
+    ))
     claims = default_extractor()(doc)
     counts = store.add([doc], claims)
     store.add_review_event(

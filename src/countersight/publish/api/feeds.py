@@ -47,6 +47,10 @@ def deployments_atom(
     except UnresolvedNameError as exc:
         raise HTTPException(status_code=422, detail=exc.message) from exc
     selection = Selection(country=code, vendor=vendor, technology=technology)
-    base = str(request.base_url).rstrip("/")
-    xml = deployments_feed(_store(request), selection, since=since, base_url=base)
+    # Absolute links only from the configured public address, never from the Host header (which
+    # the client chooses); without one, entry links are relative to the server's root.
+    config = getattr(request.app.state, "config", None)
+    base = getattr(config, "public_base_url", None) or ""
+    names = bool(getattr(config, "publish_reviewer_names", False))
+    xml = deployments_feed(_store(request), selection, since=since, base_url=base, reviewer_names=names)
     return Response(content=xml, media_type="application/atom+xml; charset=utf-8")

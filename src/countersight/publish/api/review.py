@@ -3,16 +3,16 @@ each recorded as a :class:`ReviewEvent` under the token's name by :mod:`resolve.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from countersight.publish.api import views
-from countersight.publish.api.deps import IndexCache, get_cache, get_store, require_role
+from countersight.publish.api.deps import Audience, IndexCache, get_audience, get_cache, get_store, require_role
 from countersight.resolve import review as rv
 from countersight.store import Store
-from countersight.store.tokens import ApiToken
+from countersight.store.tokens import ApiToken, revoke_token
 
 router = APIRouter(tags=["review"])
 Reviewer = Depends(require_role("reviewer", "admin"))
@@ -22,6 +22,13 @@ Reviewer = Depends(require_role("reviewer", "admin"))
 def me(token: ApiToken = Reviewer) -> dict[str, Any]:
     """Who the bearer token belongs to (the dashboard's sign-in check)."""
     return {"name": token.name, "role": token.role, "token_id": token.id}
+
+
+@router.post("/api/logout")
+def logout(store: Store = Depends(get_store), token: ApiToken = Reviewer) -> dict[str, Any]:
+    """Sign out: revoke the bearer token on the server (it stops working everywhere at once)."""
+    revoke_token(store, token.id)
+    return {"revoked": token.id}
 
 
 @router.get("/api/review/queue")
@@ -37,14 +44,18 @@ def queue(
     return {"items": [i.as_dict() for i in items[:limit]], "total": len(items), "reviewer": token.name}
 
 
+FieldName = Annotated[str, StringConstraints(max_length=32)]
+FieldValue = Annotated[str, StringConstraints(max_length=rv.MAX_VALUE_CHARS)]
+
+
 class ReviewAction(BaseModel):
     """A review decision. ``edit`` needs ``fields``; ``dispute`` needs ``by`` and ``source``."""
 
     action: Literal["accept", "reject", "edit", "dispute", "note"]
-    reason: str = Field(min_length=1, max_length=4000)
-    fields: dict[str, str | int | None] | None = None
-    by: str | None = Field(None, max_length=300)
-    source: str | None = Field(None, max_length=2000)
+    reason: str = Field(min_length=1, max_length=rv.MAX_REASON_CHARS)
+    fields: dict[FieldName, FieldValue | int | None] | None = Field(None, max_length=16)
+    by: str | None = Field(None, max_length=rv.MAX_VALUE_CHARS)
+    source: str | None = Field(None, max_length=rv.MAX_SOURCE_CHARS)
 
 
 @router.post("/api/review/{target_id}", status_code=201)
@@ -68,14 +79,18 @@ def review_action(
     else:
         event = rv.note(store, target_id, body.reason, actor)
     cache.clear()
-    return {"event": views.event_dict(event), "state": rv.current_state(store, target_id).as_dict()}
+    state = views.state_dict(rv.current_state(store, target_id), reviewer_names=True)
+    return {"event": views.event_dict(event, reviewer_names=True), "state": state}
 
 
 @router.get("/api/review/{target_id}/history")
-def review_history(target_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
-    """Every review event about a target, oldest first (public: decisions are accountable)."""
+def review_history(
+    target_id: str, store: Store = Depends(get_store), audience: Audience = Depends(get_audience)
+) -> dict[str, Any]:
+    """Every review event about a target, oldest first (public: decisions are accountable; who
+    took them is shown to signed-in users unless the server publishes reviewers' names)."""
     return {
         "target_id": target_id,
-        "events": [views.event_dict(e) for e in rv.history(store, target_id)],
-        "state": rv.current_state(store, target_id).as_dict(),
+        "events": [views.event_dict(e, audience.reviewer_names) for e in rv.history(store, target_id)],
+        "state": views.state_dict(rv.current_state(store, target_id), audience.reviewer_names),
     }

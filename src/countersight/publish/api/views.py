@@ -78,16 +78,40 @@ def encode_cursor(parts: Sequence[Any]) -> str:
     )
 
 
-def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, str]:
-    """(sort value, id) of a cursor made by :func:`encode_cursor` for the same sort."""
+MAX_CURSOR_CHARS = 1000
+_CURSOR_SCALARS = (str, int, float)
+
+
+def decode_cursor(
+    cursor: str, sort: str, descending: bool, value_types: tuple[type, ...] = _CURSOR_SCALARS
+) -> tuple[Any, str]:
+    """(sort value, id) of a cursor made by :func:`encode_cursor` for the same sort.
+
+    Anything else is an :class:`InputError` (HTTP 400), never a server error: a cursor arrives
+    from the client, so its size, nesting and types are checked before it reaches a query."""
+    bad = InputError("bad cursor: pass back next_cursor from the previous page unchanged")
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise bad
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        s, desc, value, last_id = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise InputError("bad cursor: pass back next_cursor from the previous page unchanged") from exc
-    if s != sort or bool(desc) != descending or not isinstance(last_id, str):
+        parts = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error, RecursionError) as exc:
+        raise bad from exc
+    if not isinstance(parts, list) or len(parts) != 4:
+        raise bad
+    s, desc, value, last_id = parts
+    if not isinstance(s, str) or not isinstance(desc, bool) or not isinstance(last_id, str):
+        raise bad
+    if isinstance(value, bool) or not isinstance(value, value_types):
+        raise bad
+    if s != sort or desc != descending:
         raise InputError("cursor belongs to another sort order")
     return value, last_id
+
+
+def _deployment_cursor_types(key: str) -> tuple[type, ...]:
+    """What a deployment cursor's sort value may be for ``key`` (see :func:`aq.cursor_value`)."""
+    return (int, float) if key == "confidence" else (str,)
 
 
 def paginate(
@@ -104,6 +128,10 @@ def paginate(
     start = 0
     if cursor:
         value, last_id = decode_cursor(cursor, key, descending)
+        sample = next((k(r) for r in ordered), None)
+        # A value of another type than the column's would not compare (TypeError, a 500).
+        if sample is not None and isinstance(sample, int | float) != isinstance(value, int | float):
+            raise InputError("bad cursor: pass back next_cursor from the previous page unchanged")
         for i, r in enumerate(ordered):
             pair, mark = (k(r), str(r["id"])), (value, last_id)
             if (pair < mark) if descending else (pair > mark):
@@ -250,7 +278,12 @@ def list_deployments(
         financed=f.financed,
         lender_values=fv.lender_values(store, f.lender) if f.lender else None,
     )
-    after = decode_cursor(cursor, key, descending) if cursor else None
+    after = decode_cursor(cursor, key, descending, _deployment_cursor_types(key)) if cursor else None
+    if after is not None and key in ("first_seen", "last_seen"):
+        try:
+            dt.date.fromisoformat(after[0])
+        except ValueError as exc:
+            raise InputError("bad cursor: pass back next_cursor from the previous page unchanged") from exc
     fetch = None if limit is None else limit + 1
     out: list[dict[str, Any]] = []
     last: dict[str, Any] | None = None
@@ -285,9 +318,10 @@ def _claim_view(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def deployment_detail(store: Store, deployment_id: str) -> dict[str, Any]:
+def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = False) -> dict[str, Any]:
     """One deployment with every piece of evidence (quotes, documents, dates), the claims merged
-    into it, the documents behind it and the review history."""
+    into it, the documents behind it and the review history (reviewers named only with
+    ``reviewer_names``)."""
     rows = dstore.deployment_rows(store, ids=[deployment_id])
     if not rows:
         raise NotFoundError(f"no deployment {deployment_id!r}")
@@ -300,19 +334,32 @@ def deployment_detail(store: Store, deployment_id: str) -> dict[str, Any]:
     out["documents"] = [
         {k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)
     ]
-    out["review_state"] = state.as_dict()
-    out["history"] = [event_dict(e) for e in rv.history(store, deployment_id)]
+    out["review_state"] = state_dict(state, reviewer_names)
+    out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
     return out
 
 
-def event_dict(ev: Any) -> dict[str, Any]:
-    """A review event as JSON."""
+def state_dict(state: rv.ReviewState, reviewer_names: bool = False) -> dict[str, Any]:
+    """A review state as JSON, its reviewers' names left out unless ``reviewer_names``."""
+    out = state.as_dict()
+    if not reviewer_names:
+        out["last_actor"] = None
+        # A dispute recorded without a disputer (older events) names its actor as ``by``: a reviewer.
+        out["disputes"] = [
+            {**d, "actor": None, "by": None if d["by"] == d["actor"] else d["by"]} for d in out["disputes"]
+        ]
+    return out
+
+
+def event_dict(ev: Any, reviewer_names: bool = False) -> dict[str, Any]:
+    """A review event as JSON; ``actor`` is None unless ``reviewer_names`` (source protection:
+    the decision and its reason are public, who took it is not by default)."""
     return {
         "id": ev.id,
         "target_id": ev.target_id,
         "target_kind": ev.target_kind,
         "action": ev.action,
-        "actor": ev.actor,
+        "actor": ev.actor if reviewer_names else None,
         "reason": ev.reason,
         "changes": ev.changes,
         "source": ev.source,
@@ -471,8 +518,13 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
 # -- documents, search, flows --------------------------------------------------------------------
 
 
-def document_detail(store: Store, document_id: str) -> dict[str, Any]:
-    """A document: its metadata and text, the evidence quoted from it and the deployments it supports."""
+def document_detail(
+    store: Store, document_id: str, full_text: bool = False, reviewer_names: bool = False
+) -> dict[str, Any]:
+    """A document: its metadata, the evidence quoted from it and the deployments it supports; its
+    full text only with ``full_text`` (third-party copyright, and for a leaked document a risk to
+    its source), who submitted it only with ``reviewer_names``. Dataset rows are open data: their
+    text is always shown."""
     doc = store.get_document(document_id)
     if doc is None:
         raise NotFoundError(f"no document {document_id!r}")
@@ -486,8 +538,9 @@ def document_detail(store: Store, document_id: str) -> dict[str, Any]:
         "language": doc.language,
         "source_kind": doc.source_kind,
         "dataset": doc.dataset,
-        "text": doc.text,
-        "meta": doc.meta,
+        "text": doc.text if full_text or doc.source_kind == "dataset" else None,
+        "text_withheld": not (full_text or doc.source_kind == "dataset"),
+        "meta": doc.meta if reviewer_names else {k: v for k, v in doc.meta.items() if k != "submitted_by"},
         "evidence": evidence,
         "deployments": sorted({e["deployment_id"] for e in evidence if e["deployment_id"]}),
     }
@@ -508,7 +561,9 @@ def search(
         if needle in country_name(c).casefold() or c.casefold() == needle or c == code
     ]
     countries = sorted(aq.countries_present(store, named))
-    after = decode_cursor(cursor, "evidence", False)[0] if cursor else None
+    # The position is the FTS rowid on SQLite, the evidence id on PostgreSQL.
+    position_type: type = int if store.dialect == "sqlite" else str
+    after = decode_cursor(cursor, "evidence", False, (position_type,))[0] if cursor else None
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
     nxt = encode_cursor(["evidence", False, hits[limit - 1]["position"], ""]) if len(hits) > limit else None

@@ -4,6 +4,7 @@ functions. Errors become one line on stderr and a non-zero exit (a traceback onl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -14,6 +15,7 @@ from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError
 from countersight.publish.cli import data_cmds
+from countersight.textsafe import terminal_safe
 
 app = typer.Typer(
     name="countersight",
@@ -43,12 +45,8 @@ def root(
 ) -> None:
     """countersight: read, extract, resolve, index and publish AI-surveillance deployments."""
     base = Settings.from_env()
-    ctx.obj = Settings(
-        database_url=database or base.database_url,
-        max_file_bytes=base.max_file_bytes,
-        quarantine_dir=base.quarantine_dir,
-        debug=debug or base.debug,
-    )
+    # Every other setting (the security ones included) comes from the environment unchanged.
+    ctx.obj = dataclasses.replace(base, database_url=database or base.database_url, debug=debug or base.debug)
     logging.basicConfig(level=logging.DEBUG if ctx.obj.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -78,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     except CountersightError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -86,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
         return 1
     return 0
 

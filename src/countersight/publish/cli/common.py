@@ -9,14 +9,28 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from countersight.config import Settings, default_database_url
 from countersight.reference import countries
 from countersight.store import Store, open_store
 from countersight.store.db import sqlite_file
+from countersight.textsafe import terminal_safe
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def plain(value: object) -> Text:
+    """Stored text (documents, names, reasons) for a terminal: escape sequences and control
+    characters stripped, and never read as Rich markup (a ``[bold]`` in a name stays text)."""
+    return Text(terminal_safe("" if value is None else str(value)))
+
+
+def esc(value: object) -> str:
+    """Stored text to put inside a Rich markup string: stripped as :func:`plain`, brackets escaped."""
+    return escape(terminal_safe("" if value is None else str(value)))
 
 
 class OutputFormat(enum.StrEnum):

@@ -23,7 +23,7 @@ from countersight.index.financing import (
     financing_table_rows,
     surveillance_financing,
 )
-from countersight.publish.cli.common import OutputFormat, console, parse_country, print_json, store
+from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
 
 
 def stats(
@@ -62,7 +62,7 @@ def print_report(report: ImportReport, fmt: OutputFormat) -> None:
                          ("disagreements with the source's own coding (kept as coded)", report.disagreements)):
         console.print(f"{title}: {len(items)}")
         for item in items:
-            console.print(f"  - {item}", markup=False, highlight=False)
+            console.print(plain(f"  - {item}"), highlight=False)
 
 
 PathArg = typer.Argument(None, help="File to import (default: the copy bundled with countersight).",
@@ -203,9 +203,9 @@ def financing_cmd(
         amount = f"{r['amount']:,.0f} {r['currency']}" if r.get("amount") is not None else ""
         usd = f"{r['amount_usd_2017']:,.0f}" if r.get("amount_usd_2017") is not None else ""
         conc = "" if r.get("concessional") is None else ("yes" if r["concessional"] else "no")
-        table.add_row(str(r.get("project_id") or r.get("claim_id")), str(r.get("country") or ""),
-                      str(r.get("lender") or ""), str(r.get("instrument") or ""), amount, usd, conc,
-                      str(r.get("title") or r.get("text") or "")[:60])
+        table.add_row(plain(r.get("project_id") or r.get("claim_id")), plain(r.get("country")),
+                      plain(r.get("lender")), plain(r.get("instrument")), amount, usd, conc,
+                      plain(str(r.get("title") or r.get("text") or "")[:60]))
     console.print(table)
     console.print(f"{len(records)} records")
 

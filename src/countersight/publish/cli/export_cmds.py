@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from countersight.errors import InputError, UsageError
-from countersight.publish.cli.common import console, parse_country, print_json, store
+from countersight.publish.cli.common import console, parse_country, plain, print_json, settings, store
 from countersight.publish.export import export
 from countersight.publish.export.atom import deployments_feed
 from countersight.publish.export.static_site import build_static_site
@@ -68,9 +68,13 @@ def export_cmd(
         "--full-text",
         help="Include full article texts (usually third-party copyright; off by default).",
     ),
+    reviewer_names: bool = typer.Option(
+        False, "--reviewer-names", help="Include reviewers' and admins' names (off by default: docs/security.md)."
+    ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
-    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text)
+    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text,
+                   reviewer_names=reviewer_names)
     for f in files:
         console.print(str(f), markup=False, highlight=False)
 
@@ -94,7 +98,8 @@ def watch_cmd(
     base_url: str = typer.Option(
         "", "--base-url",
         help="Atom: where `countersight serve` answers (e.g. https://cs.example.org); entry links become "
-             "absolute. Without it they are relative to that server's root.",
+             "absolute. Default COUNTERSIGHT_PUBLIC_BASE_URL; without either they are relative to that "
+             "server's root.",
     ),
 ) -> None:
     """List deployments that are new or changed since a date (or print them as an Atom feed)."""
@@ -102,9 +107,13 @@ def watch_cmd(
     when = _since(since)
     st = store(ctx)
     if fmt is WatchFormat.atom:
+        cfg = settings(ctx)
+        base_url = base_url or cfg.public_base_url or ""
         if base_url and not is_web_url(base_url):
             raise UsageError(f"--base-url must be an http(s) address, not {base_url!r}")
-        sys.stdout.write(deployments_feed(st, sel, since=when, base_url=base_url))
+        # The same feed as the server's: reviewers named only where the server would name them.
+        sys.stdout.write(deployments_feed(st, sel, since=when, base_url=base_url,
+                                          reviewer_names=cfg.publish_reviewer_names))
         return
     rows = deployment_changes(st, sel, when)
     if fmt is WatchFormat.json:
@@ -114,14 +123,14 @@ def watch_cmd(
     for col in ("updated", "country", "technology", "vendor", "status", "evidence", "id"):
         table.add_column(col)
     for r in rows:
-        table.add_row(
-            str(r["updated"] or ""),
-            r["country"],
-            r.get("technology") or "",
-            r.get("vendor") or "",
-            r["status"],
-            f"{r['n_claims']} claims / {r['n_documents']} docs",
-            r["id"],
+        table.add_row(  # stored text: plain, never markup or escape sequences
+            *(
+                plain(v)
+                for v in (
+                    r["updated"], r["country"], r.get("technology"), r.get("vendor"), r["status"],
+                    f"{r['n_claims']} claims / {r['n_documents']} docs", r["id"],
+                )
+            )
         )
     console.print(table)
 

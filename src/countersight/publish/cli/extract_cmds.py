@@ -19,8 +19,9 @@ from countersight.errors import NothingToDoError
 from countersight.extract.model import Model
 from countersight.ingest import IngestStats, budgeted, document_contract, extract_documents, ingest
 from countersight.model import Claim, Document
-from countersight.publish.cli.common import OutputFormat, err_console, print_json, settings, store
+from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, store
 from countersight.sources import Limits
+from countersight.textsafe import terminal_safe
 
 
 class ExtractFormat(enum.StrEnum):
@@ -64,7 +65,7 @@ def _print_failures(failed: list[dict[str, Any]], total: int) -> None:
         return
     err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)
     for f in failed[:50]:
-        err_console.print(f"  {f['error']}", highlight=False, markup=False)
+        err_console.print(plain(f"  {f['error']}"), highlight=False)
     if total > 50:
         err_console.print(f"  … and {total - 50} more (see --format json)", highlight=False)
 
@@ -88,8 +89,8 @@ def extract(
             failed.append({"path": outcome.source, "error": outcome.error})
             continue
         row = document_contract(outcome)
-        if explain:
-            out.write(explain_text(row))
+        if explain:  # words for a terminal: stored text without escape sequences
+            out.write(terminal_safe(explain_text(row)))
         else:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         ok += 1

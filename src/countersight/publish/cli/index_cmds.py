@@ -14,7 +14,8 @@ from rich.table import Table
 
 from countersight.errors import UsageError
 from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
-from countersight.publish.cli.common import console, parse_country, print_json, store
+from countersight.publish.cli.common import console, parse_country, plain, print_json, store
+from countersight.textsafe import formula_safe
 
 
 class IndexFormat(str, enum.Enum):  # noqa: UP042 - as common.OutputFormat (Typer choices)
@@ -74,7 +75,7 @@ def index(
         columns = list(flat[0]) if flat else list(_empty_columns(edition))
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(flat)
+        writer.writerows({k: formula_safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in flat)
         return
     table = Table(title=f"countersight index ({edition}" + (f", as of {as_of}" if as_of else "") + ")")
     for col in (
@@ -101,7 +102,7 @@ def index(
             str(f["deployments"]),
             techs,
             origins,
-            _trim(f["vendors"].replace(";", ", ")),
+            plain(_trim(f["vendors"].replace(";", ", "))),  # vendor names come from documents
             f"{f['documents']}/{f['publishers']}",
             _num(f["mean_confidence"]),
             dates,

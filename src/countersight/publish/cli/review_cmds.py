@@ -10,7 +10,7 @@ from rich.table import Table
 
 from countersight.index.deployments import list_deployments
 from countersight.model import ReviewEvent
-from countersight.publish.cli.common import OutputFormat, console, parse_country, print_json, store
+from countersight.publish.cli.common import OutputFormat, console, esc, parse_country, plain, print_json, store
 from countersight.publish.cli.index_cmds import parse_date
 from countersight.resolve import resolve_store
 from countersight.resolve import review as rv
@@ -51,7 +51,7 @@ def resolve_cmd(ctx: typer.Context, fmt: OutputFormat = FmtOpt) -> None:
         for name in report.new_organizations:
             hint = report.suggestions.get(name)
             extra = f" (did you mean {', '.join(f'{n} {s:.0f}' for n, s in hint)}?)" if hint else ""
-            console.print(f"  - {name}{extra}", markup=False, highlight=False)
+            console.print(plain(f"  - {name}{extra}"), highlight=False)
     for dep_id in report.requeued:
         console.print(f"re-queued (new evidence after a rejection): {dep_id}")
     for old, new in ((o, n) for n, olds in report.carried_over.items() for o in olds):
@@ -102,17 +102,22 @@ def deployments_cmd(
         table.add_column(col, overflow="fold")
     for v in views:
         table.add_row(
-            v.id,
-            v.country,
-            v.vendor or "",
-            v.vendor_country or "",
-            v.technology or "unspecified",
-            v.status,
-            f"{v.confidence:.2f}",
-            str(v.n_documents),
-            v.first_seen.isoformat() if v.first_seen else "",
-            v.last_seen.isoformat() if v.last_seen else "",
-            v.review + (" (disputed)" if v.disputed else "") + (" (re-queued)" if v.requeued else ""),
+            *(
+                plain(x)
+                for x in (
+                    v.id,
+                    v.country,
+                    v.vendor or "",
+                    v.vendor_country or "",
+                    v.technology or "unspecified",
+                    v.status,
+                    f"{v.confidence:.2f}",
+                    str(v.n_documents),
+                    v.first_seen.isoformat() if v.first_seen else "",
+                    v.last_seen.isoformat() if v.last_seen else "",
+                    v.review + (" (disputed)" if v.disputed else "") + (" (re-queued)" if v.requeued else ""),
+                )
+            )
         )
     console.print(table)
 
@@ -143,7 +148,7 @@ def queue(
     for col in ("priority", "id", "what", "why"):
         table.add_column(col, overflow="fold")
     for i in items:
-        table.add_row(f"{i.priority:.2f}", i.target_id, i.summary, "; ".join(i.reasons))
+        table.add_row(f"{i.priority:.2f}", plain(i.target_id), plain(i.summary), plain("; ".join(i.reasons)))
     console.print(table)
 
 
@@ -155,9 +160,7 @@ def _show_event(ev: ReviewEvent) -> None:
         extra = " " + ", ".join(f"{k}: {v.get('from')!r} → {v.get('to')!r}" for k, v in fields.items())
     if ev.action == "dispute":
         extra = f" by {ev.changes.get('by')} (source: {ev.source})"
-    console.print(
-        f"#{ev.id} {when} {ev.actor}: {ev.action}{extra} — {ev.reason}", markup=False, highlight=False
-    )
+    console.print(plain(f"#{ev.id} {when} {ev.actor}: {ev.action}{extra} — {ev.reason}"), highlight=False)
 
 
 def _record(ctx: typer.Context, event: ReviewEvent, fmt: OutputFormat) -> None:
@@ -337,7 +340,7 @@ def history(
             }
         )
         return
-    console.print(f"[bold]{target_id}[/bold]: {state.decision}" + (" (re-queued)" if state.requeued else ""))
+    console.print(f"[bold]{esc(target_id)}[/bold]: {state.decision}" + (" (re-queued)" if state.requeued else ""))
     for e in events:
         _show_event(e)
     if not events:
@@ -375,19 +378,20 @@ def show(
             }
         )
         return
+    # Everything below comes from documents and reviewers: printed as plain text, never markup,
+    # with escape sequences stripped (a quote must not rewrite the reviewer's terminal).
     console.print(
-        f"[bold]{v.id}[/bold] {v.vendor or v.vendor_country or 'unknown supplier'} → {v.country}: "
-        f"{v.technology or 'unspecified technology'}; status {v.status}; confidence {v.confidence:.2f}; "
-        f"review {state.decision}",
+        f"[bold]{esc(v.id)}[/bold] {esc(v.vendor or v.vendor_country or 'unknown supplier')} → {esc(v.country)}: "
+        f"{esc(v.technology or 'unspecified technology')}; status {esc(v.status)}; confidence {v.confidence:.2f}; "
+        f"review {esc(state.decision)}",
         highlight=False,
     )
     for d in state.disputes:
-        console.print(f"[red]disputed by {d.by}[/red] ({d.source}): {d.reason}", highlight=False)
+        console.print(f"[red]disputed by {esc(d.by)}[/red] ({esc(d.source)}): {esc(d.reason)}", highlight=False)
     for e in evidence:
         where = e.get("url") or e.get("dataset") or e["document_id"][:12]
         console.print(
-            f"  {e.get('published') or '?'} {e.get('publisher') or ''} {where}: “{_clip(e['quote'])}”",
-            markup=False,
+            plain(f"  {e.get('published') or '?'} {e.get('publisher') or ''} {where}: “{_clip(e['quote'])}”"),
             highlight=False,
         )
 

@@ -3,6 +3,7 @@ bearer tokens that write endpoints require."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import socket
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from countersight.errors import ServeError, UsageError
 from countersight.publish.cli.common import OutputFormat, console, print_json, settings, store
 from countersight.store import tokens
+from countersight.textsafe import terminal_safe
 
 token_app = typer.Typer(help="API tokens for reviewers and admins (stored hashed).", no_args_is_help=True)
 
@@ -39,7 +41,8 @@ def serve_cmd(
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     opened = store(ctx)
     store_url = opened.url
-    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes)
+    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes,
+                     settings=settings(ctx))
     # Bind before announcing the address: a busy port is one line, not a banner and a traceback.
     listening = bind_socket(host, port)
     config = uvicorn.Config(app, timeout_keep_alive=keep_alive,
@@ -78,9 +81,16 @@ def token_create(
     ctx: typer.Context,
     name: str = typer.Option(..., "--name", help="Who uses it: the actor recorded on every review event."),
     role: str = typer.Option("reviewer", "--role", help="reviewer (review actions) or admin (everything)."),
+    expires_days: int | None = typer.Option(
+        None, "--expires-days", min=1,
+        help="Days until the token stops working (default COUNTERSIGHT_TOKEN_TTL_DAYS, else never).",
+    ),
 ) -> None:
     """Create a token; its secret is printed once and only its hash is stored."""
-    token, secret = tokens.create_token(store(ctx, write=True), name, role)
+    days = expires_days if expires_days is not None else settings(ctx).token_ttl_days
+    token, secret = tokens.create_token(
+        store(ctx, write=True), name, role, dt.timedelta(days=days) if days is not None else None
+    )
     console.print(
         f"token {token.id} for {token.name} ({token.role}); keep this secret, it is not stored:",
         markup=False,
@@ -104,14 +114,19 @@ def token_list(
                     "role": t.role,
                     "created_at": t.created_at,
                     "revoked_at": t.revoked_at,
+                    "expires_at": t.expires_at,
+                    "last_used_at": t.last_used_at,
                 }
                 for t in rows
             ]
         )
         return
-    table = Table("id", "name", "role", "created", "revoked")
+    table = Table("id", "name", "role", "created", "revoked", "expires", "last used")
     for t in rows:
-        table.add_row(t.id, t.name, t.role, str(t.created_at)[:19], str(t.revoked_at or "")[:19])
+        table.add_row(
+            *(terminal_safe(v) for v in (t.id, t.name, t.role)),
+            *(str(v or "")[:19] for v in (t.created_at, t.revoked_at, t.expires_at, t.last_used_at)),
+        )
     console.print(table)
 
 

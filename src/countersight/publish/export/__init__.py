@@ -44,14 +44,18 @@ def export(
     *,
     bom: bool = False,
     full_text: bool = False,
+    reviewer_names: bool = False,
 ) -> list[Path]:
     """Export ``store`` (narrowed by ``selection``) in format ``fmt`` to ``out``; return files written.
 
     ``out`` is a file for ftm, json, geojson and sqlite, a folder for csv, parquet and datapackage.
+    Article texts and reviewers' names are left out unless ``full_text`` / ``reviewer_names``.
     """
     if fmt not in EXPORTERS:
         raise InputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    context = make_context(store, Path(out), selection, bom=bom, full_text=full_text)
+    context = make_context(
+        store, Path(out), selection, bom=bom, full_text=full_text, reviewer_names=reviewer_names
+    )
     return run_exporter(EXPORTERS[fmt](context))
 
 

@@ -14,6 +14,7 @@ from countersight.publish.urls import deployment_path
 from countersight.reference.countries import country_name
 from countersight.store import Store
 from countersight.store.export_queries import Selection, deployment_changes, snapshot_id
+from countersight.textsafe import xml_safe
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -27,7 +28,7 @@ def _title(dep: dict[str, Any]) -> str:
     return f"{country_name(dep['country'])}: {tech} from {vendor} ({dep.get('status', 'reported')})"
 
 
-def _summary(dep: dict[str, Any]) -> str:
+def _summary(dep: dict[str, Any], reviewer_names: bool) -> str:
     parts = [f"Status {dep.get('status')}, confidence {dep.get('confidence')}."]
     if dep.get("city") or dep.get("agency"):
         parts.append("Where: " + ", ".join(x for x in (dep.get("agency"), dep.get("city")) if x) + ".")
@@ -40,14 +41,18 @@ def _summary(dep: dict[str, Any]) -> str:
         f"last seen {dep.get('last_seen')}."
     )
     for ev in dep.get("events") or []:
-        parts.append(f"Review {ev['created_at']}: {ev['action']} by {ev['actor']}: {ev['reason']}")
+        # Reviewers' names are private by default (source protection); the decision and reason are not.
+        who = f" by {ev['actor']}" if reviewer_names else ""
+        parts.append(f"Review {ev['created_at']}: {ev['action']}{who}: {ev['reason']}")
     return " ".join(parts)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    # Stored text may predate the sanitiser: one control character would make the whole feed
+    # invalid XML for every subscriber, so each value is filtered on the way out.
+    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 
@@ -57,12 +62,14 @@ def deployments_feed(
     since: dt.date | None = None,
     base_url: str = "",
     limit: int = 200,
+    reviewer_names: bool = False,
 ) -> str:
     """The Atom XML of deployments new or changed since ``since`` matching ``selection``.
 
     Entries link to the dashboard's page of each deployment, ``/deployment/<id>``: absolute under
     ``base_url`` (e.g. ``https://example.org``, where ``countersight serve`` answers), otherwise
-    relative to the server's root (never to the feed's folder, ``/feeds/``).
+    relative to the server's root (never to the feed's folder, ``/feeds/``). Review events name
+    their reviewer only with ``reviewer_names``.
     """
     base_url = base_url.rstrip("/")
     sel = selection or Selection()
@@ -108,6 +115,6 @@ def deployments_feed(
         for term in (dep.get("country"), dep.get("technology"), dep.get("vendor")):
             if term:
                 _sub(entry, "category", term=str(term))
-        _sub(entry, "summary", _summary(dep), type="text")
+        _sub(entry, "summary", _summary(dep, reviewer_names), type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -24,6 +24,7 @@ class ExportContext:
     selection: Selection = field(default_factory=Selection)
     bom: bool = False
     full_text: bool = False
+    reviewer_names: bool = False
     snapshot: str = ""
     version: str = __version__
 
@@ -71,6 +72,8 @@ def run_exporter(exporter: Exporter) -> list[Path]:
         rows = table_rows(ctx.store, name, ctx.selection)
         if name == "documents" and not ctx.full_text:
             rows = (_redact_text(r) for r in rows)
+        if not ctx.reviewer_names and name in ("documents", "review_events"):
+            rows = (_redact_names(r) for r in rows)
         exporter.feed(name, rows)
     return exporter.finish()
 
@@ -83,16 +86,34 @@ def _redact_text(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _redact_names(row: dict[str, Any]) -> dict[str, Any]:
+    # Reviewers and admins are not public by default (source protection, docs/security.md): review
+    # events keep what was decided and why, documents lose who submitted them.
+    if "actor" in row:
+        return {**row, "actor": None}
+    meta = row.get("meta")
+    if isinstance(meta, dict) and "submitted_by" in meta:
+        return {**row, "meta": {k: v for k, v in meta.items() if k != "submitted_by"}}
+    return row
+
+
 def make_context(
-    store: Store, out: Path, selection: Selection | None = None, bom: bool = False, full_text: bool = False
+    store: Store,
+    out: Path,
+    selection: Selection | None = None,
+    bom: bool = False,
+    full_text: bool = False,
+    reviewer_names: bool = False,
 ) -> ExportContext:
-    """A context with the store's snapshot id computed."""
+    """A context with the store's snapshot id computed (reviewers' names left out unless
+    ``reviewer_names``)."""
     return ExportContext(
         store=store,
         out=Path(out),
         selection=selection or Selection(),
         bom=bom,
         full_text=full_text,
+        reviewer_names=reviewer_names,
         snapshot=snapshot_id(store),
     )
 

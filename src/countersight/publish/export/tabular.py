@@ -14,6 +14,9 @@ from countersight.publish.export.base import Exporter, dataset_info, dumps, writ
 from countersight.reference.loader import load_yaml
 from countersight.store import schema
 from countersight.store.export_queries import exported_columns
+from countersight.textsafe import formula_safe
+
+REDACTABLE = {("documents", "text"), ("review_events", "actor")}
 
 
 def _cell(value: Any) -> str:
@@ -25,7 +28,10 @@ def _cell(value: Any) -> str:
         return dumps(value, indent=None)
     if isinstance(value, float) and value.is_integer():
         return repr(value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a negative number stays a number in typed columns
+    # Text never starts with a formula character (CSV injection): "=cmd|..." becomes "'=cmd|...".
+    return formula_safe(str(value))
 
 
 def csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
@@ -204,8 +210,9 @@ def table_schema(table: str) -> dict[str, Any]:
             f["trueValues"], f["falseValues"] = ["true"], ["false"]
         if ftype == "datetime":
             f["description"] = "UTC, ISO 8601 with a Z suffix"
-        # Article texts may be left out of an export (see --full-text), so text is not required.
-        if not col.nullable and not col.primary_key and (table, c) != ("documents", "text"):
+        # Article texts and reviewers' names may be left out of an export (--full-text,
+        # --reviewer-names), so they are not required.
+        if not col.nullable and not col.primary_key and (table, c) not in REDACTABLE:
             f["constraints"] = {"required": True}
         fields.append(f)
     out: dict[str, Any] = {"fields": fields, "missingValues": [""]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +18,13 @@ import pycountry
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from countersight import __version__
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
-from countersight.publish.api.deps import IndexCache, get_cache, get_store
+from countersight.publish.api.deps import ApiConfig, IndexCache, get_cache, get_config, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.urls import deployment_path, is_web_url
 from countersight.publish.web import words
@@ -32,6 +34,7 @@ from countersight.reference.technologies import technologies
 from countersight.reference.vendors import org_id
 from countersight.store import Store
 from countersight.store.export_queries import evidence_for_deployments
+from countersight.textsafe import visible_unicode
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,7 +44,9 @@ STATUSES = ("reported", "planned", "cancelled", "denied")
 
 @functools.cache
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), finalize=_shown
+    )
     env.globals.update(
         version=__version__,
         technology_labels={t.id: t.label for t in technologies().values()},
@@ -55,6 +60,17 @@ def _env() -> Environment:
     env.filters["money"] = lambda v: "" if v is None else f"{float(v):,.0f}"
     env.tests["web_url"] = is_web_url
     return env
+
+
+def _shown(value: Any) -> Any:
+    """Every value a template prints: bidi controls and invisible characters made visible, so that
+    a link's text cannot read differently from its target (``…/exe.png`` pointing to ``…gnp.exe``)."""
+    if isinstance(value, str):
+        shown = visible_unicode(value)
+        if shown is not value:
+            # The marker is plain text; markup (JSON blocks) stays markup.
+            return Markup(shown) if isinstance(value, Markup) else shown
+    return value
 
 
 def _sources() -> list[dict[str, str]]:
@@ -232,6 +248,9 @@ def country_page(
     )
 
 
+KNOWN_FILTERS = (*inspect.signature(deployment_filter).parameters, "sort")
+
+
 @router.get("/deployments", response_class=HTMLResponse)
 @_page
 def deployments_page(
@@ -243,7 +262,9 @@ def deployments_page(
 ) -> HTMLResponse:
     """Deployments matching the API's filters, a page at a time (the flows table links here)."""
     rows, nxt = views.list_deployments(store, f, sort, cursor, 100)
-    params = {k: v for k, v in request.query_params.items() if k not in ("cursor", "format")}
+    # Only the filters this page knows are echoed into it and its links: anything else in the
+    # query string is dropped, never shown.
+    params = {k: v for k, v in request.query_params.items() if k in KNOWN_FILTERS}
     next_url = "/deployments" + _query(**params, cursor=nxt) if nxt else None
     filters = {k: v for k, v in params.items() if k != "sort"}
     return render(
@@ -265,17 +286,29 @@ def deployment_redirect(deployment_id: str) -> RedirectResponse:
 
 @router.get("/deployment/{deployment_id}", response_class=HTMLResponse)
 @_page
-def deployment_page(deployment_id: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
-    """A deployment: its evidence, claims, documents and review history, and the review form."""
-    d = views.deployment_detail(store, deployment_id)
+def deployment_page(
+    deployment_id: str,
+    request: Request,
+    store: Store = Depends(get_store),
+    config: ApiConfig = Depends(get_config),
+) -> HTMLResponse:
+    """A deployment: its evidence, claims, documents and review history, and the review form
+    (rendered for anonymous readers: no token reaches server-rendered pages)."""
+    d = views.deployment_detail(store, deployment_id, config.publish_reviewer_names)
     return render("deployment.html", request, f"/api/deployments/{deployment_id}", d=d, statuses=STATUSES)
 
 
 @router.get("/document/{document_id}", response_class=HTMLResponse)
 @_page
-def document_page(document_id: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
-    """A source document's text (shown as text, whatever it contains) and what was quoted from it."""
-    doc = views.document_detail(store, document_id)
+def document_page(
+    document_id: str,
+    request: Request,
+    store: Store = Depends(get_store),
+    config: ApiConfig = Depends(get_config),
+) -> HTMLResponse:
+    """What was quoted from a source document, and its text (shown as text, whatever it contains)
+    when the server publishes texts; signed-in users' browsers fetch it from the API."""
+    doc = views.document_detail(store, document_id, config.publish_full_text, config.publish_reviewer_names)
     return render("document.html", request, f"/api/documents/{document_id}", doc=doc)
 
 

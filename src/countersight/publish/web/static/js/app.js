@@ -14,6 +14,11 @@
     if (opts.body && !headers["Content-Type"]) { headers["Content-Type"] = "application/json"; }
     opts.headers = headers;
     return fetch(path, opts).then(function (response) {
+      // An expired or revoked token: forget it here too (the next page shows "Sign in").
+      if (response.status === 401 && token()) {
+        sessionStorage.removeItem(KEY);
+        sessionStorage.removeItem(NAME);
+      }
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { ok: response.ok, status: response.status, body: body };
       });
@@ -40,9 +45,27 @@
   }
 
   function signOut() {
-    sessionStorage.removeItem(KEY);
-    sessionStorage.removeItem(NAME);
-    window.location.reload();
+    // Revoke the token on the server too: a copy left in a shared browser stops working.
+    var done = function () {
+      sessionStorage.removeItem(KEY);
+      sessionStorage.removeItem(NAME);
+      window.location.reload();
+    };
+    if (!token()) { done(); return; }
+    api("/api/logout", { method: "POST" }).then(done, done);
+  }
+
+  // Signed-in users see what anonymous pages withhold: a document's full text.
+  function fillPrivate() {
+    var text = document.getElementById("document-text");
+    if (!text || !token() || !text.hasAttribute("data-document")) { return; }
+    api("/api/documents/" + encodeURIComponent(text.getAttribute("data-document"))).then(function (result) {
+      if (!result.ok || typeof result.body.text !== "string") { return; }
+      text.textContent = result.body.text;
+      text.hidden = false;
+      var note = document.getElementById("document-text-withheld");
+      if (note) { note.hidden = true; }
+    });
   }
 
   function bindLogin() {
@@ -69,6 +92,7 @@
     var logout = document.getElementById("logout");
     if (logout) { logout.addEventListener("click", signOut); }
     showSession();
+    fillPrivate();
     bindLogin();
   });
 })();

@@ -53,6 +53,25 @@
     });
   }
 
+  // The server renders the anonymous view: reviewers' names come from the API with the token.
+  function fillHistoryNames() {
+    var form = document.getElementById("review-form");
+    var list = document.getElementById("history");
+    if (!form || !list || !window.countersight.token()) { return; }
+    var target = form.getAttribute("data-target");
+    window.countersight.api("/api/deployments/" + encodeURIComponent(target)).then(function (result) {
+      if (!result.ok || !result.body.history || !result.body.history.length) { return; }
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      result.body.history.forEach(function (ev) {
+        var item = el("li");
+        item.appendChild(el("strong", ev.action));
+        var when = ev.created_at ? " (" + ev.created_at.slice(0, 19) + ")" : "";
+        item.appendChild(document.createTextNode((ev.actor ? " by " + ev.actor : "") + when + ": " + ev.reason));
+        list.appendChild(item);
+      });
+    });
+  }
+
   function loadQueue() {
     var table = document.getElementById("queue");
     if (!table || !window.countersight.token()) { return; }
@@ -78,5 +97,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { bindForm(); loadQueue(); });
+  document.addEventListener("DOMContentLoaded", function () { bindForm(); fillHistoryNames(); loadQueue(); });
 })();

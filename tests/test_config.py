@@ -1,0 +1,41 @@
+"""config: the public-server settings are read from the environment and documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from countersight.config import Settings
+
+SECURITY_DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
+SECURITY_VARIABLES = (
+    "COUNTERSIGHT_PUBLIC_BASE_URL",
+    "COUNTERSIGHT_TRUSTED_HOSTS",
+    "COUNTERSIGHT_PUBLISH_FULL_TEXT",
+    "COUNTERSIGHT_PUBLISH_REVIEWER_NAMES",
+    "COUNTERSIGHT_TOKEN_TTL_DAYS",
+)
+
+
+def test_security_settings_default_to_private_and_read_the_environment() -> None:
+    default = Settings.from_env({})
+    assert (default.publish_full_text, default.publish_reviewer_names) == (False, False)
+    assert default.public_base_url is None and default.trusted_hosts == ("*",) and default.token_ttl_days is None
+    env = {
+        "COUNTERSIGHT_PUBLIC_BASE_URL": "https://monitor.example.org/",
+        "COUNTERSIGHT_TRUSTED_HOSTS": "monitor.example.org, www.monitor.example.org",
+        "COUNTERSIGHT_PUBLISH_FULL_TEXT": "1",
+        "COUNTERSIGHT_PUBLISH_REVIEWER_NAMES": "false",
+        "COUNTERSIGHT_TOKEN_TTL_DAYS": "30",
+    }
+    s = Settings.from_env(env)
+    assert s.public_base_url == "https://monitor.example.org"
+    assert s.trusted_hosts == ("monitor.example.org", "www.monitor.example.org")
+    assert (s.publish_full_text, s.publish_reviewer_names, s.token_ttl_days) == (True, False, 30)
+
+
+def test_security_settings_are_documented() -> None:
+    text = SECURITY_DOC.read_text(encoding="utf-8")
+    doc = Settings.from_env.__doc__ or ""
+    for name in SECURITY_VARIABLES:
+        assert name in text, name
+        assert name in doc, name
