@@ -24,16 +24,49 @@ class Settings:
     max_file_bytes: int = 200 * 1024 * 1024
     quarantine_dir: Path | None = None
     debug: bool = False
+    # follow (issue 16): where WARC files go (default: beside a SQLite store, else the user data
+    # directory), who to contact about the crawler, and the politeness bounds.
+    archive_dir: Path | None = None
+    fetch_contact: str = ""
+    fetch_timeout: float = 20.0
+    fetch_delay: float = 1.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_redirects: int = 5
+    fetch_retries: int = 2
+    fetch_max_retry_after: float = 120.0
+    fetch_concurrency: int = 16
+    fetch_allow_loopback: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ``COUNTERSIGHT_DATABASE_URL``, ``COUNTERSIGHT_MAX_FILE_BYTES``,
-        ``COUNTERSIGHT_QUARANTINE_DIR`` and ``COUNTERSIGHT_DEBUG``."""
+        ``COUNTERSIGHT_QUARANTINE_DIR``, ``COUNTERSIGHT_DEBUG``, ``COUNTERSIGHT_ARCHIVE_DIR`` and the
+        ``COUNTERSIGHT_FETCH_*`` politeness settings (docs/sources.md)."""
         env = os.environ if environ is None else environ
         qdir = env.get("COUNTERSIGHT_QUARANTINE_DIR")
+        adir = env.get("COUNTERSIGHT_ARCHIVE_DIR")
         return cls(
             database_url=env.get("COUNTERSIGHT_DATABASE_URL") or default_database_url(),
             max_file_bytes=int(env.get("COUNTERSIGHT_MAX_FILE_BYTES", 200 * 1024 * 1024)),
             quarantine_dir=Path(qdir) if qdir else None,
             debug=env.get("COUNTERSIGHT_DEBUG", "") not in ("", "0", "false"),
+            archive_dir=Path(adir) if adir else None,
+            fetch_contact=env.get("COUNTERSIGHT_FETCH_CONTACT", ""),
+            fetch_timeout=float(env.get("COUNTERSIGHT_FETCH_TIMEOUT") or cls.fetch_timeout),
+            fetch_delay=float(env.get("COUNTERSIGHT_FETCH_DELAY") or cls.fetch_delay),
+            fetch_max_bytes=int(env.get("COUNTERSIGHT_FETCH_MAX_BYTES") or cls.fetch_max_bytes),
+            fetch_max_redirects=int(env.get("COUNTERSIGHT_FETCH_MAX_REDIRECTS") or cls.fetch_max_redirects),
+            fetch_retries=int(env.get("COUNTERSIGHT_FETCH_RETRIES") or cls.fetch_retries),
+            fetch_max_retry_after=float(env.get("COUNTERSIGHT_FETCH_MAX_RETRY_AFTER") or cls.fetch_max_retry_after),
+            fetch_concurrency=int(env.get("COUNTERSIGHT_FETCH_CONCURRENCY") or cls.fetch_concurrency),
+            fetch_allow_loopback=env.get("COUNTERSIGHT_FETCH_ALLOW_LOOPBACK", "") == "1",
         )
+
+    def archive_path(self) -> Path:
+        """Where follow writes its WARC files: the setting, else ``archive/`` beside a SQLite store,
+        else the user data directory."""
+        if self.archive_dir is not None:
+            return self.archive_dir
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().parent / "archive"
+        return Path(platformdirs.user_data_dir("countersight", appauthor=False)) / "archive"

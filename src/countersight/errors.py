@@ -53,3 +53,10 @@ class ReviewError(CountersightError):
     """A review action that cannot apply (unknown target, bad field)."""
 
     exit_code = 6
+
+
+class FetchError(CountersightError):
+    """A URL follow could not fetch, or refused to: the reason names the rule (robots, address,
+    size, type, status, timeout)."""
+
+    exit_code = 7

@@ -4,6 +4,7 @@ functions. Errors become one line on stderr and a non-zero exit (a traceback onl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -43,12 +44,7 @@ def root(
 ) -> None:
     """countersight: read, extract, resolve, index and publish AI-surveillance deployments."""
     base = Settings.from_env()
-    ctx.obj = Settings(
-        database_url=database or base.database_url,
-        max_file_bytes=base.max_file_bytes,
-        quarantine_dir=base.quarantine_dir,
-        debug=debug or base.debug,
-    )
+    ctx.obj = dataclasses.replace(base, database_url=database or base.database_url, debug=debug or base.debug)
     logging.basicConfig(level=logging.DEBUG if ctx.obj.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -56,7 +52,8 @@ def root(
 data_cmds.register(app)
 
 # Command modules added by later layers register themselves here, in help order.
-for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds"):
+for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds",
+                "follow_cmds"):
     try:
         _mod = __import__(f"countersight.publish.cli.{_module}", fromlist=["register"])
     except ModuleNotFoundError as _exc:

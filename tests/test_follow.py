@@ -1,0 +1,265 @@
+"""Acceptance of follow (issue 16) against a loopback site: feeds, a sitemap, robots.txt, pages
+with validators, a syndicated copy and the bad responses; then a second run (304s, nothing
+changes), the archive (WARC/1.1 readable by FastWARC with valid digests; ``archive show``), and a
+run killed with SIGKILL then restarted (nothing lost, nothing doubled, archives readable)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+from sqlalchemy import func, select
+
+from countersight.publish.cli import main
+from countersight.store import open_store, schema
+from follow_site import Page, article_html, build_acceptance_site, rss, serve
+
+CLI = [sys.executable, "-c", "import sys; from countersight.publish.cli import main; sys.exit(main())"]
+
+
+def _env(tmp_path: Path, url: str) -> dict[str, str]:
+    return {
+        "COUNTERSIGHT_DATABASE_URL": url,
+        "COUNTERSIGHT_ARCHIVE_DIR": str(tmp_path / "archive"),
+        "COUNTERSIGHT_FETCH_ALLOW_LOOPBACK": "1",
+        "COUNTERSIGHT_FETCH_DELAY": "0",
+        "COUNTERSIGHT_FETCH_TIMEOUT": "1",
+        "COUNTERSIGHT_FETCH_RETRIES": "1",
+        "COUNTERSIGHT_FETCH_MAX_RETRY_AFTER": "0.2",
+        "COUNTERSIGHT_FETCH_CONTACT": "mailto:test@example.invalid",
+    }
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
+         *args: str) -> tuple[int, str, str]:
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _state(url: str) -> dict[str, Any]:
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            docs = {r.url: r for r in conn.execute(select(schema.documents))}
+            claims = sorted((r.document_id, r.country, r.vendor) for r in conn.execute(select(schema.claims)))
+            deployments = sorted(conn.execute(select(schema.deployments.c.id)).scalars())
+            fetched = {r.url: r for r in conn.execute(select(schema.fetched_urls))}
+            stories = {r.document_id: r.story_id for r in conn.execute(select(schema.document_stories))}
+        return {"docs": docs, "claims": claims, "deployments": deployments, "fetched": fetched,
+                "stories": stories}
+    finally:
+        store.close()
+
+
+def _warc_responses(directory: Path) -> dict[tuple[str, int], str]:
+    """Every response record of the archive: (file, offset) -> target URI, checking digests."""
+    out = {}
+    for path in sorted(directory.glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh, parse_http=False):
+                if record.record_type == WarcRecordType.response:
+                    assert record.verify_block_digest(consume=False), \
+                        f"block digest of {record.headers['WARC-Target-URI']}"
+                    record.parse_http()
+                    assert record.verify_payload_digest(), f"payload digest of {record.headers['WARC-Target-URI']}"
+                    out[(path.name, record.stream_pos)] = record.headers["WARC-Target-URI"]
+    return out
+
+
+def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                tmp_path: Path, database_url: str) -> None:
+    env = _env(tmp_path, database_url)
+    with serve(build_acceptance_site) as site:
+        base = site.base()
+        for args in (["--kind", "rss", "--name", "news"], ["--kind", "atom", "--name", "wire"],
+                     ["--kind", "sitemap", "--name", "map", "--lang", "en"]):
+            path = {"news": "/feeds/news.rss", "wire": "/feeds/wire.atom", "map": "/sitemap.xml"}[args[3]]
+            code, _, err = _run(monkeypatch, capsys, env, "sources", "add", base + path, "--every", "0s", *args)
+            assert code == 0, err
+        code, out, err = _run(monkeypatch, capsys, env, "follow", "--once", "--format", "json")
+        assert code == 0, err
+        summary = json.loads(out)
+        assert list(summary) == ["sources", "items", "fetched", "not_modified", "robots_skipped", "duplicates",
+                                 "failed", "claims", "deployments"]
+        failed = {f["url"].rsplit("/", 1)[-1]: f["error"] for f in summary["failed"]}
+        assert set(failed) == {"slow.html", "huge.html", "loop1.html", "busy.html", "chart.png", "internal.html"}
+        assert "timed out" in failed["slow.html"]
+        assert "5,000,000,000" in failed["huge.html"] and "not downloaded" in failed["huge.html"]
+        assert "redirect loop" in failed["loop1.html"]
+        assert "HTTP 429" in failed["busy.html"] and "Retry-After 1" in failed["busy.html"]
+        assert "content type 'image/png'" in failed["chart.png"]
+        assert "non-public address 10.0.0.7" in failed["internal.html"]
+        assert summary["sources"] == 3
+        assert summary["items"] == 12
+        assert summary["fetched"] == 5  # a1, a2, a4, a5 and the agency copy
+        assert summary["robots_skipped"] == 1
+        assert summary["duplicates"] == 1
+        assert summary["not_modified"] == 0
+        assert site.requests["127.0.0.1/private/a3.html"] == 0
+        assert site.requests["127.0.0.1/news/busy.html"] == 2  # one retry after Retry-After (bounded)
+        assert all("mailto:test@example.invalid" in ua for ua in site.user_agents if ua)
+
+        first = _state(database_url)
+        urls = {u.rsplit("/", 1)[-1] for u in first["docs"]}
+        assert urls == {"a1.html", "a2.html", "a4.html", "a5.html", "kenya-story.html"}
+        by_url = {u.rsplit("/", 1)[-1]: d for u, d in first["docs"].items()}
+        claimed = {d for d, _, _ in first["claims"]}
+        assert {by_url[k].id for k in ("a2.html", "a4.html")} <= claimed
+        # The first of the two copies of the Kenya story stored brings the claims; the later one
+        # (fetched concurrently from another host, so either) brings none of its own.
+        assert len({by_url["a1.html"].id, by_url["kenya-story.html"].id} & claimed) == 1
+        assert {(c, v) for _, c, v in first["claims"]} >= {("KEN", "Huawei"), ("SRB", "Hikvision"),
+                                                           ("ECU", "Dahua")}
+        assert summary["claims"] == len(first["claims"])
+        assert summary["deployments"] == len(first["deployments"]) > 0
+        # Syndication: the copy is grouped with its original.
+        copy, original = by_url["kenya-story.html"].id, by_url["a1.html"].id
+        assert first["stories"][copy] == first["stories"][original]
+        assert first["stories"][by_url["a2.html"].id] != first["stories"][original]
+        # Every document points at its archived response, and the archive is valid WARC.
+        responses = _warc_responses(tmp_path / "archive")
+        for doc in first["docs"].values():
+            assert responses[(doc.meta["warc_file"], doc.meta["warc_offset"])] == doc.url
+        code, out, err = _run(monkeypatch, capsys, env, "archive", "show", by_url["a2.html"].id)
+        assert code == 0, err
+        assert "Hikvision installed surveillance cameras" in out
+        code, out, _ = _run(monkeypatch, capsys, env, "archive", "show", base + "/news/a4.html")
+        assert "Dahua supplied video surveillance cameras" in out
+
+        requests_before = sum(site.requests.values())
+        code, out, err = _run(monkeypatch, capsys, env, "follow", "--once", "--format", "json")
+        assert code == 0, err
+        again = json.loads(out)
+        assert again["sources"] == 3
+        assert again["fetched"] == 0 and again["claims"] == 0 and again["deployments"] == 0
+        assert again["failed"] == []
+        assert again["not_modified"] == 3  # the two feeds and the sitemap answered 304
+        assert sum(site.conditional.values()) >= 3
+        # Three conditional GETs and robots.txt once (cached per run, for a day within a long run).
+        assert sum(site.requests.values()) - requests_before == 4
+        second = _state(database_url)
+        assert second["claims"] == first["claims"] and second["deployments"] == first["deployments"]
+        assert set(second["docs"]) == set(first["docs"])
+
+
+def test_sources_commands_and_opml(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                   tmp_path: Path) -> None:
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 's.db'}")
+    code, _, err = _run(monkeypatch, capsys, env, "sources", "add", "https://news.example.org/feed.xml",
+                        "--name", "example", "--every", "30m", "--lang", "EN")
+    assert code == 0, err
+    code, _, _ = _run(monkeypatch, capsys, env, "sources", "add", "https://example.org/sitemap.xml")
+    assert code == 0
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
+    listed = {s["name"]: s for s in json.loads(out)}
+    assert listed["example"]["every_seconds"] == 1800 and listed["example"]["language"] == "en"
+    assert listed["example.org/sitemap.xml"]["kind"] == "sitemap"
+    assert _run(monkeypatch, capsys, env, "sources", "pause", "example")[0] == 0
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
+    assert {s["name"]: s["paused"] for s in json.loads(out)} == {"example": True, "example.org/sitemap.xml": False}
+    assert _run(monkeypatch, capsys, env, "sources", "resume", "example")[0] == 0
+    code, _, err = _run(monkeypatch, capsys, env, "sources", "add", "file:///etc/passwd")
+    assert code == 2 and "not an http(s) address" in err
+    code, _, err = _run(monkeypatch, capsys, env, "sources", "add", "https://x.example/f", "--every", "often")
+    assert code == 2 and "--every" in err
+
+    opml = tmp_path / "subs.opml"
+    assert _run(monkeypatch, capsys, env, "sources", "export-opml", str(opml))[0] == 0
+    assert _run(monkeypatch, capsys, env, "sources", "remove", "example")[0] == 0
+    code, _, err = _run(monkeypatch, capsys, env, "sources", "remove", "example")
+    assert code == 5 and "no source named" in err
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "import-opml", str(opml))
+    assert "1 sources added, 1 already followed" in out
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
+    restored = {s["name"]: s for s in json.loads(out)}
+    assert restored["example"]["every_seconds"] == 1800 and restored["example"]["language"] == "en"
+
+
+# -- kill -9 ------------------------------------------------------------------------------------
+
+N_ARTICLES = 40
+
+
+def _many_articles(site: Any) -> None:
+    vendors = ["Huawei", "Hikvision", "Dahua", "NEC"]
+    countries = ["Kenya", "Serbia", "Ecuador", "Zambia", "Uganda"]
+    words = ["council", "budget", "road", "bridge", "river", "market", "school", "clinic", "water", "tender", "report", "season", "harbour", "railway", "farmers", "teachers", "election", "museum", "library", "festival", "drought", "harvest"]
+    items = []
+    for i in range(N_ARTICLES):
+        rng = random.Random(i)  # distinct filler: the articles must not look syndicated
+        filler = " ".join(rng.choice(words) for _ in range(60))
+        text = (f"Report {i}: {vendors[i % 4]} supplied surveillance cameras to the police in "
+                f"{countries[i % 5]}, officials said in statement number {i}. The notes read {filler}.")
+        site.pages[f"/many/{i}.html"] = Page(article_html(f"Report {i}", text, site="Many News"), delay=0.05)
+        items.append((f"Report {i}", f"{site.base()}/many/{i}.html"))
+    site.pages["/feeds/many.rss"] = Page(rss(items), "application/rss+xml")
+    site.pages["/robots.txt"] = Page(b"User-agent: *\nAllow: /\n", "text/plain")
+
+
+def _count(url: str, table: Any) -> int:
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+    finally:
+        store.close()
+
+
+def test_kill_9_then_restart(tmp_path: Path, database_url: str) -> None:
+    env = {**os.environ, **_env(tmp_path, database_url)}
+    with serve(_many_articles) as site:
+        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert add.returncode == 0, add.stderr
+        proc = subprocess.Popen([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while _count(database_url, schema.documents) < 5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "follow finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        stored_before = _count(database_url, schema.documents)
+        assert 5 <= stored_before < N_ARTICLES
+        # Whatever the kill cut, add a torn record too: half of a gzip member after the last one.
+        (warc,) = sorted((tmp_path / "archive").glob("*.warc.gz"))
+        with warc.open("ab") as fh:
+            fh.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + os.urandom(50))
+        rerun = subprocess.run([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stderr
+        summary = json.loads(rerun.stdout)
+        assert summary["failed"] == []
+    state = _state(database_url)
+    assert len(state["docs"]) == N_ARTICLES  # nothing lost
+    assert len(state["fetched"]) == N_ARTICLES + 1  # each article and the feed, once
+    assert len({d.id for d in state["docs"].values()}) == N_ARTICLES  # nothing doubled
+    assert len(state["claims"]) == len(set(state["claims"])) == N_ARTICLES
+    responses = _warc_responses(tmp_path / "archive")  # every file reads to its end
+    for doc in state["docs"].values():
+        assert responses[(doc.meta["warc_file"], doc.meta["warc_offset"])] == doc.url
+    unresolved = [c for c in _unresolved(database_url)]
+    assert unresolved == []
+
+
+def _unresolved(url: str) -> list[str]:
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            c = schema.claims
+            return list(conn.execute(select(c.c.id).where(c.c.deployment_id.is_(None))).scalars())
+    finally:
+        store.close()
