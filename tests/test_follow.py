@@ -12,13 +12,19 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 from sqlalchemy import func, select
 
+from countersight.publish.api.app import create_app
 from countersight.publish.cli import main
 from countersight.store import open_store, schema
 from follow_site import Page, article_html, build_acceptance_site, rss, serve
@@ -139,6 +145,8 @@ def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         code, out, _ = _run(monkeypatch, capsys, env, "archive", "show", base + "/news/a4.html")
         assert "Dahua supplied video surveillance cameras" in out
 
+        _check_dashboard(database_url, by_url)
+
         requests_before = sum(site.requests.values())
         code, out, err = _run(monkeypatch, capsys, env, "follow", "--once", "--format", "json")
         assert code == 0, err
@@ -153,6 +161,33 @@ def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         second = _state(database_url)
         assert second["claims"] == first["claims"] and second["deployments"] == first["deployments"]
         assert set(second["docs"]) == set(first["docs"])
+
+
+def _check_dashboard(url: str, by_url: dict[str, Any]) -> None:
+    """The copy does not inflate the Kenya deployment's documents, publishers or confidence; the
+    deployment page lists it, and links each evidence's archived copy beside the live address."""
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            (kenya,) = conn.execute(select(schema.deployments).where(schema.deployments.c.country == "KEN")).all()
+            links = conn.execute(select(schema.deployment_documents.c.document_id)
+                                 .where(schema.deployment_documents.c.country == "KEN")).scalars().all()
+        assert (kenya.n_documents, kenya.n_publishers, len(links)) == (1, 1, 1)
+        with TestClient(create_app(store), raise_server_exceptions=False) as client:
+            detail = client.get(f"/api/deployments/{kenya.id}").json()
+            detail = detail.get("data", detail)
+            assert detail["n_documents"] == 1
+            assert [c["document_id"] for c in detail["copies"]] == [
+                d.id for k, d in by_url.items() if k in ("a1.html", "kenya-story.html") and d.id not in links]
+            page = client.get(f"/deployment/{kenya.id}").text
+            assert 'id="copies"' in page and "archived copy (fetched " in page
+            archived = client.get(f"/archive/{links[0]}")
+            assert archived.status_code == 200 and "Huawei supplied facial recognition" in archived.text
+            assert client.get("/archive/nope").status_code == 404
+            api = client.get(f"/api/documents/{links[0]}/archive").json()
+            assert "Huawei supplied" in api.get("data", api)["text"]
+    finally:
+        store.close()
 
 
 def test_sources_commands_and_opml(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

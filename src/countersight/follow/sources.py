@@ -60,7 +60,10 @@ def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
         raise NotFoundError(f"no archived copy of {key!r} (follow archives what it fetches)")
     latest = found[0]
     assert latest.warc_file is not None and latest.warc_offset is not None
-    record = read_response(settings.archive_path() / latest.warc_file, latest.warc_offset)
+    path = settings.archive_path() / latest.warc_file
+    if not path.resolve().is_relative_to(settings.archive_path().resolve()):
+        raise NotFoundError(f"archive file {latest.warc_file!r} is outside the archive folder")
+    record = read_response(path, latest.warc_offset)
     ctype = record.http_headers.get("content-type", "text/html").split(";")[0].strip().lower()
     from countersight.follow.fetch import Fetched
 

@@ -262,3 +262,18 @@ def document_archive(store: Store, key: str) -> list[FetchState]:
                            lastmod=r["lastmod"], document_id=r["document_id"], warc_file=r["warc_file"],
                            warc_offset=r["warc_offset"], fetched_at=r["fetched_at"], error=r["error"])
                 for r in conn.execute(q).mappings()]
+
+
+def archived_at(store: Store, document_ids: Iterable[str]) -> dict[str, dt.datetime | None]:
+    """When each of ``document_ids`` that has an archived copy was (last) fetched."""
+    t = schema.fetched_urls
+    wanted = list(dict.fromkeys(document_ids))
+    out: dict[str, dt.datetime | None] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            q = (select(t.c.document_id, t.c.fetched_at)
+                 .where(t.c.document_id.in_(wanted[i:i + 500]) & t.c.warc_file.is_not(None))
+                 .order_by(t.c.fetched_at))
+            for doc_id, when in conn.execute(q):
+                out[doc_id] = when
+    return out

@@ -5,6 +5,7 @@ Swagger UI is served from the package (no CDN: no request leaves the machine).""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from importlib import resources
@@ -160,6 +161,7 @@ def create_app(
     max_body_bytes: int = 1_000_000,
     index_cache_seconds: float = 120.0,
     dashboard: bool = True,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).
 
@@ -177,6 +179,10 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = opened
+    if settings is None:
+        # The archive folder defaults to the one beside the store being served.
+        settings = dataclasses.replace(Settings.from_env(), database_url=opened.engine.url.render_as_string(False))
+    app.state.settings = settings
     app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, index_cache_seconds)
     app.state.index_cache = IndexCache(index_cache_seconds)
     _install_error_handlers(app)

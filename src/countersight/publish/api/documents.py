@@ -11,11 +11,19 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from countersight.config import Settings
 from countersight.ids import content_hash
 from countersight.ingest import default_extractor
 from countersight.model import Document, ReviewEvent
 from countersight.publish.api import views
-from countersight.publish.api.deps import DataResponse, IndexCache, get_cache, get_store, require_role
+from countersight.publish.api.deps import (
+    DataResponse,
+    IndexCache,
+    get_cache,
+    get_settings,
+    get_store,
+    require_role,
+)
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
 
@@ -26,6 +34,14 @@ router = APIRouter(tags=["documents"])
 def document(document_id: str, store: Store = Depends(get_store)) -> Response:
     """A document's metadata and text, the evidence quoted from it and the deployments it supports."""
     return DataResponse(views.document_detail(store, document_id))
+
+
+@router.get("/api/documents/{document_id}/archive", response_model=None)
+def document_archive(document_id: str, store: Store = Depends(get_store),
+                     settings: Settings = Depends(get_settings)) -> Response:
+    """The archived copy follow kept of a document (from its WARC file): where and when it was
+    fetched, and its text."""
+    return DataResponse(views.archived_copy_view(store, settings, document_id))
 
 
 class DocumentSubmission(BaseModel):

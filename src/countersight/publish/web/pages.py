@@ -19,10 +19,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from countersight import __version__
+from countersight.config import Settings
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
-from countersight.publish.api.deps import IndexCache, get_cache, get_store
+from countersight.publish.api.deps import IndexCache, get_cache, get_settings, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.urls import is_web_url
 from countersight.reference.countries import country_name
@@ -184,7 +185,7 @@ def country_page(
         edition = "live"
     data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
+    for e in views.with_archives(store, evidence_for_deployments(store, [d["id"] for d in data["deployments"]])):
         evidence[e["deployment_id"]].append(e)
     return render(
         "country.html",
@@ -242,6 +243,15 @@ def document_page(document_id: str, request: Request, store: Store = Depends(get
     """A source document's text (shown as text, whatever it contains) and what was quoted from it."""
     doc = views.document_detail(store, document_id)
     return render("document.html", request, f"/api/documents/{document_id}", doc=doc)
+
+
+@router.get("/archive/{document_id}", response_class=HTMLResponse)
+@_page
+def archive_page(document_id: str, request: Request, store: Store = Depends(get_store),
+                 settings: Settings = Depends(get_settings)) -> HTMLResponse:
+    """The archived copy of a document (the text of the response follow fetched and kept)."""
+    copy = views.archived_copy_view(store, settings, document_id)
+    return render("archive.html", request, f"/api/documents/{document_id}/archive", copy=copy)
 
 
 @router.get("/vendors", response_class=HTMLResponse)
