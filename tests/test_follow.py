@@ -299,3 +299,30 @@ def _unresolved(url: str) -> list[str]:
             return list(conn.execute(select(c.c.id).where(c.c.deployment_id.is_(None))).scalars())
     finally:
         store.close()
+
+
+def test_ctrl_c_stops_cleanly_and_a_restart_finishes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'int.db'}"
+    env = {**os.environ, **_env(tmp_path, url)}
+    with serve(_many_articles) as site:
+        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert add.returncode == 0, add.stderr
+        proc = subprocess.Popen([*CLI, "follow", "--format", "json", "--no-progress"], env=env,  # no --once
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while _count(url, schema.documents) < 3 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        summary = json.loads(out)
+        assert 3 <= summary["fetched"] < N_ARTICLES and summary["failed"] == []
+        assert "stopping after the pages in flight" in err
+        assert _count(url, schema.documents) == summary["fetched"]
+        assert _unresolved(url) == []
+        rerun = subprocess.run([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stderr
+        assert json.loads(rerun.stdout)["fetched"] == N_ARTICLES - summary["fetched"]
+    assert _count(url, schema.documents) == N_ARTICLES

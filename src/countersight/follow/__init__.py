@@ -188,9 +188,8 @@ class Follower:
                 if not self.stop.is_set():
                     # The source's validators only once all its items are handled: a run stopped or
                     # killed before that polls the source in full again (items done are then 304s).
-                    async with self._commit:
-                        for row, warc in pending:
-                            sstore.commit_fetch(self.store, row, warc=(warc[0], self._writer().size))
+                    for row, warc in pending:
+                        await self._write(row, warc=(warc[0], self._writer().size))
         except (FetchError, CountersightError) as exc:
             error = exc.message
             self.stats.fail(source.url, exc.message)
@@ -278,9 +277,8 @@ class Follower:
             return
         except FetchError as exc:
             self.stats.fail(url, exc.message)
-            async with self._commit:
-                sstore.commit_fetch(self.store, sstore.fetch_row(url, source.id, "failed", error=exc.message,
-                                                                 fetched_at=dt.datetime.now(dt.UTC)))
+            await self._write(sstore.fetch_row(url, source.id, "failed", error=exc.message,
+                                               fetched_at=dt.datetime.now(dt.UTC)))
             return
         if fetched.status == 304:
             self.stats.not_modified += 1
@@ -305,24 +303,31 @@ class Follower:
                 fetched_at=fetched.fetched_at,
                 meta={"warc_file": warc[0], "warc_offset": warc[1], "follow_source": source.name})
         except CountersightError as exc:
-            async with self._commit:
-                sstore.commit_fetch(self.store, sstore.fetch_row(url, source.id, "failed", error=exc.message, **row),
-                                    warc=(warc[0], self._writer().size))
+            await self._write(sstore.fetch_row(url, source.id, "failed", error=exc.message, **row),
+                              warc=(warc[0], self._writer().size))
             raise
         if source.language and not document.language:
             document = _with_language(document, source.language)
-        async with self._commit:
-            await self._ingest(source, url, document, row, warc)
+        await self._ingest(source, url, document, row, warc)
+
+    async def _write(self, fetch: dict[str, Any], **kw: Any) -> dict[str, int]:
+        """Commit one URL's outcome (:func:`sstore.commit_fetch`) off the event loop, so that a
+        commit waiting for a database lock never stalls the fetches in flight (their timeouts)."""
+        return await asyncio.to_thread(sstore.commit_fetch, self.store, fetch, **kw)
 
     async def _ingest(self, source: FeedSource, url: str, document: Document, row: dict[str, Any],
                       warc: tuple[str, int]) -> None:
         """Store one fetched document: an exact or near duplicate is kept as a copy (no claims of
         its own: copies must not count twice); anything else goes through extraction."""
+        async with self._commit:  # one at a time: two copies fetched together must not both be originals
+            await self._ingest_locked(source, url, document, row, warc)
+
+    async def _ingest_locked(self, source: FeedSource, url: str, document: Document, row: dict[str, Any],
+                             warc: tuple[str, int]) -> None:
         size = (warc[0], self._writer().size)
         if state.existing_document_ids(self.store, [document.id]):
             self.stats.duplicates += 1
-            sstore.commit_fetch(self.store, sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
-                                warc=size)
+            await self._write(sstore.fetch_row(url, source.id, "done", document_id=document.id, **row), warc=size)
             return
         sig = syndication.signature(document.text)
         bands = syndication.band_keys(sig)
@@ -335,9 +340,8 @@ class Follower:
             document = _with_meta(document, {"copy_of": match[0], "similarity": round(match[2], 3)})
         else:
             claims = await asyncio.to_thread(self.extract, document)
-        counts = sstore.commit_fetch(
-            self.store, sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
-            document=document, claims=claims, story=story, bands=bands, warc=size)
+        counts = await self._write(sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
+                                   document=document, claims=claims, story=story, bands=bands, warc=size)
         self.stats.claims += counts["claims"]
         self.stats.claim_ids += [c.id for c in claims]
 

@@ -199,9 +199,13 @@ def commit_fetch(store: Store, fetch: dict[str, Any], *, document: Document | No
 
 
 def set_warc_committed(store: Store, conn: Connection, name: str, size: int) -> None:
-    """Record that ``name`` holds ``size`` committed bytes."""
-    _upsert(store, conn, schema.warc_files,
-            [{"name": name, "committed_bytes": size, "created_at": dt.datetime.now(dt.UTC)}], ["name"])
+    """Record that ``name`` holds at least ``size`` committed bytes (never less than recorded:
+    commits may finish out of order)."""
+    t = schema.warc_files
+    grown = conn.execute(update(t).where((t.c.name == name) & (t.c.committed_bytes < size))
+                         .values(committed_bytes=size)).rowcount
+    if not grown:
+        store.insert_ignore(conn, t, [{"name": name, "committed_bytes": size, "created_at": dt.datetime.now(dt.UTC)}])
 
 
 def warc_committed(store: Store) -> dict[str, int]:
