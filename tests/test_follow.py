@@ -326,3 +326,25 @@ def test_ctrl_c_stops_cleanly_and_a_restart_finishes(tmp_path: Path) -> None:
         assert rerun.returncode == 0, rerun.stderr
         assert json.loads(rerun.stdout)["fetched"] == N_ARTICLES - summary["fetched"]
     assert _count(url, schema.documents) == N_ARTICLES
+
+
+def test_starter_list(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import yaml
+
+    from countersight.follow.sources import starter_sources
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "src/countersight/data/starter_sources.yaml").read_text())
+    assert data["date"] and data["sources"]
+    for entry in data["sources"]:
+        assert entry["why"].strip() and entry["found_in"], entry["name"]
+        assert entry["url"].startswith("https://")
+    starters = starter_sources()
+    assert [s.name for s in starters] == [e["name"] for e in data["sources"]]
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'st.db'}")
+    code, out, err = _run(monkeypatch, capsys, env, "sources", "add", "--starter", "--format", "json")
+    assert code == 0, err
+    assert len(json.loads(out)["added"]) == len(starters)
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "add", "--starter", "--format", "json")
+    assert json.loads(out) == {"added": [], "already_followed": len(starters)}
+    code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
+    assert all(s["note"] for s in json.loads(out))
