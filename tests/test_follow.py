@@ -146,6 +146,7 @@ def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         assert "Dahua supplied video surveillance cameras" in out
 
         _check_dashboard(database_url, by_url)
+        _check_exports(monkeypatch, capsys, env, tmp_path, first["docs"])
 
         requests_before = sum(site.requests.values())
         code, out, err = _run(monkeypatch, capsys, env, "follow", "--once", "--format", "json")
@@ -188,6 +189,25 @@ def _check_dashboard(url: str, by_url: dict[str, Any]) -> None:
             assert "Huawei supplied" in api.get("data", api)["text"]
     finally:
         store.close()
+
+
+def _check_exports(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
+                   tmp_path: Path, docs: dict[str, Any]) -> None:
+    """Archives leave the machine only when asked (third-party pages)."""
+    plain, archived = tmp_path / "plain.json", tmp_path / "with.json"
+    assert _run(monkeypatch, capsys, env, "export", str(plain), "--format", "json")[0] == 0
+    assert not (tmp_path / "plain.json.archives").exists()
+    code, _, err = _run(monkeypatch, capsys, env, "export", str(archived), "--format", "json", "--include-archives")
+    assert code == 0, err
+    folder = tmp_path / "with.json.archives"
+    index = (folder / "index.csv").read_text().splitlines()
+    assert len(index) == 1 + len(docs)
+    copied = _warc_responses(folder)
+    for doc in docs.values():
+        assert copied[(doc.meta["warc_file"], doc.meta["warc_offset"])] == doc.url
+    site = tmp_path / "site"
+    assert _run(monkeypatch, capsys, env, "publish", "static", str(site))[0] == 0
+    assert not (site / "archives").exists()
 
 
 def test_sources_commands_and_opml(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from countersight.errors import InputError
-from countersight.publish.cli.common import console, print_json, store
+from countersight.publish.cli.common import console, print_json, settings, store
 from countersight.publish.export import export
 from countersight.publish.export.atom import deployments_feed
 from countersight.publish.export.static_site import build_static_site
@@ -65,9 +65,21 @@ def export_cmd(
         "--full-text",
         help="Include full article texts (usually third-party copyright; off by default).",
     ),
+    include_archives: bool = typer.Option(
+        False,
+        "--include-archives",
+        help="Copy the WARC archives of the exported documents beside the export (third-party pages; "
+        "off by default).",
+    ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
-    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text)
+    selection = _selection(filters)
+    files = export(store(ctx), fmt.value, out, selection, bom=bom, full_text=full_text)
+    if include_archives:
+        from countersight.publish.export.archives import export_archives
+
+        folder = out / "archives" if out.is_dir() else out.with_name(out.name + ".archives")
+        files += export_archives(store(ctx), settings(ctx), folder, selection)
     for f in files:
         console.print(str(f), markup=False, highlight=False)
 
@@ -123,9 +135,17 @@ publish_app = typer.Typer(help="Publish the store: a static copy of the dashboar
 def publish_static(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="Folder to write the static site into."),
+    include_archives: bool = typer.Option(
+        False, "--include-archives",
+        help="Copy the WARC archives of the documents into archives/ (third-party pages; off by default).",
+    ),
 ) -> None:
     """Write a static site (map, country and vendor pages, evidence, JSON) viewable from file://."""
     files = build_static_site(store(ctx), folder)
+    if include_archives:
+        from countersight.publish.export.archives import export_archives
+
+        files += export_archives(store(ctx), settings(ctx), folder / "archives")
     console.print(
         f"{len(files)} files written to {folder}; open {folder / 'index.html'}", markup=False, highlight=False
     )
