@@ -319,17 +319,17 @@ class Follower:
                       warc: tuple[str, int]) -> None:
         """Store one fetched document: an exact or near duplicate is kept as a copy (no claims of
         its own: copies must not count twice); anything else goes through extraction."""
+        sig = await asyncio.to_thread(syndication.signature, document.text)
         async with self._commit:  # one at a time: two copies fetched together must not both be originals
-            await self._ingest_locked(source, url, document, row, warc)
+            await self._ingest_locked(source, url, document, row, warc, sig)
 
     async def _ingest_locked(self, source: FeedSource, url: str, document: Document, row: dict[str, Any],
-                             warc: tuple[str, int]) -> None:
+                             warc: tuple[str, int], sig: tuple[int, ...]) -> None:
         size = (warc[0], self._writer().size)
         if state.existing_document_ids(self.store, [document.id]):
             self.stats.duplicates += 1
             await self._write(sstore.fetch_row(url, source.id, "done", document_id=document.id, **row), warc=size)
             return
-        sig = syndication.signature(document.text)
         bands = syndication.band_keys(sig)
         match = syndication.best_match(sig, sstore.story_candidates(self.store, bands))
         story = {"document_id": document.id, "story_id": match[1] if match else document.id,

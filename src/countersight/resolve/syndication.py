@@ -11,13 +11,16 @@ import re
 import struct
 from collections.abc import Sequence
 
+import numpy as np
+
 NUM_PERM = 64
 BANDS = 16  # 16 bands of 4 rows: texts with Jaccard 0.8 share a band with probability > 0.99
 ROWS = NUM_PERM // BANDS
 SHINGLE = 5
 THRESHOLD = 0.7
-_PRIME = (1 << 61) - 1
-_MAX = (1 << 32) - 1
+# A Mersenne prime below 2**31: a * h + b stays below 2**63 for 32-bit shingle hashes, so numpy's
+# int64 arithmetic is exact.
+_PRIME = (1 << 31) - 1
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -32,6 +35,8 @@ def _params() -> list[tuple[int, int]]:
 
 
 _PERMS = _params()
+_A = np.array([a for a, _ in _PERMS], dtype=np.int64)[:, None]
+_B = np.array([b for _, b in _PERMS], dtype=np.int64)[:, None]
 
 
 def shingles(text: str) -> set[int]:
@@ -47,8 +52,8 @@ def shingles(text: str) -> set[int]:
 
 def signature(text: str) -> tuple[int, ...]:
     """The MinHash signature (``NUM_PERM`` values) of a text."""
-    hashes = shingles(text)
-    return tuple(min(((a * h + b) % _PRIME) & _MAX for h in hashes) for a, b in _PERMS)
+    hashes = np.fromiter(shingles(text), dtype=np.int64) & 0x7FFFFFFF
+    return tuple(int(v) for v in ((_A * hashes[None, :] + _B) % _PRIME).min(axis=1))
 
 
 def band_keys(sig: Sequence[int]) -> list[str]:
