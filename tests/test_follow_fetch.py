@@ -175,3 +175,27 @@ def test_retry_wait(value: str, expected: float) -> None:
     fetcher = Fetcher(_settings(fetch_max_retry_after=5.0))
     assert fetcher._retry_wait(value, 0) == expected
     asyncio.run(fetcher.client.aclose())
+
+
+def test_malformed_and_encoded_bodies() -> None:
+    import gzip
+    import zlib
+
+    from countersight.follow.fetch import Fetched
+
+    assert address_refusal("http://[::1", allow_loopback=True) == "malformed URL"
+
+    def fetched(body: bytes, encoding: str) -> Fetched:
+        return Fetched("https://a.example/", 200, httpx.Headers({"content-encoding": encoding}), body, b"", b"",
+                       None)  # type: ignore[arg-type]
+
+    assert fetched(gzip.compress(b"hello"), "gzip").body(100) == b"hello"
+    assert fetched(zlib.compress(b"hello"), "deflate").body(100) == b"hello"
+    raw = zlib.compressobj(wbits=-15)
+    assert fetched(raw.compress(b"hello") + raw.flush(), "deflate").body(100) == b"hello"
+    with pytest.raises(FetchError, match="size cap"):
+        fetched(gzip.compress(b"x" * 10_000), "gzip").body(100)
+    with pytest.raises(FetchError, match="not valid gzip"):
+        fetched(b"\x1f\x8bnot gzip", "gzip").body(100)
+    with pytest.raises(FetchError, match="unsupported content encoding"):
+        fetched(b"", "br").body(100)

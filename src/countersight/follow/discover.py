@@ -58,8 +58,11 @@ def _local(tag: str) -> str:
 def sitemap_items(data: bytes, base_url: str) -> Iterator[Item]:
     """``<url>`` entries of a sitemap (with ``<lastmod>``), or the sitemaps of a sitemap index."""
     if data[:3] == b"\x1f\x8b\x08":
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-            data = fh.read(MAX_INFLATED + 1)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                data = fh.read(MAX_INFLATED + 1)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"damaged gzip sitemap: {exc}", path=base_url) from exc
         if len(data) > MAX_INFLATED:
             raise InputError(f"sitemap inflates past {MAX_INFLATED:,} bytes", path=base_url)
     try:
@@ -100,11 +103,14 @@ def gkg_items(data: bytes, base_url: str) -> Iterator[Item]:
     """Article URLs of the GDELT GKG 2.1 rows (tab-separated, optionally zipped) whose themes or
     organisations match :func:`gkg_filter`."""
     if data[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            if not names or archive.getinfo(names[0]).file_size > MAX_INFLATED:
-                raise InputError("GKG archive is empty or too large", path=base_url)
-            data = archive.read(names[0])
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                if not names or archive.getinfo(names[0]).file_size > MAX_INFLATED:
+                    raise InputError("GKG archive is empty or too large", path=base_url)
+                data = archive.read(names[0])
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(f"damaged GKG archive: {exc}", path=base_url) from exc
     themes, orgs = gkg_filter()
     text = data.decode("utf-8", "replace")
     for row in csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE):

@@ -80,8 +80,12 @@ class Fetched:
             return self.raw_body
         if encoding not in ("gzip", "x-gzip", "deflate"):
             raise FetchError(f"unsupported content encoding {encoding!r}", path=self.url)
-        inflater = zlib.decompressobj(47)  # gzip or zlib header, detected
-        out = inflater.decompress(self.raw_body, limit + 1)
+        try:
+            # gzip or zlib header, detected; a raw deflate stream (no header) as some servers send it
+            inflater = zlib.decompressobj(47 if self.raw_body[:1] in (b"\x1f", b"\x78") else -15)
+            out = inflater.decompress(self.raw_body, limit + 1)
+        except zlib.error as exc:
+            raise FetchError(f"body is not valid {encoding}: {exc}", path=self.url) from exc
         if len(out) > limit:
             raise FetchError(f"body inflates past the size cap of {limit:,} bytes", path=self.url)
         return out
@@ -99,10 +103,13 @@ def _loopback(host: str) -> bool:
 def address_refusal(url: str, allow_loopback: bool) -> str | None:
     """Why ``url`` must not be fetched (scheme, private or reserved address), else None; loopback
     passes only when ``allow_loopback`` (COUNTERSIGHT_FETCH_ALLOW_LOOPBACK=1, for tests)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return "malformed URL"
     if parts.scheme.lower() not in ("http", "https"):
         return f"scheme {parts.scheme!r} is not http(s)" if parts.scheme else "not an absolute http(s) URL"
-    host = (parts.hostname or "").rstrip(".")
     if allow_loopback and _loopback(host):
         return None
     return unsafe_url_reason(url)
@@ -273,7 +280,7 @@ class Fetcher:
                 raise FetchError(f"timed out after {self.settings.fetch_timeout:g} s", path=url) from exc
             except httpx.TooManyRedirects as exc:  # pragma: no cover - redirects are followed here
                 raise FetchError("too many redirects", path=url) from exc
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(f"{exc.__class__.__name__}: {exc}", path=url) from exc
             finally:
                 pause = max(self.settings.fetch_delay, self._crawl_delays.get(host, 0.0))
