@@ -181,7 +181,7 @@ def build_acceptance_site(site: Site) -> None:
         extra="<p class=credit>By Agency staff.</p>"))
     p["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
     p["localhost/robots.txt"] = Page(b"User-agent: *\nAllow: /\n", "text/plain")
-    p["/news/slow.html"] = Page(article_html("Slow", STORIES["a5"][1], site="Test News"), delay=3.0)
+    p["/news/slow.html"] = Page(article_html("Slow", STORIES["a5"][1], site="Test News"), delay=8.0)
     p["/news/huge.html"] = Page(b"<html>" + b"x" * 1000, claimed_length=5_000_000_000, validators=False)
     p["/news/loop1.html"] = Page(status=302, headers={"Location": "/news/loop2.html"}, validators=False)
     p["/news/loop2.html"] = Page(status=302, headers={"Location": "/news/loop1.html"}, validators=False)

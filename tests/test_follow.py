@@ -32,13 +32,14 @@ from follow_site import Page, article_html, build_acceptance_site, rss, serve
 CLI = [sys.executable, "-c", "import sys; from countersight.publish.cli import main; sys.exit(main())"]
 
 
-def _env(tmp_path: Path, url: str) -> dict[str, str]:
+def _env(tmp_path: Path, url: str, timeout: float = 2.5) -> dict[str, str]:
+    # The timeout must pass a slow page's delay (8 s) yet not fail normal pages on a loaded machine.
     return {
         "COUNTERSIGHT_DATABASE_URL": url,
         "COUNTERSIGHT_ARCHIVE_DIR": str(tmp_path / "archive"),
         "COUNTERSIGHT_FETCH_ALLOW_LOOPBACK": "1",
         "COUNTERSIGHT_FETCH_DELAY": "0",
-        "COUNTERSIGHT_FETCH_TIMEOUT": "1",
+        "COUNTERSIGHT_FETCH_TIMEOUT": str(timeout),
         "COUNTERSIGHT_FETCH_RETRIES": "1",
         "COUNTERSIGHT_FETCH_MAX_RETRY_AFTER": "0.2",
         "COUNTERSIGHT_FETCH_CONTACT": "mailto:test@example.invalid",
@@ -276,7 +277,7 @@ def _count(url: str, table: Any) -> int:
 
 
 def test_kill_9_then_restart(tmp_path: Path, database_url: str) -> None:
-    env = {**os.environ, **_env(tmp_path, database_url)}
+    env = {**os.environ, **_env(tmp_path, database_url, timeout=30)}
     with serve(_many_articles) as site:
         add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
                              env=env, capture_output=True, text=True, timeout=60)
@@ -323,7 +324,7 @@ def _unresolved(url: str) -> list[str]:
 
 def test_ctrl_c_stops_cleanly_and_a_restart_finishes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'int.db'}"
-    env = {**os.environ, **_env(tmp_path, url)}
+    env = {**os.environ, **_env(tmp_path, url, timeout=30)}
     with serve(_many_articles) as site:
         add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
                              env=env, capture_output=True, text=True, timeout=60)
@@ -368,3 +369,27 @@ def test_starter_list(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     assert json.loads(out) == {"added": [], "already_followed": len(starters)}
     code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
     assert all(s["note"] for s in json.loads(out))
+
+
+def test_a_long_running_follow_resolves_after_each_round(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'round.db'}"
+    env = {**os.environ, **_env(tmp_path, url, timeout=30)}
+    with serve(_many_articles) as site:
+        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--every", "1h"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert add.returncode == 0, add.stderr
+        proc = subprocess.Popen([*CLI, "follow", "--format", "json", "--no-progress"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while _count(url, schema.deployments) == 0 and time.monotonic() < deadline:
+                assert proc.poll() is None, proc.communicate()[1]
+                time.sleep(0.2)
+            # Deployments appear while follow keeps running (waiting an hour for its next poll).
+            assert _count(url, schema.deployments) > 0 and proc.poll() is None
+            assert _count(url, schema.documents) == N_ARTICLES and _unresolved(url) == []
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert json.loads(out)["fetched"] == N_ARTICLES

@@ -14,10 +14,11 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from countersight.config import Settings
 from countersight.errors import CountersightError, FetchError
@@ -38,7 +39,7 @@ from countersight.model import Document
 from countersight.resolve import syndication
 from countersight.sources.base import Limits
 from countersight.sources.web import web_document
-from countersight.store import Store
+from countersight.store import Store, schema
 from countersight.store import ingest_state as state
 from countersight.store import sources as sstore
 from countersight.store.sources import FeedSource, FetchState
@@ -95,10 +96,6 @@ def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
 
 def _unresolved_claims(store: Store) -> list[str]:
     """Claims without a deployment (e.g. stored by a run killed before it resolved)."""
-    from sqlalchemy import select
-
-    from countersight.store import schema
-
     c = schema.claims
     with store.engine.connect() as conn:
         return list(conn.execute(select(c.c.id).where(c.c.deployment_id.is_(None)).limit(100_000)).scalars())
@@ -120,6 +117,10 @@ class Follower:
         self.archive_dir = settings.archive_path()
         self._warc: WarcWriter | None = None
         self._slots = asyncio.Semaphore(max(1, settings.fetch_concurrency))
+        # Sources polled at once: each holds its item list, so this bounds memory with thousands of sources.
+        self._source_slots = asyncio.Semaphore(max(1, settings.fetch_concurrency))
+        self._unresolved: list[str] = []
+        self._resolved = 0
         self._commit = asyncio.Lock()
 
     # -- archive ---------------------------------------------------------------------------
@@ -140,18 +141,19 @@ class Follower:
     # -- the run ---------------------------------------------------------------------------
 
     async def run(self, once: bool, source_name: str | None) -> FollowStats:
-        """Poll due sources until stopped (or once each); resolve what was added."""
+        """Poll due sources until stopped (or once each), resolving what each round added."""
         repaired = repair(self.archive_dir, sstore.warc_committed(self.store))
         if repaired:
             log.warning("archives repaired after an interrupted run: %s", ", ".join(repaired))
-        before = self.store.count(_deployments_table())
-        pending = _unresolved_claims(self.store)
+        before = self.store.count(schema.deployments)
+        # Claims a killed run stored but never resolved are resolved with this run's.
+        self._unresolved = _unresolved_claims(self.store)
         try:
             async with Fetcher(self.settings, transport=self.transport, resolver=self.resolver) as fetcher:
                 while not self.stop.is_set():
-                    now = dt.datetime.now(dt.UTC)
-                    due = sstore.due_sources(self.store, now, source_name)
+                    due = sstore.due_sources(self.store, dt.datetime.now(dt.UTC), source_name)
                     await asyncio.gather(*(self._poll(fetcher, s) for s in due))
+                    self._resolve_new()  # what users see is current after every round, not at exit
                     if once or source_name is not None:
                         break
                     await self._sleep_until_due()
@@ -159,9 +161,15 @@ class Follower:
             if self._warc is not None:
                 self._warc.close()
             self.stats.interrupted = self.stop.is_set()
-            _resolve_touched(self.store, [*pending, *self.stats.claim_ids])
-            self.stats.deployments = max(0, self.store.count(_deployments_table()) - before)
+            self._resolve_new()
+            self.stats.deployments = max(0, self.store.count(schema.deployments) - before)
         return self.stats
+
+    def _resolve_new(self) -> None:
+        """Resolve the claims stored since the last call (and those found unresolved at start)."""
+        fresh = [*self._unresolved, *self.stats.claim_ids[self._resolved:]]
+        self._unresolved, self._resolved = [], len(self.stats.claim_ids)
+        _resolve_touched(self.store, fresh)
 
     async def _sleep_until_due(self) -> None:
         upcoming = [s.next_due for s in sstore.list_sources(self.store) if not s.paused and s.next_due]
@@ -176,6 +184,11 @@ class Follower:
             await asyncio.sleep(0.25)
 
     async def _poll(self, fetcher: Fetcher, source: FeedSource) -> None:
+        async with self._source_slots:
+            if not self.stop.is_set():
+                await self._poll_source(fetcher, source)
+
+    async def _poll_source(self, fetcher: Fetcher, source: FeedSource) -> None:
         error: str | None = None
         self.stats.sources += 1
         try:
@@ -347,21 +360,11 @@ class Follower:
 
 
 def _with_meta(document: Document, extra: dict[str, Any]) -> Document:
-    from dataclasses import replace
-
     return replace(document, meta={**document.meta, **extra})
 
 
 def _with_language(document: Document, language: str) -> Document:
-    from dataclasses import replace
-
     return replace(document, language=language)
-
-
-def _deployments_table() -> Any:
-    from countersight.store import schema
-
-    return schema.deployments
 
 
 def follow(store: Store, settings: Settings, *, once: bool = False, source: str | None = None,
