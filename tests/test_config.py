@@ -39,3 +39,50 @@ def test_security_settings_are_documented() -> None:
     for name in SECURITY_VARIABLES:
         assert name in text, name
         assert name in doc, name
+
+
+SOURCES_DOC = Path(__file__).resolve().parents[1] / "docs" / "sources.md"
+FOLLOW_VARIABLES = (
+    "COUNTERSIGHT_ARCHIVE_DIR",
+    "COUNTERSIGHT_FETCH_CONTACT",
+    "COUNTERSIGHT_FETCH_TIMEOUT",
+    "COUNTERSIGHT_FETCH_DELAY",
+    "COUNTERSIGHT_FETCH_MAX_BYTES",
+    "COUNTERSIGHT_FETCH_MAX_REDIRECTS",
+    "COUNTERSIGHT_FETCH_RETRIES",
+    "COUNTERSIGHT_FETCH_MAX_RETRY_AFTER",
+    "COUNTERSIGHT_FETCH_CONCURRENCY",
+    "COUNTERSIGHT_FETCH_ALLOW_LOOPBACK",
+)
+
+
+def test_follow_settings_read_beside_the_security_settings() -> None:
+    default = Settings.from_env({})
+    assert (default.fetch_allow_loopback, default.fetch_contact, default.archive_dir) == (False, "", None)
+    env = {
+        "COUNTERSIGHT_PUBLISH_FULL_TEXT": "1",
+        "COUNTERSIGHT_ARCHIVE_DIR": "/srv/archive",
+        "COUNTERSIGHT_FETCH_CONTACT": "mailto:desk@example.org",
+        "COUNTERSIGHT_FETCH_TIMEOUT": "5",
+        "COUNTERSIGHT_FETCH_DELAY": "2.5",
+        "COUNTERSIGHT_FETCH_MAX_BYTES": "1000",
+        "COUNTERSIGHT_FETCH_MAX_REDIRECTS": "3",
+        "COUNTERSIGHT_FETCH_RETRIES": "0",
+        "COUNTERSIGHT_FETCH_MAX_RETRY_AFTER": "9",
+        "COUNTERSIGHT_FETCH_CONCURRENCY": "4",
+        "COUNTERSIGHT_FETCH_ALLOW_LOOPBACK": "1",
+    }
+    s = Settings.from_env(env)
+    assert s.publish_full_text and s.archive_dir == Path("/srv/archive") and s.archive_path() == Path("/srv/archive")
+    assert (s.fetch_contact, s.fetch_timeout, s.fetch_delay, s.fetch_max_bytes) == (
+        "mailto:desk@example.org", 5.0, 2.5, 1000)
+    assert (s.fetch_max_redirects, s.fetch_retries, s.fetch_max_retry_after, s.fetch_concurrency) == (3, 0, 9.0, 4)
+    assert s.fetch_allow_loopback
+    # Lifting the guard against fetching loopback addresses takes exactly "1".
+    assert not Settings.from_env({"COUNTERSIGHT_FETCH_ALLOW_LOOPBACK": "yes"}).fetch_allow_loopback
+
+
+def test_follow_settings_are_documented() -> None:
+    text = SOURCES_DOC.read_text(encoding="utf-8")
+    for name in FOLLOW_VARIABLES:
+        assert name in text, name

@@ -284,3 +284,27 @@ def test_migration_v8_adds_token_expiry_to_older_stores(database_url: str) -> No
         assert {"expires_at", "last_used_at"} <= columns and 8 in set(
             conn.execute(select(schema.schema_version.c.version)).scalars())
     s.close()
+
+
+def test_migration_versions_leave_room_for_parallel_work() -> None:
+    from countersight.store.migrations import MIGRATIONS
+
+    # 7 (and 10) are kept for the store-version work of issue 15; 8 is token expiry, 9 is follow.
+    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6, 8, 9]
+    assert "follow" in MIGRATIONS[-1][1] and "api_tokens" in MIGRATIONS[-2][1]
+
+
+def test_migration_v9_adds_the_follow_tables_to_older_stores(database_url: str) -> None:
+    follow_tables = ("feed_sources", "fetched_urls", "warc_files", "document_stories", "story_bands")
+    s = open_store(database_url)
+    with s.transaction() as conn:
+        for name in reversed(follow_tables):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 9))
+    s.close()
+    s = open_store(database_url)
+    with s.engine.connect() as conn:
+        assert set(follow_tables) <= set(inspect(conn).get_table_names())
+        versions = set(conn.execute(select(schema.schema_version.c.version)).scalars())
+        assert {8, 9} <= versions and 10 not in versions
+    s.close()

@@ -7,6 +7,7 @@ Skips when Chromium or Playwright is missing, unless ``COUNTERSIGHT_REQUIRE_BROW
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -67,11 +68,38 @@ def _serve(store: Store) -> Iterator[str]:
         store.close()
 
 
+ARCHIVED_PAGE = (b"<!doctype html><html><head><title>Example Markup Daily</title></head><body><article>"
+                 b"<h1>Cameras for Belgrade</h1><p>Example Vision sold cameras to the police of Belgrade, as the "
+                 b"archived page of the newspaper says in its own words.</p><p>The city council has not debated "
+                 b"the programme and the contract has not been published.</p>"
+                 b"<script>window.pwned=4</script></article></body></html>")
+
+
+def _archive_copy(store: Store, folder: Path, document_id: str) -> None:
+    """Keep an archived copy of ``document_id`` as follow would (a WARC record and its fetch row)."""
+    from countersight.follow.archive import WarcWriter
+    from countersight.store import sources as sstore
+
+    now = dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC)
+    writer = WarcWriter(folder / "follow-test.warc.gz")
+    url = "https://news.example.org/belgrade.html"
+    offset = writer.write_exchange(url, b"GET /belgrade.html HTTP/1.1\r\nHost: news.example.org\r\n\r\n",
+                                   b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n",
+                                   ARCHIVED_PAGE, now)
+    size = writer.size
+    writer.close()
+    sstore.commit_fetch(store, sstore.fetch_row(url, None, "done", http_status=200, document_id=document_id,
+                                                warc_file=writer.path.name, warc_offset=offset, fetched_at=now),
+                        warc=(writer.path.name, size))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """The app over the API fixture store, with the tokens' secrets."""
+    """The app over the API fixture store (the hostile document with an archived copy beside the
+    store, where follow keeps them), with the tokens' secrets."""
     store = open_store(f"sqlite:///{tmp_path / 'web.db'}")
     secrets = fill_api_store(store)
+    _archive_copy(store, tmp_path / "archive", secrets["hostile_document"])
     with _serve(store) as base:
         yield base, secrets
 
@@ -195,6 +223,11 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         page.wait_for_selector("#document-text:not([hidden])")
         assert "to the police of Belgrade" in page.locator("#document-text").inner_text()
         assert page.locator("#document-text-withheld").is_hidden()
+        # So is the text of the archived copy follow kept (its link is public).
+        page.goto(base + f"/archive/{secrets['hostile_document']}")
+        page.wait_for_selector("#archive-text:not([hidden])")
+        assert "archived page of the newspaper says" in page.locator("#archive-text").inner_text()
+        assert page.locator("#archive-text-withheld").is_hidden() and page.evaluate("window.pwned") is None
         page.click("#logout")
         page.wait_for_selector("#login-link:not([hidden])")
         me = urllib.request.Request(base + "/api/me", headers={"Authorization": f"Bearer {secrets['reviewer']}"})
@@ -203,6 +236,10 @@ def test_dashboard_in_chromium(server: tuple[str, dict[str, str]], tmp_path: Pat
         assert refused.value.code == 401
         page.goto(base + f"/document/{secrets['hostile_document']}")
         assert page.locator("#document-text").is_hidden()
+        page.goto(base + f"/archive/{secrets['hostile_document']}")
+        assert page.locator("#archive-text").is_hidden() and page.locator("#archive-text-withheld").is_visible()
+        assert "archived page of the newspaper" not in (page.content() or "")
+        assert "news.example.org/belgrade.html" in page.locator("main").inner_text()
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems

@@ -33,15 +33,30 @@ class Settings:
     publish_reviewer_names: bool = False
     # New tokens expire after this many days (None: never).
     token_ttl_days: int | None = None
+    # follow (issue 16): where WARC files go (default: beside a SQLite store, else the user data
+    # directory), who to contact about the crawler, and the politeness bounds.
+    archive_dir: Path | None = None
+    fetch_contact: str = ""
+    fetch_timeout: float = 20.0
+    fetch_delay: float = 1.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_redirects: int = 5
+    fetch_retries: int = 2
+    fetch_max_retry_after: float = 120.0
+    fetch_concurrency: int = 16
+    fetch_allow_loopback: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ``COUNTERSIGHT_DATABASE_URL``, ``COUNTERSIGHT_MAX_FILE_BYTES``,
         ``COUNTERSIGHT_QUARANTINE_DIR``, ``COUNTERSIGHT_DEBUG``, ``COUNTERSIGHT_PUBLIC_BASE_URL``,
         ``COUNTERSIGHT_TRUSTED_HOSTS`` (comma-separated), ``COUNTERSIGHT_PUBLISH_FULL_TEXT``,
-        ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES`` and ``COUNTERSIGHT_TOKEN_TTL_DAYS``."""
+        ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES``, ``COUNTERSIGHT_TOKEN_TTL_DAYS`` (docs/security.md),
+        ``COUNTERSIGHT_ARCHIVE_DIR`` and the ``COUNTERSIGHT_FETCH_*`` politeness settings
+        (docs/sources.md)."""
         env = os.environ if environ is None else environ
         qdir = env.get("COUNTERSIGHT_QUARANTINE_DIR")
+        adir = env.get("COUNTERSIGHT_ARCHIVE_DIR")
         hosts = tuple(h.strip() for h in env.get("COUNTERSIGHT_TRUSTED_HOSTS", "").split(",") if h.strip())
         ttl = env.get("COUNTERSIGHT_TOKEN_TTL_DAYS", "").strip()
         return cls(
@@ -54,7 +69,27 @@ class Settings:
             publish_full_text=_flag(env.get("COUNTERSIGHT_PUBLISH_FULL_TEXT")),
             publish_reviewer_names=_flag(env.get("COUNTERSIGHT_PUBLISH_REVIEWER_NAMES")),
             token_ttl_days=int(ttl) if ttl else None,
+            archive_dir=Path(adir) if adir else None,
+            fetch_contact=env.get("COUNTERSIGHT_FETCH_CONTACT", ""),
+            fetch_timeout=float(env.get("COUNTERSIGHT_FETCH_TIMEOUT") or cls.fetch_timeout),
+            fetch_delay=float(env.get("COUNTERSIGHT_FETCH_DELAY") or cls.fetch_delay),
+            fetch_max_bytes=int(env.get("COUNTERSIGHT_FETCH_MAX_BYTES") or cls.fetch_max_bytes),
+            fetch_max_redirects=int(env.get("COUNTERSIGHT_FETCH_MAX_REDIRECTS") or cls.fetch_max_redirects),
+            fetch_retries=int(env.get("COUNTERSIGHT_FETCH_RETRIES") or cls.fetch_retries),
+            fetch_max_retry_after=float(env.get("COUNTERSIGHT_FETCH_MAX_RETRY_AFTER") or cls.fetch_max_retry_after),
+            fetch_concurrency=int(env.get("COUNTERSIGHT_FETCH_CONCURRENCY") or cls.fetch_concurrency),
+            # Exactly "1": fetching loopback addresses lifts a guard against server-side request forgery.
+            fetch_allow_loopback=env.get("COUNTERSIGHT_FETCH_ALLOW_LOOPBACK", "") == "1",
         )
+
+    def archive_path(self) -> Path:
+        """Where follow writes its WARC files: the setting, else ``archive/`` beside a SQLite store,
+        else the user data directory."""
+        if self.archive_dir is not None:
+            return self.archive_dir
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().parent / "archive"
+        return Path(platformdirs.user_data_dir("countersight", appauthor=False)) / "archive"
 
 
 def _flag(value: str | None) -> bool:

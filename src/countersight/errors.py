@@ -71,3 +71,10 @@ class NothingToDoError(CountersightError):
     """A command found nothing to work on (an empty folder given to ``extract``)."""
 
     exit_code = 8
+
+
+class FetchError(CountersightError):
+    """A URL follow could not fetch, or refused to: the reason names the rule (robots, address,
+    size, type, status, timeout)."""
+
+    exit_code = 9

@@ -295,3 +295,71 @@ ix_claims_financing = Index(
     sqlite_where=CLAIM_STATES_FINANCING,
     postgresql_where=CLAIM_STATES_FINANCING,
 )
+
+# Schema v9 (follow the web, issue 16). Sources a team follows: feeds, sitemaps, pages, GDELT GKG files.
+feed_sources = Table(
+    "feed_sources",
+    metadata,
+    Column("id", String(40), primary_key=True),  # stable_id of the URL
+    Column("name", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # rss, atom, sitemap, page, gdelt-gkg
+    Column("every_seconds", Integer, nullable=False),
+    Column("language", String(16)),
+    Column("paused", Boolean, nullable=False),
+    Column("note", Text),  # why it is followed (the starter list says why each feed is on it)
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("next_due", DateTime(timezone=True)),  # None: due now
+    Column("last_polled", DateTime(timezone=True)),
+    Column("last_error", Text),
+)
+
+# One row per URL follow has fetched (sources' own URLs and their items): the conditional-GET
+# validators, where the response is archived and which document it gave. Written in the same
+# transaction as the document, so that a restart after a kill neither loses nor doubles anything.
+fetched_urls = Table(
+    "fetched_urls",
+    metadata,
+    Column("id", String(40), primary_key=True),  # stable_id of the URL
+    Column("url", Text, nullable=False),
+    Column("source_id", String(40)),
+    Column("status", String(16), nullable=False),  # done, failed, skipped
+    Column("http_status", Integer),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("lastmod", Text),  # the sitemap's <lastmod> when the URL was fetched
+    Column("document_id", String(64)),
+    Column("warc_file", Text),
+    Column("warc_offset", BigInteger),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("error", Text),
+    Index("ix_fetched_urls_document", "document_id"),
+)
+
+# WARC files follow writes, with how many bytes of each are committed (referenced by the store):
+# a restart truncates a file to that size, dropping a record cut by a kill.
+warc_files = Table(
+    "warc_files",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("committed_bytes", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Syndication: near-duplicate documents (one wire story, many publishers) share a story id (the
+# first copy's document id). ``band`` rows are the MinHash LSH bands that find candidates.
+document_stories = Table(
+    "document_stories",
+    metadata,
+    Column("document_id", String(64), primary_key=True),
+    Column("story_id", String(64), nullable=False),
+    Column("signature", Text, nullable=False),  # MinHash signature, hex
+    Index("ix_document_stories_story", "story_id"),
+)
+
+story_bands = Table(
+    "story_bands",
+    metadata,
+    Column("band_key", String(40), primary_key=True),
+    Column("document_id", String(64), primary_key=True),
+)

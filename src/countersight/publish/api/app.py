@@ -5,6 +5,7 @@ Swagger UI is served from the package (no CDN: no request leaves the machine).""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -226,6 +227,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = opened
+    if settings.archive_dir is None:
+        # follow's archive folder defaults to the one beside the store being served, which may
+        # not be the store the settings name (a Store handed in, or a URL given here).
+        served = dataclasses.replace(settings, database_url=opened.engine.url.render_as_string(False))
+        settings = dataclasses.replace(settings, archive_dir=served.archive_path())
+    app.state.settings = settings
     app.state.config = ApiConfig(
         tuple(cors_origins),
         max_body_bytes,

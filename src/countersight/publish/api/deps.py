@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from countersight.config import Settings
 from countersight.publish.api import views
 from countersight.store import Store
 from countersight.store import api_queries as aq
@@ -127,6 +128,12 @@ def get_store(request: Request) -> Store:
     """The app's store."""
     store: Store = request.app.state.store
     return store
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was built with (the archive folder of follow's WARC files)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_cache(request: Request) -> IndexCache:

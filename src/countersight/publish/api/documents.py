@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from countersight.config import Settings
 from countersight.ids import content_hash
 from countersight.ingest import default_extractor
 from countersight.model import Document, ReviewEvent
@@ -21,6 +22,7 @@ from countersight.publish.api.deps import (
     IndexCache,
     get_audience,
     get_cache,
+    get_settings,
     get_store,
     require_role,
 )
@@ -40,6 +42,15 @@ def document(
     return DataResponse(
         views.document_detail(store, document_id, audience.full_text, audience.reviewer_names)
     )
+
+
+@router.get("/api/documents/{document_id}/archive", response_model=None)
+def document_archive(document_id: str, store: Store = Depends(get_store),
+                     settings: Settings = Depends(get_settings),
+                     audience: Audience = Depends(get_audience)) -> Response:
+    """The archived copy follow kept of a document (from its WARC file): where and when it was
+    fetched; its text for signed-in users (or everyone when the server publishes full texts)."""
+    return DataResponse(views.archived_copy_view(store, settings, document_id, audience.full_text))
 
 
 class DocumentSubmission(BaseModel):

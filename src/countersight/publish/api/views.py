@@ -16,6 +16,7 @@ from typing import Any
 
 import pycountry
 
+from countersight.config import Settings
 from countersight.errors import InputError, NotFoundError, UnresolvedNameError
 from countersight.index.compute import compute_index
 from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
@@ -33,6 +34,7 @@ from countersight.resolve.vendors import vendor_groups
 from countersight.store import Store
 from countersight.store import api_queries as aq
 from countersight.store import deployments as dstore
+from countersight.store import sources as sources_store
 from countersight.store.export_queries import evidence_for_deployments
 from countersight.store.search import search_evidence
 
@@ -329,13 +331,51 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
     rejected = state.excluded or (rows[0]["vendor"] in rv.rejected_vendors(store))
     out = fv.add_financing_summary(store, [_row_dict(rows[0], state if state.n_events else None, rejected)])[0]
     out["financing"] = fv.deployment_deals(store, deployment_id)
-    out["evidence"] = evidence_for_deployments(store, [deployment_id])
+    out["evidence"] = with_archives(store, evidence_for_deployments(store, [deployment_id]))
     out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
     out["documents"] = [
         {k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)
     ]
     out["review_state"] = state_dict(state, reviewer_names)
     out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
+    out["copies"] = syndicated_copies(store, [e["document_id"] for e in out["evidence"]])
+    return out
+
+
+def archived_copy_view(store: Store, settings: Settings, document_id: str, full_text: bool = False) -> dict[str, Any]:
+    """The archived copy of a document: URL, fetch time, WARC file and offset, and its text only
+    with ``full_text`` (a third-party page, as :func:`document_detail` withholds its text). The raw
+    body is always left out: the page shows text, never third-party markup."""
+    from countersight.follow.sources import archived_copy
+
+    copy = archived_copy(store, settings, document_id)
+    copy.pop("body", None)
+    if not full_text:
+        copy["text"] = None
+    copy["text_withheld"] = not full_text
+    return {k: _iso(v) for k, v in copy.items()}
+
+
+def with_archives(store: Store, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence rows with ``archived_at``: when follow fetched the archived copy of the document
+    (None when it has none); the dashboard links it beside the live address."""
+    when = sources_store.archived_at(store, [e["document_id"] for e in evidence])
+    for e in evidence:
+        fetched = when.get(e["document_id"])
+        e["archived_at"] = _iso(fetched) if fetched else None
+    return evidence
+
+
+def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Other publishers' copies of the stories behind these documents (near-duplicate texts: they
+    are listed, never counted as more evidence)."""
+    seen: set[str] = set(document_ids)
+    out = []
+    for doc_id, copies in sources_store.story_copies(store, document_ids).items():
+        for c in copies:
+            if c["document_id"] not in seen:
+                seen.add(c["document_id"])
+                out.append({**{k: _iso(v) for k, v in c.items()}, "copy_of": doc_id})
     return out
 
 

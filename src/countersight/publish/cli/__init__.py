@@ -54,7 +54,8 @@ def root(
 data_cmds.register(app)
 
 # Command modules added by later layers register themselves here, in help order.
-for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds"):
+for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds",
+                "follow_cmds"):
     try:
         _mod = __import__(f"countersight.publish.cli.{_module}", fromlist=["register"])
     except ModuleNotFoundError as _exc:

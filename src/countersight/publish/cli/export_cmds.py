@@ -71,10 +71,22 @@ def export_cmd(
     reviewer_names: bool = typer.Option(
         False, "--reviewer-names", help="Include reviewers' and admins' names (off by default: docs/security.md)."
     ),
+    include_archives: bool = typer.Option(
+        False,
+        "--include-archives",
+        help="Copy the WARC archives of the exported documents beside the export (third-party pages; "
+        "off by default).",
+    ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
-    files = export(store(ctx), fmt.value, out, _selection(filters), bom=bom, full_text=full_text,
+    selection = _selection(filters)
+    files = export(store(ctx), fmt.value, out, selection, bom=bom, full_text=full_text,
                    reviewer_names=reviewer_names)
+    if include_archives:
+        from countersight.publish.export.archives import export_archives
+
+        folder = out / "archives" if out.is_dir() else out.with_name(out.name + ".archives")
+        files += export_archives(store(ctx), settings(ctx), folder, selection)
     for f in files:
         console.print(str(f), markup=False, highlight=False)
 
@@ -142,9 +154,17 @@ publish_app = typer.Typer(help="Publish the store: a static copy of the dashboar
 def publish_static(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="Folder to write the static site into."),
+    include_archives: bool = typer.Option(
+        False, "--include-archives",
+        help="Copy the WARC archives of the documents into archives/ (third-party pages; off by default).",
+    ),
 ) -> None:
     """Write a static site (map, country and vendor pages, evidence, JSON) viewable from file://."""
     files = build_static_site(store(ctx), folder)
+    if include_archives:
+        from countersight.publish.export.archives import export_archives
+
+        files += export_archives(store(ctx), settings(ctx), folder / "archives")
     console.print(
         f"{len(files)} files written to {folder}; open {folder / 'index.html'}", markup=False, highlight=False
     )

@@ -21,10 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from countersight import __version__
+from countersight.config import Settings
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
-from countersight.publish.api.deps import ApiConfig, IndexCache, get_cache, get_config, get_store
+from countersight.publish.api.deps import ApiConfig, IndexCache, get_cache, get_config, get_settings, get_store
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.urls import deployment_path, is_web_url
 from countersight.publish.web import words
@@ -138,7 +139,7 @@ def country_context(store: Store, iso3: str, as_of: dt.date | None, edition: str
     """A country page's data: the API's country detail and the evidence of each deployment."""
     data = views.country_detail(store, iso3, as_of, edition, index_rows)
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
+    for e in views.with_archives(store, evidence_for_deployments(store, [d["id"] for d in data["deployments"]])):
         evidence[e["deployment_id"]].append(e)
     return {"c": data, "evidence": dict(evidence)}
 
@@ -310,6 +311,21 @@ def document_page(
     when the server publishes texts; signed-in users' browsers fetch it from the API."""
     doc = views.document_detail(store, document_id, config.publish_full_text, config.publish_reviewer_names)
     return render("document.html", request, f"/api/documents/{document_id}", doc=doc)
+
+
+@router.get("/archive/{document_id}", response_class=HTMLResponse)
+@_page
+def archive_page(
+    document_id: str,
+    request: Request,
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+    config: ApiConfig = Depends(get_config),
+) -> HTMLResponse:
+    """The archived copy of a document: where and when it was fetched, and its text (shown as text)
+    when the server publishes texts; signed-in users' browsers fetch it from the API."""
+    copy = views.archived_copy_view(store, settings, document_id, config.publish_full_text)
+    return render("archive.html", request, f"/api/documents/{document_id}/archive", copy=copy, key=document_id)
 
 
 @router.get("/vendors", response_class=HTMLResponse)

@@ -55,16 +55,26 @@
     api("/api/logout", { method: "POST" }).then(done, done);
   }
 
-  // Signed-in users see what anonymous pages withhold: a document's full text.
+  // Signed-in users see what anonymous pages withhold: a document's full text, and the text of
+  // the archived copy follow kept of it.
+  var PRIVATE_TEXTS = [
+    { id: "document-text", suffix: "" },
+    { id: "archive-text", suffix: "/archive" }
+  ];
+
   function fillPrivate() {
-    var text = document.getElementById("document-text");
-    if (!text || !token() || !text.hasAttribute("data-document")) { return; }
-    api("/api/documents/" + encodeURIComponent(text.getAttribute("data-document"))).then(function (result) {
-      if (!result.ok || typeof result.body.text !== "string") { return; }
-      text.textContent = result.body.text;
-      text.hidden = false;
-      var note = document.getElementById("document-text-withheld");
-      if (note) { note.hidden = true; }
+    if (!token()) { return; }
+    PRIVATE_TEXTS.forEach(function (item) {
+      var text = document.getElementById(item.id);
+      if (!text || !text.hasAttribute("data-document")) { return; }
+      var path = "/api/documents/" + encodeURIComponent(text.getAttribute("data-document")) + item.suffix;
+      api(path).then(function (result) {
+        if (!result.ok || typeof result.body.text !== "string") { return; }
+        text.textContent = result.body.text;
+        text.hidden = false;
+        var note = document.getElementById(item.id + "-withheld");
+        if (note) { note.hidden = true; }
+      });
     });
   }
 

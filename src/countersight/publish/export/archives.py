@@ -1,0 +1,45 @@
+"""Archived copies in exports (``--include-archives``): the WARC files follow wrote for the exported
+documents, with an index of which record is which document. Off by default: the archives hold
+third-party pages (text and markup under their publishers' copyright), kept locally as evidence;
+publishing them is the user's decision (docs/sources.md)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from sqlalchemy import select
+
+from countersight.config import Settings
+from countersight.store import Store, schema
+from countersight.store.export_queries import Selection, table_rows
+
+
+def export_archives(store: Store, settings: Settings, dest: Path, selection: Selection | None = None) -> list[Path]:
+    """Copy into ``dest`` the WARC files holding the selected documents' archived copies, and write
+    ``dest/index.csv`` (document, URL, fetch time, file, offset); return the files written."""
+    sel = selection or Selection()
+    t = schema.fetched_urls
+    q = select(t.c.document_id, t.c.url, t.c.fetched_at, t.c.warc_file, t.c.warc_offset).where(
+        t.c.warc_file.is_not(None) & t.c.document_id.is_not(None)).order_by(t.c.document_id, t.c.url)
+    wanted: set[str] | None = None
+    if sel != Selection():
+        wanted = {r["document_id"] for r in table_rows(store, "evidence", sel)}
+    with store.engine.connect() as conn:
+        rows = [r for r in conn.execute(q) if wanted is None or r.document_id in wanted]
+    dest.mkdir(parents=True, exist_ok=True)
+    source = settings.archive_path()
+    written: list[Path] = []
+    for name in sorted({r.warc_file for r in rows}):
+        path = source / name
+        if path.is_file() and path.resolve().is_relative_to(source.resolve()):
+            written.append(Path(shutil.copy2(path, dest / Path(name).name)))
+    index = dest / "index.csv"
+    with index.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["document_id", "url", "fetched_at", "warc_file", "warc_offset"])
+        for r in rows:
+            out.writerow([r.document_id, r.url, r.fetched_at.isoformat() if r.fetched_at else "", r.warc_file,
+                          r.warc_offset])
+    return [*written, index]
