@@ -35,7 +35,10 @@ build-demo: install
 demo: build-demo
 	COUNTERSIGHT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/countersight serve --host $(HOST) --port $(PORT)
 
+# The whole suite: lint and types first (a failure there stops the run), then the tests.
 test: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/countersight
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Retrain the shipped extraction model from the labeled corpus (deterministic: same data, same file).

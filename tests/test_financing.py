@@ -84,7 +84,9 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     doc = Document(id=content_hash(NEWS), text=NEWS, url="https://news.example.org/islamabad-safe-city",
                    title="Islamabad Safe City", publisher="Example News", published=dt.date(2016, 3, 12),
                    language="en", source_kind="text")
-    claims = extract_claims(doc)
+    # The 0.2 rules: this test is about merging a news claim with an AidData loan, not about extraction
+    # quality (the learned model scores this sentence 0.18, under its threshold: docs/extraction.md).
+    claims = extract_claims(doc, model=None)
     assert [(c.country, c.vendor, c.technology) for c in claims] == [("PAK", "Huawei", "safe_city")]
     store.add([doc], claims)
     resolve_store(store)

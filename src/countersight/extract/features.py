@@ -179,7 +179,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append("sent_product_no_tech")
     if c.r_sent in st.tech_sentences:
         f.append("rsent_tech")
-    if any(abs(j - c.s_sent) <= 1 for j in st.tech_sentences):
+    if not st.tech_sentences.isdisjoint((c.s_sent - 1, c.s_sent, c.s_sent + 1)):
         f.append("near_tech")
     if not st.tech_sentences:
         f.append("doc_no_tech")

@@ -56,7 +56,9 @@ def status_features(a: Analysis, c: Candidate) -> list[str]:
         rs = a.sentences[c.r_sent]
         rchunk = a.text[rs.start:rs.end]
         f += [f"rcue={k}" for k in ("planned", "cancelled", "denied") if cues.present(k, rchunk)]
-    return f + _words(chunk)
+    # Cue words only: the rarer statuses (cancelled, denied) have too few examples for word
+    # features, which drowned the cues in 0.3.0's first model.
+    return f or ["cue=none"]
 
 
 def sentence_features(text: str, start: int, end: int) -> list[str]:
