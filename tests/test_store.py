@@ -235,3 +235,34 @@ def test_sqlite_bulk_upsert_updates_progress(tmp_path: Path) -> None:
         (10, "done", None, "d1"), (20, "done", None, "d2")]
     assert state.done_offsets(store, "in-1") == {10, 20}
     store.close()
+
+
+def test_every_write_bumps_the_store_version(store: Store) -> None:
+    v0 = store.version()
+    assert v0 >= 1
+    doc = _doc()
+    store.add([doc], [_claim(doc)])
+    v1 = store.version()
+    assert v1 > v0
+    store.add_review_event(ReviewEvent(target_id="dep-x", action="note", actor="t", reason="r"))
+    assert store.version() > v1
+    v2 = store.version()
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            raise RuntimeError("rolled back")
+    assert store.version() == v2  # a rolled-back write changes nothing, the version included
+    assert store.version() == v2  # reading does not bump it
+
+
+def test_migration_v7_adds_the_version_to_an_older_store(database_url: str) -> None:
+    s = open_store(database_url)
+    with s.engine.begin() as conn:
+        schema.store_version.drop(conn)
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 7))
+    s.close()
+    s = open_store(database_url)
+    assert s.version() == 1
+    doc = _doc()
+    s.add([doc], [_claim(doc)])
+    assert s.version() == 2
+    s.close()

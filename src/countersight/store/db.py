@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, func, select
+from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,6 +53,19 @@ def _pysqlite_now() -> Any:
     return processor(_now()) if processor else _now()
 
 
+def bump_version(conn: Connection) -> None:
+    """Increment the store version inside the caller's transaction."""
+    t = schema.store_version
+    conn.execute(update(t).where(t.c.id == 1).values(version=t.c.version + 1))
+
+
+def read_version(conn: Connection) -> int:
+    """The committed store version (0 before the version table exists)."""
+    t = schema.store_version
+    value = conn.execute(select(t.c.version).where(t.c.id == 1)).scalar()
+    return int(value or 0)
+
+
 def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
     """Deterministic id of one evidence row of a claim."""
     return stable_id("ev", [claim_id, index, ev.document_id, ev.start, ev.end, ev.row, ev.column])
@@ -76,9 +89,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
+        """A connection inside one write transaction: committed on success, rolled back on error.
+
+        The store version is bumped first, so it commits (or rolls back) with the writes and every
+        writer takes the same row lock first (no lock-order deadlock on PostgreSQL)."""
         with self.engine.begin() as conn:
+            bump_version(conn)
             yield conn
+
+    def version(self) -> int:
+        """The store version: increases with every committed write (one primary-key read)."""
+        with self.engine.connect() as conn:
+            return read_version(conn)
 
     def close(self) -> None:
         """Release pooled connections."""

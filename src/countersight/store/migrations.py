@@ -71,6 +71,12 @@ def backfill_evidence_positions(conn: Connection) -> int:
     return len(updates)
 
 
+def _v7_store_version(conn: Connection) -> None:
+    schema.store_version.create(conn, checkfirst=True)
+    if conn.execute(select(schema.store_version.c.id)).first() is None:
+        conn.execute(insert(schema.store_version).values(id=1, version=1))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
@@ -78,6 +84,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
     (5, "financing: finance-dataset projects (AidData) with lender, instrument and amounts", _v5_financing),
     (6, "evidence.position; index of claims stating financing", _v6_evidence_position),
+    (7, "store_version: a counter every write bumps, for caches", _v7_store_version),
 ]
 
 
