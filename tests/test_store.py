@@ -247,9 +247,8 @@ def test_every_write_bumps_the_store_version(store: Store) -> None:
     store.add_review_event(ReviewEvent(target_id="dep-x", action="note", actor="t", reason="r"))
     assert store.version() > v1
     v2 = store.version()
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            raise RuntimeError("rolled back")
+    with pytest.raises(RuntimeError), store.transaction():
+        raise RuntimeError("rolled back")
     assert store.version() == v2  # a rolled-back write changes nothing, the version included
     assert store.version() == v2  # reading does not bump it
 

@@ -82,6 +82,7 @@ class IngestStats:
     failed: list[dict[str, Any]] = field(default_factory=list)
     failed_total: int = 0
     interrupted: bool = False
+    resolved: dict[str, int] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -103,7 +104,7 @@ class IngestStats:
         return {
             "documents": self.documents, "new": self.new, "skipped": self.skipped,
             "claims": self.claims, "resumed": self.resumed, "failed": self.failed,
-            "failed_total": self.failed_total, "interrupted": self.interrupted,
+            "failed_total": self.failed_total, "interrupted": self.interrupted, "resolved": self.resolved,
             "seconds": round(self.elapsed, 3),
             "docs_per_second": round(self.documents / self.elapsed, 1) if self.elapsed > 0 else None,
         }
@@ -271,7 +272,7 @@ def ingest(
         ingest_distributed(store, paths, writer=writer, limits=limits, extractor=extract,
                            workers=workers, scheduler=scheduler, stop=stop)
         writer.flush()
-        return stats
+        return _resolved(store, stats)
     for item, done in with_done(store, iter_inputs(paths, limits)):
         if stop is not None and stop.is_set():
             stats.interrupted = True
@@ -303,6 +304,17 @@ def ingest(
         if not file_failed:
             writer.input_done(item)
     writer.flush()
+    return _resolved(store, stats)
+
+
+def _resolved(store: Store, stats: IngestStats) -> IngestStats:
+    """Merge what the run stored into deployments (incrementally: only the merge keys of its new
+    claims), so that an ingest leaves the store resolved, even when interrupted."""
+    from countersight.resolve import resolve_pending
+
+    if stats.claims or stats.interrupted:
+        report = resolve_pending(store)
+        stats.resolved = {"claims": report.claims, "deployments": report.deployments, **report.written}
     return stats
 
 

@@ -23,7 +23,7 @@ from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
 from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
-from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, IndexCache
+from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, IndexCache, VersionedCache
 from countersight.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -158,13 +158,14 @@ def create_app(
     *,
     cors_origins: Sequence[str] = (),
     max_body_bytes: int = 1_000_000,
-    index_cache_seconds: float = 120.0,
+    cache_entries: int = 64,
     dashboard: bool = True,
 ) -> FastAPI:
     """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).
 
     ``cors_origins`` lists the origins allowed to call the API from a browser (none by default);
-    request bodies over ``max_body_bytes`` get 413."""
+    request bodies over ``max_body_bytes`` get 413; ``cache_entries`` bounds the index cache (and an
+    eighth of it the whole-store downloads)."""
     if store is None:
         store = Settings.from_env().database_url
     opened = open_store(store) if isinstance(store, str) else store
@@ -177,8 +178,10 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = opened
-    app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, index_cache_seconds)
-    app.state.index_cache = IndexCache(index_cache_seconds)
+    app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, cache_entries)
+    # Keyed by the store version (a write is visible on the next request), bounded in entries.
+    app.state.index_cache = IndexCache(cache_entries)
+    app.state.export_cache = VersionedCache(max(2, cache_entries // 8))
     _install_error_handlers(app)
     for module in (countries, deployments, vendors, documents, financing, review, meta):
         app.include_router(module.router, responses=ERROR_RESPONSES)

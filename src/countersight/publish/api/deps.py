@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
@@ -37,53 +38,104 @@ class ApiError(Exception):
 
 @dataclass
 class ApiConfig:
-    """How the app behaves: CORS origins (none by default), body size limit, index cache time."""
+    """How the app behaves: CORS origins (none by default), body size limit, cache bound."""
 
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
-    index_cache_seconds: float = 120.0
+    cache_entries: int = 64
 
 
-@dataclass
-class IndexCache:
-    """Country index rows per (as_of, edition), kept ``seconds`` (cleared by every API write):
-    the live index replays every deployment, and the map asks for it on each slider move."""
+class VersionedCache:
+    """Values computed from the store, kept while the store version is unchanged: every write
+    bumps the version, so one primary-key read per lookup tells whether a value is still current
+    (no time-based staleness). At most ``max_entries`` values, least recently used dropped first;
+    all are dropped when the version moves (old keys are never asked for again)."""
 
-    seconds: float
-    _rows: dict[tuple[Any, str], tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
-    _counts: tuple[float, dict[str, tuple[int, int]]] | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, max_entries: int = 64):
+        self.max_entries = max_entries
+        self._version: int | None = None
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def get(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
-        """The cached rows, computed when missing or stale."""
-        key = (as_of, edition)
-        now = time.monotonic()
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def version(self, store: Store) -> int:
+        """The store's current version (dropping every value when it moved)."""
+        current = store.version()
         with self._lock:
-            hit = self._rows.get(key)
-        if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        rows = views.index_rows(store, as_of, edition)
+            if current != self._version:
+                self._values.clear()
+                self._version = current
+        return current
+
+    def get(self, store: Store, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value for ``key`` at the store's current version, computed when missing."""
+        version = self.version(store)
         with self._lock:
-            self._rows[key] = (now, rows)
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if self._version == version:
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._values.clear()
+            self._version = None
+
+
+class IndexCache(VersionedCache):
+    """Country index rows per (as_of, edition) and vendor counts, per store version: the live index
+    replays every deployment, and the map asks for it on each slider move."""
+
+    def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
+        """The index rows (``as_of`` is a day: the finest grain evidence is dated by)."""
+        rows: list[dict[str, Any]] = self.get(store, ("index", as_of, edition),
+                                              lambda: views.index_rows(store, as_of, edition))
         return rows
 
     def vendor_counts(self, store: Store) -> dict[str, tuple[int, int]]:
         """Per vendor: (deployments, countries), cached like the index (a GROUP BY over every deployment)."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._counts
-        if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        counts = aq.vendor_deployment_counts(store)
-        with self._lock:
-            self._counts = (now, counts)
+        counts: dict[str, tuple[int, int]] = self.get(store, ("vendor_counts",),
+                                                      lambda: aq.vendor_deployment_counts(store))
         return counts
 
-    def clear(self) -> None:
-        """Forget every cached index (after a write)."""
-        with self._lock:
-            self._rows.clear()
-            self._counts = None
+
+def get_exports(request: Request) -> VersionedCache:
+    """The app's cache of whole-store downloads (snapshot, feeds)."""
+    cache: VersionedCache = request.app.state.export_cache
+    return cache
+
+
+def versioned_download(
+    request: Request,
+    store: Store,
+    key: Hashable,
+    build: Callable[[], bytes],
+    media_type: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A whole-store download built once per store version (then served from memory) with a
+    content ETag; a request whose ``If-None-Match`` names it gets 304 and no body."""
+    cache = get_exports(request)
+
+    def make() -> tuple[str, bytes]:
+        body = build()
+        return '"' + hashlib.sha256(body).hexdigest()[:32] + '"', body
+
+    etag, body = cache.get(store, key, make)
+    common = {"ETag": etag, "Cache-Control": "no-cache", **(headers or {})}
+    wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return Response(body, media_type=media_type, headers=common)
 
 
 def get_store(request: Request) -> Store:

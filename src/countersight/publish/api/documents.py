@@ -16,6 +16,7 @@ from countersight.ingest import default_extractor
 from countersight.model import Document, ReviewEvent
 from countersight.publish.api import views
 from countersight.publish.api.deps import DataResponse, IndexCache, get_cache, get_store, require_role
+from countersight.resolve import resolve_pending
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
 
@@ -46,8 +47,8 @@ def submit_document(
     cache: IndexCache = Depends(get_cache),
     token: ApiToken = Depends(require_role("admin")),
 ) -> dict[str, Any]:
-    """(admin) Store a document and the claims the extractor finds in it. Deployments change only when
-    ``countersight resolve`` next runs."""
+    """(admin) Store a document and the claims the extractor finds in it, and merge those claims into
+    deployments (the next request sees them)."""
     text = body.text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document(
         id=content_hash(text),
@@ -73,6 +74,7 @@ def submit_document(
             changes={"claims": len(claims), "new": bool(counts["documents"])},
         )
     )
+    resolve_pending(store)
     cache.clear()
     return {
         "document_id": doc.id,

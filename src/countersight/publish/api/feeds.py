@@ -11,6 +11,7 @@ import datetime as dt
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from countersight.config import Settings
+from countersight.publish.api.deps import versioned_download
 from countersight.publish.export.atom import deployments_feed
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection
@@ -44,5 +45,13 @@ def deployments_atom(
         raise HTTPException(status_code=422, detail="country must not be empty")
     selection = Selection(country=country.upper() if country else None, vendor=vendor, technology=technology)
     base = str(request.base_url).rstrip("/")
-    xml = deployments_feed(_store(request), selection, since=since, base_url=base)
-    return Response(content=xml, media_type="application/atom+xml; charset=utf-8")
+    store = _store(request)
+    if getattr(request.app.state, "export_cache", None) is None:
+        xml = deployments_feed(store, selection, since=since, base_url=base)
+        return Response(content=xml, media_type="application/atom+xml; charset=utf-8")
+    # Built once per store version and selection, with an ETag (a feed reader polls it).
+    return versioned_download(
+        request, store, ("atom", selection, since, base),
+        lambda: deployments_feed(store, selection, since=since, base_url=base).encode(),
+        "application/atom+xml; charset=utf-8",
+    )

@@ -132,7 +132,7 @@ def _query(**params: Any) -> str:
 
 def _all_index_countries(store: Store, cache: IndexCache) -> set[str]:
     """Every country any edition's index has (so that markers exist whatever the slider shows)."""
-    return {r["country"] for edition in ("live", "2019", "2022") for r in cache.get(store, None, edition)}
+    return {r["country"] for edition in ("live", "2019", "2022") for r in cache.get_index(store, None, edition)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -149,7 +149,7 @@ def map_page(
     """The world map of the index, its controls, and the same data as a sortable table."""
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    rows = cache.get(store, _as_of(year), edition)
+    rows = cache.get_index(store, _as_of(year), edition)
     this_year = dt.date.today().year
     return render(
         "map.html",
@@ -182,7 +182,7 @@ def country_page(
     as_of = _as_of(year)
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+    data = views.country_detail(store, iso3, as_of, edition, lambda: cache.get_index(store, as_of, edition))
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]]):
         evidence[e["deployment_id"]].append(e)
