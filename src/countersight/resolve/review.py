@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from countersight import clock
 from countersight.errors import NotFoundError, ReviewError
 from countersight.model import STATUSES, ReviewAction, ReviewEvent
 from countersight.reference.countries import is_country_code, resolve_country
@@ -317,7 +318,7 @@ def record(store: Store, event: ReviewEvent) -> ReviewEvent:
             raise ReviewError("a dispute needs --source: where the vendor or government made it")
         if not str(changes.get("by") or "").strip():
             raise ReviewError("a dispute needs --by: who disputes (a vendor or government)")
-    stamped = replace(event, changes=changes, created_at=event.created_at or dt.datetime.now(dt.UTC))
+    stamped = replace(event, changes=changes, created_at=event.created_at or clock.now())
     new_id = store.add_review_event(stamped)
     return replace(stamped, id=new_id)
 

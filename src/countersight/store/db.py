@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from countersight import clock
 from countersight.errors import StoreError
 from countersight.ids import stable_id
 from countersight.model import Claim, Document, Evidence, FieldsPickle, Financing, Organization, ReviewEvent
@@ -44,7 +45,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _pysqlite_now() -> Any:

@@ -3,11 +3,11 @@ version is recorded in ``schema_version``. Append new steps; never edit an appli
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import Connection, bindparam, func, insert, inspect, select
 
+from countersight import clock
 from countersight.store import schema, search
 
 
@@ -107,7 +107,7 @@ def migrate(conn: Connection) -> list[int]:
         if version not in done:
             step(conn)
             conn.execute(
-                insert(schema.schema_version).values(version=version, applied_at=dt.datetime.now(dt.UTC))
+                insert(schema.schema_version).values(version=version, applied_at=clock.now())
             )
             applied.append(version)
     return applied

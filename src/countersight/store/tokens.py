@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from countersight import clock
 from countersight.errors import CountersightError, NotFoundError
 from countersight.store import schema
 from countersight.store.db import Store
@@ -43,7 +44,7 @@ def create_token(store: Store, name: str, role: str) -> tuple[ApiToken, str]:
     secret = PREFIX + secrets.token_urlsafe(32)
     digest = hash_token(secret)
     token = ApiToken(
-        id="tok-" + digest[:12], name=name.strip(), role=role, created_at=dt.datetime.now(dt.UTC)
+        id="tok-" + digest[:12], name=name.strip(), role=role, created_at=clock.now()
     )
     with store.transaction() as conn:
         conn.execute(
@@ -83,7 +84,7 @@ def revoke_token(store: Store, token_id: str) -> None:
         done = conn.execute(
             update(t)
             .where(t.c.id == token_id, t.c.revoked_at.is_(None))
-            .values(revoked_at=dt.datetime.now(dt.UTC))
+            .values(revoked_at=clock.now())
         ).rowcount
     if not done:
         raise NotFoundError(f"no live token {token_id!r}")

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from countersight import __version__
+from countersight import __version__, clock
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
 from countersight.publish.api.deployments import deployment_filter
@@ -150,7 +150,7 @@ def map_page(
     if edition not in ("live", "2019", "2022"):
         edition = "live"
     rows = cache.get_index(store, _as_of(year), edition)
-    this_year = dt.date.today().year
+    this_year = clock.today().year
     return render(
         "map.html",
         request,
