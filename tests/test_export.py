@@ -344,3 +344,26 @@ def test_the_same_inputs_built_a_year_apart_export_the_same_bytes(tmp_path: Path
         outputs.append(digests)
         s.close()
     assert outputs[0] == outputs[1]
+
+
+def test_an_absolute_path_in_an_older_store_is_exported_as_the_file_name(filled: Store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from countersight.publish.api.app import create_app
+    from countersight.store import schema
+
+    secret = "/home/reporter/leaks/ministry"
+    with filled.transaction() as conn:
+        conn.execute(schema.documents.update().values(path=f"{secret}/memo.txt"))
+    for fmt in FORMATS:
+        files = export(filled, fmt, tmp_path / fmt / "x" if fmt in ("ftm", "json", "geojson", "sqlite") else
+                       tmp_path / fmt)
+        text = b"".join(p.read_bytes() for p in files)
+        assert b"/home/reporter" not in text, fmt
+    rows = json.loads((tmp_path / "json" / "x").read_text())["documents"]
+    assert {r["path"] for r in rows} == {"memo.txt"}
+    with TestClient(create_app(filled)) as client:
+        doc_id = rows[0]["id"]
+        for url in ("/api/export/snapshot.zip", f"/api/documents/{doc_id}", f"/document/{doc_id}",
+                    "/feeds/deployments.atom"):
+            assert "/home/reporter" not in client.get(url).text, url

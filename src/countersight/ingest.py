@@ -319,11 +319,12 @@ def ingest(
 
 def _resolved(store: Store, stats: IngestStats) -> IngestStats:
     """Merge what the run stored into deployments (incrementally: only the merge keys of its new
-    claims), so that an ingest leaves the store resolved, even when interrupted."""
+    claims), so that an ingest leaves the store resolved, even when interrupted. Claims a crashed
+    earlier write left unresolved are picked up too (one indexed query when there are none)."""
     from countersight.resolve import resolve_pending
 
-    if stats.claims or stats.interrupted:
-        report = resolve_pending(store)
+    report = resolve_pending(store)
+    if report.claims:
         stats.resolved = {"claims": report.claims, "deployments": report.deployments, **report.written}
     return stats
 
