@@ -2,11 +2,12 @@
 
 Builds the demo store (or uses ``--db``), starts the API in a subprocess (uvicorn, one process),
 then asks ``/api/countries?as_of=...`` for ``--requests`` distinct days (3,000 by default: every
-day from 2015-01-01 on) and samples the server's resident memory (RSS) as it goes. Each day is a
-cache miss (the live index is replayed), so this is the worst case for the cache: before the
-cache was bounded, every day stayed in memory (214 -> 685 MiB in the security review).
+day from ``--start``, 2019-10-01, on: after the AIGS 2019 edition, so that every answer is a full
+index) and samples the server's resident memory (RSS) as it goes. Each day is a cache miss (the
+live index is replayed), the worst case for the cache: before the cache was bounded, every day
+stayed in memory (214 -> 685 MiB in the security review).
 
-    .venv/bin/python bench/cache_memory.py [--requests 3000] [--entries 64] [--db URL]
+    .venv/bin/python bench/cache_memory.py [--requests 3000] [--entries 64] [--start 2019-10-01] [--db URL]
 
 ``--entries`` is the server's cache bound (``create_app(cache_entries=...)``); pass a number
 larger than ``--requests`` to see the unbounded behaviour for comparison.
@@ -44,7 +45,7 @@ def mib(process: psutil.Process) -> float:
     return process.memory_info().rss / 2**20
 
 
-def run(url: str, n_requests: int, entries: int) -> None:
+def run(url: str, n_requests: int, entries: int, first: dt.date) -> None:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(entries), str(port)])
     try:
@@ -61,7 +62,6 @@ def run(url: str, n_requests: int, entries: int) -> None:
             start_rss = peak = mib(proc)
             print(f"cache bound {entries} entries; RSS after the first request: {start_rss:.0f} MiB", flush=True)
             t0 = time.perf_counter()
-            first = dt.date(2015, 1, 1)
             for i in range(n_requests):
                 day = first + dt.timedelta(days=i)
                 r = client.get("/api/countries", params={"as_of": day.isoformat()})
@@ -82,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--entries", type=int, default=64)
+    parser.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2019, 10, 1))
     parser.add_argument("--db", help="database URL (default: the demo store built in a temporary directory)")
     args = parser.parse_args(argv)
     if args.db:
-        run(args.db, args.requests, args.entries)
+        run(args.db, args.requests, args.entries, args.start)
         return 0
     from countersight.demo import build_demo
     from countersight.store import open_store
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(url)
         build_demo(store)
         store.close()
-        run(url, args.requests, args.entries)
+        run(url, args.requests, args.entries, args.start)
     return 0
 
 
