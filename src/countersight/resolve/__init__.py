@@ -6,6 +6,10 @@ deployments (:mod:`countersight.resolve.merge`), and writes the deployments, the
 and each claim's ``deployment_id`` -- only what changed. It never writes a review decision: it
 appends a ``requeue`` event when new evidence reaches a rejected deployment, and carries review
 targets over when a deployment's id changes (``attrs["supersedes"]``).
+
+:func:`resolve_pending` is the same over only the claims no deployment holds yet and the
+deployments sharing their merge keys: every write that adds claims calls it, so deployments are
+never behind the claims; :func:`resolve_store` is the full rebuild (``countersight resolve``).
 """
 
 from __future__ import annotations
