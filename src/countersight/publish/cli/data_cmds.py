@@ -58,6 +58,9 @@ def print_report(report: ImportReport, fmt: OutputFormat) -> None:
         return
     added = ", ".join(f"{v} {k}" for k, v in report.added.items())
     console.print(f"[bold]{report.dataset}[/bold] from {report.path}: {report.rows} rows read; added {added}")
+    if report.resolved:
+        console.print(f"deployments: {report.resolved.get('deployments_new', 0)} new, "
+                      f"{report.resolved.get('deployments_changed', 0)} changed (resolved incrementally)")
     for title, items in (("repairs", report.repairs), ("unresolved names", report.unresolved),
                          ("disagreements with the source's own coding (kept as coded)", report.disagreements)):
         console.print(f"{title}: {len(items)}")
