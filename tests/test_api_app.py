@@ -264,18 +264,32 @@ def test_an_ingest_is_visible_on_the_next_request(store: Store, tmp_path: Path) 
 def test_index_cache_is_bounded_and_keyed_by_version(store: Store) -> None:
     import datetime as dt
 
-    from countersight.publish.api.deps import IndexCache
+    from countersight.publish.api.deps import IndexCache, VersionedCache
 
     fill_api_store(store)
-    cache = IndexCache(max_entries=5)
+    shared = VersionedCache(max_entries=5)
     for day in range(30):
-        cache.get_index(store, dt.date(2019, 1, 1) + dt.timedelta(days=day), "live")
-    assert len(cache) == 5
-    rows = cache.get_index(store, None, "live")
-    assert cache.get_index(store, None, "live") is rows  # same version: served from the cache
+        IndexCache(shared).get_index(store, dt.date(2019, 1, 1) + dt.timedelta(days=day), "live")
+    assert len(shared) == 5
+    rows = IndexCache(shared).get_index(store, None, "live")
+    assert IndexCache(shared).get_index(store, None, "live") is rows  # same version: served from the cache
     with store.transaction():
         pass  # any write moves the version
-    assert cache.get_index(store, None, "live") is not rows and len(cache) == 1
+    assert IndexCache(shared).get_index(store, None, "live") is not rows and len(shared) == 1
+    # One request reads the version once, however many variants it asks for.
+    reads = []
+    original = store.version
+
+    def counted() -> int:
+        reads.append(1)
+        return original()
+
+    store.version = counted  # type: ignore[method-assign]
+    request_view = IndexCache(shared)
+    for edition in ("live", "2019", "2022"):
+        request_view.get_index(store, None, edition)
+    request_view.vendor_counts(store)
+    assert len(reads) == 1
 
 
 def test_snapshot_and_feed_are_built_once_per_version_with_etags(api: tuple[TestClient, dict[str, str]],

@@ -23,7 +23,7 @@ from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
 from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
-from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, IndexCache, VersionedCache
+from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, VersionedCache
 from countersight.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ def create_app(
     app.state.store = opened
     app.state.config = ApiConfig(tuple(cors_origins), max_body_bytes, cache_entries)
     # Keyed by the store version (a write is visible on the next request), bounded in entries.
-    app.state.index_cache = IndexCache(cache_entries)
+    app.state.index_cache = VersionedCache(cache_entries)
     app.state.export_cache = VersionedCache(max(2, cache_entries // 8))
     _install_error_handlers(app)
     for module in (countries, deployments, vendors, documents, financing, review, meta):

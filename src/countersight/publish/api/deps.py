@@ -61,17 +61,24 @@ class VersionedCache:
         return len(self._values)
 
     def version(self, store: Store) -> int:
-        """The store's current version (dropping every value when it moved)."""
+        """The store's current version, read once (dropping every value when it moved)."""
         current = store.version()
-        with self._lock:
-            if current != self._version:
-                self._values.clear()
-                self._version = current
+        self._at(current)
         return current
 
-    def get(self, store: Store, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value for ``key`` at the store's current version, computed when missing."""
-        version = self.version(store)
+    def _at(self, version: int) -> None:
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+
+    def get(self, store: Store, key: Hashable, compute: Callable[[], Any], version: int | None = None) -> Any:
+        """The value for ``key`` at the store's current version (or at ``version``, read by the
+        caller earlier in the same request), computed when missing."""
+        if version is None:
+            version = self.version(store)
+        else:
+            self._at(version)
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -91,21 +98,42 @@ class VersionedCache:
             self._version = None
 
 
-class IndexCache(VersionedCache):
-    """Country index rows per (as_of, edition) and vendor counts, per store version: the live index
-    replays every deployment, and the map asks for it on each slider move."""
+class IndexCache:
+    """The index cache as one request sees it: country index rows per (as_of, edition) and vendor
+    counts, from the app's :class:`VersionedCache`, with the store version read once per request
+    (a page asking for three editions costs one version read). The live index replays every
+    deployment, and the map asks for it on each slider move."""
+
+    def __init__(self, shared: VersionedCache):
+        self.shared = shared
+        self._version: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.shared)
+
+    def _pinned(self, store: Store) -> int:
+        if self._version is None:
+            self._version = self.shared.version(store)
+        return self._version
 
     def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
         """The index rows (``as_of`` is a day: the finest grain evidence is dated by)."""
-        rows: list[dict[str, Any]] = self.get(store, ("index", as_of, edition),
-                                              lambda: views.index_rows(store, as_of, edition))
+        rows: list[dict[str, Any]] = self.shared.get(store, ("index", as_of, edition),
+                                                     lambda: views.index_rows(store, as_of, edition),
+                                                     self._pinned(store))
         return rows
 
     def vendor_counts(self, store: Store) -> dict[str, tuple[int, int]]:
         """Per vendor: (deployments, countries), cached like the index (a GROUP BY over every deployment)."""
-        counts: dict[str, tuple[int, int]] = self.get(store, ("vendor_counts",),
-                                                      lambda: aq.vendor_deployment_counts(store))
+        counts: dict[str, tuple[int, int]] = self.shared.get(store, ("vendor_counts",),
+                                                             lambda: aq.vendor_deployment_counts(store),
+                                                             self._pinned(store))
         return counts
+
+    def clear(self) -> None:
+        """Forget every cached value (after a write made through this request)."""
+        self.shared.clear()
+        self._version = None
 
 
 def get_exports(request: Request) -> VersionedCache:
@@ -145,9 +173,9 @@ def get_store(request: Request) -> Store:
 
 
 def get_cache(request: Request) -> IndexCache:
-    """The app's index cache."""
-    cache: IndexCache = request.app.state.index_cache
-    return cache
+    """The app's index cache as this request sees it (one store-version read per request)."""
+    shared: VersionedCache = request.app.state.index_cache
+    return IndexCache(shared)
 
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `countersight token create`.")
