@@ -33,17 +33,26 @@ class Settings:
     publish_reviewer_names: bool = False
     # New tokens expire after this many days (None: never).
     token_ttl_days: int | None = None
+    # What a document records of the file it was read from (never the absolute path, which would
+    # publish the ingesting machine's folder names): "relative" to the directory named on the
+    # command line (a file named directly: its name), "name" (the file name) or "none".
+    document_paths: str = "relative"
+    # The server's caches are keyed by the store version; this bounds the index cache in entries
+    # (an eighth of it, at least 2, the whole-store downloads).
+    cache_entries: int = 64
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ``COUNTERSIGHT_DATABASE_URL``, ``COUNTERSIGHT_MAX_FILE_BYTES``,
         ``COUNTERSIGHT_QUARANTINE_DIR``, ``COUNTERSIGHT_DEBUG``, ``COUNTERSIGHT_PUBLIC_BASE_URL``,
         ``COUNTERSIGHT_TRUSTED_HOSTS`` (comma-separated), ``COUNTERSIGHT_PUBLISH_FULL_TEXT``,
-        ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES`` and ``COUNTERSIGHT_TOKEN_TTL_DAYS``."""
+        ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES``, ``COUNTERSIGHT_TOKEN_TTL_DAYS``,
+        ``COUNTERSIGHT_DOCUMENT_PATHS`` and ``COUNTERSIGHT_CACHE_ENTRIES``."""
         env = os.environ if environ is None else environ
         qdir = env.get("COUNTERSIGHT_QUARANTINE_DIR")
         hosts = tuple(h.strip() for h in env.get("COUNTERSIGHT_TRUSTED_HOSTS", "").split(",") if h.strip())
         ttl = env.get("COUNTERSIGHT_TOKEN_TTL_DAYS", "").strip()
+        entries = env.get("COUNTERSIGHT_CACHE_ENTRIES", "").strip()
         return cls(
             database_url=env.get("COUNTERSIGHT_DATABASE_URL") or default_database_url(),
             max_file_bytes=int(env.get("COUNTERSIGHT_MAX_FILE_BYTES", 200 * 1024 * 1024)),
@@ -54,6 +63,8 @@ class Settings:
             publish_full_text=_flag(env.get("COUNTERSIGHT_PUBLISH_FULL_TEXT")),
             publish_reviewer_names=_flag(env.get("COUNTERSIGHT_PUBLISH_REVIEWER_NAMES")),
             token_ttl_days=int(ttl) if ttl else None,
+            document_paths=env.get("COUNTERSIGHT_DOCUMENT_PATHS") or "relative",
+            cache_entries=int(entries) if entries else 64,
         )
 
 
