@@ -7,6 +7,7 @@ import csv
 import io
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,3 +241,78 @@ def test_limits_cors_and_offline_docs(store: Store) -> None:
     with TestClient(create_app(store, dashboard=False, cors_origins=["https://elsewhere.example"])) as client:
         got = client.get("/api/health", headers={"Origin": "https://elsewhere.example"})
         assert got.headers["access-control-allow-origin"] == "https://elsewhere.example"
+
+
+def test_an_ingest_is_visible_on_the_next_request(store: Store, tmp_path: Path) -> None:
+    """No time-based staleness: the caches key on the store version every write bumps."""
+    from countersight.ingest import ingest
+
+    fill_api_store(store)
+    article = tmp_path / "in" / "zambia.txt"
+    article.parent.mkdir()
+    article.write_text(
+        "Lusaka, 2 February 2024. Huawei installed facial recognition cameras for the police in Lusaka, "
+        "Zambia, under a Safe City contract signed in 2023.\n",
+        encoding="utf-8",
+    )
+    with TestClient(create_app(store), raise_server_exceptions=False) as client:
+        before = {r["country"] for r in client.get("/api/countries").json()["items"]}
+        assert "ZMB" not in before and "KEN" in before
+        assert client.get("/country/ZMB").status_code in (200, 404)
+        stats = ingest(store, [str(article.parent)])
+        assert stats.new == 1 and stats.resolved["deployments_new"] == 1
+        after = {r["country"]: r for r in client.get("/api/countries").json()["items"]}
+        assert after["ZMB"]["deployments"] == 1
+        page = client.get("/country/ZMB")
+        assert page.status_code == 200 and "Huawei" in page.text
+
+
+def test_index_cache_is_bounded_and_keyed_by_version(store: Store) -> None:
+    import datetime as dt
+
+    from countersight.publish.api.deps import IndexCache, VersionedCache
+
+    fill_api_store(store)
+    shared = VersionedCache(max_entries=5)
+    for day in range(30):
+        IndexCache(shared).get_index(store, dt.date(2019, 1, 1) + dt.timedelta(days=day), "live")
+    assert len(shared) == 5
+    rows = IndexCache(shared).get_index(store, None, "live")
+    assert IndexCache(shared).get_index(store, None, "live") is rows  # same version: served from the cache
+    with store.transaction():
+        pass  # any write moves the version
+    assert IndexCache(shared).get_index(store, None, "live") is not rows and len(shared) == 1
+    # One request reads the version once, however many variants it asks for.
+    reads = []
+    original = store.version
+
+    def counted() -> int:
+        reads.append(1)
+        return original()
+
+    store.version = counted  # type: ignore[method-assign]
+    request_view = IndexCache(shared)
+    for edition in ("live", "2019", "2022"):
+        request_view.get_index(store, None, edition)
+    request_view.vendor_counts(store)
+    assert len(reads) == 1
+
+
+def test_snapshot_and_feed_are_built_once_per_version_with_etags(api: tuple[TestClient, dict[str, str]],
+                                                                 store: Store) -> None:
+    client, _ = api
+    for url in ("/api/export/snapshot.zip", "/feeds/deployments.atom"):
+        first = client.get(url)
+        etag = first.headers["etag"]
+        assert first.status_code == 200 and etag.startswith('"')
+        again = client.get(url)
+        assert again.content == first.content and again.headers["etag"] == etag
+        unchanged = client.get(url, headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304 and unchanged.content == b""
+    snap = client.get("/api/export/snapshot.zip")
+    built = client.app.state.export_cache  # type: ignore[attr-defined]
+    assert len(built) == 2
+    with store.transaction():
+        pass
+    assert client.get("/api/export/snapshot.zip").content == snap.content  # same data, same bytes
+    assert len(built) == 1  # the old version's downloads were dropped

@@ -100,6 +100,44 @@ def _unzipped(data: bytes) -> bytes:
         return b"".join(zf.read(n) for n in zf.namelist())
 
 
+def test_cached_feed_and_snapshot_are_the_public_view_whoever_asks_first(
+    api: tuple[TestClient, dict[str, str], Store],
+) -> None:
+    """The feed and snapshot.zip are built once per store version and served to everyone: a
+    signed-in request with a forged Host header that fills the cache first must leave in it what
+    an anonymous reader may see, and the anonymous copy is what the signed-in reader gets."""
+    client, secrets, _ = api
+    dep_id = _ken(client)
+    note = {"action": "note", "reason": "checked the contract"}
+    assert client.post(f"/api/review/{dep_id}", json=note, headers=_auth(secrets["reviewer"])).status_code == 201
+    signed = {**_auth(secrets["reviewer"]), "Host": "evil.example"}
+    signed_feed = client.get("/feeds/deployments.atom", headers=signed)
+    signed_zip = client.get("/api/export/snapshot.zip", headers=signed)
+    anon_feed = client.get("/feeds/deployments.atom")
+    anon_zip = client.get("/api/export/snapshot.zip")
+    assert signed_feed.status_code == anon_feed.status_code == 200
+    assert signed_feed.content == anon_feed.content and signed_feed.headers["etag"] == anon_feed.headers["etag"]
+    assert signed_zip.content == anon_zip.content and signed_zip.headers["etag"] == anon_zip.headers["etag"]
+    for body in (anon_feed.content, _unzipped(anon_zip.content)):
+        assert b"Rita Reviewer" not in body and b"evil.example" not in body and b"testserver" not in body
+    assert b"to the police of Belgrade" not in _unzipped(anon_zip.content)  # no full text
+    # Private responses stay out of shared caches; public ones are revalidated with the ETag.
+    assert signed_feed.headers["cache-control"] == signed_zip.headers["cache-control"] == "no-store"
+    assert anon_feed.headers["cache-control"] == anon_zip.headers["cache-control"] == "no-cache"
+    again = client.get("/feeds/deployments.atom", headers={"If-None-Match": anon_feed.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_signed_in_reader_leaves_the_store_version_and_the_caches_alone(
+    api: tuple[TestClient, dict[str, str], Store],
+) -> None:
+    client, secrets, store = api
+    before = store.version()
+    assert client.get("/api/me", headers=_auth(secrets["admin"])).status_code == 200
+    assert {t.name: t.last_used_at for t in list_tokens(store)}["Ada Admin"] is not None  # use recorded
+    assert store.version() == before  # ... without invalidating every cached index and download
+
+
 def test_settings_can_publish_texts_and_names(store: Store) -> None:
     secrets = fill_api_store(store)
     settings = Settings(publish_full_text=True, publish_reviewer_names=True)

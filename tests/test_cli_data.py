@@ -85,3 +85,24 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out.startswith("countersight ")
     code, out, _ = _run(capsys, "--help")
     assert code == 0 and "import" in out and "figures" in out
+
+
+def test_an_import_leaves_the_store_resolved_and_figures_compare(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """No separate ``resolve``: the live index and the API see an import at once."""
+    assert _run(capsys, "import", "aigs-2019")[0] == 0
+    stats = json.loads(_run(capsys, "stats", "--format", "json")[1])
+    assert stats["deployments"] == 381
+    live = json.loads(_run(capsys, "index", "--edition", "live", "--format", "json")[1])
+    assert len([r for r in live if r["deployments"]]) == 75
+    assert _run(capsys, "import", "aigs-2022")[0] == 0
+    code, out, _ = _run(capsys, "figures", "--compare", "2019,2022,live", "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["editions"] == ["2019", "2022", "live"]
+    rows = {r["figure"]: r for r in result["rows"]}
+    assert rows["countries"]["2019"] == "75" and rows["countries"]["2022"] == "97"
+    assert int(rows["countries"]["live"]) >= 97  # the union of both editions' countries
+    assert rows["Chinese tech and BRI member"]["live"] is None  # coded only in the sheets
+    code, out, _ = _run(capsys, "figures", "--compare", "2019,2022,live")
+    assert code == 0 and "AIGS 2019" in out and "live" in out
+    code, _, err = _run(capsys, "figures", "--compare", "2019,2020")
+    assert code == 2 and "unknown edition '2020'" in err and len(err.strip().splitlines()) == 1

@@ -87,6 +87,9 @@ def test_unknown_edition(aigs_db: str, capsys: pytest.CaptureFixture[str]) -> No
     assert _one_line(err) == "error: unknown edition '2020'; choose from 2019, 2022"
     code, _, err = _run(capsys, "--db", aigs_db, "index", "--edition", "2020")
     assert code == 2 and _one_line(err) == "error: --edition: unknown edition '2020'; choose from 2019, 2022, live"
+    code, out, err = _run(capsys, "--db", aigs_db, "figures", "--compare", "2019,2020,1999")
+    assert (code, out) == (2, "")
+    assert _one_line(err) == "error: --compare: unknown edition '2020', '1999'; choose from 2019, 2022, live"
 
 
 def test_country_names_and_codes_are_one_parser(aigs_db: str, capsys: pytest.CaptureFixture[str]) -> None:

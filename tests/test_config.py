@@ -1,10 +1,15 @@
-"""config: the public-server settings are read from the environment and documented."""
+"""config: the settings are read from the environment and documented, and the app uses them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from countersight.config import Settings
+from countersight.errors import UsageError
+from countersight.publish.api.app import create_app
+from countersight.store import open_store
 
 SECURITY_DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 SECURITY_VARIABLES = (
@@ -86,3 +91,25 @@ def test_follow_settings_are_documented() -> None:
     text = SOURCES_DOC.read_text(encoding="utf-8")
     for name in FOLLOW_VARIABLES:
         assert name in text, name
+
+
+def test_server_and_ingest_settings_read_the_environment() -> None:
+    default = Settings.from_env({})
+    assert (default.cache_entries, default.document_paths) == (64, "relative")
+    s = Settings.from_env({"COUNTERSIGHT_CACHE_ENTRIES": "8", "COUNTERSIGHT_DOCUMENT_PATHS": "name"})
+    assert (s.cache_entries, s.document_paths) == (8, "name")
+    doc = Settings.from_env.__doc__ or ""
+    assert "COUNTERSIGHT_CACHE_ENTRIES" in doc and "COUNTERSIGHT_DOCUMENT_PATHS" in doc
+
+
+def test_the_app_bounds_its_caches_from_the_settings(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        app = create_app(store, settings=Settings(cache_entries=24), dashboard=False)
+        assert (app.state.index_cache.max_entries, app.state.export_cache.max_entries) == (24, 3)
+        app = create_app(store, settings=Settings(cache_entries=24), cache_entries=5, dashboard=False)
+        assert (app.state.index_cache.max_entries, app.state.export_cache.max_entries) == (5, 2)
+        with pytest.raises(UsageError):
+            create_app(store, settings=Settings(cache_entries=0), dashboard=False)
+    finally:
+        store.close()

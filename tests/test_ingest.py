@@ -190,3 +190,31 @@ def test_ingested_text_is_sanitised_before_extraction(tmp_path: Path, store: Sto
         for ev in claim.evidence:
             assert ev.start is not None and ev.end is not None
             assert doc.text[ev.start:ev.end] == ev.quote
+
+
+def test_ingest_skips_data_files_resolves_and_records_relative_paths(
+        cli_env: Path, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    root = cli_env / "in"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "zambia.txt").write_text(
+        "Lusaka, 2 February 2024. Huawei installed facial recognition cameras for the police in Lusaka, "
+        "Zambia, under a Safe City contract signed in 2023.\n", encoding="utf-8")
+    # Labels of an evaluation set: quotes that would become claims if read as an article.
+    (root / "gold.jsonl").write_text(json.dumps({"text": (root / "2024" / "zambia.txt").read_text()}) + "\n",
+                                     encoding="utf-8")
+    code = main(["ingest", str(root), "--format", "json", "--no-progress"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["new"] == 1 and summary["failed_total"] == 0
+    assert summary["not_documents"] == [
+        {"path": str(root / "gold.jsonl"), "reason": "not a document (JSON lines); no reader for .jsonl files"}
+    ]
+    assert summary["resolved"]["deployments_new"] == 1  # resolved by the ingest itself
+    store = open_store(database_url)
+    try:
+        with store.engine.connect() as conn:
+            path, published = conn.execute(select(schema.documents.c.path, schema.documents.c.published)).one()
+            first_seen = conn.execute(select(schema.deployments.c.first_seen)).scalar_one()
+        assert path == "2024/zambia.txt" and str(root) not in path
+        assert str(published) == "2024-02-02" and str(first_seen) == "2024-02-02"  # from the dateline
+    finally:
+        store.close()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from countersight.index import compute_index, list_deployments
 from countersight.index.deployments import deployment_documents
-from countersight.resolve import resolve_store
+from countersight.resolve import resolve_pending, resolve_store
 from countersight.resolve.merge import ClaimFacts, DocumentFacts, combine_confidence, merge_claims
 from countersight.resolve.vendors import VendorResolver, vendor_groups
 from countersight.store import Store, schema
@@ -176,3 +176,52 @@ def test_nairobi_through_the_extractor(store: Store) -> None:
     resolve_store(store)
     deps = list_deployments(store, country="KEN")
     assert len(deps) == 1 and deps[0].status == "cancelled" and deps[0].n_documents == 3
+
+
+def _resolved_state(store: Store) -> tuple[list[tuple[object, ...]], ...]:
+    with store.engine.connect() as conn:
+        return tuple(
+            sorted(tuple(r) for r in conn.execute(select(*t.columns)))
+            for t in (schema.deployments, schema.deployment_documents)
+        ) + (sorted(tuple(r) for r in conn.execute(select(schema.claims.c.id, schema.claims.c.deployment_id))),)
+
+
+def test_incremental_resolution_equals_the_full_rebuild(store: Store) -> None:
+    docs = nairobi_documents()
+    claims = nairobi_claims(docs)
+    other_docs, other_claims = other_records()
+    # Ecuador first, then the Nairobi documents one at a time, each write resolving what it added.
+    store.add(other_docs, other_claims)
+    first = resolve_pending(store)
+    assert first.incremental and first.claims == 3
+    ecuador = [r for r in _resolved_state(store)[0] if r[1] == "ECU"]
+    for doc, claim in zip(docs.values(), claims, strict=True):
+        store.add([doc], [claim])
+        report = resolve_pending(store)
+        # Only the Nairobi key is re-merged: the Ecuador claims are not read again.
+        assert report.incremental and report.claims <= 3 and report.deployments == 1
+    assert resolve_pending(store).claims == 0  # nothing pending: nothing done
+    incremental = _resolved_state(store)
+    assert [r for r in incremental[0] if r[1] == "ECU"] == ecuador
+    (dep,) = list_deployments(store, country="KEN")
+    assert dep.status == "cancelled" and dep.n_documents == 3
+    full = resolve_store(store)
+    assert not full.incremental
+    assert {k: v for k, v in full.written.items() if v} == {}
+    assert _resolved_state(store) == incremental
+
+
+def test_incremental_resolution_leaves_other_keys_alone(store: Store) -> None:
+    """Claims of other keys neither change the resolved ones nor need the full run."""
+    docs = nairobi_documents()
+    claims = nairobi_claims(docs)
+    store.add(docs.values(), claims)
+    resolve_pending(store)
+    before = _resolved_state(store)
+    other_docs, other_claims = other_records()
+    store.add(other_docs, other_claims)
+    resolve_pending(store)
+    resolve_store(store)  # the full rebuild afterwards changes nothing
+    after = _resolved_state(store)
+    assert [r for r in after[0] if r[1] == "KEN"] == [r for r in before[0] if r[1] == "KEN"]
+    assert len(after[0]) == len(before[0]) + 2

@@ -168,7 +168,7 @@ def test_new_organization_review_and_merge(rstore: Store) -> None:
         rstore, org.id, reason="a trading name of Hikvision (test only)", fields={"merge_into": "Hikvision"}
     )
     assert rv.organization_merges(rstore) == {"Acme Sentinel Systems": "Hikvision"}
-    resolve_store(rstore)
+    # The merge re-resolves by itself: no separate `resolve`.
     plates = list_deployments(rstore, country="ECU", technology="license_plate_recognition")
     assert [d.vendor for d in plates] == ["Hikvision"]
     assert org.id not in {i.target_id for i in rv.review_queue(rstore)}

@@ -48,7 +48,7 @@ def test_text_and_markdown(tmp_path: Path) -> None:
     a, b = only_doc(tmp_path / "a.txt"), only_doc(tmp_path / "b.md")
     assert a.title == "Title line" and a.text == "Title line\n\nBody about Nairobi.\n"
     assert a.id == content_hash(a.text) and a.source_kind == "text"
-    assert a.path == str(tmp_path / "a.txt")
+    assert a.path == "a.txt"  # the file name, never the absolute path (a file named directly)
     assert b.title == "Heading here"
 
 
@@ -184,3 +184,87 @@ def test_warc_uncompressed_and_byte_ranges_partition_records(tmp_path: Path) -> 
         assert seen == offsets  # every record exactly once, whatever the cut points
         skipped = [r.record for r in read_input(item, LIMITS, skip={offsets[1], offsets[5]})]
         assert skipped == [o for o in offsets if o not in (offsets[1], offsets[5])]
+
+
+def test_text_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\nurl: https://news.example.org/item/77\ntitle: \"Cameras for the capital\"\n"
+        "published: 2023-05-06\npublisher: Example Wire\nunknown: ignored\n---\nBody text about cameras.\n",
+        encoding="utf-8",
+    )
+    doc = only_doc(tmp_path / "a.md")
+    assert doc.text == "Body text about cameras.\n" and doc.id == content_hash(doc.text)
+    assert (doc.url, doc.title, doc.publisher) == ("https://news.example.org/item/77", "Cameras for the capital",
+                                                   "Example Wire")
+    assert doc.published == dt.date(2023, 5, 6) and doc.meta["date_from"] == "front matter"
+    # A Markdown rule is not a header; an unsafe address in a header is refused, not kept.
+    (tmp_path / "b.md").write_text("---\nJust a rule above some prose.\n---\nMore.\n", encoding="utf-8")
+    assert only_doc(tmp_path / "b.md").text.startswith("---\nJust a rule")
+    (tmp_path / "c.txt").write_text("---\nurl: file:///etc/passwd\n---\nText.\n", encoding="utf-8")
+    c = only_doc(tmp_path / "c.txt")
+    assert c.url is None and "url_refused" in c.meta
+
+
+@pytest.mark.parametrize(
+    "text, url, expected",
+    [
+        ("Nairobi, 2 February 2024 -- The police said cameras were installed.", None, dt.date(2024, 2, 2)),
+        ("QUITO, February 2, 2024. Cameras.", None, dt.date(2024, 2, 2)),
+        ("Cameras were bought. " * 40 + "On 2 February 2024 more came.", None, None),  # not a dateline
+        ("No date in this text at all.", "https://news.example.org/2024/02/03/cameras", dt.date(2024, 2, 3)),
+        ("Signed in 2023 under a Safe City deal.", None, None),
+    ],
+)
+def test_text_dates_come_from_the_document(tmp_path: Path, text: str, url: str | None,
+                                           expected: dt.date | None) -> None:
+    header = f"---\nurl: {url}\n---\n" if url else ""
+    (tmp_path / "a.txt").write_text(header + text, encoding="utf-8")
+    assert only_doc(tmp_path / "a.txt").published == expected
+
+
+def test_saved_html_canonical_address_and_dates(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>T</title><link rel=\"canonical\" href=\"https://news.example.org/a/1\">"
+        "<meta property=\"og:url\" content=\"https://other.example.org/x\">"
+        "<meta property=\"article:published_time\" content=\"2022-03-04T10:00:00Z\"></head>"
+        "<body><article><p>Cameras were installed in the city by the vendor.</p></article></body></html>"
+    )
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    doc = only_doc(tmp_path / "a.html")
+    assert doc.url == "https://news.example.org/a/1" and doc.published == dt.date(2022, 3, 4)
+    og_only = (
+        "<html><head><meta property=\"og:url\" content=\"https://news.example.org/2021/07/08/story\"></head>"
+        "<body><article><p>Cameras were installed in the city by the vendor.</p></article></body></html>"
+    )
+    (tmp_path / "b.html").write_text(og_only, encoding="utf-8")
+    b = only_doc(tmp_path / "b.html")
+    assert b.url == "https://news.example.org/2021/07/08/story" and b.published == dt.date(2021, 7, 8)
+    assert b.meta["date_from"] == "url"
+    local = og_only.replace("https://news.example.org/2021/07/08/story", "http://127.0.0.1/2021/07/08/x")
+    (tmp_path / "c.html").write_text(local, encoding="utf-8")
+    assert only_doc(tmp_path / "c.html").url is None  # a private address is never kept
+
+
+def test_directory_walk_skips_files_that_are_not_documents(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "article.txt").write_text("Cameras in Nairobi.", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text('{"id": 1, "text": "Cameras in Nairobi."}\n', encoding="utf-8")
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "labels").write_text('[{"id": 1}]', encoding="utf-8")  # no extension, JSON inside
+    results = read_all(tmp_path)
+    skipped = {Path(r.source).name: r.skipped for r in results if getattr(r, "skipped", None)}
+    assert set(skipped) == {"gold.jsonl", "table.csv", "photo.png", "labels"}
+    assert "JSON lines" in skipped["gold.jsonl"] and "image" in skipped["photo.png"]
+    docs = [r.document for r in results if getattr(r, "document", None)]
+    assert [d.path for d in docs] == ["sub/article.txt"]  # relative to the directory named
+
+
+def test_document_path_policy(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Cameras.", encoding="utf-8")
+    paths = {}
+    for policy in ("relative", "name", "none"):
+        (doc,) = [r.document for r in read_all(tmp_path, Limits(document_paths=policy))]
+        paths[policy] = doc.path
+    assert paths == {"relative": "sub/a.txt", "name": "a.txt", "none": None}

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, inspect, select
 
 from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
-from countersight.store import Store, open_store, schema
+from countersight.store import Store, migrations, open_store, schema
 from countersight.store.db import evidence_rows, prepare_sqlite_rows
 from countersight.store.db import sqlite_executemany as db_sqlite_executemany
 from countersight.store.migrations import current_version
@@ -289,9 +290,10 @@ def test_migration_v8_adds_token_expiry_to_older_stores(database_url: str) -> No
 def test_migration_versions_leave_room_for_parallel_work() -> None:
     from countersight.store.migrations import MIGRATIONS
 
-    # 7 (and 10) are kept for the store-version work of issue 15; 8 is token expiry, 9 is follow.
-    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6, 8, 9]
-    assert "follow" in MIGRATIONS[-1][1] and "api_tokens" in MIGRATIONS[-2][1]
+    # 7 is never assigned (the issue15 branch used it for the store version, now 10); 8 is token
+    # expiry, 9 is follow.
+    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 6, 8, 9, 10]
+    assert "store_version" in MIGRATIONS[-1][1] and "follow" in MIGRATIONS[-2][1] and "api_tokens" in MIGRATIONS[-3][1]
 
 
 def test_migration_v9_adds_the_follow_tables_to_older_stores(database_url: str) -> None:
@@ -306,5 +308,76 @@ def test_migration_v9_adds_the_follow_tables_to_older_stores(database_url: str) 
     with s.engine.connect() as conn:
         assert set(follow_tables) <= set(inspect(conn).get_table_names())
         versions = set(conn.execute(select(schema.schema_version.c.version)).scalars())
-        assert {8, 9} <= versions and 10 not in versions
+        assert {8, 9, 10} <= versions
+
+
+def test_every_write_bumps_the_store_version(store: Store) -> None:
+    v0 = store.version()
+    assert v0 >= 1
+    doc = _doc()
+    store.add([doc], [_claim(doc)])
+    v1 = store.version()
+    assert v1 > v0
+    store.add_review_event(ReviewEvent(target_id="dep-x", action="note", actor="t", reason="r"))
+    assert store.version() > v1
+    v2 = store.version()
+    with pytest.raises(RuntimeError), store.transaction():
+        raise RuntimeError("rolled back")
+    assert store.version() == v2  # a rolled-back write changes nothing, the version included
+    assert store.version() == v2  # reading does not bump it
+
+
+def test_migration_v10_adds_the_version_to_an_older_store(database_url: str) -> None:
+    s = open_store(database_url)
+    with s.engine.begin() as conn:
+        schema.store_version.drop(conn)
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 10))
+    s.close()
+    s = open_store(database_url)
+    assert s.version() == 1
+    doc = _doc()
+    s.add([doc], [_claim(doc)])
+    assert s.version() == 2
+    s.close()
+
+
+def test_migrate_applies_every_unrecorded_step_in_ascending_order_across_gaps(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = open_store(database_url)
+    ran: list[int] = []
+
+    def step(version: int) -> Callable[[Connection], None]:
+        return lambda conn: ran.append(version)
+
+    # listed out of order, numbers with gaps (7 and 11 never assigned), 9 arriving after 10
+    steps = [(12, "later", step(12)), (9, "parallel line", step(9)), (1, "initial", step(1)),
+             (10, "store version", step(10))]
+    monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+    with s.transaction() as conn:
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 10))
+        assert 9 not in set(conn.execute(select(schema.schema_version.c.version)).scalars())
+        assert migrations.migrate(conn) == [9, 10, 12]
+        assert migrations.migrate(conn) == []  # recorded: nothing runs twice
+        assert current_version(conn) == 12
+    assert ran == [9, 10, 12]
+    s.close()
+
+
+def test_a_store_from_the_issue15_branch_keeps_its_version_and_gains_token_expiry(database_url: str) -> None:
+    s = open_store(database_url)  # that branch numbered the store version 7 and had no 8
+    doc = _doc()
+    s.add([doc], [_claim(doc)])
+    before = s.version()
+    with s.engine.begin() as conn:
+        for column in ("expires_at", "last_used_at"):
+            conn.exec_driver_sql(f"ALTER TABLE api_tokens DROP COLUMN {column}")
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version.in_([8, 10])))
+        conn.execute(schema.schema_version.insert().values(version=7, applied_at=dt.datetime.now(dt.UTC)))
+    s.close()
+    s = open_store(database_url)
+    with s.engine.connect() as conn:
+        versions = set(conn.execute(select(schema.schema_version.c.version)).scalars())
+        columns = {c["name"] for c in inspect(conn).get_columns("api_tokens")}
+    assert {7, 8, 10} <= versions and {"expires_at", "last_used_at"} <= columns
+    assert s.version() == before  # the counter survives: caches keyed on it stay valid
     s.close()

@@ -374,3 +374,49 @@ def test_dashboard_words_in_chromium(aigs_server: tuple[str, str, int], tmp_path
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems
+
+
+def test_an_ingest_shows_on_the_next_page_load_in_chromium(tmp_path: Path) -> None:
+    """With the server running, an ingest from another process's store handle is on the map, in
+    /api/countries and on the country page at the next request (caches keyed by the store version)."""
+    _browser_ready()
+    from playwright.sync_api import sync_playwright
+
+    from countersight.ingest import ingest
+
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    store = open_store(url)
+    fill_api_store(store)
+    article = tmp_path / "in" / "zambia.txt"
+    article.parent.mkdir()
+    article.write_text(
+        "Lusaka, 2 February 2024. Huawei installed facial recognition cameras for the police in Lusaka, "
+        "Zambia, under a Safe City contract signed in 2023.\n",
+        encoding="utf-8",
+    )
+    outside: list[str] = []
+    problems: list[str] = []
+    with _serve(store) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = _guarded_page(browser, outside, problems)
+        page.goto(base + "/")
+        page.wait_for_selector("#map[data-ready=true]")
+        assert page.locator(".country.has-data").count() == 3
+        page.goto(base + "/api/countries")
+        assert "ZMB" not in page.inner_text("body")
+
+        writer = open_store(url)  # as `countersight ingest` would: another handle on the same file
+        try:
+            assert ingest(writer, [str(article.parent)]).new == 1
+        finally:
+            writer.close()
+
+        page.goto(base + "/api/countries")
+        assert '"country":"ZMB"' in page.inner_text("body").replace(" ", "")
+        page.goto(base + "/")
+        page.wait_for_selector("#map[data-ready=true]")
+        assert page.locator(".country.has-data").count() == 4
+        page.goto(base + "/country/ZMB")
+        assert "Huawei" in page.inner_text("body")
+        browser.close()
+    assert outside == [] and problems == []

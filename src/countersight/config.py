@@ -45,6 +45,13 @@ class Settings:
     fetch_max_retry_after: float = 120.0
     fetch_concurrency: int = 16
     fetch_allow_loopback: bool = False
+    # What a document records of the file it was read from (never the absolute path, which would
+    # publish the ingesting machine's folder names): "relative" to the directory named on the
+    # command line (a file named directly: its name), "name" (the file name) or "none".
+    document_paths: str = "relative"
+    # The server's caches are keyed by the store version; this bounds the index cache in entries
+    # (an eighth of it, at least 2, the whole-store downloads).
+    cache_entries: int = 64
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -52,13 +59,14 @@ class Settings:
         ``COUNTERSIGHT_QUARANTINE_DIR``, ``COUNTERSIGHT_DEBUG``, ``COUNTERSIGHT_PUBLIC_BASE_URL``,
         ``COUNTERSIGHT_TRUSTED_HOSTS`` (comma-separated), ``COUNTERSIGHT_PUBLISH_FULL_TEXT``,
         ``COUNTERSIGHT_PUBLISH_REVIEWER_NAMES``, ``COUNTERSIGHT_TOKEN_TTL_DAYS`` (docs/security.md),
-        ``COUNTERSIGHT_ARCHIVE_DIR`` and the ``COUNTERSIGHT_FETCH_*`` politeness settings
-        (docs/sources.md)."""
+        ``COUNTERSIGHT_DOCUMENT_PATHS``, ``COUNTERSIGHT_CACHE_ENTRIES``, ``COUNTERSIGHT_ARCHIVE_DIR`` and
+        the ``COUNTERSIGHT_FETCH_*`` politeness settings (docs/sources.md)."""
         env = os.environ if environ is None else environ
         qdir = env.get("COUNTERSIGHT_QUARANTINE_DIR")
         adir = env.get("COUNTERSIGHT_ARCHIVE_DIR")
         hosts = tuple(h.strip() for h in env.get("COUNTERSIGHT_TRUSTED_HOSTS", "").split(",") if h.strip())
         ttl = env.get("COUNTERSIGHT_TOKEN_TTL_DAYS", "").strip()
+        entries = env.get("COUNTERSIGHT_CACHE_ENTRIES", "").strip()
         return cls(
             database_url=env.get("COUNTERSIGHT_DATABASE_URL") or default_database_url(),
             max_file_bytes=int(env.get("COUNTERSIGHT_MAX_FILE_BYTES", 200 * 1024 * 1024)),
@@ -80,6 +88,8 @@ class Settings:
             fetch_concurrency=int(env.get("COUNTERSIGHT_FETCH_CONCURRENCY") or cls.fetch_concurrency),
             # Exactly "1": fetching loopback addresses lifts a guard against server-side request forgery.
             fetch_allow_loopback=env.get("COUNTERSIGHT_FETCH_ALLOW_LOOPBACK", "") == "1",
+            document_paths=env.get("COUNTERSIGHT_DOCUMENT_PATHS") or "relative",
+            cache_entries=int(entries) if entries else 64,
         )
 
     def archive_path(self) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from countersight.reference.vendors import registry
+from countersight.resolve import resolve_pending
 from countersight.sources import aigs, governance
 from countersight.sources.aiddata import FinanceBatch, read_aiddata
 from countersight.sources.aigs import DatasetBatch
@@ -26,6 +27,7 @@ class ImportReport:
     repairs: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
+    resolved: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -40,7 +42,13 @@ def store_batch(store: Store, batch: DatasetBatch) -> ImportReport:
     added["organizations"] = orgs
     return ImportReport(dataset=batch.dataset, path=batch.path, rows=batch.rows, added=added,
                         repairs=batch.repairs, unresolved=batch.unresolved,
-                        disagreements=batch.disagreements)
+                        disagreements=batch.disagreements, resolved=_resolve_new(store))
+
+
+def _resolve_new(store: Store) -> dict[str, int]:
+    """Merge the claims an import added (every write leaves deployments resolved)."""
+    report = resolve_pending(store)
+    return {"claims": report.claims, "deployments": report.deployments, **report.written}
 
 
 def import_aigs(store: Store, edition: str, path: Path | None = None, strict: bool = False) -> ImportReport:
@@ -72,7 +80,8 @@ def store_finance_batch(store: Store, batch: FinanceBatch) -> ImportReport:
         added["financing"] = add_financing(store, batch.financing, conn)
     added["organizations"] = orgs
     return ImportReport(dataset=batch.dataset, path=batch.path, rows=batch.rows, added=added,
-                        repairs=batch.repairs, unresolved=batch.unresolved, disagreements=batch.disagreements)
+                        repairs=batch.repairs, unresolved=batch.unresolved, disagreements=batch.disagreements,
+                        resolved=_resolve_new(store))
 
 
 def import_aiddata_huawei(store: Store, path: Path | None = None) -> ImportReport:

@@ -110,9 +110,11 @@ class IngestStats:
     skipped: int = 0
     claims: int = 0
     resumed: int = 0
+    not_documents: list[dict[str, str]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     failed_total: int = 0
     interrupted: bool = False
+    resolved: dict[str, int] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -133,8 +135,9 @@ class IngestStats:
         """The run summary: documents read, new, skipped (already stored), claims, failures."""
         return {
             "documents": self.documents, "new": self.new, "skipped": self.skipped,
-            "claims": self.claims, "resumed": self.resumed, "failed": self.failed,
-            "failed_total": self.failed_total, "interrupted": self.interrupted,
+            "claims": self.claims, "resumed": self.resumed, "not_documents": self.not_documents,
+            "failed": self.failed,
+            "failed_total": self.failed_total, "interrupted": self.interrupted, "resolved": self.resolved,
             "seconds": round(self.elapsed, 3),
             "docs_per_second": round(self.documents / self.elapsed, 1) if self.elapsed > 0 else None,
         }
@@ -193,6 +196,11 @@ class BatchWriter:
             self._inputs.append(state.input_row(item.input_id, _real_path(item), "failed", error))
         if self.quarantine_dir is not None and path is not None and source != "-":
             quarantine(path, self.quarantine_dir, error)
+
+    def input_skipped(self, result: ReadResult) -> None:
+        """Note a file passed over because it is not a document (data, images), with the reason."""
+        if len(self.stats.not_documents) < MAX_LISTED_FAILURES:
+            self.stats.not_documents.append({"path": result.source, "reason": result.skipped or ""})
 
     def input_done(self, item: InputFile) -> None:
         """Mark a file done; committed with (never before) the batch holding its last records."""
@@ -306,13 +314,16 @@ def ingest(
         ingest_distributed(store, paths, writer=writer, limits=limits, extractor=extract,
                            workers=workers, scheduler=scheduler, stop=stop)
         writer.flush()
-        return stats
+        return _resolved(store, stats)
     for item, done in with_done(store, iter_inputs(paths, limits)):
         if stop is not None and stop.is_set():
             stats.interrupted = True
             break
         if isinstance(item, ReadResult):
-            writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
+            if item.skipped:
+                writer.input_skipped(item)
+            else:
+                writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
             continue
         if done:
             stats.resumed += 1
@@ -338,6 +349,18 @@ def ingest(
         if not file_failed:
             writer.input_done(item)
     writer.flush()
+    return _resolved(store, stats)
+
+
+def _resolved(store: Store, stats: IngestStats) -> IngestStats:
+    """Merge what the run stored into deployments (incrementally: only the merge keys of its new
+    claims), so that an ingest leaves the store resolved, even when interrupted. Claims a crashed
+    earlier write left unresolved are picked up too (one indexed query when there are none)."""
+    from countersight.resolve import resolve_pending
+
+    report = resolve_pending(store)
+    if report.claims:
+        stats.resolved = {"claims": report.claims, "deployments": report.deployments, **report.written}
     return stats
 
 
@@ -352,7 +375,8 @@ def extract_documents(
     extract = extractor or default_extractor()
     for item in iter_inputs(paths, limits):
         if isinstance(item, ReadResult):
-            yield Outcome(None, item.source, None, None, None, item.error)
+            if not item.skipped:
+                yield Outcome(None, item.source, None, None, None, item.error)
             continue
         for result in read_input(item, limits):
             yield extract_outcome(result, item.input_id, extract)

@@ -85,14 +85,13 @@ class FollowStats:
 
 
 def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
-    """Bring the deployments of ``claim_ids`` up to date.
-
-    The one place follow calls resolution: today a full :func:`resolve_store` (idempotent), to be
-    swapped for the incremental resolution of touched claims when the store has it (issue 15)."""
-    from countersight.resolve import resolve_store
+    """Bring the deployments of ``claim_ids`` up to date: the incremental resolution of the
+    claims no deployment holds yet (only the deployments sharing their merge keys are re-merged),
+    the same one every other write uses."""
+    from countersight.resolve import resolve_pending
 
     if list(claim_ids):
-        resolve_store(store)
+        resolve_pending(store)
 
 
 def _unresolved_claims(store: Store) -> list[str]:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from countersight import clock
 from countersight.index.compute import IndexRow, compute_index
 from countersight.store import Store
 from countersight.store import deployments as dstore
@@ -86,7 +87,7 @@ def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -
     if edition in ("2019", "2022"):
         year = int(edition) - 1
     else:
-        year = (as_of or dt.date.today()).year
+        year = (as_of or clock.today()).year
         latest = dstore.governance_years(store)[0]
         year = min(year, latest) if latest else year
     universe, described = _universe(store, edition, year)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from countersight import clock
 from countersight.index.deployments import DeploymentView, deployment_views
 from countersight.index.financing import CountryFinancing, country_financing
 from countersight.model import STATUSES
@@ -132,7 +133,7 @@ def _governance_year(edition: str, as_of: dt.date | None) -> int:
     if edition in EDITION_TECHNOLOGIES:
         # The editions code the governance data of the year before publication (2018, 2021).
         return _published(edition).year - 1
-    return (as_of or dt.date.today()).year
+    return (as_of or clock.today()).year
 
 
 def _governance(

@@ -4,6 +4,7 @@ spreadsheet), and compared with the figures the publisher printed (``data/datase
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from countersight.errors import UsageError
@@ -13,7 +14,9 @@ from countersight.reference.technologies import technologies
 from countersight.store import Store
 
 EDITIONS = ("2019", "2022")
+COMPARABLE = (*EDITIONS, "live")
 TOP_MILITARY = 50
+ORIGIN_CODES = ("CHN", "USA", "JPN")
 
 
 def _edition_rows(store: Store, edition: str) -> tuple[list[Document], list[Claim]]:
@@ -115,9 +118,57 @@ def figures_table_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [("countries", str(figures["countries"]))]
     rows += [(f"technology: {k}", str(v)) for k, v in figures["technology"].items()]
     rows += [(f"supplier origin (as coded): {k}", str(v)) for k, v in figures["supplier_origin"].items()]
-    rows.append(("Chinese tech and BRI member", str(figures["china_and_bri"])))
-    rows.append(("top-50 military spenders using", str(figures["top50_military_spenders_using"])))
+    for label, key in (("Chinese tech and BRI member", "china_and_bri"),
+                       ("top-50 military spenders using", "top50_military_spenders_using")):
+        if figures.get(key) is not None:
+            rows.append((label, str(figures[key])))
     rows += [(f"vendor: {k}", str(v)) for k, v in list(figures["vendors"].items())[:15]]
     rows += [(f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
              for k, v in figures["by_regime"].items()]
     return rows
+
+
+def compute_live_figures(store: Store) -> dict[str, Any]:
+    """The same headline figures from the live index (resolved deployments from every source,
+    after review), in the shape of :func:`compute_figures`. Figures only an AIGS sheet codes (BRI
+    membership, military-spending rank) are None."""
+    from countersight.index.compute import compute_index
+
+    rows = [r for r in compute_index(store, edition="live") if r.deployments]
+    tech: Counter[str] = Counter(t for r in rows for t, n in r.technologies.items() if n)
+    vendors: Counter[str] = Counter(v for r in rows for v in r.vendors)
+    origins: Counter[str] = Counter(o for r in rows for o, n in r.supplier_origins.items() if n)
+    regimes: Counter[str | None] = Counter(r.regime for r in rows)
+    return {
+        "edition": "live",
+        "countries": len(rows),
+        "technology": {t: tech[t] for t in technologies() if tech.get(t)},
+        "supplier_origin": {code: origins.get(code, 0) for code in ORIGIN_CODES},
+        "supplier_origin_by_vendor": dict(sorted(origins.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "china_and_bri": None,
+        "vendors": dict(sorted(vendors.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "multiple_vendors_unnamed": None,
+        "top50_military_spenders_using": None,
+        "by_regime": {label: {"using": regimes.get(label, 0), "total": None} for label in ("LD", "ED", "EA", "CA")},
+        "notes": ["live: countries with resolved deployments from every imported and ingested source, after "
+                  "review; regime type is each country's latest V-Dem row; BRI and military-spending rank are "
+                  "coded only in the AIGS sheets."],
+    }
+
+
+def compare_figures(store: Store, editions: Sequence[str]) -> dict[str, Any]:
+    """The headline figures of several editions (``2019``, ``2022``, ``live``) side by side: one
+    row per figure, one column per edition (None where an edition does not have the figure)."""
+    unknown = [e for e in editions if e not in COMPARABLE]
+    if unknown or not editions:
+        raise UsageError(f"--compare: unknown edition {', '.join(map(repr, unknown)) or '(none)'}; "
+                         f"choose from {', '.join(COMPARABLE)}")
+    results = {e: compute_live_figures(store) if e == "live" else compute_figures(store, e) for e in editions}
+    labels: dict[str, None] = {}
+    values: dict[str, dict[str, str]] = {}
+    for edition, result in results.items():
+        for label, value in figures_table_rows(result):
+            labels.setdefault(label, None)
+            values.setdefault(label, {})[edition] = value
+    rows = [{"figure": label, **{e: values[label].get(e) for e in editions}} for label in labels]
+    return {"editions": list(editions), "rows": rows, "figures": results}

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from countersight import clock
 from countersight.errors import NotFoundError, ReviewError
 from countersight.model import STATUSES, ReviewAction, ReviewEvent
 from countersight.reference.countries import is_country_code, resolve_country
@@ -343,8 +344,14 @@ def record(store: Store, event: ReviewEvent) -> ReviewEvent:
             raise ReviewError("a dispute needs --source: where the vendor or government made it")
         if not str(changes.get("by") or "").strip():
             raise ReviewError("a dispute needs --by: who disputes (a vendor or government)")
-    stamped = replace(event, changes=changes, created_at=event.created_at or dt.datetime.now(dt.UTC))
+    stamped = replace(event, changes=changes, created_at=event.created_at or clock.now())
     new_id = store.add_review_event(stamped)
+    if kind == "organization" and event.action == "edit" and {"merge_into", "name"} & set(changes["fields"]):
+        # Vendor resolution changed, so any claim may move: the full rebuild, so that deployments
+        # are never stale after a write (decisions on deployments are folded in when read).
+        from countersight.resolve import resolve_store
+
+        resolve_store(store)
     return replace(stamped, id=new_id)
 
 

@@ -77,7 +77,10 @@ def _partitions(
     pending = Partition()
     for item, finished in with_done(store, iter_inputs(paths, limits)):
         if isinstance(item, ReadResult):
-            writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
+            if item.skipped:
+                writer.input_skipped(item)
+            else:
+                writer.input_failed(None, item.source, item.error or "unreadable", Path(item.source))
             continue
         if item.source == "-":
             # A spooled stdin file lives only as long as the iteration; read it here.

@@ -24,6 +24,7 @@ from countersight.errors import InputError
 from countersight.model import Document
 
 MAX_RECORD_BYTES = 50 * 1024 * 1024
+DOCUMENT_PATHS = ("relative", "name", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,19 @@ class Limits:
     max_html_depth: int = 512
     # One PDF stream once inflated (a content stream of a page is rarely above a few MB).
     max_pdf_stream_bytes: int = 32 * 1024 * 1024
+    # What documents record of their file: "relative" (to the directory named), "name" or "none".
+    document_paths: str = "relative"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         """Limits from the runtime settings (``COUNTERSIGHT_MAX_FILE_BYTES``)."""
+        if settings.document_paths not in DOCUMENT_PATHS:
+            raise InputError(f"COUNTERSIGHT_DOCUMENT_PATHS must be one of {', '.join(DOCUMENT_PATHS)}, "
+                             f"not {settings.document_paths!r}")
         return cls(
             max_file_bytes=settings.max_file_bytes,
             max_record_bytes=min(settings.max_file_bytes, MAX_RECORD_BYTES),
+            document_paths=settings.document_paths,
         )
 
 
@@ -62,6 +69,8 @@ class ReadResult:
     record: int | None
     document: Document | None = None
     error: str | None = None
+    # Set (with the reason) for a file that is not a document (data, images): passed over, not failed.
+    skipped: str | None = None
 
 
 def read_bytes(path: Path, limits: Limits, display: str | None = None) -> bytes:
@@ -182,6 +191,48 @@ def unsafe_url_reason(url: str) -> str | None:
 
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), start=1)}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+# "2 February 2024", "February 2, 2024" and ISO dates, as a dateline at the top of a text states them.
+_DATELINE = re.compile(
+    rf"\b(?:(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})|{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))\b",
+    re.I,
+)
+# /2024/02/02/, /2024-02-02 and /20240202/ in a URL's path (news sites date their addresses).
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/._-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
+DATELINE_CHARS = 400
+
+
+def _date(year: str, month: str | int, day: str) -> dt.date | None:
+    try:
+        m = month if isinstance(month, int) else (_MONTHS.get(month.lower()) or int(month))
+        return dt.date(int(year), m, int(day))
+    except ValueError:
+        return None
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """The date a text's dateline states in its first :data:`DATELINE_CHARS` characters
+    ("Nairobi, 2 February 2024 --"), else None: a date the document gives, never the reading day."""
+    for m in _DATELINE.finditer(text[:DATELINE_CHARS]):
+        day = (_date(m[3], m[2], m[1]) if m[1] else _date(m[6], m[4], m[5]) if m[4] else _date(m[7], m[8], m[9]))
+        if day is not None:
+            return day
+    return None
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """The date in a URL's path (``/2024/02/02/``, ``/2024-02-02-title``, ``/20240202/``), else None."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        day = _date(m[1], m[2], m[3]) if m[1] else _date(m[4], m[5], m[6])
+        if day is not None:
+            return day
+    return None
 
 
 def parse_date(value: str | None) -> dt.date | None:

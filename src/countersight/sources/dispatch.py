@@ -46,6 +46,18 @@ class InputFile:
     size: int
     input_id: str | None
     resolved: str = ""  # the absolute path with links resolved, as recorded in the ingest state
+    # The path relative to the directory named on the command line (a file named directly: its
+    # name): what documents may record, never the absolute path.
+    relative: str = ""
+
+    def document_path(self, policy: str) -> str | None:
+        """What a document read from this file records as its path under ``policy``
+        (:data:`~countersight.sources.base.DOCUMENT_PATHS`)."""
+        if self.source == "-" or policy == "none":
+            return None
+        if policy == "name":
+            return self.path.name
+        return self.relative or self.path.name
 
 
 def detect_kind(path: Path, head: bytes) -> str | None:
@@ -76,7 +88,39 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
-def _input_file(path: Path, source: str, resolved: Path | None = None) -> InputFile | ReadResult:
+# Files that are data or media, not documents, and that no reader reads: a directory of articles
+# often holds them too (a gold.jsonl of labels must not become claims).
+NOT_DOCUMENTS = {
+    ".json": "JSON data", ".jsonl": "JSON lines", ".ndjson": "JSON lines", ".geojson": "JSON data",
+    ".csv": "CSV data", ".tsv": "tab-separated data", ".parquet": "Parquet data", ".xlsx": "a spreadsheet",
+    ".xls": "a spreadsheet", ".ods": "a spreadsheet", ".yaml": "YAML data", ".yml": "YAML data",
+    ".toml": "configuration", ".ini": "configuration", ".sqlite": "a database", ".db": "a database",
+    ".png": "an image", ".jpg": "an image", ".jpeg": "an image", ".gif": "an image", ".webp": "an image",
+    ".svg": "an image", ".bmp": "an image", ".tif": "an image", ".tiff": "an image", ".ico": "an image",
+    ".mp3": "audio", ".wav": "audio", ".mp4": "video", ".mov": "video", ".webm": "video",
+    ".zip": "an archive", ".tar": "an archive", ".gz": "a compressed file", ".bz2": "a compressed file",
+    ".xz": "a compressed file", ".7z": "an archive", ".py": "source code", ".js": "source code",
+    ".css": "a style sheet", ".exe": "a program", ".so": "a library", ".pyc": "compiled code",
+}
+
+
+def not_a_document(path: Path, head: bytes) -> str | None:
+    """Why a file is not a document (no reader reads its kind), or None: by extension, then, for
+    files whose name says nothing, by content that is JSON (lines)."""
+    name = path.name.lower()
+    if name.endswith(".warc.gz"):
+        return None
+    what = NOT_DOCUMENTS.get(path.suffix.lower())
+    if what:
+        return f"not a document ({what}); no reader for {path.suffix.lower()} files"
+    if path.suffix.lower() not in _EXTENSIONS:
+        first = head.lstrip()[:1]
+        if first in (b"{", b"["):
+            return "not a document (JSON data)"
+    return None
+
+
+def _input_file(path: Path, source: str, resolved: Path | None = None, relative: str = "") -> InputFile | ReadResult:
     try:
         st = path.stat()
         with path.open("rb") as fh:
@@ -84,13 +128,17 @@ def _input_file(path: Path, source: str, resolved: Path | None = None) -> InputF
     except OSError as exc:
         return ReadResult(source, None, error=str(InputError(f"cannot read: {exc.strerror or exc}",
                                                              path=source)))
+    skip = not_a_document(path, head)
+    if skip is not None:
+        return ReadResult(source, None, skipped=skip)
     kind = detect_kind(path, head)
     if kind is None:
         return ReadResult(source, None, error=str(InputError("unknown format (not text, HTML, PDF, "
                                                              "feed or WARC)", path=source)))
     real = str(resolved or path.resolve())
     key = stable_id("in", [real, None, st.st_size, st.st_mtime_ns])
-    return InputFile(path=path, source=source, kind=kind, size=st.st_size, input_id=key, resolved=real)
+    return InputFile(path=path, source=source, kind=kind, size=st.st_size, input_id=key, resolved=real,
+                     relative=relative or path.name)
 
 
 def _within(root: Path, target: Path) -> bool:
@@ -138,7 +186,7 @@ def walk_inputs(args: Sequence[str]) -> Iterator[InputFile | ReadResult]:
                         yield ReadResult(source, None, error=str(InputError(
                             "not a regular file (dangling link, device or pipe)", path=source)))
                         continue
-                    yield _input_file(fpath, source, real)
+                    yield _input_file(fpath, source, real, fpath.relative_to(path).as_posix())
         elif path.is_file():
             yield _input_file(path, arg)
         else:
@@ -175,7 +223,7 @@ def read_input(
 ) -> Iterator[ReadResult]:
     """Every document (or failure) in one input file; ``start``/``end``/``skip`` for WARCs."""
     name = item.source
-    doc_path = None if item.source == "-" else item.source
+    doc_path = item.document_path(limits.document_paths)
     if item.kind == "warc":
         yield from warc_records(item.path, name, limits, start=start, end=end, skip=skip)
         return

@@ -18,7 +18,15 @@ from resiliparse.parse.html import HTMLTree
 from countersight.errors import InputError
 from countersight.ids import content_hash
 from countersight.model import Document
-from countersight.sources.base import Limits, check_document_size, decode_text, parse_date
+from countersight.sources.base import (
+    Limits,
+    check_document_size,
+    dateline_date,
+    decode_text,
+    parse_date,
+    unsafe_url_reason,
+    url_date,
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
@@ -33,7 +41,8 @@ _BOILERPLATE_SELECTOR = ", ".join(
 _KEEP = {"html", "body", "main", "article"}
 
 _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
-                   "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date")
+                   "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+                   "parsely-pub-date", "citation_publication_date", "citation_date")
 
 
 def sniff_charset(data: bytes) -> str | None:
@@ -69,6 +78,22 @@ def _meta(tree: HTMLTree) -> dict[str, str]:
     return found
 
 
+def page_url(tree: HTMLTree, meta: dict[str, str]) -> str | None:
+    """The address a saved page states for itself: ``<link rel="canonical">``, else ``og:url``
+    (absolute public http(s) addresses only)."""
+    candidates = []
+    head = tree.head
+    if head is not None:
+        for node in head.query_selector_all("link"):
+            if "canonical" in (node.getattr("rel") or "").lower().split():
+                candidates.append((node.getattr("href") or "").strip())
+    candidates += [meta.get("og:url", ""), meta.get("twitter:url", "")]
+    for href in candidates:
+        if href.lower().startswith(("http://", "https://")) and unsafe_url_reason(href) is None:
+            return href[:2000]
+    return None
+
+
 def html_document(
     data: bytes,
     name: str,
@@ -91,10 +116,14 @@ def html_document(
     meta = _meta(tree)
     title = meta.get("og:title") or (tree.title or "").strip() or None
     publisher = meta.get("og:site_name") or meta.get("publisher") or meta.get("application-name")
+    url = url or page_url(tree, meta)
     published = next((d for k in _PUBLISHED_META if (d := parse_date(meta.get(k)))), None)
     if published is None and tree.body is not None:
         stamp = tree.body.query_selector("time[datetime]")
         published = parse_date(stamp.getattr("datetime")) if stamp is not None else None
+    date_from = "metadata" if published is not None else None
+    if published is None and (published := url_date(url)) is not None:
+        date_from = "url"
     html_el = tree.document.query_selector("html") if tree.document is not None else None
     language = (html_el.getattr("lang") if html_el is not None else None) or meta.get("content-language")
     if language:
@@ -113,8 +142,10 @@ def html_document(
                                   list_bullets=False, alt_texts=False).strip()
     if not text:
         raise InputError("no text in HTML page", path=name)
+    if published is None and (published := dateline_date(text)) is not None:
+        date_from = "dateline"
     return Document(
         id=content_hash(text), text=text, url=url, path=path, title=title[:500] if title else None,
         publisher=publisher, published=published, language=language, source_kind=kind,
-        fetched_at=fetched_at, meta={"encoding": encoding},
+        fetched_at=fetched_at, meta={"encoding": encoding, **({"date_from": date_from} if date_from else {})},
     )

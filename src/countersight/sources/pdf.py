@@ -12,7 +12,7 @@ from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 from countersight.errors import InputError
 from countersight.ids import content_hash
 from countersight.model import Document
-from countersight.sources.base import Limits, parse_date
+from countersight.sources.base import Limits, dateline_date, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -79,5 +79,6 @@ def _pdf_document(data: bytes, name: str, limits: Limits, path: str | None) -> D
     text = "\n\n".join(parts)
     if not text.strip():
         raise InputError("PDF has no extractable text (scanned images need OCR)", path=name)
-    return Document(id=content_hash(text), text=text, path=path, title=title, published=created,
+    # The file's creation date, else a dateline the first page states; never the reading day.
+    return Document(id=content_hash(text), text=text, path=path, title=title, published=created or dateline_date(text),
                     source_kind="pdf", meta={"pages": pages})

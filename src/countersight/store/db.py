@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, func, select
+from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from countersight import clock
 from countersight.errors import StoreError
 from countersight.ids import stable_id
 from countersight.model import Claim, Document, Evidence, FieldsPickle, Financing, Organization, ReviewEvent
@@ -47,13 +48,26 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _pysqlite_now() -> Any:
     """The current time as SQLite's DateTime column stores it."""
     (processor,) = _bind_processors(schema.documents, ("ingested_at",), _pysqlite())
     return processor(_now()) if processor else _now()
+
+
+def bump_version(conn: Connection) -> None:
+    """Increment the store version inside the caller's transaction."""
+    t = schema.store_version
+    conn.execute(update(t).where(t.c.id == 1).values(version=t.c.version + 1))
+
+
+def read_version(conn: Connection) -> int:
+    """The committed store version (0 before the version table exists)."""
+    t = schema.store_version
+    value = conn.execute(select(t.c.version).where(t.c.id == 1)).scalar()
+    return int(value or 0)
 
 
 def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
@@ -79,9 +93,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
+        """A connection inside one write transaction: committed on success, rolled back on error.
+
+        The store version is bumped first, so it commits (or rolls back) with the writes and every
+        writer takes the same row lock first (no lock-order deadlock on PostgreSQL)."""
+        with self.engine.begin() as conn:
+            bump_version(conn)
+            yield conn
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Connection]:
+        """A write transaction that leaves the store version alone, for rows no published view or
+        cache reads (a token's last use): bumping the version there would throw away every cached
+        index and download each time a signed-in reader comes back."""
         with self.engine.begin() as conn:
             yield conn
+
+    def version(self) -> int:
+        """The store version: increases with every committed write (one primary-key read)."""
+        with self.engine.connect() as conn:
+            return read_version(conn)
 
     def close(self) -> None:
         """Release pooled connections."""

@@ -5,7 +5,7 @@ replays. Everything else in resolve/ and index/ works on the plain tuples these 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, case, cast, delete, func, select, update
@@ -55,14 +55,61 @@ def iter_claim_rows(store: Store) -> Iterator[tuple[Any, ...]]:
             yield tuple(row)
 
 
-def document_facts(
-    store: Store,
-) -> dict[str, tuple[dt.date | None, str | None, str | None, str | None, dt.datetime | None]]:
-    """Per document id: (published, publisher, url, dataset, ingested_at), for documents with claims."""
-    d = schema.documents
-    q = select(d.c.id, d.c.published, d.c.publisher, d.c.url, d.c.dataset, d.c.ingested_at)
+def pending_claim_rows(store: Store) -> list[tuple[Any, ...]]:
+    """Claims no deployment holds yet (added since the last resolution), as :func:`iter_claim_rows`."""
+    c = schema.claims
+    q = select(*[c.c[n] for n in CLAIM_COLUMNS]).where(c.c.deployment_id.is_(None)).order_by(c.c.id)
     with store.engine.connect() as conn:
-        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(q)}
+        return [tuple(r) for r in conn.execute(q)]
+
+
+def claim_rows_of_deployments(store: Store, deployment_ids: Collection[str]) -> list[tuple[Any, ...]]:
+    """The claims merged into these deployments, as :func:`iter_claim_rows`."""
+    c = schema.claims
+    q = select(*[c.c[n] for n in CLAIM_COLUMNS])
+    ids = sorted(deployment_ids)
+    out: list[tuple[Any, ...]] = []
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), _BATCH):
+            out += [tuple(r) for r in conn.execute(q.where(c.c.deployment_id.in_(ids[i : i + _BATCH])))]
+    return sorted(out)
+
+
+def deployment_ids_for_keys(
+    store: Store, keys: Collection[tuple[str, str, str]], supplier_key: Callable[[str | None, str | None], str]
+) -> set[str]:
+    """Ids of the stored deployments whose merge key (country, supplier key, technology or "") is
+    one of ``keys``: read per country (indexed), compared here."""
+    d = schema.deployments
+    countries = sorted({k[0] for k in keys})
+    wanted = set(keys)
+    out: set[str] = set()
+    q = select(d.c.id, d.c.country, d.c.vendor, d.c.vendor_country, d.c.technology)
+    with store.engine.connect() as conn:
+        for i in range(0, len(countries), _BATCH):
+            for dep_id, country, vendor, vendor_country, tech in conn.execute(
+                q.where(d.c.country.in_(countries[i : i + _BATCH]))
+            ):
+                if (country, supplier_key(vendor, vendor_country), tech or "") in wanted:
+                    out.add(dep_id)
+    return out
+
+
+def document_facts(
+    store: Store, ids: Collection[str] | None = None
+) -> dict[str, tuple[dt.date | None, str | None, str | None, str | None]]:
+    """Per document id (all, or ``ids``): (published, publisher, url, dataset)."""
+    d = schema.documents
+    q = select(d.c.id, d.c.published, d.c.publisher, d.c.url, d.c.dataset)
+    with store.engine.connect() as conn:
+        if ids is None:
+            return {r[0]: (r[1], r[2], r[3], r[4]) for r in conn.execute(q)}
+        wanted = sorted(ids)
+        out = {}
+        for i in range(0, len(wanted), _BATCH):
+            for r in conn.execute(q.where(d.c.id.in_(wanted[i : i + _BATCH]))):
+                out[r[0]] = (r[1], r[2], r[3], r[4])
+        return out
 
 
 def deployment_row(
@@ -94,19 +141,32 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return all(a.get(k) == b.get(k) for k in a)
 
 
+def _scoped(conn: Connection, q: Any, column: Any, scope: Sequence[str] | None) -> list[Any]:
+    """Rows of ``q`` (all, or those whose ``column`` is in ``scope``, read in batches)."""
+    if scope is None:
+        return list(conn.execute(q))
+    out: list[Any] = []
+    for i in range(0, len(scope), _BATCH):
+        out += list(conn.execute(q.where(column.in_(list(scope[i : i + _BATCH])))))
+    return out
+
+
 def write_resolution(
     store: Store,
     deployments: Sequence[dict[str, Any]],
     links: Sequence[dict[str, Any]],
     assignments: Iterable[tuple[str, str | None]],
     conn: Connection | None = None,
+    scope: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """Make the deployments, their document links and each claim's ``deployment_id`` equal to the
     given ones, touching only rows that differ. ``assignments`` are (claim id, deployment id) pairs
-    for the claims whose deployment changed. Returns counts of rows inserted, updated, deleted."""
+    for the claims whose deployment changed. ``scope`` limits the comparison (and removals) to
+    those deployment ids (an incremental resolution); None means every deployment.
+    Returns counts of rows inserted, updated, deleted."""
     if conn is None:
         with store.transaction() as tx:
-            return write_resolution(store, deployments, links, assignments, tx)
+            return write_resolution(store, deployments, links, assignments, tx, scope)
     d, lk, c = schema.deployments, schema.deployment_documents, schema.claims
     stats = {
         "deployments_new": 0,
@@ -117,7 +177,7 @@ def write_resolution(
         "links_changed": 0,
         "claims_reassigned": 0,
     }
-    existing = {r["id"]: dict(r) for r in conn.execute(select(d)).mappings()}
+    existing = {r.id: dict(r._mapping) for r in _scoped(conn, select(d), d.c.id, scope)}
     wanted = {r["id"]: r for r in deployments}
     gone = sorted(set(existing) - set(wanted))
     for i in range(0, len(gone), _BATCH):
@@ -134,7 +194,9 @@ def write_resolution(
             conn.execute(stmt, [{**r, "_id": r["id"]} for r in changed[i : i + _BATCH]])
     stats["deployments_changed"] = len(changed)
 
-    old_links = {(r[0], r[1]): r for r in conn.execute(select(*[lk.c[n] for n in LINK_COLUMNS]))}
+    old_links = {
+        (r[0], r[1]): r for r in _scoped(conn, select(*[lk.c[n] for n in LINK_COLUMNS]), lk.c.deployment_id, scope)
+    }
     want_links = {(r["deployment_id"], r["document_id"]): r for r in links}
     drop = [k for k in old_links if k not in want_links]
     for dep_id, doc_id in drop:

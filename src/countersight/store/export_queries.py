@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Table, or_, select
@@ -157,12 +159,25 @@ def _filtered(name: str, sel: Selection) -> Any:
     return q
 
 
+def public_path(path: str | None) -> str | None:
+    """A document's path as exports show it: never absolute (stores written before paths were
+    recorded relative to the ingest root hold the ingesting machine's folders): its file name."""
+    if not path:
+        return path
+    if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return PurePath(path.replace("\\", "/")).name or None
+    return path
+
+
 def table_rows(store: Store, name: str, selection: Selection | None = None) -> Iterator[dict[str, Any]]:
     """Rows of one exported table as JSON-ready dicts, in primary-key order."""
     q = _filtered(name, selection or Selection())
     with store.engine.connect() as conn:
         for row in conn.execute(q).mappings():
-            yield {k: _jsonable(v) for k, v in row.items()}
+            out = {k: _jsonable(v) for k, v in row.items()}
+            if name == "documents" and "path" in out:
+                out["path"] = public_path(out["path"])
+            yield out
 
 
 def snapshot_id(store: Store) -> str:

@@ -5,13 +5,13 @@ either all of a batch or none of it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from countersight import clock
 from countersight.model import Claim, Document
 from countersight.store import schema
 from countersight.store.db import PreparedRows, Store, sqlite_executemany
@@ -95,7 +95,7 @@ def input_row(input_id: str, path: str, status: str, error: str | None = None,
               document_id: str | None = None) -> dict[str, Any]:
     """An ``ingest_inputs`` row for a whole input."""
     return {"id": input_id, "path": path, "record": None, "status": status, "error": error,
-            "document_id": document_id, "updated_at": dt.datetime.now(dt.UTC)}
+            "document_id": document_id, "updated_at": clock.now()}
 
 
 def record_row(input_id: str, offset: int, status: str, error: str | None = None,

@@ -3,11 +3,11 @@ version is recorded in ``schema_version``. Append new steps; never edit an appli
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import Connection, bindparam, func, insert, inspect, select
 
+from countersight import clock
 from countersight.store import schema, search
 
 
@@ -85,6 +85,12 @@ def _v9_follow(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v10_store_version(conn: Connection) -> None:
+    schema.store_version.create(conn, checkfirst=True)
+    if conn.execute(select(schema.store_version.c.id)).first() is None:
+        conn.execute(insert(schema.store_version).values(id=1, version=1))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _v1_initial),
     (2, "deployment_documents: the resolved deployment <-> document link", _v2_deployment_documents),
@@ -92,9 +98,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "ingest_records: per-record progress inside web archives", _v4_ingest_records),
     (5, "financing: finance-dataset projects (AidData) with lender, instrument and amounts", _v5_financing),
     (6, "evidence.position; index of claims stating financing", _v6_evidence_position),
-    # 7 is left to the store-version work going on in parallel (issue 15); 10 is kept for it too.
+    # 7 is never to be assigned: stores made on the issue15 branch recorded it for the store
+    # version (now 10), so a later step numbered 7 would be skipped there.
     (8, "api_tokens.expires_at and last_used_at", _v8_token_expiry),
     (9, "follow: feed_sources, fetched_urls, warc_files, document_stories, story_bands", _v9_follow),
+    (10, "store_version: a counter every write bumps, for caches", _v10_store_version),
 ]
 
 
@@ -108,16 +116,18 @@ def current_version(conn: Connection) -> int:
 def migrate(conn: Connection) -> list[int]:
     """Apply every pending migration inside the caller's transaction; return those applied.
 
-    Pending means not recorded yet: versions are assigned to parallel lines of work, so a
-    database can be at version 4 without 3, and 3 still applies (each step is idempotent)."""
+    Pending means not recorded yet, so every step newer than the database's version applies,
+    in ascending order, and numbers may have gaps. Versions are assigned to parallel lines of
+    work, so a database can also be at version 10 without 9, and 9 still applies when it
+    arrives (each step is idempotent)."""
     schema.schema_version.create(conn, checkfirst=True)
     done = set(conn.execute(select(schema.schema_version.c.version)).scalars())
     applied = []
-    for version, _name, step in MIGRATIONS:
+    for version, _name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
         if version not in done:
             step(conn)
             conn.execute(
-                insert(schema.schema_version).values(version=version, applied_at=dt.datetime.now(dt.UTC))
+                insert(schema.schema_version).values(version=version, applied_at=clock.now())
             )
             applied.append(version)
     return applied

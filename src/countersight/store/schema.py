@@ -30,6 +30,15 @@ schema_version = Table(
     Column("applied_at", DateTime(timezone=True), nullable=False),
 )
 
+# Schema v10: one row whose ``version`` every write transaction increments (Store.transaction), so
+# that caches key on it: one primary-key read tells a server whether anything changed.
+store_version = Table(
+    "store_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
 documents = Table(
     "documents",
     metadata,

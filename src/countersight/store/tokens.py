@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from countersight import clock
 from countersight.errors import CountersightError, NotFoundError
 from countersight.store import schema
 from countersight.store.db import Store
@@ -59,7 +60,7 @@ def create_token(
         raise CountersightError("a token's name has at most 300 characters")
     secret = PREFIX + secrets.token_urlsafe(32)
     digest = hash_token(secret)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     token = ApiToken(
         id="tok-" + digest[:12], name=name.strip(), role=role, created_at=now,
         expires_at=now + expires_in if expires_in is not None else None,
@@ -87,7 +88,7 @@ def verify_token(store: Store, secret: str, now: dt.datetime | None = None) -> A
     if len(secret) > 200:
         return None  # not one of ours; spares hashing a megabyte header
     t = schema.api_tokens
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     with store.engine.connect() as conn:
         row = conn.execute(
             select(t).where(t.c.token_hash == hash_token(secret), t.c.revoked_at.is_(None))
@@ -98,7 +99,7 @@ def verify_token(store: Store, secret: str, now: dt.datetime | None = None) -> A
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        with store.transaction() as conn:
+        with store.bookkeeping() as conn:  # no cached view shows it: the store version stays
             conn.execute(update(t).where(t.c.id == token.id).values(last_used_at=now))
     return token
 
@@ -117,7 +118,7 @@ def revoke_token(store: Store, token_id: str) -> None:
         done = conn.execute(
             update(t)
             .where(t.c.id == token_id, t.c.revoked_at.is_(None))
-            .values(revoked_at=dt.datetime.now(dt.UTC))
+            .values(revoked_at=clock.now())
         ).rowcount
     if not done:
         raise NotFoundError(f"no live token {token_id!r}")

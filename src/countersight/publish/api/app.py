@@ -24,9 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from countersight import __version__
 from countersight.config import Settings
-from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError
+from countersight.errors import CountersightError, InputError, NotFoundError, ReviewError, UsageError
 from countersight.publish.api import countries, deployments, documents, feeds, financing, meta, review, vendors
-from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, FailureThrottle, IndexCache
+from countersight.publish.api.deps import ERROR_RESPONSES, ApiConfig, ApiError, FailureThrottle, VersionedCache
 from countersight.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -204,17 +204,23 @@ def create_app(
     *,
     cors_origins: Sequence[str] = (),
     max_body_bytes: int = 1_000_000,
-    index_cache_seconds: float = 120.0,
+    cache_entries: int | None = None,
     dashboard: bool = True,
     settings: Settings | None = None,
 ) -> FastAPI:
     """The API and dashboard over ``store`` (a Store, a database URL, or None for the configured one).
 
     ``cors_origins`` lists the origins allowed to call the API from a browser (none by default);
-    request bodies over ``max_body_bytes`` get 413. ``settings`` (the environment's when None)
-    give the public base URL, the trusted hosts and what anonymous readers see (docs/security.md)."""
+    request bodies over ``max_body_bytes`` get 413; ``cache_entries`` (the settings' when None)
+    bounds the index cache (and an eighth of it the whole-store downloads). ``settings`` (the
+    environment's when None) give the public base URL, the trusted hosts and what anonymous readers
+    see (docs/security.md)."""
     if settings is None:
         settings = Settings.from_env()
+    if cache_entries is None:
+        cache_entries = settings.cache_entries
+    if cache_entries < 1:
+        raise UsageError(f"the cache needs at least one entry, not {cache_entries}")
     if store is None:
         store = settings.database_url
     opened = open_store(store) if isinstance(store, str) else store
@@ -236,13 +242,15 @@ def create_app(
     app.state.config = ApiConfig(
         tuple(cors_origins),
         max_body_bytes,
-        index_cache_seconds,
+        cache_entries,
         public_base_url=settings.public_base_url,
         publish_full_text=settings.publish_full_text,
         publish_reviewer_names=settings.publish_reviewer_names,
     )
     app.state.auth_throttle = FailureThrottle()
-    app.state.index_cache = IndexCache(index_cache_seconds)
+    # Keyed by the store version (a write is visible on the next request), bounded in entries.
+    app.state.index_cache = VersionedCache(cache_entries)
+    app.state.export_cache = VersionedCache(max(2, cache_entries // 8))
     _install_error_handlers(app)
     for module in (countries, deployments, vendors, documents, financing, review, meta):
         app.include_router(module.router, responses=ERROR_RESPONSES)

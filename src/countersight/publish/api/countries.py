@@ -28,7 +28,7 @@ def countries(
     cache: IndexCache = Depends(get_cache),
 ) -> Any:
     """One index row per country, by country code."""
-    rows = cache.get(store, as_of, edition)
+    rows = cache.get_index(store, as_of, edition)
     if format == "csv":
         flat = [flat_row(_row(r)) for r in rows]
         columns = list(flat[0]) if flat else ["country", "name", "deployments"]
@@ -58,5 +58,5 @@ def country(
 ) -> Response:
     """A country's index row, regime type, deployments, vendors and timeline."""
     return DataResponse(
-        views.country_detail(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+        views.country_detail(store, iso3, as_of, edition, lambda: cache.get_index(store, as_of, edition))
     )

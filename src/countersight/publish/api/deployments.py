@@ -130,7 +130,7 @@ def export_deployments(
             {"deployments": rows, "count": len(rows)},
             headers={"Content-Disposition": 'attachment; filename="deployments.json"'},
         )
-    index = {r["country"]: r for r in cache.get(store, f.as_of, edition)}
+    index = {r["country"]: r for r in cache.get_index(store, f.as_of, edition)}
     per_country: dict[str, int] = {}
     for r in rows:
         per_country[r["country"]] = per_country.get(r["country"], 0) + 1

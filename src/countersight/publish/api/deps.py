@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
@@ -40,12 +41,12 @@ class ApiError(Exception):
 
 @dataclass
 class ApiConfig:
-    """How the app behaves: CORS origins (none by default), body size limit, index cache time,
+    """How the app behaves: CORS origins (none by default), body size limit, cache bound,
     the public base URL of absolute links, and what anonymous readers see (docs/security.md)."""
 
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
-    index_cache_seconds: float = 120.0
+    cache_entries: int = 64
     public_base_url: str | None = None
     publish_full_text: bool = False
     publish_reviewer_names: bool = False
@@ -82,46 +83,125 @@ class FailureThrottle:
                 self._buckets.popitem(last=False)
 
 
-@dataclass
+class VersionedCache:
+    """Values computed from the store, kept while the store version is unchanged: every write
+    bumps the version, so one primary-key read per lookup tells whether a value is still current
+    (no time-based staleness). At most ``max_entries`` values, least recently used dropped first;
+    all are dropped when the version moves (old keys are never asked for again)."""
+
+    def __init__(self, max_entries: int = 64):
+        self.max_entries = max_entries
+        self._version: int | None = None
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def version(self, store: Store) -> int:
+        """The store's current version, read once (dropping every value when it moved)."""
+        current = store.version()
+        self._at(current)
+        return current
+
+    def _at(self, version: int) -> None:
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+
+    def get(self, store: Store, key: Hashable, compute: Callable[[], Any], version: int | None = None) -> Any:
+        """The value for ``key`` at the store's current version (or at ``version``, read by the
+        caller earlier in the same request), computed when missing."""
+        if version is None:
+            version = self.version(store)
+        else:
+            self._at(version)
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if self._version == version:
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._values.clear()
+            self._version = None
+
+
 class IndexCache:
-    """Country index rows per (as_of, edition), kept ``seconds`` (cleared by every API write):
-    the live index replays every deployment, and the map asks for it on each slider move."""
+    """The index cache as one request sees it: country index rows per (as_of, edition) and vendor
+    counts, from the app's :class:`VersionedCache`, with the store version read once per request
+    (a page asking for three editions costs one version read). The live index replays every
+    deployment, and the map asks for it on each slider move."""
 
-    seconds: float
-    _rows: dict[tuple[Any, str], tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
-    _counts: tuple[float, dict[str, tuple[int, int]]] | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, shared: VersionedCache):
+        self.shared = shared
+        self._version: int | None = None
 
-    def get(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
-        """The cached rows, computed when missing or stale."""
-        key = (as_of, edition)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._rows.get(key)
-        if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        rows = views.index_rows(store, as_of, edition)
-        with self._lock:
-            self._rows[key] = (now, rows)
+    def __len__(self) -> int:
+        return len(self.shared)
+
+    def _pinned(self, store: Store) -> int:
+        if self._version is None:
+            self._version = self.shared.version(store)
+        return self._version
+
+    def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
+        """The index rows (``as_of`` is a day: the finest grain evidence is dated by)."""
+        rows: list[dict[str, Any]] = self.shared.get(store, ("index", as_of, edition),
+                                                     lambda: views.index_rows(store, as_of, edition),
+                                                     self._pinned(store))
         return rows
 
     def vendor_counts(self, store: Store) -> dict[str, tuple[int, int]]:
         """Per vendor: (deployments, countries), cached like the index (a GROUP BY over every deployment)."""
-        now = time.monotonic()
-        with self._lock:
-            hit = self._counts
-        if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        counts = aq.vendor_deployment_counts(store)
-        with self._lock:
-            self._counts = (now, counts)
+        counts: dict[str, tuple[int, int]] = self.shared.get(store, ("vendor_counts",),
+                                                             lambda: aq.vendor_deployment_counts(store),
+                                                             self._pinned(store))
         return counts
 
     def clear(self) -> None:
-        """Forget every cached index (after a write)."""
-        with self._lock:
-            self._rows.clear()
-            self._counts = None
+        """Forget every cached value (after a write made through this request)."""
+        self.shared.clear()
+        self._version = None
+
+
+def get_exports(request: Request) -> VersionedCache:
+    """The app's cache of whole-store downloads (snapshot, feeds)."""
+    cache: VersionedCache = request.app.state.export_cache
+    return cache
+
+
+def versioned_download(
+    request: Request,
+    store: Store,
+    key: Hashable,
+    build: Callable[[], bytes],
+    media_type: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A whole-store download built once per store version (then served from memory) with a
+    content ETag; a request whose ``If-None-Match`` names it gets 304 and no body."""
+    cache = get_exports(request)
+
+    def make() -> tuple[str, bytes]:
+        body = build()
+        return '"' + hashlib.sha256(body).hexdigest()[:32] + '"', body
+
+    etag, body = cache.get(store, key, make)
+    common = {"ETag": etag, "Cache-Control": "no-cache", **(headers or {})}
+    wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    if etag in wanted or "*" in wanted:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return Response(body, media_type=media_type, headers=common)
 
 
 def get_store(request: Request) -> Store:
@@ -137,9 +217,9 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_cache(request: Request) -> IndexCache:
-    """The app's index cache."""
-    cache: IndexCache = request.app.state.index_cache
-    return cache
+    """The app's index cache as this request sees it (one store-version read per request)."""
+    shared: VersionedCache = request.app.state.index_cache
+    return IndexCache(shared)
 
 
 def get_config(request: Request) -> ApiConfig:

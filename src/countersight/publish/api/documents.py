@@ -26,6 +26,7 @@ from countersight.publish.api.deps import (
     get_store,
     require_role,
 )
+from countersight.resolve import resolve_pending
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
 from countersight.textsafe import clean_document
@@ -71,8 +72,8 @@ def submit_document(
     cache: IndexCache = Depends(get_cache),
     token: ApiToken = Depends(require_role("admin")),
 ) -> dict[str, Any]:
-    """(admin) Store a document and the claims the extractor finds in it. Deployments change only when
-    ``countersight resolve`` next runs."""
+    """(admin) Store a document and the claims the extractor finds in it, and merge those claims into
+    deployments (the next request sees them)."""
     text = body.text.replace("\r\n", "\n").replace("\r", "\n")
     doc = clean_document(Document(
         id=content_hash(text),
@@ -98,6 +99,7 @@ def submit_document(
             changes={"claims": len(claims), "new": bool(counts["documents"])},
         )
     )
+    resolve_pending(store)
     cache.clear()
     return {
         "document_id": doc.id,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from countersight.config import Settings
 from countersight.errors import UnresolvedNameError
+from countersight.publish.api.deps import versioned_download
 from countersight.publish.export.atom import deployments_feed
 from countersight.reference.countries import parse_country
 from countersight.store import Store, open_store
@@ -48,9 +49,22 @@ def deployments_atom(
         raise HTTPException(status_code=422, detail=exc.message) from exc
     selection = Selection(country=code, vendor=vendor, technology=technology)
     # Absolute links only from the configured public address, never from the Host header (which
-    # the client chooses); without one, entry links are relative to the server's root.
+    # the client chooses); without one, entry links are relative to the server's root. The feed
+    # is the public view whoever asks (a token changes nothing in it): reviewers' names only when
+    # the settings publish them. Neither depends on the request, so one cached feed per store
+    # version and selection serves everyone.
     config = getattr(request.app.state, "config", None)
     base = getattr(config, "public_base_url", None) or ""
     names = bool(getattr(config, "publish_reviewer_names", False))
-    xml = deployments_feed(_store(request), selection, since=since, base_url=base, reviewer_names=names)
-    return Response(content=xml, media_type="application/atom+xml; charset=utf-8")
+    store = _store(request)
+
+    def build() -> str:
+        return deployments_feed(store, selection, since=since, base_url=base, reviewer_names=names)
+
+    if getattr(request.app.state, "export_cache", None) is None:
+        return Response(content=build(), media_type="application/atom+xml; charset=utf-8")
+    # Built once per store version and selection, with an ETag (a feed reader polls it).
+    return versioned_download(
+        request, store, ("atom", selection, since, base, names), lambda: build().encode(),
+        "application/atom+xml; charset=utf-8",
+    )

@@ -9,14 +9,22 @@ import zipfile
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from countersight import __version__
 from countersight.index.diff import diff as index_diff
 from countersight.index.figures import compute_figures
 from countersight.publish.api import views
-from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.deps import (
+    CSV_RESPONSES,
+    DataResponse,
+    IndexCache,
+    csv_response,
+    get_cache,
+    get_store,
+    versioned_download,
+)
 from countersight.publish.export import export
 from countersight.store import Store, schema
 from countersight.store import api_queries as aq
@@ -85,16 +93,26 @@ def flows(
 @router.get(
     "/api/export/snapshot.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
 )
-def snapshot(store: Store = Depends(get_store)) -> Response:
-    """The whole store as CSV tables with a datapackage.json (the ``export datapackage`` format), zipped."""
+def snapshot(request: Request, store: Store = Depends(get_store)) -> Response:
+    """The whole store as CSV tables with a datapackage.json (the ``export datapackage`` format), zipped:
+    the public record, without full texts or reviewers' names, for every reader (signed in or not).
+    Built once per store version; send ``If-None-Match`` with the ETag to get 304 when unchanged."""
+    return versioned_download(
+        request, store, ("snapshot.zip", "anonymous"), lambda: snapshot_zip(store), "application/zip",
+        {"Content-Disposition": 'attachment; filename="countersight-snapshot.zip"'},
+    )
+
+
+def snapshot_zip(store: Store) -> bytes:
+    """The snapshot's bytes: the same store gives the same bytes (fixed member times and order).
+    Always the anonymous, source-protected export, so one cached copy can serve everyone."""
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="cs-snapshot-") as tmp:
-        files = export(store, "datapackage", Path(tmp))
+        files = export(store, "datapackage", Path(tmp), full_text=False, reviewer_names=False)
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in files:
-                zf.write(path, path.relative_to(tmp).as_posix())
-    return Response(
-        buf.getvalue(),
-        media_type="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="countersight-snapshot.zip"'},
-    )
+            for path in sorted(files):
+                info = zipfile.ZipInfo(path.relative_to(tmp).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, path.read_bytes())
+    return buf.getvalue()

@@ -15,7 +15,7 @@ from countersight.datasets import (
     import_aigs,
     import_governance,
 )
-from countersight.index.figures import EDITIONS, compute_figures, figures_table_rows
+from countersight.index.figures import EDITIONS, compare_figures, compute_figures, figures_table_rows
 from countersight.index.financing import (
     country_financing_context,
     deployment_financing,
@@ -58,6 +58,9 @@ def print_report(report: ImportReport, fmt: OutputFormat) -> None:
         return
     added = ", ".join(f"{v} {k}" for k, v in report.added.items())
     console.print(f"[bold]{report.dataset}[/bold] from {report.path}: {report.rows} rows read; added {added}")
+    if report.resolved:
+        console.print(f"deployments: {report.resolved.get('deployments_new', 0)} new, "
+                      f"{report.resolved.get('deployments_changed', 0)} changed (resolved incrementally)")
     for title, items in (("repairs", report.repairs), ("unresolved names", report.unresolved),
                          ("disagreements with the source's own coding (kept as coded)", report.disagreements)):
         console.print(f"{title}: {len(items)}")
@@ -135,11 +138,16 @@ def figures(
     financing: bool = typer.Option(False, "--financing", help="Only the financing section (AidData records)."),
     all_projects: bool = typer.Option(False, "--all-projects",
                                       help="Financing of every imported project, not only surveillance deals."),
+    compare: str = typer.Option(None, "--compare",
+                                help="Editions side by side in one table, e.g. 2019,2022,live."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Compute an AIGS edition's headline figures from the store, with notes on differences, and
     the financing of surveillance deals (AidData) when the store holds any."""
     s = store(ctx)
+    if compare:
+        _print_comparison(compare_figures(s, [e.strip() for e in compare.split(",") if e.strip()]), fmt)
+        return
     if financing:
         fin = financing_figures(s, surveillance=not all_projects)
         if fmt is OutputFormat.json:
@@ -162,6 +170,22 @@ def figures(
     fin = financing_figures(s)
     if fin["deals"]:
         _print_financing(fin)
+
+
+def _print_comparison(result: dict[str, Any], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        print_json(result)
+        return
+    table = Table(title="Headline figures computed from the store, side by side")
+    table.add_column("figure")
+    for edition in result["editions"]:
+        table.add_column(edition if edition == "live" else f"AIGS {edition}", justify="right")
+    for row in result["rows"]:
+        table.add_row(row["figure"], *[row[e] if row[e] is not None else "–" for e in result["editions"]])
+    console.print(table)
+    for edition, figures in result["figures"].items():
+        for note in figures["notes"]:
+            console.print(f"note ({edition}): {note}", markup=False, highlight=False)
 
 
 def _print_financing(fin: dict[str, Any]) -> None:

@@ -163,6 +163,11 @@ def ingest_cmd(
         print_json(summary)
     else:
         _print_failures(stats.failed, stats.failed_total)
+        for entry in stats.not_documents:
+            err_console.print(plain(f"skipped {entry['path']}: {entry['reason']}"), highlight=False)
+        if stats.resolved:
+            err_console.print(f"deployments: {stats.resolved.get('deployments_new', 0)} new, "
+                              f"{stats.resolved.get('deployments_changed', 0)} changed", highlight=False)
         err_console.print(
             f"{stats.documents} document(s): {stats.new} new, {stats.skipped} already stored; "
             f"{stats.claims} new claim(s); {stats.resumed} input(s)/record(s) done earlier; "

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from countersight import clock
 from countersight.errors import UsageError
 from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
 from countersight.publish.cli.common import console, parse_country, plain, print_json, store
@@ -148,7 +149,7 @@ def diff_cmd(
 ) -> None:
     """Countries and deployments that appeared, changed status or disappeared between two dates."""
     start = parse_date(from_date, "--from")
-    end = parse_date(to_date, "--to") or dt.date.today()
+    end = parse_date(to_date, "--to") or clock.today()
     assert start is not None
     report = diff(store(ctx), start, end, country=parse_country(country))
     if fmt is TextFormat.json:

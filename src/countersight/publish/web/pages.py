@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from countersight import __version__
+from countersight import __version__, clock
 from countersight.config import Settings
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
@@ -188,7 +188,7 @@ def _query(**params: Any) -> str:
 
 def _all_index_countries(store: Store, cache: IndexCache) -> set[str]:
     """Every country any edition's index has (so that markers exist whatever the slider shows)."""
-    return {r["country"] for edition in ("live", "2019", "2022") for r in cache.get(store, None, edition)}
+    return {r["country"] for edition in ("live", "2019", "2022") for r in cache.get_index(store, None, edition)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -205,8 +205,8 @@ def map_page(
     """The world map of the index, its controls, and the same data as a sortable table."""
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    rows = cache.get(store, _as_of(year), edition)
-    this_year = dt.date.today().year
+    rows = cache.get_index(store, _as_of(year), edition)
+    this_year = clock.today().year
     return render(
         "map.html",
         request,
@@ -238,7 +238,7 @@ def country_page(
     as_of = _as_of(year)
     if edition not in ("live", "2019", "2022"):
         edition = "live"
-    context = country_context(store, iso3, as_of, edition, lambda: cache.get(store, as_of, edition))
+    context = country_context(store, iso3, as_of, edition, lambda: cache.get_index(store, as_of, edition))
     return render(
         "country.html",
         request,
