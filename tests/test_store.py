@@ -354,8 +354,8 @@ def test_migrate_applies_every_unrecorded_step_in_ascending_order_across_gaps(
              (10, "store version", step(10))]
     monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with s.transaction() as conn:
-        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version == 10))
-        assert 9 not in set(conn.execute(select(schema.schema_version.c.version)).scalars())
+        conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version.in_([9, 10])))
+        assert not {9, 10} & set(conn.execute(select(schema.schema_version.c.version)).scalars())
         assert migrations.migrate(conn) == [9, 10, 12]
         assert migrations.migrate(conn) == []  # recorded: nothing runs twice
         assert current_version(conn) == 12
