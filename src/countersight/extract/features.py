@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from countersight.extract import cues
 from countersight.extract import lexicon as lx
@@ -35,6 +37,7 @@ _AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|report
 LEXICAL_WINDOW = 8
 
 
+T = TypeVar("T")
 # Counts that describe "the story" are taken over this many paragraphs either side of the
 # supplier: a long article (or unrelated text around a passage) must not decide them.
 LOCAL_PARAGRAPHS = 3
@@ -58,6 +61,13 @@ class DocStats:
     _local: dict[int, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
     _cues: dict[int, dict[str, bool]] = field(default_factory=dict)
     _spans: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    _memo: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def cached(self, key: tuple[str, int], compute: Callable[[], T]) -> T:
+        """A per-mention result computed once per document (a mention is in many pairs)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def cue_in(self, kind: str, text: str, sent: Sentence, start: int, end: int) -> bool:
         """Whether a cue of this kind starts in text[start:end] of the sentence (the sentence's
@@ -150,6 +160,74 @@ def _prob_bucket(p: float | None) -> str:
         "0.1" if p >= 0.1 else "0"
 
 
+def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) -> list[str]:
+    """What the supplier's own words say: the same for every recipient it is paired with."""
+    text = a.text
+    skind = "company" if s.kind in (lx.VENDOR, ORG) else "country"
+    out: list[str] = []
+    if s.kind == ORG:
+        out.append(f"org_cue={a.org_cue.get(s.start, '')}")
+        if len(s.value.split()) == 1:
+            out.append("org_one_word")
+    if skind == "country":
+        out.append(f"cs_cue={country_supplier_cue(text, sent, s) or 'none'}")
+    home = a.homes.get(s.value) if s.kind == lx.VENDOR else None
+    if s.kind == lx.VENDOR and home is None:
+        out.append("home_unknown")
+    # The supplier and the verb next to it: "China has sold", "supplied by Huawei".
+    s_after = text[s.end:min(sent.end, s.end + 40)]
+    s_before = text[max(sent.start, s.start - 30):s.start]
+    if cues.matcher("supply").match(s_after, _AUX.match(s_after).end()):  # type: ignore[union-attr]
+        out.append("s_then_supply")
+    if _FROM.search(s_before):
+        out.append("s_from")
+        if st.cue_in("supply", text, sent, max(sent.start, s.start - 30), s.start):
+            out.append("supply_by_s")
+    if s.start - sent.start < 40:
+        out.append("s_initial")
+    return out
+
+
+def _recipient_features(a: Analysis, r: Mention, rsent: Sentence, st: DocStats
+                        ) -> tuple[list[str], Mention, Mention, int]:
+    """What the recipient's own words say (the same for every supplier it is paired with), with
+    the first and last member of its list and the list's size."""
+    text = a.text
+    out: list[str] = []
+    # The recipient, or the list it stands in ("to Kenya, Uganda and Zambia"): what precedes
+    # the list's first member and follows its last speaks for every member.
+    head, tail, size = _list_span(a, rsent.start, rsent.end, r)
+    if size > 1:
+        out.append("r_in_list")
+        out.append(f"list_size={_bucket(size, (2, 3, 5))}")
+    rchunk_before = text[max(rsent.start, head.start - 30):head.start]
+    rchunk_after = text[tail.end:min(rsent.end, tail.end + 30)]
+    own_after = text[r.end:min(rsent.end, r.end + 30)]
+    prev_words = _WORD.findall(rchunk_before)[-2:]
+    if re.match(r"^\s*(?:Inc|Ltd|LLC|Co|Corp|S\.?A|GmbH|Limited|Pvt)\b", own_after):
+        out.append("r_in_company_name")
+    if any(cues.matcher("locative").fullmatch(w) for w in prev_words):
+        out.append("r_locative")
+    if cues.matcher("government").match(own_after.lstrip(" '’s")) or cues.matcher("government").match(
+            rchunk_after.lstrip(" '’s")):
+        out.append("r_government_after")
+    if re.match(r"^['’]s\b", own_after):
+        out.append("r_possessive")
+    if cues.matcher("company").match(own_after.lstrip(" -")) or _ATTRIBUTIVE.match(own_after):
+        out.append("r_company_after")  # "Chinese firm", "China-based": an origin
+    if _FROM.search(rchunk_before):
+        out.append("r_from")
+    if _VENUE.search(rchunk_before):
+        out.append("r_venue")
+    if _NAME_AFTER.match(own_after) and not re.match(r"^\s?(?:Police|Government|Ministry)", own_after):
+        out.append("r_in_name")  # "Japan Times", "China Daily": part of another name
+    if r.kind == lx.DEMONYM and not cues.matcher("government").match(own_after.lstrip()):
+        out.append("demonym_not_government")
+    if st.cue_in("supply", text, rsent, max(rsent.start, head.start - 30), head.start):
+        out.append("r_after_supply")  # "sold ... to Venezuela"
+    return out, head, tail, size
+
+
 def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
     """The named binary features of one candidate pair."""
     text = a.text
@@ -158,15 +236,8 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
     rsent = a.sentences[c.r_sent]
     skind = "company" if s.kind in (lx.VENDOR, ORG) else "country"
     f: list[str] = [f"sk={s.kind}", f"rk={r.kind}", f"win={c.window}", f"win={c.window}&sk={skind}"]
-    if s.kind == ORG:
-        f.append(f"org_cue={a.org_cue.get(s.start, '')}")
-        if len(s.value.split()) == 1:
-            f.append("org_one_word")
-    if skind == "country":
-        f.append(f"cs_cue={country_supplier_cue(text, sent, s) or 'none'}")
+    f += st.cached(("s", s.start), lambda: _supplier_features(a, s, sent, st))
     home = a.homes.get(s.value) if s.kind == lx.VENDOR else (s.value if skind == "country" else None)
-    if s.kind == lx.VENDOR and home is None:
-        f.append("home_unknown")
     if home is not None and r.value == home:
         f.append("recipient_is_home")
     # The sentence as a whole.
@@ -183,48 +254,8 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append("near_tech")
     if not st.tech_sentences:
         f.append("doc_no_tech")
-    # The recipient, or the list it stands in ("to Kenya, Uganda and Zambia"): what precedes
-    # the list's first member and follows its last speaks for every member.
-    head, tail, size = _list_span(a, rsent.start, rsent.end, r)
-    if size > 1:
-        f.append("r_in_list")
-        f.append(f"list_size={_bucket(size, (2, 3, 5))}")
-    rchunk_before = text[max(rsent.start, head.start - 30):head.start]
-    rchunk_after = text[tail.end:min(rsent.end, tail.end + 30)]
-    own_after = text[r.end:min(rsent.end, r.end + 30)]
-    prev_words = _WORD.findall(rchunk_before)[-2:]
-    if re.match(r"^\s*(?:Inc|Ltd|LLC|Co|Corp|S\.?A|GmbH|Limited|Pvt)\b", own_after):
-        f.append("r_in_company_name")
-    if any(cues.matcher("locative").fullmatch(w) for w in prev_words):
-        f.append("r_locative")
-    if cues.matcher("government").match(own_after.lstrip(" '’s")) or cues.matcher("government").match(
-            rchunk_after.lstrip(" '’s")):
-        f.append("r_government_after")
-    if re.match(r"^['’]s\b", own_after):
-        f.append("r_possessive")
-    if cues.matcher("company").match(own_after.lstrip(" -")) or _ATTRIBUTIVE.match(own_after):
-        f.append("r_company_after")  # "Chinese firm", "China-based": an origin
-    if _FROM.search(rchunk_before):
-        f.append("r_from")
-    if _VENUE.search(rchunk_before):
-        f.append("r_venue")
-    if _NAME_AFTER.match(own_after) and not re.match(r"^\s?(?:Police|Government|Ministry)", own_after):
-        f.append("r_in_name")  # "Japan Times", "China Daily": part of another name
-    if r.kind == lx.DEMONYM and not cues.matcher("government").match(own_after.lstrip()):
-        f.append("demonym_not_government")
-    if st.cue_in("supply", text, rsent, max(rsent.start, head.start - 30), head.start):
-        f.append("r_after_supply")  # "sold ... to Venezuela"
-    # The supplier and the verb next to it: "China has sold", "supplied by Huawei".
-    s_after = text[s.end:min(sent.end, s.end + 40)]
-    s_before = text[max(sent.start, s.start - 30):s.start]
-    if cues.matcher("supply").match(s_after, _AUX.match(s_after).end()):  # type: ignore[union-attr]
-        f.append("s_then_supply")
-    if _FROM.search(s_before):
-        f.append("s_from")
-        if st.cue_in("supply", text, sent, max(sent.start, s.start - 30), s.start):
-            f.append("supply_by_s")
-    if s.start - sent.start < 40:
-        f.append("s_initial")
+    rfeats, head, tail, size = st.cached(("r", r.start), lambda: _recipient_features(a, r, rsent, st))
+    f += rfeats
     # The two mentions in one sentence.
     if c.window == "same":
         lo_end, hi_start = (s.end, head.start) if s.start < r.start else (tail.end, s.start)
