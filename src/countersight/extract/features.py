@@ -33,8 +33,6 @@ _ATTRIBUTIVE = re.compile(r"^-(?:led|based|made|owned|backed|funded|built|linked
 _NAME_AFTER = re.compile(r"^\s?[A-Z][a-z]+")
 _AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|reportedly|recently|ha|han|a|ont|tem|"
                   r"têm|hat|haben|ha|hanno)\s+)*", re.I)
-# Words between supplier and recipient become features when they are at most this far apart.
-LEXICAL_WINDOW = 8
 
 
 T = TypeVar("T")
@@ -139,18 +137,6 @@ def _list_span(a: Analysis, start: int, end: int, r: Mention) -> tuple[Mention, 
     while hi + 1 < len(places) and _LIST_GAP.match(a.text[places[hi].end:places[hi + 1].start]):
         hi += 1
     return places[lo], places[hi], hi - lo + 1
-
-
-def _words_between(a: Analysis, start: int, end: int) -> list[str]:
-    """Lowercased words between two mentions, other mentions replaced by their kind."""
-    out: list[str] = []
-    pos = start
-    for m in a.in_span(start, end):
-        out += [w.casefold() for w in _WORD.findall(a.text[pos:m.start])]
-        out.append(f"<{m.kind}>")
-        pos = max(pos, m.end)
-    out += [w.casefold() for w in _WORD.findall(a.text[pos:end])]
-    return out
 
 
 def _prob_bucket(p: float | None) -> str:

@@ -24,6 +24,7 @@ from countersight.extract.candidates import (
 )
 from countersight.extract.features import DocStats, doc_stats, features
 from countersight.extract.labels import sentence_features, status_features, technology_features
+from countersight.extract.lexicon import Mention
 from countersight.extract.model import Linear, Model
 from countersight.extract.orgs import ORG
 from countersight.extract.rules import Draft
@@ -43,10 +44,12 @@ class Prepared:
     stats: DocStats
 
 
-def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: Analysis
-                ) -> dict[tuple[tuple[str, str], str], set[int]]:
+def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: Analysis,
+                mentions: list[Mention]) -> dict[tuple[tuple[str, str], str], set[int]]:
+    """The (supplier, recipient) pairs the 0.2 rules find, with their sentences (``mentions``:
+    the gazetteer's, without the organisation candidates, as the rules read them)."""
     out: dict[tuple[tuple[str, str], str], set[int]] = {}
-    for d in rules.draft_claims(text, title, homes):
+    for d in rules.draft_claims(text, title, homes, mentions, a.sentences):
         key = ("v", d.vendor) if d.vendor else ("c", d.vendor_country or "")
         out.setdefault((key, d.country), set()).add(a.sentence_of(d.sentence.start))
     return out
@@ -70,7 +73,7 @@ def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence
         return None
     scored = sorted({c.s_sent for c in cands} | {c.r_sent for c in cands})
     probs = {i: sentence.prob(sentence_features(text, a.sentences[i].start, a.sentences[i].end)) for i in scored}
-    st = doc_stats(a, cands, _rule_pairs(text, title, homes, a), probs)
+    st = doc_stats(a, cands, _rule_pairs(text, title, homes, a, mentions), probs)
     feats = []
     for i, c in enumerate(cands):
         if budget is not None and i % 256 == 0 and budget.exceeded():

@@ -244,17 +244,21 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, idx: int) -> str | 
     return top if n >= 3 and n >= rest[0][1] + 2 else None
 
 
-def draft_claims(text: str, title: str | None, homes: dict[str, str | None]) -> list[Draft]:
+def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
+                 mentions: list[Mention] | None = None, sentences: list[Sentence] | None = None) -> list[Draft]:
     """Every claim the rules find in ``text`` (``title`` is used as context when the text
-    does not begin with it)."""
+    does not begin with it). ``mentions`` and ``sentences``, when the caller has them already
+    (the learned extractor), are the text's gazetteer mentions and sentences."""
     from countersight.extract.sentences import split
 
-    mentions = lx.find_mentions(text)
+    if mentions is None:
+        mentions = lx.find_mentions(text)
     if not any(m.kind == lx.VENDOR or m.kind in (lx.COUNTRY, lx.DEMONYM) for m in mentions):
         return []
     if not any(m.kind == lx.TECH for m in mentions):
         return []
-    sentences = split(text)
+    if sentences is None:
+        sentences = split(text)
     unknown = _unknown_vendors(text, mentions)
     if unknown:
         homes = {**homes, **{m.value: home for m, home in unknown}}

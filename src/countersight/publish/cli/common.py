@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import enum
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -72,3 +76,26 @@ def parse_country(value: str | None) -> str | None:
 def print_json(value: Any) -> None:
     """Print JSON to stdout (sorted keys, UTF-8, dates as ISO strings)."""
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def sigint_stops(message: str) -> Iterator[threading.Event]:
+    """First Ctrl-C sets the returned event (the run stops at its next safe point, saying
+    ``message``); a second one aborts. Off the main thread, signals cannot be handled: the event
+    is returned unset."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(_sig: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err_console.print(message, style="yellow", highlight=False, markup=False)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)

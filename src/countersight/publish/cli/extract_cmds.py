@@ -5,11 +5,8 @@ from __future__ import annotations
 import enum
 import functools
 import json
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -19,7 +16,7 @@ from countersight.errors import NothingToDoError
 from countersight.extract.model import Model
 from countersight.ingest import IngestStats, budgeted, document_contract, extract_documents, ingest
 from countersight.model import Claim, Document
-from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, store
+from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, sigint_stops, store
 from countersight.sources import Limits
 from countersight.textsafe import terminal_safe
 
@@ -103,27 +100,6 @@ def extract(
         raise typer.Exit(2)
 
 
-@contextmanager
-def _sigint_stops() -> Iterator[threading.Event]:
-    """First Ctrl-C asks the run to stop after the current batch; a second one aborts."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handler(_sig: int, _frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        err_console.print("[yellow]interrupt: finishing the current batch (Ctrl-C again to abort)[/]")
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def ingest_cmd(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
@@ -153,7 +129,7 @@ def ingest_cmd(
         bar.update(task, docs=stats.documents, new=stats.new, claims=stats.claims,
                    failed=stats.failed_total, rate=rate)
 
-    with _sigint_stops() as stop, bar:
+    with sigint_stops("interrupt: finishing the current batch (Ctrl-C again to abort)") as stop, bar:
         stats = ingest(db, paths, limits=limits, batch_size=batch_size, quarantine_dir=cfg.quarantine_dir,
                        progress=update, stop=stop, workers=workers, scheduler=scheduler)
         update(stats)

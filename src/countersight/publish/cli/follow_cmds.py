@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +11,17 @@ import typer
 from rich.table import Table
 
 from countersight.errors import InputError
-from countersight.publish.cli.common import OutputFormat, console, err_console, esc, plain, print_json, settings, store
+from countersight.publish.cli.common import (
+    OutputFormat,
+    console,
+    err_console,
+    esc,
+    plain,
+    print_json,
+    settings,
+    sigint_stops,
+    store,
+)
 from countersight.textsafe import terminal_safe
 
 sources_app = typer.Typer(help="Sources that follow polls: feeds, sitemaps, pages, GDELT GKG files.",
@@ -141,27 +147,6 @@ def sources_export_opml(ctx: typer.Context, out: Path = typer.Argument(None, hel
         out.write_bytes(data)
 
 
-@contextmanager
-def _sigint_stops() -> Iterator[threading.Event]:
-    """First Ctrl-C stops follow after the pages in flight; a second one aborts."""
-    stop = threading.Event()
-
-    def handler(_sig: int, _frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        err_console.print("stopping after the pages in flight (Ctrl-C again to abort)")
-        stop.set()
-
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def follow_cmd(
     ctx: typer.Context,
     once: bool = typer.Option(False, "--once", help="Poll every due source once, then exit (cron, CI)."),
@@ -181,7 +166,7 @@ def follow_cmd(
             status.update(f"{stats.sources} sources, {stats.items} items, {stats.fetched} fetched, "
                           f"{stats.not_modified} not modified, {len(stats.failed)} failed")
 
-    with _sigint_stops() as stop:
+    with sigint_stops("stopping after the pages in flight (Ctrl-C again to abort)") as stop:
         if status is not None:
             with status:
                 stats = follow(s, settings(ctx), once=once, source=source, stop=stop, progress=update)
