@@ -86,8 +86,7 @@ def generate(store: Store, n_deployments: int, n_evidence: int, seed: int = 7) -
     countries = _countries()
     techs = list(technologies())
     vendors = [
-        (f"Vendor {i:04d}", rng.choice(["CHN", "USA", "JPN", "DEU", "ISR", "FRA", "RUS", "KOR"]))
-        for i in range(400)
+        (f"Vendor {i:04d}", rng.choice(["CHN", "USA", "JPN", "DEU", "ISR", "FRA", "RUS", "KOR"])) for i in range(400)
     ]
     n_docs = max(1000, n_deployments // 5)
     now = dt.datetime.now(dt.UTC)
@@ -250,9 +249,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
-def measure(
-    store: Store, info: dict[str, Any], requests: int, seed: int = 11
-) -> list[tuple[str, float, float, float]]:
+def measure(store: Store, info: dict[str, Any], requests: int, seed: int = 11) -> list[tuple[str, float, float, float]]:
     """p50, p95 and max (ms) per endpoint over ``requests`` varied requests each."""
     rng = random.Random(seed)
     client = TestClient(create_app(store), raise_server_exceptions=True)
@@ -351,9 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evidence", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=50, help="requests per endpoint")
     parser.add_argument("--keep", action="store_true", help="keep the generated databases")
-    parser.add_argument(
-        "--sqlite-path", type=Path, help="SQLite file to fill, or to reuse when already filled"
-    )
+    parser.add_argument("--sqlite-path", type=Path, help="SQLite file to fill, or to reuse when already filled")
     args = parser.parse_args(argv)
     if args.backend in ("sqlite", "both") and args.sqlite_path:
         run(f"sqlite:///{args.sqlite_path.resolve()}", args)
@@ -367,9 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"kept {folder / 'bench.db'}")
     if args.backend in ("postgresql", "both"):
-        pg = os.environ.get("COUNTERSIGHT_BENCH_POSTGRES_URL") or os.environ.get(
-            "COUNTERSIGHT_TEST_POSTGRES_URL"
-        )
+        pg = os.environ.get("COUNTERSIGHT_BENCH_POSTGRES_URL") or os.environ.get("COUNTERSIGHT_TEST_POSTGRES_URL")
         if not pg:
             print("PostgreSQL skipped: set COUNTERSIGHT_TEST_POSTGRES_URL", file=sys.stderr)
             return 0

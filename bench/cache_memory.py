@@ -69,10 +69,15 @@ def run(url: str, n_requests: int, entries: int, first: dt.date) -> None:
                 if (i + 1) % 250 == 0 or i + 1 == n_requests:
                     rss = mib(proc)
                     peak = max(peak, rss)
-                    print(f"  {i + 1:>5} distinct as_of  RSS {rss:7.0f} MiB  "
-                          f"({(time.perf_counter() - t0) / (i + 1) * 1000:.0f} ms/request)", flush=True)
-            print(f"RSS start {start_rss:.0f} MiB, peak {peak:.0f} MiB, growth {peak - start_rss:.0f} MiB "
-                  f"over {n_requests} distinct as_of requests")
+                    print(
+                        f"  {i + 1:>5} distinct as_of  RSS {rss:7.0f} MiB  "
+                        f"({(time.perf_counter() - t0) / (i + 1) * 1000:.0f} ms/request)",
+                        flush=True,
+                    )
+            print(
+                f"RSS start {start_rss:.0f} MiB, peak {peak:.0f} MiB, growth {peak - start_rss:.0f} MiB "
+                f"over {n_requests} distinct as_of requests"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

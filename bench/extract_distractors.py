@@ -40,8 +40,7 @@ DISTRACTORS = [
     "centre region in Mexico.",
     "Tourism arrivals in Thailand rose 20 percent in the first half, led by visitors from Malaysia, China "
     "and India, the tourism ministry in Bangkok said.",
-    "The Security Council extended the peacekeeping mission in South Sudan for another year after a vote "
-    "in New York.",
+    "The Security Council extended the peacekeeping mission in South Sudan for another year after a vote in New York.",
     "Uganda's coffee exports reached a record as prices rose on tight supply from Vietnam and Brazil.",
     "Airbus delivered its first A321 to a carrier in Colombia, while Boeing reported new orders from "
     "airlines in Saudi Arabia and Indonesia.",
@@ -99,8 +98,10 @@ def main() -> None:
         for name, path in (("plain", args.gold_dir), ("with distractors", embedded)):
             r = evaluate(path).as_dict()
             p, t = r["pairs"], r["triples"]
-            print(f"{name:17} pairs P={p['precision']:.3f} R={p['recall']:.3f} F1={p['f1']:.3f} "
-                  f"(tp={p['tp']} fp={p['fp']} fn={p['fn']})  triples F1={t['f1']:.3f}")
+            print(
+                f"{name:17} pairs P={p['precision']:.3f} R={p['recall']:.3f} F1={p['f1']:.3f} "
+                f"(tp={p['tp']} fp={p['fp']} fn={p['fn']})  triples F1={t['f1']:.3f}"
+            )
             for pid, d in sorted(r["documents"].items()):
                 if d["missed"] or d["false"]:
                     print(f"    {pid}: missed={d['missed']} false={d['false']}")

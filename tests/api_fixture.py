@@ -11,9 +11,7 @@ from countersight.store import Store
 from countersight.store.tokens import create_token
 from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, other_records
 
-HOSTILE_QUOTE = (
-    'Example Vision sold <script>window.pwned=1</script> cameras <img src=x onerror="window.pwned=2">'
-)
+HOSTILE_QUOTE = 'Example Vision sold <script>window.pwned=1</script> cameras <img src=x onerror="window.pwned=2">'
 HOSTILE_URL = "javascript:window.pwned=3"
 HOSTILE_TEXT = f"{HOSTILE_QUOTE} to the police of Belgrade, Serbia."
 

@@ -142,9 +142,7 @@ def fill(store: Store) -> dict[str, Any]:
                     }
                 ],
             )
-            conn.execute(
-                update(schema.claims).where(schema.claims.c.id == claim.id).values(deployment_id=dep_id)
-            )
+            conn.execute(update(schema.claims).where(schema.claims.c.id == claim.id).values(deployment_id=dep_id))
     store.add_review_event(
         ReviewEvent(
             target_id=deps["SRB"],

@@ -16,35 +16,52 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LAST_MODIFIED = "Tue, 02 Jan 2024 10:00:00 GMT"
 
 STORIES = {
-    "a1": ("Kenya police get face cameras", "NAIROBI - Huawei supplied facial recognition cameras to the Kenyan "
-           "police in 2019, the interior ministry said on Tuesday. The system covers the capital and the ring "
-           "road around it. Critics said the deal lacked oversight and called for an inquiry into the contract, "
-           "its cost and the loan that financed it. The ministry did not answer questions about data retention "
-           "or about who can search the recordings."),
-    "a2": ("Serbia extends city cameras", "BELGRADE - Hikvision installed surveillance cameras for the police in "
-           "Serbia last year, according to a procurement notice published by the city. Rights groups asked the "
-           "government to publish the impact assessment it says it carried out. The notice lists the number of "
-           "cameras but not their locations, and the city council has not debated the programme."),
-    "a3": ("Private page", "This page is disallowed by robots.txt and must never be fetched: Dahua supplied "
-           "cameras to the police in Zambia, it says, but nobody may read it here."),
-    "a4": ("Ecuador monitoring centre", "QUITO - Dahua supplied video surveillance cameras to the police in "
-           "Ecuador for a new monitoring centre, the government said in a statement. The centre will watch "
-           "the main roads of the capital. Opposition members said the contract was signed without a tender "
-           "and asked the comptroller to examine it before the cameras go live."),
-    "a5": ("Budget debate", "LUSAKA - The council discussed budgets and roads on Monday and agreed to repair "
-           "the bridge over the river before the rainy season. Members asked the treasury for a timetable and "
-           "said the works would be tendered in the spring, with a report due to the council in March."),
+    "a1": (
+        "Kenya police get face cameras",
+        "NAIROBI - Huawei supplied facial recognition cameras to the Kenyan "
+        "police in 2019, the interior ministry said on Tuesday. The system covers the capital and the ring "
+        "road around it. Critics said the deal lacked oversight and called for an inquiry into the contract, "
+        "its cost and the loan that financed it. The ministry did not answer questions about data retention "
+        "or about who can search the recordings.",
+    ),
+    "a2": (
+        "Serbia extends city cameras",
+        "BELGRADE - Hikvision installed surveillance cameras for the police in "
+        "Serbia last year, according to a procurement notice published by the city. Rights groups asked the "
+        "government to publish the impact assessment it says it carried out. The notice lists the number of "
+        "cameras but not their locations, and the city council has not debated the programme.",
+    ),
+    "a3": (
+        "Private page",
+        "This page is disallowed by robots.txt and must never be fetched: Dahua supplied "
+        "cameras to the police in Zambia, it says, but nobody may read it here.",
+    ),
+    "a4": (
+        "Ecuador monitoring centre",
+        "QUITO - Dahua supplied video surveillance cameras to the police in "
+        "Ecuador for a new monitoring centre, the government said in a statement. The centre will watch "
+        "the main roads of the capital. Opposition members said the contract was signed without a tender "
+        "and asked the comptroller to examine it before the cameras go live.",
+    ),
+    "a5": (
+        "Budget debate",
+        "LUSAKA - The council discussed budgets and roads on Monday and agreed to repair "
+        "the bridge over the river before the rainy season. Members asked the treasury for a timetable and "
+        "said the works would be tendered in the spring, with a report due to the council in March.",
+    ),
 }
 
 
 def article_html(title: str, text: str, site: str, extra: str = "") -> bytes:
     """An article page with navigation and footer boilerplate around the story."""
     paragraphs = "".join(f"<p>{p.strip()}.</p>" for p in text.split(". ") if p.strip())
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
-            f'<meta property="og:site_name" content="{site}">'
-            '<meta property="article:published_time" content="2024-01-02"></head><body>'
-            f"<nav><a href=/>Home</a> | <a href=/news/>News</a></nav><article><h1>{title}</h1>{extra}"
-            f"{paragraphs}</article><footer>Copyright {site}</footer></body></html>").encode()
+    return (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
+        f'<meta property="og:site_name" content="{site}">'
+        '<meta property="article:published_time" content="2024-01-02"></head><body>'
+        f"<nav><a href=/>Home</a> | <a href=/news/>News</a></nav><article><h1>{title}</h1>{extra}"
+        f"{paragraphs}</article><footer>Copyright {site}</footer></body></html>"
+    ).encode()
 
 
 @dataclass
@@ -145,26 +162,37 @@ def serve(build: Callable[[Site], None]) -> Iterator[Site]:
 
 def rss(items: list[tuple[str, str]]) -> bytes:
     """An RSS 2.0 feed of (title, link) items."""
-    entries = "".join(f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
-                      f"<pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate></item>" for t, link in items)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test News</title>'
-            f"<link>http://example.invalid/</link><description>test</description>{entries}</channel></rss>").encode()
+    entries = "".join(
+        f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate></item>"
+        for t, link in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test News</title>'
+        f"<link>http://example.invalid/</link><description>test</description>{entries}</channel></rss>"
+    ).encode()
 
 
 def atom(items: list[tuple[str, str]]) -> bytes:
     """An Atom feed of (title, link) entries."""
-    entries = "".join(f'<entry><title>{t}</title><link href="{link}"/><id>{link}</id>'
-                      f"<updated>2024-01-02T10:00:00Z</updated></entry>" for t, link in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Test Wire</title><id>urn:test:wire</id><updated>2024-01-02T10:00:00Z</updated>"
-            f"{entries}</feed>").encode()
+    entries = "".join(
+        f'<entry><title>{t}</title><link href="{link}"/><id>{link}</id><updated>2024-01-02T10:00:00Z</updated></entry>'
+        for t, link in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Test Wire</title><id>urn:test:wire</id><updated>2024-01-02T10:00:00Z</updated>"
+        f"{entries}</feed>"
+    ).encode()
 
 
 def sitemap(urls: list[tuple[str, str]]) -> bytes:
     """A sitemap of (loc, lastmod) entries."""
     body = "".join(f"<url><loc>{u}</loc><lastmod>{m}</lastmod></url>" for u, m in urls)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{body}</urlset>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{body}</urlset>"
+    ).encode()
 
 
 def build_acceptance_site(site: Site) -> None:
@@ -176,26 +204,46 @@ def build_acceptance_site(site: Site) -> None:
     p["/private/a3.html"] = Page(article_html(*STORIES["a3"], site="Test News"))
     title, text = STORIES["a1"]
     # The syndicated copy: the same story under another host, another site's chrome and credit line.
-    p["localhost/partner/kenya-story.html"] = Page(article_html(
-        title, text + " This story was distributed by a news agency", site="Partner Daily",
-        extra="<p class=credit>By Agency staff.</p>"))
+    p["localhost/partner/kenya-story.html"] = Page(
+        article_html(
+            title,
+            text + " This story was distributed by a news agency",
+            site="Partner Daily",
+            extra="<p class=credit>By Agency staff.</p>",
+        )
+    )
     p["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
     p["localhost/robots.txt"] = Page(b"User-agent: *\nAllow: /\n", "text/plain")
     p["/news/slow.html"] = Page(article_html("Slow", STORIES["a5"][1], site="Test News"), delay=8.0)
     p["/news/huge.html"] = Page(b"<html>" + b"x" * 1000, claimed_length=5_000_000_000, validators=False)
     p["/news/loop1.html"] = Page(status=302, headers={"Location": "/news/loop2.html"}, validators=False)
     p["/news/loop2.html"] = Page(status=302, headers={"Location": "/news/loop1.html"}, validators=False)
-    p["/news/busy.html"] = Page(b"slow down", "text/plain", status=429, headers={"Retry-After": "1"},
-                                validators=False)
+    p["/news/busy.html"] = Page(b"slow down", "text/plain", status=429, headers={"Retry-After": "1"}, validators=False)
     p["/news/chart.png"] = Page(b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png")
-    p["/feeds/news.rss"] = Page(rss([
-        ("Kenya", f"{base}/news/a1.html"), ("Private", f"{base}/private/a3.html"),
-        ("Slow", f"{base}/news/slow.html"), ("Huge", f"{base}/news/huge.html"),
-        ("Loop", f"{base}/news/loop1.html"), ("Busy", f"{base}/news/busy.html"),
-        ("Chart", f"{base}/news/chart.png"), ("Intranet", "http://10.0.0.7/internal.html"),
-    ]), "application/rss+xml")
-    p["/feeds/wire.atom"] = Page(atom([
-        ("Kenya (agency copy)", f"{other}/partner/kenya-story.html"), ("Serbia", f"{base}/news/a2.html"),
-    ]), "application/atom+xml")
-    p["/sitemap.xml"] = Page(sitemap([(f"{base}/news/a4.html", "2024-01-03"),
-                                      (f"{base}/news/a5.html", "2024-01-04")]), "application/xml")
+    p["/feeds/news.rss"] = Page(
+        rss(
+            [
+                ("Kenya", f"{base}/news/a1.html"),
+                ("Private", f"{base}/private/a3.html"),
+                ("Slow", f"{base}/news/slow.html"),
+                ("Huge", f"{base}/news/huge.html"),
+                ("Loop", f"{base}/news/loop1.html"),
+                ("Busy", f"{base}/news/busy.html"),
+                ("Chart", f"{base}/news/chart.png"),
+                ("Intranet", "http://10.0.0.7/internal.html"),
+            ]
+        ),
+        "application/rss+xml",
+    )
+    p["/feeds/wire.atom"] = Page(
+        atom(
+            [
+                ("Kenya (agency copy)", f"{other}/partner/kenya-story.html"),
+                ("Serbia", f"{base}/news/a2.html"),
+            ]
+        ),
+        "application/atom+xml",
+    )
+    p["/sitemap.xml"] = Page(
+        sitemap([(f"{base}/news/a4.html", "2024-01-03"), (f"{base}/news/a5.html", "2024-01-04")]), "application/xml"
+    )

@@ -101,9 +101,7 @@ def other_records() -> tuple[list[Document], list[Claim]]:
         "Acme Sentinel Systems sold licence plate readers to Ecuador's customs agency."
     )
     doc = document("ecuador", text, dt.date(2018, 10, 1), "Example Wire")
-    text2 = (
-        "Hangzhou Hikvision Digital Technology Co., Ltd. delivered more face recognition cameras to Quito."
-    )
+    text2 = "Hangzhou Hikvision Digital Technology Co., Ltd. delivered more face recognition cameras to Quito."
     doc2 = document("ecuador-2", text2, dt.date(2020, 2, 3), "Another Example Paper")
     claims = [
         claim(

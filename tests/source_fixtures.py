@@ -21,8 +21,14 @@ BOILERPLATE = [
 ]
 
 
-def article_html(paragraphs: list[str] | None = None, *, title: str = "Nairobi safe city contract",
-                 lang: str = "en", published: str = "2019-05-14", charset: str = "utf-8") -> str:
+def article_html(
+    paragraphs: list[str] | None = None,
+    *,
+    title: str = "Nairobi safe city contract",
+    lang: str = "en",
+    published: str = "2019-05-14",
+    charset: str = "utf-8",
+) -> str:
     """A news page with navigation, a cookie banner, a sidebar and a footer around the article."""
     body = "".join(f"<p>{p}</p>" for p in (paragraphs or ARTICLE))
     return f"""<!DOCTYPE html>
@@ -53,11 +59,14 @@ def make_pdf(pages: list[list[str]], title: str | None = None, raw_stream: bytes
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
     for i, lines in enumerate(pages):
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
-                       f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode())
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
+        )
         if raw_stream is not None and i == 0:
-            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(raw_stream)
-                           + raw_stream + b"\nendstream")
+            objects.append(
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(raw_stream) + raw_stream + b"\nendstream"
+            )
             continue
         ops = "BT /F1 11 Tf 14 TL 72 740 Td " + " ".join(f"({_pdf_escape(line)}) Tj T*" for line in lines) + " ET"
         content = ops.encode("latin-1")
@@ -74,7 +83,10 @@ def make_pdf(pages: list[list[str]], title: str | None = None, raw_stream: bytes
     for off in offsets:
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, info_id, xref)
+        len(objects) + 1,
+        info_id,
+        xref,
+    )
     return bytes(out)
 
 
@@ -88,23 +100,31 @@ def rss_feed(items: list[tuple[str, str, str]], *, extra_prolog: str = "") -> st
     entries = "".join(
         f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
         f"<pubDate>Tue, 14 May 2019 08:00:00 GMT</pubDate><description><![CDATA[{d}]]></description></item>"
-        for t, link, d in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?>{extra_prolog}<rss version="2.0"><channel>'
-            f"<title>Example Wire</title><link>https://wire.example/</link><language>en</language>"
-            f"{entries}</channel></rss>")
+        for t, link, d in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{extra_prolog}<rss version="2.0"><channel>'
+        f"<title>Example Wire</title><link>https://wire.example/</link><language>en</language>"
+        f"{entries}</channel></rss>"
+    )
 
 
 def atom_feed(items: list[tuple[str, str, str]]) -> str:
     """An Atom feed; items are (title, link, html content)."""
     entries = "".join(
         f'<entry><title>{t}</title><link href="{link}"/><id>{link}</id><updated>2020-02-03T00:00:00Z</updated>'
-        f'<content type="html"><![CDATA[{c}]]></content></entry>' for t, link, c in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Example Atom</title><id>urn:x</id><updated>2020-02-03T00:00:00Z</updated>{entries}</feed>")
+        f'<content type="html"><![CDATA[{c}]]></content></entry>'
+        for t, link, c in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Example Atom</title><id>urn:x</id><updated>2020-02-03T00:00:00Z</updated>{entries}</feed>"
+    )
 
 
-def write_warc(path: Path, pages: list[tuple[str, str]], *, gz: bool = True,
-               extra: list[bytes] | None = None) -> list[int]:
+def write_warc(
+    path: Path, pages: list[tuple[str, str]], *, gz: bool = True, extra: list[bytes] | None = None
+) -> list[int]:
     """Write (url, html) pages as a WARC (one gzip member per record); return record offsets."""
     offsets = []
     with path.open("wb") as fh:

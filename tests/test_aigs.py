@@ -26,7 +26,13 @@ def test_figures_2019(aigs_store: Store) -> None:
     assert f["supplier_origin"]["CHN"] == 63 and f["supplier_origin"]["USA"] == 32
     assert f["china_and_bri"] == 36
     assert {k: f["vendors"][k] for k in ("NEC", "Hikvision", "Palantir", "Cisco", "IBM", "Huawei")} == {
-        "NEC": 14, "Hikvision": 15, "Palantir": 9, "Cisco": 6, "IBM": 10, "Huawei": 49}
+        "NEC": 14,
+        "Hikvision": 15,
+        "Palantir": 9,
+        "Cisco": 6,
+        "IBM": 10,
+        "Huawei": 49,
+    }
     assert f["top50_military_spenders_using"] == 40
     notes = " ".join(f["notes"])
     assert "smart_policing: computed 53, published 52" in notes
@@ -36,10 +42,18 @@ def test_figures_2019(aigs_store: Store) -> None:
 def test_figures_2022(aigs_store: Store) -> None:
     f = compute_figures(aigs_store, "2022")
     assert f["countries"] == 97
-    assert f["technology"] == {"safe_city": 64, "facial_recognition": 78, "smart_policing": 69,
-                               "social_media_monitoring": 38}
-    assert f["by_regime"] == {"LD": {"using": 22, "total": 34}, "ED": {"using": 30, "total": 55},
-                              "EA": {"using": 32, "total": 60}, "CA": {"using": 13, "total": 30}}
+    assert f["technology"] == {
+        "safe_city": 64,
+        "facial_recognition": 78,
+        "smart_policing": 69,
+        "social_media_monitoring": 38,
+    }
+    assert f["by_regime"] == {
+        "LD": {"using": 22, "total": 34},
+        "ED": {"using": 30, "total": 55},
+        "EA": {"using": 32, "total": 60},
+        "CA": {"using": 13, "total": 30},
+    }
     countries = {c.country for c in aigs_store.claims(source="aigs-2022")}
     assert "USA" in countries
 

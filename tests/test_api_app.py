@@ -83,18 +83,13 @@ def test_full_text_search_over_evidence_and_names(api: tuple[TestClient, dict[st
     quotes = [h["quote"] for h in hits["evidence"]]
     assert len(quotes) == 1 and "National Police Service" in quotes[0]
     assert client.get("/api/search", params={"q": "instaló ciudad"}).json()["evidence"][0]["country"] == "KEN"
-    assert (
-        client.get("/api/search", params={"q": "vision camer"}).json()["evidence"][0]["quote"]
-        == HOSTILE_QUOTE
-    )
+    assert client.get("/api/search", params={"q": "vision camer"}).json()["evidence"][0]["quote"] == HOSTILE_QUOTE
     named = client.get("/api/search", params={"q": "hikvision"}).json()
     assert [v["name"] for v in named["vendors"]] == ["Hikvision"]
     assert client.get("/api/search", params={"q": "ecuador"}).json()["countries"][0]["country"] == "ECU"
     seen, cursor = [], None
     while True:
-        page = client.get(
-            "/api/search", params={"q": "nairobi", "limit": 1, **({"cursor": cursor} if cursor else {})}
-        )
+        page = client.get("/api/search", params={"q": "nairobi", "limit": 1, **({"cursor": cursor} if cursor else {})})
         seen += [h["id"] for h in page.json()["evidence"]]
         cursor = page.json()["next_cursor"]
         if not cursor:
@@ -107,9 +102,7 @@ def test_full_text_search_over_evidence_and_names(api: tuple[TestClient, dict[st
 def _walk(client: TestClient, **params: Any) -> list[str]:
     ids, cursor = [], None
     while True:
-        page = client.get(
-            "/api/deployments", params={**params, **({"cursor": cursor} if cursor else {})}
-        ).json()
+        page = client.get("/api/deployments", params={**params, **({"cursor": cursor} if cursor else {})}).json()
         ids += [d["id"] for d in page["items"]]
         cursor = page["next_cursor"]
         if not cursor:
@@ -126,10 +119,7 @@ def test_cursor_pages_are_stable_and_complete(api: tuple[TestClient, dict[str, s
         assert walked == _walk(client, limit=2, sort=sort), sort
         # The as-of replay pages in memory, in the same order as SQL does.
         assert walked == _walk(client, limit=1, sort=sort, as_of="2030-01-01"), sort
-    confs = [
-        d["confidence"]
-        for d in client.get("/api/deployments", params={"sort": "-confidence"}).json()["items"]
-    ]
+    confs = [d["confidence"] for d in client.get("/api/deployments", params={"sort": "-confidence"}).json()["items"]]
     assert confs == sorted(confs, reverse=True)
     bad = client.get("/api/deployments", params={"cursor": "garbage", "sort": "id"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
@@ -147,10 +137,7 @@ def test_csv_and_exports_follow_the_filter(api: tuple[TestClient, dict[str, str]
     features = geo.json()["features"]
     assert [f["id"] for f in features] == ["KEN"]
     assert features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
-    assert (
-        features[0]["properties"]["name"] == "Kenya"
-        and features[0]["properties"]["selected_deployments"] == 1
-    )
+    assert features[0]["properties"]["name"] == "Kenya" and features[0]["properties"]["selected_deployments"] == 1
     index_csv = client.get("/api/countries", params={"format": "csv"}).text
     assert index_csv.splitlines()[0].startswith("country,name,deployments")
     snap = client.get("/api/export/snapshot.zip")
@@ -174,9 +161,7 @@ def test_errors_are_json_without_stack_traces(api: tuple[TestClient, dict[str, s
         assert "Traceback" not in r.text and 'File "' not in r.text
 
 
-def test_writes_need_a_token_with_the_right_role(
-    api: tuple[TestClient, dict[str, str]], store: Store
-) -> None:
+def test_writes_need_a_token_with_the_right_role(api: tuple[TestClient, dict[str, str]], store: Store) -> None:
     client, secrets = api
     dep_id = client.get("/api/deployments", params={"country": "KEN"}).json()["items"][0]["id"]
     body = {"action": "accept", "reason": "three independent reports"}
@@ -192,9 +177,7 @@ def test_writes_need_a_token_with_the_right_role(
     assert client.get("/api/deployments", params={"reviewed": "true"}).json()["items"][0]["id"] == dep_id
 
     edit = {"action": "edit", "reason": "the contract names the city", "fields": {"city": "Mombasa"}}
-    assert (
-        client.post(f"/api/review/{dep_id}", json=edit, headers=_auth(secrets["reviewer"])).status_code == 201
-    )
+    assert client.post(f"/api/review/{dep_id}", json=edit, headers=_auth(secrets["reviewer"])).status_code == 201
     assert client.get(f"/api/deployments/{dep_id}").json()["city"] == "Mombasa"
     bad = client.post(
         f"/api/review/{dep_id}",
@@ -204,9 +187,7 @@ def test_writes_need_a_token_with_the_right_role(
     assert bad.status_code == 422 and "colour" in bad.json()["error"]["message"]
 
     submission = {"text": "Huawei supplied a safe city system to Lusaka, Zambia.", "title": "A test note"}
-    assert (
-        client.post("/api/documents", json=submission, headers=_auth(secrets["reviewer"])).status_code == 403
-    )
+    assert client.post("/api/documents", json=submission, headers=_auth(secrets["reviewer"])).status_code == 403
     made = client.post("/api/documents", json=submission, headers=_auth(secrets["admin"]))
     assert made.status_code == 201 and made.json()["new"] is True
     assert client.get(f"/api/documents/{made.json()['document_id']}").json()["title"] == "A test note"
@@ -221,9 +202,7 @@ def test_writes_need_a_token_with_the_right_role(
 def test_limits_cors_and_offline_docs(store: Store) -> None:
     fill_api_store(store)
     with TestClient(create_app(store, dashboard=False, max_body_bytes=200)) as client:
-        r = client.post(
-            "/api/review/x", content=b"{" + b" " * 500 + b"}", headers={"Content-Type": "application/json"}
-        )
+        r = client.post("/api/review/x", content=b"{" + b" " * 500 + b"}", headers={"Content-Type": "application/json"})
         assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
         pre = client.options(
             "/api/countries",
@@ -232,10 +211,7 @@ def test_limits_cors_and_offline_docs(store: Store) -> None:
         assert "access-control-allow-origin" not in pre.headers
         docs = client.get("/docs")
         assert docs.status_code == 200 and "http://" not in docs.text and "https://" not in docs.text
-        assert (
-            "'unsafe-inline'"
-            not in docs.headers["content-security-policy"].split("script-src")[1].split(";")[0]
-        )
+        assert "'unsafe-inline'" not in docs.headers["content-security-policy"].split("script-src")[1].split(";")[0]
         assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
         assert "/api/deployments" in client.get("/openapi.json").json()["paths"]
     with TestClient(create_app(store, dashboard=False, cors_origins=["https://elsewhere.example"])) as client:
@@ -298,8 +274,9 @@ def test_index_cache_is_bounded_and_keyed_by_version(store: Store) -> None:
     assert len(reads) == 1
 
 
-def test_snapshot_and_feed_are_built_once_per_version_with_etags(api: tuple[TestClient, dict[str, str]],
-                                                                 store: Store) -> None:
+def test_snapshot_and_feed_are_built_once_per_version_with_etags(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
     client, _ = api
     for url in ("/api/export/snapshot.zip", "/feeds/deployments.atom"):
         first = client.get(url)

@@ -59,8 +59,11 @@ def test_anonymous_readers_get_quotes_but_no_full_text_and_no_reviewer_names(
     assert client.post(f"/api/review/{dep_id}", json=note, headers=_auth(secrets["reviewer"])).status_code == 201
     made = client.post(
         "/api/documents",
-        json={"text": "Huawei supplied a safe city system to Lusaka, Zambia.\n\nOur source, Jane Whistle, "
-              "works at the ministry.", "title": "Leak"},
+        json={
+            "text": "Huawei supplied a safe city system to Lusaka, Zambia.\n\nOur source, Jane Whistle, "
+            "works at the ministry.",
+            "title": "Leak",
+        },
         headers=_auth(secrets["admin"]),
     ).json()
     for doc_id in (made["document_id"], secrets["hostile_document"]):
@@ -254,7 +257,7 @@ def _poison(store: Store) -> None:
         conn.execute(
             update(schema.deployments)
             .where(schema.deployments.c.country == "KEN")
-            .values(city="=HYPERLINK(\"http://x.example\",\"x\")", agency="@SUM(1+1)\x01", vendor="-2+3\x01")
+            .values(city='=HYPERLINK("http://x.example","x")', agency="@SUM(1+1)\x01", vendor="-2+3\x01")
         )
         conn.execute(update(schema.review_events).values(reason="note\x01with a control character"))
 

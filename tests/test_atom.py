@@ -69,14 +69,13 @@ def test_router_serves_the_feed(filled: Store) -> None:
     assert client.get("/feeds/deployments.atom", params={"country": " "}).status_code == 422
     by_name = client.get("/feeds/deployments.atom", params={"country": "Kenya"})
     assert [e.title.split(":")[0] for e in feedparser.parse(by_name.text).entries] == ["Kenya"]
-    later = client.get(
-        "/feeds/deployments.atom", params={"since": "2024-06-01", "vendor": "Northwind Vision"}
-    )
+    later = client.get("/feeds/deployments.atom", params={"since": "2024-06-01", "vendor": "Northwind Vision"})
     assert [e.title.split(":")[0] for e in feedparser.parse(later.text).entries] == ["Serbia"]
 
 
 def test_every_entry_link_returns_200_from_the_app(
-        filled: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    filled: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from urllib.parse import urljoin
 
     from countersight.config import Settings
@@ -90,8 +89,10 @@ def test_every_entry_link_returns_200_from_the_app(
     assert len(links) == 2 and all(link.startswith("http://testserver/deployment/dep-") for link in links)
     # ... and without one the served feed's links are relative to the server's root
     unset = TestClient(create_app(filled, settings=Settings()))
-    served_relative = [e.link for e in feedparser.parse(
-        unset.get("/feeds/deployments.atom", headers={"Host": "evil.example"}).text).entries]
+    served_relative = [
+        e.link
+        for e in feedparser.parse(unset.get("/feeds/deployments.atom", headers={"Host": "evil.example"}).text).entries
+    ]
     assert all(link.startswith("/deployment/dep-") for link in served_relative)
     # the CLI's feed: absolute under --base-url, else from the server's root (never under /feeds/)
     monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", filled.url)

@@ -48,7 +48,8 @@ def _assert_one_line_error(code: int, err: str, needle: str) -> None:
 
 
 def test_bad_inputs_give_one_line_and_leave_store_unchanged(
-        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(capsys, "import", "aigs-2019")[0] == 0
     before = _run(capsys, "stats", "--format", "json")[1]
 
@@ -75,8 +76,15 @@ def test_strict_makes_unresolved_names_errors(db: str, tmp_path: Path, capsys: p
     code, out, _ = _run(capsys, "import", "aigs-2019", str(bad))
     assert code == 0 and "unresolved country 'Algerria'" in out
     shutil.copy(bad, tmp_path / "typo2.csv")
-    code, _, err = _run(capsys, "--db", f"sqlite:///{tmp_path / 'other.db'}", "import", "aigs-2019", "--strict",
-                        str(tmp_path / "typo2.csv"))
+    code, _, err = _run(
+        capsys,
+        "--db",
+        f"sqlite:///{tmp_path / 'other.db'}",
+        "import",
+        "aigs-2019",
+        "--strict",
+        str(tmp_path / "typo2.csv"),
+    )
     _assert_one_line_error(code, err, "Algerria")
 
 

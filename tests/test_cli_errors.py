@@ -39,14 +39,18 @@ def aigs_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_unsupported_database_url(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "--db", "mysql://user@localhost/cs", "stats")
     assert code == 4
-    assert _one_line(err) == ("error: unsupported database 'mysql' in mysql://user@localhost/cs: "
-                              "use SQLite (sqlite:///PATH) or PostgreSQL (postgresql://HOST/NAME)")
+    assert _one_line(err) == (
+        "error: unsupported database 'mysql' in mysql://user@localhost/cs: "
+        "use SQLite (sqlite:///PATH) or PostgreSQL (postgresql://HOST/NAME)"
+    )
 
 
-@pytest.mark.parametrize("command", [("stats",), ("index",), ("figures",), ("export", "-f", "csv", "OUT"),
-                                     ("deployments",), ("watch",)])
+@pytest.mark.parametrize(
+    "command", [("stats",), ("index",), ("figures",), ("export", "-f", "csv", "OUT"), ("deployments",), ("watch",)]
+)
 def test_read_only_commands_do_not_create_a_store(
-        command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "typo.db"
     args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
     code, out, err = _run(capsys, "--db", f"sqlite:///{missing}", *args)
@@ -56,7 +60,8 @@ def test_read_only_commands_do_not_create_a_store(
 
 
 def test_a_missing_directory_is_an_error_for_reads_and_writes(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}"
     for args in (("stats",), ("import", "governance")):
         code, _, err = _run(capsys, "--db", url, *args)
@@ -102,11 +107,19 @@ def test_country_names_and_codes_are_one_parser(aigs_db: str, capsys: pytest.Cap
     assert lower[0] == 0 and lower[1] == upper[1] and {r["country"] for r in json.loads(lower[1])} == {"KEN"}
 
 
-@pytest.mark.parametrize("args", [("financing", "--country", "XXX"), ("watch", "--country", "ZZZ"),
-                                  ("index", "--country", "ZZZ"), ("deployments", "--country", "Atlantis"),
-                                  ("export", "-f", "csv", "OUT", "--filter", "country=ZZZ")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("financing", "--country", "XXX"),
+        ("watch", "--country", "ZZZ"),
+        ("index", "--country", "ZZZ"),
+        ("deployments", "--country", "Atlantis"),
+        ("export", "-f", "csv", "OUT", "--filter", "country=ZZZ"),
+    ],
+)
 def test_unknown_country_is_an_error(
-        args: tuple[str, ...], aigs_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args: tuple[str, ...], aigs_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv = [str(tmp_path / "out") if a == "OUT" else a for a in args]
     code, out, err = _run(capsys, "--db", aigs_db, *argv)
     name = "Atlantis" if "Atlantis" in args else ("XXX" if "XXX" in args else "ZZZ")

@@ -80,7 +80,11 @@ def test_follow_settings_read_beside_the_security_settings() -> None:
     s = Settings.from_env(env)
     assert s.publish_full_text and s.archive_dir == Path("/srv/archive") and s.archive_path() == Path("/srv/archive")
     assert (s.fetch_contact, s.fetch_timeout, s.fetch_delay, s.fetch_max_bytes) == (
-        "mailto:desk@example.org", 5.0, 2.5, 1000)
+        "mailto:desk@example.org",
+        5.0,
+        2.5,
+        1000,
+    )
     assert (s.fetch_max_redirects, s.fetch_retries, s.fetch_max_retry_after, s.fetch_concurrency) == (3, 0, 9.0, 4)
     assert s.fetch_allow_loopback
     # Lifting the guard against fetching loopback addresses takes exactly "1".

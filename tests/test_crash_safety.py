@@ -50,9 +50,13 @@ def _env(url: str) -> dict[str, str]:
 
 
 def _ingest(url: str, inputs: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, "ingest", str(inputs), "--format", "json", "--no-progress",
-                           "--batch-size", "50", *extra], env=_env(url), capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [*CLI, "ingest", str(inputs), "--format", "json", "--no-progress", "--batch-size", "50", *extra],
+        env=_env(url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _snapshot(url: str) -> dict[str, Any]:
@@ -60,22 +64,37 @@ def _snapshot(url: str) -> dict[str, Any]:
     store = open_store(url)
     try:
         with store.engine.connect() as conn:
+
             def ids(table: Any) -> list[str]:
                 return list(conn.execute(select(table.c.id).order_by(table.c.id)).scalars())
+
             orphans = {
-                "claims_without_evidence": conn.execute(text(
-                    "SELECT count(*) FROM claims c WHERE NOT EXISTS "
-                    "(SELECT 1 FROM evidence e WHERE e.claim_id = c.id)")).scalar_one(),
-                "evidence_without_document": conn.execute(text(
-                    "SELECT count(*) FROM evidence e WHERE NOT EXISTS "
-                    "(SELECT 1 FROM documents d WHERE d.id = e.document_id)")).scalar_one(),
-                "evidence_without_claim": conn.execute(text(
-                    "SELECT count(*) FROM evidence e WHERE NOT EXISTS "
-                    "(SELECT 1 FROM claims c WHERE c.id = e.claim_id)")).scalar_one(),
+                "claims_without_evidence": conn.execute(
+                    text(
+                        "SELECT count(*) FROM claims c WHERE NOT EXISTS "
+                        "(SELECT 1 FROM evidence e WHERE e.claim_id = c.id)"
+                    )
+                ).scalar_one(),
+                "evidence_without_document": conn.execute(
+                    text(
+                        "SELECT count(*) FROM evidence e WHERE NOT EXISTS "
+                        "(SELECT 1 FROM documents d WHERE d.id = e.document_id)"
+                    )
+                ).scalar_one(),
+                "evidence_without_claim": conn.execute(
+                    text(
+                        "SELECT count(*) FROM evidence e WHERE NOT EXISTS "
+                        "(SELECT 1 FROM claims c WHERE c.id = e.claim_id)"
+                    )
+                ).scalar_one(),
             }
-            return {"documents": ids(schema.documents), "claims": ids(schema.claims),
-                    "evidence": ids(schema.evidence), "deployments": ids(schema.deployments),
-                    "orphans": orphans}
+            return {
+                "documents": ids(schema.documents),
+                "claims": ids(schema.claims),
+                "evidence": ids(schema.evidence),
+                "deployments": ids(schema.deployments),
+                "orphans": orphans,
+            }
     finally:
         store.close()
 
@@ -93,8 +112,12 @@ def _kill_at_random(url: str, inputs: Path, rng: random.Random, clean_seconds: f
     """Start an ingest, wait until it has committed past where the store was, then SIGKILL it
     after a random further delay (so the kill lands while batches are being written)."""
     before = _document_count(url)
-    proc = subprocess.Popen([*CLI, "ingest", str(inputs), "--no-progress", "--batch-size", "50"],
-                            env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*CLI, "ingest", str(inputs), "--no-progress", "--batch-size", "50"],
+        env=_env(url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while proc.poll() is None and _document_count(url) == before and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -118,8 +141,12 @@ def second_url(database_url: str, tmp_path: Path) -> Iterator[str]:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                )
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -165,8 +192,13 @@ def test_sigkill_then_rerun_equals_clean_run(tmp_path: Path, database_url: str, 
 def test_sigint_ends_with_summary_and_resumes(tmp_path: Path) -> None:
     inputs = _corpus(tmp_path)
     url = f"sqlite:///{tmp_path / 'int.db'}"
-    proc = subprocess.Popen([*CLI, "ingest", str(inputs), "--format", "json", "--no-progress", "--batch-size", "50"],
-                            env=_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*CLI, "ingest", str(inputs), "--format", "json", "--no-progress", "--batch-size", "50"],
+        env=_env(url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # Interrupt once the first batch is stored (a fixed delay raced the start-up on a loaded machine:
     # a SIGINT during imports ends the process before the handler that writes the summary exists).
     db = tmp_path / "int.db"

@@ -126,24 +126,16 @@ def test_ftm_entities_validate(filled: Store, tmp_path: Path) -> None:
         "Payment",
         "PublicBody",
     ]
-    contract = next(
-        e for e in entities if e["schema"] == "Contract" and e["properties"].get("country") == ["ke"]
-    )
+    contract = next(e for e in entities if e["schema"] == "Contract" and e["properties"].get("country") == ["ke"])
     assert contract["properties"]["amount"] and contract["properties"]["currency"] == ["USD"]
     assert contract["properties"]["contractDate"] == ["2023"]
     buyer = by_id[contract["properties"]["authority"][0]]
     assert buyer["schema"] == "PublicBody" and buyer["properties"]["name"] == ["Kenya Police Service"]
     award = next(
-        e
-        for e in entities
-        if e["schema"] == "ContractAward" and e["properties"]["contract"] == [contract["id"]]
+        e for e in entities if e["schema"] == "ContractAward" and e["properties"]["contract"] == [contract["id"]]
     )
     assert by_id[award["properties"]["supplier"][0]]["properties"]["name"] == ["Northwind Vision"]
-    docs = [
-        e
-        for e in entities
-        if e["schema"] == "Documentation" and e["properties"]["entity"] == [contract["id"]]
-    ]
+    docs = [e for e in entities if e["schema"] == "Documentation" and e["properties"]["entity"] == [contract["id"]]]
     assert docs and by_id[docs[0]["properties"]["document"][0]]["schema"] == "Article"
     pay = next(e for e in entities if e["schema"] == "Payment")
     assert by_id[pay["properties"]["payer"][0]]["properties"]["name"] == ["Example Policy Bank"]
@@ -191,8 +183,9 @@ def test_aigs_coding_per_country() -> None:
         {"dataset": "aigs-2022", "meta": {"country": "KEN", "china_tech": False}},
         {"dataset": "other", "meta": {"country": "KEN", "china_tech": True}},
     ]
-    assert aigs_coding(docs) == {"KEN": {"aigs_2019": {"china_tech": True, "regime": "EA"},
-                                         "aigs_2022": {"china_tech": False}}}
+    assert aigs_coding(docs) == {
+        "KEN": {"aigs_2019": {"china_tech": True, "regime": "EA"}, "aigs_2022": {"china_tech": False}}
+    }
 
 
 def test_topojson_decoder_on_a_tiny_topology() -> None:
@@ -269,9 +262,7 @@ def test_sqlite_export_is_served_by_datasette(filled: Store, tmp_path: Path) -> 
                     pytest.fail(f"datasette did not answer: {out[-2000:]}")
                 time.sleep(0.3)
         assert {r["country"] for r in rows} == {"KEN", "SRB"}
-        with urllib.request.urlopen(
-            f"{base}/evidence.json?_shape=array&_search=recognition", timeout=5
-        ) as resp:
+        with urllib.request.urlopen(f"{base}/evidence.json?_shape=array&_search=recognition", timeout=5) as resp:
             hits = json.loads(resp.read())
         assert [h["quote"] for h in hits] == ["face-recognition cameras for the Ken"]
         with urllib.request.urlopen(f"{base}/_export_meta.json?_shape=array", timeout=5) as resp:
@@ -297,7 +288,7 @@ def test_csv_cells_never_start_with_a_formula_and_reviewers_stay_private(filled:
 
     with filled.transaction() as conn:  # hostile values as rows stored before the sanitiser
         conn.execute(update(schema.deployments).values(city="=cmd|' /C calc'!A0", agency="+SUM(1)"))
-        conn.execute(update(schema.claims).values(vendor_raw="@HYPERLINK(\"http://x.example\")", city="-1+1"))
+        conn.execute(update(schema.claims).values(vendor_raw='@HYPERLINK("http://x.example")', city="-1+1"))
     files = export(filled, "csv", tmp_path / "csv")
     cells = []
     for path in files:
@@ -333,9 +324,12 @@ def _build_demo_with_ingest(root: Path, day: dt.datetime, monkeypatch: pytest.Mo
     folder.mkdir(parents=True)
     (folder / "dated.txt").write_text(
         "Lusaka, 2 February 2024. Huawei installed facial recognition cameras for the police in Lusaka, "
-        "Zambia, under a Safe City contract.\n", encoding="utf-8")
+        "Zambia, under a Safe City contract.\n",
+        encoding="utf-8",
+    )
     (folder / "undated.txt").write_text(
-        "Hikvision supplied facial recognition cameras to the police in Lilongwe, Malawi.\n", encoding="utf-8")
+        "Hikvision supplied facial recognition cameras to the police in Lilongwe, Malawi.\n", encoding="utf-8"
+    )
     s = open_store(f"sqlite:///{root / 'demo.db'}")
     build_demo(s)
     stats = ingest(s, [str(folder)])
@@ -343,8 +337,9 @@ def _build_demo_with_ingest(root: Path, day: dt.datetime, monkeypatch: pytest.Mo
     return s
 
 
-def test_the_same_inputs_built_a_year_apart_export_the_same_bytes(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_same_inputs_built_a_year_apart_export_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No ingest-clock value and no local path reaches a derived row or an export."""
     from fastapi.testclient import TestClient
 
@@ -357,7 +352,8 @@ def test_the_same_inputs_built_a_year_apart_export_the_same_bytes(tmp_path: Path
         s = _build_demo_with_ingest(tmp_path / name, day, monkeypatch)
         with s.engine.connect() as conn:
             undated = conn.execute(
-                select(schema.deployments.c.first_seen).where(schema.deployments.c.country == "MWI")).scalar_one()
+                select(schema.deployments.c.first_seen).where(schema.deployments.c.country == "MWI")
+            ).scalar_one()
         assert undated is None  # unknown, not the day it was ingested
         digests: dict[str, str] = {}
         for fmt in FORMATS:
@@ -393,8 +389,9 @@ def test_an_absolute_path_in_an_older_store_is_exported_as_the_file_name(filled:
     with filled.transaction() as conn:
         conn.execute(schema.documents.update().values(path=f"{secret}/memo.txt"))
     for fmt in FORMATS:
-        files = export(filled, fmt, tmp_path / fmt / "x" if fmt in ("ftm", "json", "geojson", "sqlite") else
-                       tmp_path / fmt)
+        files = export(
+            filled, fmt, tmp_path / fmt / "x" if fmt in ("ftm", "json", "geojson", "sqlite") else tmp_path / fmt
+        )
         text = b"".join(p.read_bytes() for p in files)
         assert b"/home/reporter" not in text, fmt
     rows = json.loads((tmp_path / "json" / "x").read_text())["documents"]
@@ -403,6 +400,10 @@ def test_an_absolute_path_in_an_older_store_is_exported_as_the_file_name(filled:
     assert b"/home/reporter" not in b"".join(p.read_bytes() for p in site)
     with TestClient(create_app(filled)) as client:
         doc_id = rows[0]["id"]
-        for url in ("/api/export/snapshot.zip", f"/api/documents/{doc_id}", f"/document/{doc_id}",
-                    "/feeds/deployments.atom"):
+        for url in (
+            "/api/export/snapshot.zip",
+            f"/api/documents/{doc_id}",
+            f"/document/{doc_id}",
+            "/feeds/deployments.atom",
+        ):
             assert "/home/reporter" not in client.get(url).text, url

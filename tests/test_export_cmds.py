@@ -66,9 +66,7 @@ def test_publish_static(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert (tmp_path / "site" / "index.html").is_file() and "index.html" in out
 
 
-def test_watch_and_index_tables_print_stored_names_as_plain_text(
-    db: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_watch_and_index_tables_print_stored_names_as_plain_text(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     from countersight.store import schema
 
     s = open_store(db)

@@ -64,8 +64,7 @@ def _normalised(entities: dict[str, dict[str, Any]]) -> dict[str, tuple[str, dic
 
 
 @pytest.mark.parametrize("selection", [Selection(), Selection(country="PAK")], ids=["all", "PAK"])
-def test_ftm_validate_and_aggregate_pass_on_the_demo_export(
-        demo: Store, selection: Selection, tmp_path: Path) -> None:
+def test_ftm_validate_and_aggregate_pass_on_the_demo_export(demo: Store, selection: Selection, tmp_path: Path) -> None:
     out = tmp_path / "demo.ftm.json"
     export(demo, "ftm", out, selection)
     exported = _by_id(out)

@@ -44,8 +44,12 @@ def test_bundled_geometries_are_valid_and_counter_clockwise() -> None:
     # the two the issue named, and the shapes with holes (lakes, enclaves) keep them clockwise
     assert shape(geoms["PRK"]).area > 10 and shape(geoms["RUS"]).area > 2000
     # split at the antimeridian (RFC 7946 3.1.9), not a band around the world: only Antarctica is that wide
-    wide = {code for code, g in geoms.items() for p in getattr(shape(g), "geoms", [shape(g)])
-            if p.bounds[2] - p.bounds[0] > 180}
+    wide = {
+        code
+        for code, g in geoms.items()
+        for p in getattr(shape(g), "geoms", [shape(g)])
+        if p.bounds[2] - p.bounds[0] > 180
+    }
     assert wide == {"ATA"}
     assert shape(geoms["RUS"]).bounds[2] == 180 and shape(geoms["FJI"]).bounds[0] == -180
     assert any(h for g in geoms.values() for p in getattr(shape(g), "geoms", [shape(g)]) for h in p.interiors)
@@ -63,8 +67,9 @@ def test_a_clockwise_invalid_ring_is_repaired() -> None:
     topo = {
         "type": "Topology",
         "arcs": [[[0.0, 0.0], [0.0, 2.0], [2.0, 0.0], [2.0, 2.0], [0.0, 0.0]]],
-        "objects": {"countries": {"type": "GeometryCollection",
-                                  "geometries": [{"type": "Polygon", "arcs": [[0]], "id": "404"}]}},
+        "objects": {
+            "countries": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[0]], "id": "404"}]}
+        },
     }
     (feature,) = build_world_geometries(topo)["features"]
     assert feature["id"] == "KEN" and _problems(feature["geometry"]) == []

@@ -68,10 +68,7 @@ def test_deployment_changes_since_and_events(store: Store) -> None:
     assert all_rows[0]["events"][0]["action"] == "dispute"
     recent = q.deployment_changes(store, since=dt.date(2024, 6, 1))
     assert [r["country"] for r in recent] == ["SRB"]
-    assert (
-        q.deployment_changes(store, Selection(country="KEN"), since=dt.date(2024, 3, 4))[0]["country"]
-        == "KEN"
-    )
+    assert q.deployment_changes(store, Selection(country="KEN"), since=dt.date(2024, 3, 4))[0]["country"] == "KEN"
     assert q.deployment_changes(store, since=dt.date(2026, 1, 1)) == []
 
 

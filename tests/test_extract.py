@@ -60,9 +60,7 @@ def test_contract_shape() -> None:
 
 
 def test_status_cancelled_and_denied() -> None:
-    cancelled = extract_claims(
-        _doc("The ministry cancelled the contract under which ZTE installed CCTV in Peru.")
-    )
+    cancelled = extract_claims(_doc("The ministry cancelled the contract under which ZTE installed CCTV in Peru."))
     denied = extract_claims(_doc("Huawei denied that it installed facial recognition cameras in Peru."))
     assert [c.status for c in cancelled] == ["cancelled"]
     assert [c.status for c in denied] == ["denied"]
@@ -75,9 +73,7 @@ def test_page_from_pdf_page_ranges() -> None:
 
 
 def _rows(text: str) -> list[tuple[object, ...]]:
-    return sorted(
-        (c.vendor, c.vendor_country, c.country, c.technology, c.status) for c in extract_claims(_doc(text))
-    )
+    return sorted((c.vendor, c.vendor_country, c.country, c.technology, c.status) for c in extract_claims(_doc(text)))
 
 
 def test_country_as_supplier_with_a_list_of_recipients() -> None:
@@ -102,10 +98,7 @@ def test_mixed_list_of_cities_and_countries_before_the_vendor() -> None:
 
 
 def test_origin_demonym_is_not_the_recipient() -> None:
-    text = (
-        "Japanese firm NEC supplied the live facial recognition system used by the "
-        "Metropolitan Police in London."
-    )
+    text = "Japanese firm NEC supplied the live facial recognition system used by the Metropolitan Police in London."
     (claim,) = extract_claims(_doc(text))
     assert (claim.vendor, claim.country, claim.city, claim.agency) == (
         "NEC",
@@ -147,10 +140,9 @@ def test_contract_value_is_not_financing() -> None:
 
 def test_planned_denied_cancelled() -> None:
     assert (
-        _rows(
-            "Huawei plans to install 5,000 cameras in Belgrade under an agreement with "
-            "Serbia's interior ministry."
-        )[0][4]
+        _rows("Huawei plans to install 5,000 cameras in Belgrade under an agreement with Serbia's interior ministry.")[
+            0
+        ][4]
         == "planned"
     )
     assert _rows("ZTE denied that it had supplied surveillance equipment to Venezuela.") == [
@@ -181,16 +173,9 @@ def test_spanish_french_portuguese() -> None:
 
 
 def test_market_and_product_news_give_no_claim() -> None:
-    assert (
-        extract_claims(
-            _doc("Hikvision reported record revenue from cameras in Europe and the United States.")
-        )
-        == []
-    )
+    assert extract_claims(_doc("Hikvision reported record revenue from cameras in Europe and the United States.")) == []
     assert extract_claims(_doc("Dahua launched a new thermal camera in Germany on Tuesday.")) == []
-    assert (
-        extract_claims(_doc("The US added Hikvision to the Entity List over cameras sold in Xinjiang.")) == []
-    )
+    assert extract_claims(_doc("The US added Hikvision to the Entity List over cameras sold in Xinjiang.")) == []
 
 
 def test_recipient_from_the_previous_sentence_is_cited_too() -> None:
@@ -238,8 +223,7 @@ def test_buyer_after_by_is_the_recipient_and_a_lender_after_by_is_not() -> None:
 
 def test_conference_venue_is_not_a_recipient() -> None:
     text = (
-        "At a trade conference in Dubai, Hikvision said its facial recognition cameras are used by the "
-        "police in Peru."
+        "At a trade conference in Dubai, Hikvision said its facial recognition cameras are used by the police in Peru."
     )
     assert _pairs(text) == {("Hikvision", "PER")}
 

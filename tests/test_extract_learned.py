@@ -34,7 +34,7 @@ def test_bundled_model_loads_and_names_its_version_in_every_claim() -> None:
     (claim,) = claims
     assert claim.extractor == EXTRACTOR_NAME and claim.attrs["model"] == model.version
     assert 0.0 < claim.confidence <= 1.0
-    assert claim.evidence[0].quote == text[claim.evidence[0].start:claim.evidence[0].end]
+    assert claim.evidence[0].quote == text[claim.evidence[0].start : claim.evidence[0].end]
     row = claim_to_contract(claim)
     assert row["model"] == model.version
     assert row["explain"] and all({"feature", "weight", "says"} <= set(r) for r in row["explain"])
@@ -83,9 +83,11 @@ def test_ingest_records_a_hostile_document_as_a_failure(tmp_path: Path) -> None:
 
     (tmp_path / "dense.txt").write_text(
         ("ZTE sold CCTV cameras to " + ", ".join(["Kenya", "Uganda", "Zambia", "Ghana"] * 400) + ". ") * 5,
-        encoding="utf-8")
-    (tmp_path / "good.txt").write_text("Huawei installed a safe city system with CCTV cameras in Nairobi, Kenya.",
-                                       encoding="utf-8")
+        encoding="utf-8",
+    )
+    (tmp_path / "good.txt").write_text(
+        "Huawei installed a safe city system with CCTV cameras in Nairobi, Kenya.", encoding="utf-8"
+    )
     outcomes = {Path(o.source).name: o for o in extract_documents([str(tmp_path)])}
     assert outcomes["dense.txt"].error is not None and "too claim-dense" in outcomes["dense.txt"].error
     assert outcomes["good.txt"].error is None and outcomes["good.txt"].claims
@@ -119,20 +121,25 @@ def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> 
     model = load(path)
     assert model.version == body["version"]
     # The trained model extracts from a passage of its own training set.
-    claims = extract_claims(_doc("ZTE supplied a surveillance camera network to the police of Caracas, Venezuela."),
-                            model=model)
+    claims = extract_claims(
+        _doc("ZTE supplied a surveillance camera network to the police of Caracas, Venezuela."), model=model
+    )
     assert all(c.attrs["model"] == model.version for c in claims)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "model file not found"),
-    ("{not json", "not valid JSON"),
-    ('{"hello": 1}', "not a countersight model file"),
-    ('{"format": 999}', "format 999"),
-    ('{"format": 1, "version": "x"}', "incomplete or malformed"),
-])
-def test_bad_model_files_are_one_line_errors(tmp_path: Path, content: str | None, message: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "model file not found"),
+        ("{not json", "not valid JSON"),
+        ('{"hello": 1}', "not a countersight model file"),
+        ('{"format": 999}', "format 999"),
+        ('{"format": 1, "version": "x"}', "incomplete or malformed"),
+    ],
+)
+def test_bad_model_files_are_one_line_errors(
+    tmp_path: Path, content: str | None, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "model.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")
@@ -168,8 +175,10 @@ def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> N
     from countersight.resolve import resolve_store
     from countersight.resolve.review import review_queue
 
-    text = ("Ecuador's national police signed a contract with a local integrator called Vexaro Systems, which "
-            "installed 300 CCTV cameras and a facial recognition system in Quito, Ecuador, in 2021.")
+    text = (
+        "Ecuador's national police signed a contract with a local integrator called Vexaro Systems, which "
+        "installed 300 CCTV cameras and a facial recognition system in Quito, Ecuador, in 2021."
+    )
     doc = Document(id="doc-vexaro", text=text)
     claims = extract_claims(doc)
     assert [(c.vendor, c.country) for c in claims] == [("Vexaro Systems", "ECU")]

@@ -28,12 +28,17 @@ from countersight.sources.aigs import bundled
 from countersight.store import Store, schema
 from countersight.store import deployments as dstore
 
-FILES = ("finance/aiddata_huawei_finance_gcdf2_surveillance.csv", "finance/aiddata_gcdf2_geocoded_surveillance.csv",
-         "finance/aiddata_military_finance_gcdf2_surveillance.csv")
+FILES = (
+    "finance/aiddata_huawei_finance_gcdf2_surveillance.csv",
+    "finance/aiddata_gcdf2_geocoded_surveillance.csv",
+    "finance/aiddata_military_finance_gcdf2_surveillance.csv",
+)
 
 # Written for this test: a news-style report of the Islamabad Safe City.
-NEWS = ("ISLAMABAD, 12 March 2016 -- The Safe City project in Islamabad, Pakistan, was built by Huawei "
-        "with a concessional loan of RMB 850 million from China Exim Bank, the capital's administration said.")
+NEWS = (
+    "ISLAMABAD, 12 March 2016 -- The Safe City project in Islamabad, Pakistan, was built by Huawei "
+    "with a concessional loan of RMB 850 million from China Exim Bank, the capital's administration said."
+)
 
 
 def _csv_surveillance_totals() -> tuple[set[str], float]:
@@ -61,8 +66,9 @@ def test_import_is_idempotent_and_figures_match_the_csvs(store: Store) -> None:
     again = import_aiddata_huawei(store)
     assert again.added == {"documents": 0, "claims": 0, "evidence": 0, "financing": 0, "organizations": 0}
     import_aiddata_gcdf_surveillance(store)
-    assert counts == {t.name: store.count(t) for t in (schema.documents, schema.claims, schema.evidence,
-                                                        schema.financing)}
+    assert counts == {
+        t.name: store.count(t) for t in (schema.documents, schema.claims, schema.evidence, schema.financing)
+    }
     projects, total = _csv_surveillance_totals()
     fig = financing_figures(store)
     assert set(fig["projects"]) == projects and fig["deals"] == len(projects) == 11
@@ -81,9 +87,16 @@ def test_import_is_idempotent_and_figures_match_the_csvs(store: Store) -> None:
 
 def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     import_aiddata_gcdf_surveillance(store)
-    doc = Document(id=content_hash(NEWS), text=NEWS, url="https://news.example.org/islamabad-safe-city",
-                   title="Islamabad Safe City", publisher="Example News", published=dt.date(2016, 3, 12),
-                   language="en", source_kind="text")
+    doc = Document(
+        id=content_hash(NEWS),
+        text=NEWS,
+        url="https://news.example.org/islamabad-safe-city",
+        title="Islamabad Safe City",
+        publisher="Example News",
+        published=dt.date(2016, 3, 12),
+        language="en",
+        source_kind="text",
+    )
     # The 0.2 rules: this test is about merging a news claim with an AidData loan, not about extraction
     # quality (the learned model scores this sentence 0.18, under its threshold: docs/extraction.md).
     claims = extract_claims(doc, model=None)
@@ -95,8 +108,11 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     dep = deps[0]
     assert dep["n_claims"] == 2 and sorted(dep["attrs"]["sources"]) == ["aiddata-gcdf", "extract"]
     # Two kinds of evidence: AidData's row (with the source it links) and the news text.
-    kinds = {store.get_document(d).source_kind  # type: ignore[union-attr]
-             for c in store.claims(country="PAK") for d in c.document_ids}
+    kinds = {
+        store.get_document(d).source_kind  # type: ignore[union-attr]
+        for c in store.claims(country="PAK")
+        for d in c.document_ids
+    }
     assert kinds == {"dataset", "citation", "text"}
     fin = deployment_financing(store, dep["id"])
     aid = [f for f in fin if f.get("project_id") == "37016"]
@@ -108,12 +124,17 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     assert pak.financed_deployments == 1 and pak.lenders == ("Export-Import Bank of China",)
     assert pak.financed_usd_2017 == pytest.approx(151769013.919269)
     flows = financing_by_lender_country(store)
-    assert {"lender": "Export-Import Bank of China", "country": "TJK", "deals": 2,
-            "usd_2017": pytest.approx(8123093.23503742 + 12184639.8525561)} in flows
+    assert {
+        "lender": "Export-Import Bank of China",
+        "country": "TJK",
+        "deals": 2,
+        "usd_2017": pytest.approx(8123093.23503742 + 12184639.8525561),
+    } in flows
 
 
-def test_cli_figures_financing_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_figures_financing_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("COUNTERSIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     assert main(["import", "aiddata-gcdf-surveillance", "--format", "json"]) == 0
     reports = json.loads(capsys.readouterr().out)

@@ -49,8 +49,9 @@ def _env(tmp_path: Path, url: str, timeout: float = 2.5) -> dict[str, str]:
     }
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
-         *args: str) -> tuple[int, str, str]:
+def _run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str], *args: str
+) -> tuple[int, str, str]:
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     capsys.readouterr()
@@ -68,8 +69,7 @@ def _state(url: str) -> dict[str, Any]:
             deployments = sorted(conn.execute(select(schema.deployments.c.id)).scalars())
             fetched = {r.url: r for r in conn.execute(select(schema.fetched_urls))}
             stories = {r.document_id: r.story_id for r in conn.execute(select(schema.document_stories))}
-        return {"docs": docs, "claims": claims, "deployments": deployments, "fetched": fetched,
-                "stories": stories}
+        return {"docs": docs, "claims": claims, "deployments": deployments, "fetched": fetched, "stories": stories}
     finally:
         store.close()
 
@@ -81,29 +81,43 @@ def _warc_responses(directory: Path) -> dict[tuple[str, int], str]:
         with path.open("rb") as fh:
             for record in ArchiveIterator(fh, parse_http=False):
                 if record.record_type == WarcRecordType.response:
-                    assert record.verify_block_digest(consume=False), \
+                    assert record.verify_block_digest(consume=False), (
                         f"block digest of {record.headers['WARC-Target-URI']}"
+                    )
                     record.parse_http()
                     assert record.verify_payload_digest(), f"payload digest of {record.headers['WARC-Target-URI']}"
                     out[(path.name, record.stream_pos)] = record.headers["WARC-Target-URI"]
     return out
 
 
-def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                tmp_path: Path, database_url: str) -> None:
+def test_follow_once_then_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, database_url: str
+) -> None:
     env = _env(tmp_path, database_url)
     with serve(build_acceptance_site) as site:
         base = site.base()
-        for args in (["--kind", "rss", "--name", "news"], ["--kind", "atom", "--name", "wire"],
-                     ["--kind", "sitemap", "--name", "map", "--lang", "en"]):
+        for args in (
+            ["--kind", "rss", "--name", "news"],
+            ["--kind", "atom", "--name", "wire"],
+            ["--kind", "sitemap", "--name", "map", "--lang", "en"],
+        ):
             path = {"news": "/feeds/news.rss", "wire": "/feeds/wire.atom", "map": "/sitemap.xml"}[args[3]]
             code, _, err = _run(monkeypatch, capsys, env, "sources", "add", base + path, "--every", "0s", *args)
             assert code == 0, err
         code, out, err = _run(monkeypatch, capsys, env, "follow", "--once", "--format", "json")
         assert code == 0, err
         summary = json.loads(out)
-        assert list(summary) == ["sources", "items", "fetched", "not_modified", "robots_skipped", "duplicates",
-                                 "failed", "claims", "deployments"]
+        assert list(summary) == [
+            "sources",
+            "items",
+            "fetched",
+            "not_modified",
+            "robots_skipped",
+            "duplicates",
+            "failed",
+            "claims",
+            "deployments",
+        ]
         failed = {f["url"].rsplit("/", 1)[-1]: f["error"] for f in summary["failed"]}
         assert set(failed) == {"slow.html", "huge.html", "loop1.html", "busy.html", "chart.png", "internal.html"}
         assert "timed out" in failed["slow.html"]
@@ -131,8 +145,7 @@ def test_follow_once_then_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         # The first of the two copies of the Kenya story stored brings the claims; the later one
         # (fetched concurrently from another host, so either) brings none of its own.
         assert len({by_url["a1.html"].id, by_url["kenya-story.html"].id} & claimed) == 1
-        assert {(c, v) for _, c, v in first["claims"]} >= {("KEN", "Huawei"), ("SRB", "Hikvision"),
-                                                           ("ECU", "Dahua")}
+        assert {(c, v) for _, c, v in first["claims"]} >= {("KEN", "Huawei"), ("SRB", "Hikvision"), ("ECU", "Dahua")}
         assert summary["claims"] == len(first["claims"])
         assert summary["deployments"] == len(first["deployments"]) > 0
         # Syndication: the copy is grouped with its original.
@@ -175,15 +188,23 @@ def _check_dashboard(url: str, by_url: dict[str, Any]) -> None:
     try:
         with store.engine.connect() as conn:
             (kenya,) = conn.execute(select(schema.deployments).where(schema.deployments.c.country == "KEN")).all()
-            links = conn.execute(select(schema.deployment_documents.c.document_id)
-                                 .where(schema.deployment_documents.c.country == "KEN")).scalars().all()
+            links = (
+                conn.execute(
+                    select(schema.deployment_documents.c.document_id).where(
+                        schema.deployment_documents.c.country == "KEN"
+                    )
+                )
+                .scalars()
+                .all()
+            )
         assert (kenya.n_documents, kenya.n_publishers, len(links)) == (1, 1, 1)
         with TestClient(create_app(store), raise_server_exceptions=False) as client:
             detail = client.get(f"/api/deployments/{kenya.id}").json()
             detail = detail.get("data", detail)
             assert detail["n_documents"] == 1
             assert [c["document_id"] for c in detail["copies"]] == [
-                d.id for k, d in by_url.items() if k in ("a1.html", "kenya-story.html") and d.id not in links]
+                d.id for k, d in by_url.items() if k in ("a1.html", "kenya-story.html") and d.id not in links
+            ]
             page = client.get(f"/deployment/{kenya.id}").text
             assert 'id="copies"' in page and "archived copy (fetched " in page
             # Source protection: the archived copy's address and record are public, its text (a
@@ -211,8 +232,13 @@ def _check_dashboard(url: str, by_url: dict[str, Any]) -> None:
         store.close()
 
 
-def _check_exports(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
-                   tmp_path: Path, docs: dict[str, Any]) -> None:
+def _check_exports(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    tmp_path: Path,
+    docs: dict[str, Any],
+) -> None:
     """Archives leave the machine only when asked (third-party pages)."""
     plain, archived = tmp_path / "plain.json", tmp_path / "with.json"
     assert _run(monkeypatch, capsys, env, "export", str(plain), "--format", "json")[0] == 0
@@ -230,11 +256,24 @@ def _check_exports(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     assert not (site / "archives").exists()
 
 
-def test_sources_commands_and_opml(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                   tmp_path: Path) -> None:
+def test_sources_commands_and_opml(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     env = _env(tmp_path, f"sqlite:///{tmp_path / 's.db'}")
-    code, _, err = _run(monkeypatch, capsys, env, "sources", "add", "https://news.example.org/feed.xml",
-                        "--name", "example", "--every", "30m", "--lang", "EN")
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        env,
+        "sources",
+        "add",
+        "https://news.example.org/feed.xml",
+        "--name",
+        "example",
+        "--every",
+        "30m",
+        "--lang",
+        "EN",
+    )
     assert code == 0, err
     code, _, _ = _run(monkeypatch, capsys, env, "sources", "add", "https://example.org/sitemap.xml")
     assert code == 0
@@ -271,15 +310,38 @@ N_ARTICLES = 40
 def _many_articles(site: Any) -> None:
     vendors = ["Huawei", "Hikvision", "Dahua", "NEC"]
     countries = ["Kenya", "Serbia", "Ecuador", "Zambia", "Uganda"]
-    words = ["council", "budget", "road", "bridge", "river", "market", "school", "clinic", "water", "tender",
-             "report", "season", "harbour", "railway", "farmers", "teachers", "election", "museum", "library",
-             "festival", "drought", "harvest"]
+    words = [
+        "council",
+        "budget",
+        "road",
+        "bridge",
+        "river",
+        "market",
+        "school",
+        "clinic",
+        "water",
+        "tender",
+        "report",
+        "season",
+        "harbour",
+        "railway",
+        "farmers",
+        "teachers",
+        "election",
+        "museum",
+        "library",
+        "festival",
+        "drought",
+        "harvest",
+    ]
     items = []
     for i in range(N_ARTICLES):
         rng = random.Random(i)  # distinct filler: the articles must not look syndicated
         filler = " ".join(rng.choice(words) for _ in range(60))
-        text = (f"Report {i}: {vendors[i % 4]} supplied surveillance cameras to the police in "
-                f"{countries[i % 5]}, officials said in statement number {i}. The notes read {filler}.")
+        text = (
+            f"Report {i}: {vendors[i % 4]} supplied surveillance cameras to the police in "
+            f"{countries[i % 5]}, officials said in statement number {i}. The notes read {filler}."
+        )
         site.pages[f"/many/{i}.html"] = Page(article_html(f"Report {i}", text, site="Many News"), delay=0.05)
         items.append((f"Report {i}", f"{site.base()}/many/{i}.html"))
     site.pages["/feeds/many.rss"] = Page(rss(items), "application/rss+xml")
@@ -298,11 +360,20 @@ def _count(url: str, table: Any) -> int:
 def test_kill_9_then_restart(tmp_path: Path, database_url: str) -> None:
     env = {**os.environ, **_env(tmp_path, database_url, timeout=30)}
     with serve(_many_articles) as site:
-        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
-                             env=env, capture_output=True, text=True, timeout=60)
+        add = subprocess.run(
+            [*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert add.returncode == 0, add.stderr
-        proc = subprocess.Popen([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [*CLI, "follow", "--once", "--format", "json", "--no-progress"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while _count(database_url, schema.documents) < 5 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -315,8 +386,13 @@ def test_kill_9_then_restart(tmp_path: Path, database_url: str) -> None:
         (warc,) = sorted((tmp_path / "archive").glob("*.warc.gz"))
         with warc.open("ab") as fh:
             fh.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + os.urandom(50))
-        rerun = subprocess.run([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
-                               capture_output=True, text=True, timeout=120)
+        rerun = subprocess.run(
+            [*CLI, "follow", "--once", "--format", "json", "--no-progress"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert rerun.returncode == 0, rerun.stderr
         summary = json.loads(rerun.stdout)
         assert summary["failed"] == []
@@ -345,11 +421,21 @@ def test_ctrl_c_stops_cleanly_and_a_restart_finishes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'int.db'}"
     env = {**os.environ, **_env(tmp_path, url, timeout=30)}
     with serve(_many_articles) as site:
-        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
-                             env=env, capture_output=True, text=True, timeout=60)
+        add = subprocess.run(
+            [*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--name", "many"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert add.returncode == 0, add.stderr
-        proc = subprocess.Popen([*CLI, "follow", "--format", "json", "--no-progress"], env=env,  # no --once
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [*CLI, "follow", "--format", "json", "--no-progress"],
+            env=env,  # no --once
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while _count(url, schema.documents) < 3 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -361,8 +447,13 @@ def test_ctrl_c_stops_cleanly_and_a_restart_finishes(tmp_path: Path) -> None:
         assert "stopping after the pages in flight" in err
         assert _count(url, schema.documents) == summary["fetched"]
         assert _unresolved(url) == []
-        rerun = subprocess.run([*CLI, "follow", "--once", "--format", "json", "--no-progress"], env=env,
-                               capture_output=True, text=True, timeout=120)
+        rerun = subprocess.run(
+            [*CLI, "follow", "--once", "--format", "json", "--no-progress"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert rerun.returncode == 0, rerun.stderr
         assert json.loads(rerun.stdout)["fetched"] == N_ARTICLES - summary["fetched"]
     assert _count(url, schema.documents) == N_ARTICLES
@@ -394,11 +485,21 @@ def test_a_long_running_follow_resolves_after_each_round(tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'round.db'}"
     env = {**os.environ, **_env(tmp_path, url, timeout=30)}
     with serve(_many_articles) as site:
-        add = subprocess.run([*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--every", "1h"],
-                             env=env, capture_output=True, text=True, timeout=60)
+        add = subprocess.run(
+            [*CLI, "sources", "add", site.base() + "/feeds/many.rss", "--every", "1h"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert add.returncode == 0, add.stderr
-        proc = subprocess.Popen([*CLI, "follow", "--format", "json", "--no-progress"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [*CLI, "follow", "--format", "json", "--no-progress"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 120
             while _count(url, schema.deployments) == 0 and time.monotonic() < deadline:
@@ -417,22 +518,26 @@ def test_a_long_running_follow_resolves_after_each_round(tmp_path: Path) -> None
 # Decomposed accents (the text extractor keeps them; the sanitiser composes them, NFC, so that
 # offsets computed before it would be off) before the claim, and bidi, invisible and C1 controls
 # (the text extractor drops them; the raw archived body keeps them).
-HOSTILE_TEXT = ("Cafe\u0301 owners and re\u0301sume\u0301 writers met in Nairobi on Monday. NAIROBI - Huawei "
-                "supplied facial recognition cameras to the police in Kenya in 2021, the ministry\u202e "
-                "said\u200b on Tuesday\x85. The cameras watch the ring road and the city centre. Critics asked "
-                "who can search the recordings and for how long they are kept")
+HOSTILE_TEXT = (
+    "Cafe\u0301 owners and re\u0301sume\u0301 writers met in Nairobi on Monday. NAIROBI - Huawei "
+    "supplied facial recognition cameras to the police in Kenya in 2021, the ministry\u202e "
+    "said\u200b on Tuesday\x85. The cameras watch the ring road and the city centre. Critics asked "
+    "who can search the recordings and for how long they are kept"
+)
 
 
 def _hostile_site(site: Any) -> None:
     base = site.base()
     site.pages["/news/hostile.html"] = Page(article_html("Kenya cameras", HOSTILE_TEXT, site="Test News"))
     site.pages["/news/dense.html"] = Page(article_html(*STORIES["a4"], site="Test News"))
-    site.pages["/feeds/h.rss"] = Page(rss([("Hostile", f"{base}/news/hostile.html"),
-                                           ("Dense", f"{base}/news/dense.html")]), "application/rss+xml")
+    site.pages["/feeds/h.rss"] = Page(
+        rss([("Hostile", f"{base}/news/hostile.html"), ("Dense", f"{base}/news/dense.html")]), "application/rss+xml"
+    )
 
 
 def test_fetched_pages_are_sanitised_and_extraction_is_budgeted(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """What follow stores goes through the ingest sanitiser before extraction (evidence offsets
     point into the stored text); a page over its extraction budget is a failure of that URL, with
     the reason, and the run goes on; archived copies reach the terminal without controls."""
@@ -469,7 +574,7 @@ def test_fetched_pages_are_sanitised_and_extraction_is_budgeted(
             assert {(c.vendor, c.country) for c in claims} >= {("Huawei", "KEN")}
             for claim in claims:
                 for ev in claim.evidence:
-                    assert doc.text[ev.start:ev.end] == ev.quote
+                    assert doc.text[ev.start : ev.end] == ev.quote
             copy = archived_copy(store, settings, doc.id)
             assert "Café owners" in copy["text"] and "\u0301" not in copy["text"] and "\u202e" in copy["body"]
         finally:
@@ -480,14 +585,18 @@ def test_fetched_pages_are_sanitised_and_extraction_is_budgeted(
 
 
 def test_source_names_from_opml_are_sanitised_and_printed_as_text(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """An OPML file is input like any document: names reach the store sanitised and the terminal
     as plain text (never Rich markup)."""
     env = _env(tmp_path, f"sqlite:///{tmp_path / 'opml.db'}")
     opml = tmp_path / "hostile.opml"
-    opml.write_text('<?xml version="1.0" encoding="UTF-8"?><opml version="2.0"><body>'
-                    '<outline title="Desk [bold]news[/bold] &#x202e;gpj.exe&#x85;" xmlUrl="https://desk.example/f.rss"/>'
-                    "</body></opml>", encoding="utf-8")
+    opml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><opml version="2.0"><body>'
+        '<outline title="Desk [bold]news[/bold] &#x202e;gpj.exe&#x85;" xmlUrl="https://desk.example/f.rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
     code, out, err = _run(monkeypatch, capsys, env, "sources", "import-opml", str(opml))
     assert code == 0 and "1 sources added" in out, err
     code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")

@@ -29,8 +29,13 @@ def test_records_valid_and_readable_by_offset(tmp_path: Path) -> None:
                 assert record.verify_block_digest(consume=False)
                 record.parse_http()
                 assert record.verify_payload_digest()
-    assert kinds == [WarcRecordType.warcinfo, WarcRecordType.request, WarcRecordType.response,
-                     WarcRecordType.request, WarcRecordType.response]
+    assert kinds == [
+        WarcRecordType.warcinfo,
+        WarcRecordType.request,
+        WarcRecordType.response,
+        WarcRecordType.request,
+        WarcRecordType.response,
+    ]
     back = read_response(tmp_path / "a.warc.gz", second)
     assert (back.status, back.body) == (200, b"<p>two</p>")
     assert back.warc_headers["warc-target-uri"] == "https://news.example/b"

@@ -14,10 +14,12 @@ from countersight.follow.discover import feed_items, gkg_items, sitemap_items
 
 
 def test_feed_items_resolve_relative_links() -> None:
-    rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://a.example/</link>'
-           b"<description>d</description><item><title>One</title><link>/news/1.html</link></item>"
-           b"<item><title>Two</title><link>https://b.example/2</link></item><item><title>none</title></item>"
-           b"</channel></rss>")
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://a.example/</link>'
+        b"<description>d</description><item><title>One</title><link>/news/1.html</link></item>"
+        b"<item><title>Two</title><link>https://b.example/2</link></item><item><title>none</title></item>"
+        b"</channel></rss>"
+    )
     items = list(feed_items(rss, "https://a.example/feed.xml"))
     assert [i.url for i in items] == ["https://a.example/news/1.html", "https://b.example/2"]
     assert items[0].title == "One"
@@ -30,14 +32,20 @@ def test_feed_with_entities_refused() -> None:
 
 
 def test_sitemap_and_index() -> None:
-    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-              b"<url><loc>https://a.example/x</loc><lastmod>2024-01-03</lastmod></url>"
-              b"<url><loc>https://a.example/y</loc></url></urlset>")
+    urlset = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://a.example/x</loc><lastmod>2024-01-03</lastmod></url>"
+        b"<url><loc>https://a.example/y</loc></url></urlset>"
+    )
     items = list(sitemap_items(urlset, "https://a.example/sitemap.xml"))
     assert [(i.url, i.lastmod, i.sitemap) for i in items] == [
-        ("https://a.example/x", "2024-01-03", False), ("https://a.example/y", None, False)]
-    index = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
-             b"<loc>https://a.example/s1.xml</loc></sitemap></sitemapindex>")
+        ("https://a.example/x", "2024-01-03", False),
+        ("https://a.example/y", None, False),
+    ]
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+        b"<loc>https://a.example/s1.xml</loc></sitemap></sitemapindex>"
+    )
     (nested,) = sitemap_items(index, "https://a.example/sitemap.xml")
     assert nested.sitemap and nested.url == "https://a.example/s1.xml"
     with pytest.raises(InputError):
@@ -51,14 +59,18 @@ def _gkg_row(url: str, themes: str, orgs: str) -> str:
 
 
 def test_gkg_rows_filtered_by_theme_or_vendor() -> None:
-    rows = "\n".join([
-        _gkg_row("https://news.example/1", "TAX_FNCACT;SURVEILLANCE", ""),
-        _gkg_row("https://news.example/2", "ECON_STOCKMARKET", "hikvision;city council"),
-        _gkg_row("https://news.example/3", "ECON_STOCKMARKET", "city council"),
-        _gkg_row("file:///etc/passwd", "SURVEILLANCE", ""),
-    ])
+    rows = "\n".join(
+        [
+            _gkg_row("https://news.example/1", "TAX_FNCACT;SURVEILLANCE", ""),
+            _gkg_row("https://news.example/2", "ECON_STOCKMARKET", "hikvision;city council"),
+            _gkg_row("https://news.example/3", "ECON_STOCKMARKET", "city council"),
+            _gkg_row("file:///etc/passwd", "SURVEILLANCE", ""),
+        ]
+    )
     assert [i.url for i in gkg_items(rows.encode(), "http://data.example/x.gkg.csv")] == [
-        "https://news.example/1", "https://news.example/2"]
+        "https://news.example/1",
+        "https://news.example/2",
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("x.gkg.csv", rows)

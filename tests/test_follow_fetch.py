@@ -19,8 +19,13 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def _settings(**kw: Any) -> Settings:
-    base: dict[str, Any] = {"fetch_delay": 0.0, "fetch_timeout": 2.0, "fetch_retries": 2,
-                            "fetch_max_retry_after": 0.05, "fetch_max_bytes": 1000}
+    base: dict[str, Any] = {
+        "fetch_delay": 0.0,
+        "fetch_timeout": 2.0,
+        "fetch_retries": 2,
+        "fetch_max_retry_after": 0.05,
+        "fetch_max_bytes": 1000,
+    }
     return Settings(database_url="sqlite://", **{**base, **kw})
 
 
@@ -47,8 +52,9 @@ class _Transport(httpx.AsyncBaseTransport):
         return httpx.Response(response.status_code, headers=response.headers, content=stream())
 
 
-def _get(handler: Handler, url: str, settings: Settings | None = None, resolver: Any = _public,
-         **kw: Any) -> tuple[Any, list[httpx.Request]]:
+def _get(
+    handler: Handler, url: str, settings: Settings | None = None, resolver: Any = _public, **kw: Any
+) -> tuple[Any, list[httpx.Request]]:
     seen: list[httpx.Request] = []
 
     def record(request: httpx.Request) -> httpx.Response:
@@ -186,8 +192,7 @@ def test_malformed_and_encoded_bodies() -> None:
     assert address_refusal("http://[::1", allow_loopback=True) == "malformed URL"
 
     def fetched(body: bytes, encoding: str) -> Fetched:
-        return Fetched("https://a.example/", 200, httpx.Headers({"content-encoding": encoding}), body, b"", b"",
-                       None)  # type: ignore[arg-type]
+        return Fetched("https://a.example/", 200, httpx.Headers({"content-encoding": encoding}), body, b"", b"", None)  # type: ignore[arg-type]
 
     assert fetched(gzip.compress(b"hello"), "gzip").body(100) == b"hello"
     assert fetched(zlib.compress(b"hello"), "deflate").body(100) == b"hello"

@@ -37,13 +37,22 @@ def test_random_bytes_never_crash_a_reader(tmp_path: Path, kind: str, data: byte
 
 
 @settings(max_examples=EXAMPLES * 3, deadline=None)
-@given(text=st.text(max_size=3000) | st.builds(" ".join, st.lists(st.sampled_from(
-    ARTICLE + ["Huawei", "Kenya", "cameras", "installed", "police", ",", "and", "in", "not", "denied"]),
-    max_size=80)))
+@given(
+    text=st.text(max_size=3000)
+    | st.builds(
+        " ".join,
+        st.lists(
+            st.sampled_from(
+                ARTICLE + ["Huawei", "Kenya", "cameras", "installed", "police", ",", "and", "in", "not", "denied"]
+            ),
+            max_size=80,
+        ),
+    )
+)
 def test_random_text_never_crashes_the_extractor(text: str) -> None:
     doc = Document(id=content_hash(text or "empty"), text=text)
     for claim in extract_claims(doc):
         for ev in claim.evidence:
             assert ev.start is not None and ev.end is not None
-            assert text[ev.start:ev.end] == ev.quote
+            assert text[ev.start : ev.end] == ev.quote
     tried("random text (extractor)")

@@ -101,9 +101,7 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
     assert len(report.appeared) > 300 and "KEN" not in report.countries_appeared  # KEN had Huawei since 2015
     assert "ARG" in report.countries_appeared  # first reported in the 2019 edition
     # A rejection leaves the live index but not the edition.
-    dep = next(
-        d["id"] for d in report.appeared if d["country"] == "ARG" and d["technology"] == "facial_recognition"
-    )
+    dep = next(d["id"] for d in report.appeared if d["country"] == "ARG" and d["technology"] == "facial_recognition")
     reject(aigs_store, dep, reason="test", actor="t")
     assert "facial_recognition" not in compute_index(aigs_store, country="ARG")[0].technologies
     assert compute_index(aigs_store, edition="2019", country="ARG")[0].technologies["facial_recognition"] == 1

@@ -58,8 +58,7 @@ def test_as_of_diff_analyze_and_chart(db: str, capsys: pytest.CaptureFixture[str
     code, out, _ = _run(capsys, "diff", "--from", "2020-01-01", "--to", "2023-01-01", "--format", "json")
     d = json.loads(out)
     assert (
-        code == 0
-        and len(d["countries_appeared"]) == len(json.loads(_run(capsys, "index", "--format", "json")[1])) - 75
+        code == 0 and len(d["countries_appeared"]) == len(json.loads(_run(capsys, "index", "--format", "json")[1])) - 75
     )
     code, out, _ = _run(capsys, "analyze", "--edition", "2019", "--format", "json")
     assert code == 0 and json.loads(out)["military"]["top50_using"] == 40

@@ -28,8 +28,9 @@ def _good_and_bad(root: Path) -> tuple[list[str], list[str]]:
     (root / "cp1252.txt").write_bytes("Café owners in Bogotá said Hikvision cameras went up.".encode("cp1252"))
     (root / "gb18030.txt").write_bytes("海康威视在肯尼亚安装了摄像头。".encode("gb18030"))
     write_warc(root / "news.warc.gz", generated_pages(3))
-    (root / "feed.rss").write_text(rss_feed([("One", "https://wire.example/1", "<p>Dahua cameras in Zambia.</p>")]),
-                                   encoding="utf-8")
+    (root / "feed.rss").write_text(
+        rss_feed([("One", "https://wire.example/1", "<p>Dahua cameras in Zambia.</p>")]), encoding="utf-8"
+    )
     (root / "report.pdf").write_bytes(make_pdf([["NEC supplied biometric systems to Serbia."]]))
     good = ["article.txt", "page.html", "cp1252.txt", "gb18030.txt", "news.warc.gz", "feed.rss", "report.pdf"]
     (root / "empty.txt").write_bytes(b"")
@@ -53,7 +54,8 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) 
 
 
 def test_ingest_bad_inputs_reported_quarantined_run_continues(
-        cli_env: Path, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     good, bad = _good_and_bad(cli_env / "in")
     code = main(["ingest", str(cli_env / "in"), "--format", "json", "--no-progress"])
     summary = json.loads(capsys.readouterr().out)
@@ -68,8 +70,11 @@ def test_ingest_bad_inputs_reported_quarantined_run_continues(
     # 7 good inputs: the WARC holds 3 pages, the rest one document each.
     assert summary["new"] == summary["documents"] == len(good) - 1 + 3
     assert summary["claims"] > 0
-    quarantined = {re.sub(r"^(q-)?[0-9a-f]+-", "", p.name) for p in (cli_env / "quarantine").iterdir()
-                   if not p.name.endswith(".reason.txt")}
+    quarantined = {
+        re.sub(r"^(q-)?[0-9a-f]+-", "", p.name)
+        for p in (cli_env / "quarantine").iterdir()
+        if not p.name.endswith(".reason.txt")
+    }
     assert quarantined == set(bad)
 
     # Rerun: everything done earlier is skipped, nothing stored twice; --strict fails on the bad inputs.
@@ -93,8 +98,9 @@ def test_ingest_only_bad_inputs_exits_non_zero(cli_env: Path, capsys: pytest.Cap
     assert summary["documents"] == 0 and len(summary["failed"]) == 1
 
 
-def test_extract_stdin_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_stdin_and_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(" ".join(ARTICLE).encode()), encoding="utf-8")
     monkeypatch.setattr("sys.stdin", stdin)
     assert main(["extract", "-"]) == 0
@@ -110,8 +116,10 @@ def test_extract_stdin_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def _counts(store: Store) -> tuple[int, int, int]:
     with store.engine.connect() as conn:
-        return tuple(conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[return-value]
-                     for t in (schema.documents, schema.claims, schema.evidence))
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[return-value]
+            for t in (schema.documents, schema.claims, schema.evidence)
+        )
 
 
 def test_dask_local_cluster_equals_single_process(tmp_path: Path) -> None:
@@ -170,14 +178,21 @@ def test_with_done_looks_up_in_chunks_and_never_reads_past_stdin(tmp_path: Path,
         if item.source == "-":
             assert pulled[-1] == "-"  # nothing after stdin was pulled yet
         seen.append((Path(item.source).name if item.source != "-" else "-", done))
-    assert seen == [("0.txt", False), ("1.txt", True), ("-", False), ("2.txt", False), ("3.txt", True),
-                    ("4.txt", False)]
+    assert seen == [
+        ("0.txt", False),
+        ("1.txt", True),
+        ("-", False),
+        ("2.txt", False),
+        ("3.txt", True),
+        ("4.txt", False),
+    ]
 
 
 def test_ingested_text_is_sanitised_before_extraction(tmp_path: Path, store: Store) -> None:
     # Control, bidi-override and zero-width characters inside the claim sentences, and a decomposed é.
-    hostile = (f"{ARTICLE[0][:20]}\x01\u202e{ARTICLE[0][20:]}\x07 Cafe\u0301 owners\u200b agreed. "
-               + " ".join(ARTICLE[1:]))
+    hostile = f"{ARTICLE[0][:20]}\x01\u202e{ARTICLE[0][20:]}\x07 Cafe\u0301 owners\u200b agreed. " + " ".join(
+        ARTICLE[1:]
+    )
     (tmp_path / "hostile.txt").write_text(hostile, encoding="utf-8")
     stats = ingest(store, [str(tmp_path / "hostile.txt")], limits=Limits())
     assert stats.new == 1 and stats.claims > 0
@@ -189,19 +204,23 @@ def test_ingested_text_is_sanitised_before_extraction(tmp_path: Path, store: Sto
     for claim in claims:  # offsets point into the stored (clean) text
         for ev in claim.evidence:
             assert ev.start is not None and ev.end is not None
-            assert doc.text[ev.start:ev.end] == ev.quote
+            assert doc.text[ev.start : ev.end] == ev.quote
 
 
 def test_ingest_skips_data_files_resolves_and_records_relative_paths(
-        cli_env: Path, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = cli_env / "in"
     (root / "2024").mkdir(parents=True)
     (root / "2024" / "zambia.txt").write_text(
         "Lusaka, 2 February 2024. Huawei installed facial recognition cameras for the police in Lusaka, "
-        "Zambia, under a Safe City contract signed in 2023.\n", encoding="utf-8")
+        "Zambia, under a Safe City contract signed in 2023.\n",
+        encoding="utf-8",
+    )
     # Labels of an evaluation set: quotes that would become claims if read as an article.
-    (root / "gold.jsonl").write_text(json.dumps({"text": (root / "2024" / "zambia.txt").read_text()}) + "\n",
-                                     encoding="utf-8")
+    (root / "gold.jsonl").write_text(
+        json.dumps({"text": (root / "2024" / "zambia.txt").read_text()}) + "\n", encoding="utf-8"
+    )
     code = main(["ingest", str(root), "--format", "json", "--no-progress"])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["new"] == 1 and summary["failed_total"] == 0

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from countersight.resolve import syndication as syn
 
-STORY = ("NAIROBI - A telecoms company supplied facial recognition cameras to the police in 2019, the "
-         "interior ministry said on Tuesday. The system covers the capital and the ring road. Critics said "
-         "the deal lacked oversight and called for an inquiry into the contract and the loan behind it.")
-OTHER = ("LUSAKA - The council discussed budgets and roads on Monday and agreed to repair the bridge over "
-         "the river before the rainy season, with works to be tendered in the spring.")
+STORY = (
+    "NAIROBI - A telecoms company supplied facial recognition cameras to the police in 2019, the "
+    "interior ministry said on Tuesday. The system covers the capital and the ring road. Critics said "
+    "the deal lacked oversight and called for an inquiry into the contract and the loan behind it."
+)
+OTHER = (
+    "LUSAKA - The council discussed budgets and roads on Monday and agreed to repair the bridge over "
+    "the river before the rainy season, with works to be tendered in the spring."
+)
 
 
 def test_copies_match_and_other_stories_do_not() -> None:

@@ -164,9 +164,7 @@ def test_new_organization_review_and_merge(rstore: Store) -> None:
     items = {i.target_id: i for i in rv.review_queue(rstore)}
     org = next(o for o in rstore.organizations() if o.name == "Acme Sentinel Systems")
     assert org.id in items and items[org.id].target_kind == "organization"
-    rv.edit(
-        rstore, org.id, reason="a trading name of Hikvision (test only)", fields={"merge_into": "Hikvision"}
-    )
+    rv.edit(rstore, org.id, reason="a trading name of Hikvision (test only)", fields={"merge_into": "Hikvision"})
     assert rv.organization_merges(rstore) == {"Acme Sentinel Systems": "Hikvision"}
     # The merge re-resolves by itself: no separate `resolve`.
     plates = list_deployments(rstore, country="ECU", technology="license_plate_recognition")

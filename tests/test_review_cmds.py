@@ -99,8 +99,18 @@ def test_review_errors_are_one_line(db: str, capsys: pytest.CaptureFixture[str])
 def test_terminal_output_is_plain_text_without_escapes(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "resolve")[0] == 0
     (dep,) = json.loads(_run(capsys, "deployments", "--country", "KEN", "--format", "json")[1])
-    code, _, err = _run(capsys, "review", "dispute", dep["id"], "--reason", "[red]denies[/nope]",
-                        "--by", "[bold]Vendor[/x]", "--source", "https://example.com/reply")
+    code, _, err = _run(
+        capsys,
+        "review",
+        "dispute",
+        dep["id"],
+        "--reason",
+        "[red]denies[/nope]",
+        "--by",
+        "[bold]Vendor[/x]",
+        "--source",
+        "https://example.com/reply",
+    )
     assert code == 0, err
     # Rows stored before the sanitiser: escape sequences in a quote and a reason.
     store = open_store(db)
@@ -108,8 +118,12 @@ def test_terminal_output_is_plain_text_without_escapes(db: str, capsys: pytest.C
         conn.execute(schema.evidence.update().values(quote="cameras \x1b[2J\x1b]0;owned\x07installed"))
         conn.execute(schema.review_events.update().values(reason="noted \x1b[31mred\x1b[0m"))
     store.close()
-    for args in (("review", "show", dep["id"]), ("review", "history", dep["id"]), ("review", "queue"),
-                 ("deployments",)):
+    for args in (
+        ("review", "show", dep["id"]),
+        ("review", "history", dep["id"]),
+        ("review", "queue"),
+        ("deployments",),
+    ):
         code, out, err = _run(capsys, *args)
         assert code == 0, (args, err)
         assert "\x1b" not in out and "\x07" not in out, args

@@ -34,11 +34,7 @@ def test_tokens_are_shown_once_and_stored_hashed(
     assert token is not None and token.name == "Rita Reviewer" and token.role == "reviewer"
     code, out, _ = _run(capsys, "token", "list", "--format", "json")
     listed = json.loads(out)
-    assert (
-        [t["name"] for t in listed] == ["Rita Reviewer"]
-        and secret not in out
-        and hash_token(secret) not in out
-    )
+    assert [t["name"] for t in listed] == ["Rita Reviewer"] and secret not in out and hash_token(secret) not in out
     assert _run(capsys, "token", "revoke", token.id)[0] == 0
     assert verify_token(store, secret) is None
     code, _, err = _run(capsys, "token", "create", "--name", "X", "--role", "owner")
@@ -53,8 +49,11 @@ def _stub_server(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
     def run(server: uvicorn.Server, sockets: list[socket.socket] | None = None) -> None:
-        seen.update(app=server.config.app, timeout_keep_alive=server.config.timeout_keep_alive,
-                    address=sockets[0].getsockname() if sockets else None)
+        seen.update(
+            app=server.config.app,
+            timeout_keep_alive=server.config.timeout_keep_alive,
+            address=sockets[0].getsockname() if sockets else None,
+        )
         for sock in sockets or []:
             sock.close()
 

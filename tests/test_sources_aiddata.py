@@ -13,8 +13,11 @@ from countersight.sources.aiddata import read_aiddata
 from countersight.sources.aiddata_classify import amount_in_title, classify, coded_tier, instrument
 from countersight.sources.aigs import bundled
 
-SUBSETS = ("finance/aiddata_huawei_finance_gcdf2_surveillance.csv", "finance/aiddata_gcdf2_geocoded_surveillance.csv",
-           "finance/aiddata_military_finance_gcdf2_surveillance.csv")
+SUBSETS = (
+    "finance/aiddata_huawei_finance_gcdf2_surveillance.csv",
+    "finance/aiddata_gcdf2_geocoded_surveillance.csv",
+    "finance/aiddata_military_finance_gcdf2_surveillance.csv",
+)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -25,9 +28,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("name", SUBSETS)
 def test_classifier_agrees_with_every_coded_tier(name: str) -> None:
     rows = _rows(name)
-    mismatches = [(r["AidData TUFF Project ID"], classify(r["Title"], r.get("Description", "")).tier,
-                   r["surveillance_tier"]) for r in rows
-                  if classify(r["Title"], r.get("Description", "")).tier != coded_tier(r["surveillance_tier"])]
+    mismatches = [
+        (r["AidData TUFF Project ID"], classify(r["Title"], r.get("Description", "")).tier, r["surveillance_tier"])
+        for r in rows
+        if classify(r["Title"], r.get("Description", "")).tier != coded_tier(r["surveillance_tier"])
+    ]
     assert rows and mismatches == []
 
 
@@ -45,13 +50,17 @@ def test_classifier_on_the_whole_huawei_file() -> None:
 
 def test_rules_instrument_and_title_amounts() -> None:
     assert amount_in_title("China Eximbank provides RMB 850 million government concessional loan") == (
-        850_000_000.0, "CNY", "RMB 850 million")
+        850_000_000.0,
+        "CNY",
+        "RMB 850 million",
+    )
     assert amount_in_title("provides $8.36 million government concessional loan")[:2] == (8_360_000.0, "USD")
     assert amount_in_title("donates computers to schools") is None
     assert instrument("Loan", True, "x") == "concessional loan"
     assert instrument("Loan", None, "x") == "loan"
     assert instrument("Export Buyer's Credit", None, "preferential buyer's credit for Safe City") == (
-        "preferential buyer's credit")
+        "preferential buyer's credit"
+    )
     assert instrument("Scholarships/training in the donor country", True, "x") == "technical assistance"
     assert classify("Huawei donates 40 computers", "used by the police").tier == 2
 
@@ -66,11 +75,18 @@ def test_gcdf_claims_carry_the_loans() -> None:
     f = isb.financing
     assert f is not None
     assert (f.lender, f.instrument, f.amount, f.currency, f.concessional) == (
-        "Export-Import Bank of China", "concessional loan", 850_000_000.0, "CNY", True)
+        "Export-Import Bank of China",
+        "concessional loan",
+        850_000_000.0,
+        "CNY",
+        True,
+    )
     assert f.amount_usd_2017 == float(csv_rows["37016"]["Amount (Constant USD2017)"])
     tjk = sorted((c.financing.instrument, c.agency) for c in claims.values() if c.country == "TJK" and c.financing)
-    assert tjk == [("concessional loan", "Tajik Ministry of Internal Affairs"),
-                   ("preferential buyer's credit", "Tajik Ministry of Internal Affairs")]
+    assert tjk == [
+        ("concessional loan", "Tajik Ministry of Internal Affairs"),
+        ("preferential buyer's credit", "Tajik Ministry of Internal Affairs"),
+    ]
     # Every row is a document and a finance record, surveillance or not.
     assert batch.rows == 14 and len(batch.financing) == 14 and sum(r.surveillance for r in batch.financing) == 5
 
@@ -78,9 +94,12 @@ def test_gcdf_claims_carry_the_loans() -> None:
 def test_huawei_rows_keep_every_cited_source() -> None:
     batch = read_aiddata("aiddata-huawei")
     rows = _rows("finance/aiddata_huawei_finance_gcdf2.csv")
-    cited = {(t.strip() or u.strip(), u.strip()) for r in rows
-             for u, t in zip(r["Source URLs"].split("|"), r["Source Titles"].split("|") + [""] * 99, strict=False)
-             if u.strip()}
+    cited = {
+        (t.strip() or u.strip(), u.strip())
+        for r in rows
+        for u, t in zip(r["Source URLs"].split("|"), r["Source Titles"].split("|") + [""] * 99, strict=False)
+        if u.strip()
+    }
     kinds = [d.source_kind for d in batch.documents]
     assert kinds.count("dataset") == 165 and kinds.count("citation") == len(cited)
     kampala = next(c for c in batch.claims if c.attrs["project_id"] == "59946")

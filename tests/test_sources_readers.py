@@ -52,10 +52,13 @@ def test_text_and_markdown(tmp_path: Path) -> None:
     assert b.title == "Heading here"
 
 
-@pytest.mark.parametrize("encoding,text", [
-    ("cp1252", "Le contrat de vidéosurveillance signé à Quito — coût: 5 € « safe city »."),
-    ("gb18030", "华为公司在内罗毕部署了平安城市监控系统，人脸识别摄像头覆盖全市。"),
-])
+@pytest.mark.parametrize(
+    "encoding,text",
+    [
+        ("cp1252", "Le contrat de vidéosurveillance signé à Quito — coût: 5 € « safe city »."),
+        ("gb18030", "华为公司在内罗毕部署了平安城市监控系统，人脸识别摄像头覆盖全市。"),
+    ],
+)
 def test_legacy_encodings_decoded_not_mangled(tmp_path: Path, encoding: str, text: str) -> None:
     path = tmp_path / "legacy.txt"
     path.write_bytes(text.encode(encoding))
@@ -81,8 +84,11 @@ def test_html_main_text_without_boilerplate(tmp_path: Path) -> None:
 
 def test_html_declared_legacy_charset(tmp_path: Path) -> None:
     path = tmp_path / "latin.htm"
-    html = article_html(["La policía de Quito instaló cámaras de reconocimiento facial en la ciudad."],
-                        lang="es", charset="windows-1252")
+    html = article_html(
+        ["La policía de Quito instaló cámaras de reconocimiento facial en la ciudad."],
+        lang="es",
+        charset="windows-1252",
+    )
     path.write_bytes(html.encode("cp1252"))
     doc = only_doc(path)
     assert "La policía de Quito instaló cámaras" in doc.text
@@ -91,8 +97,11 @@ def test_html_declared_legacy_charset(tmp_path: Path) -> None:
 
 def test_pdf_pages_and_offsets(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
-    path.write_bytes(make_pdf([["First page about Serbia."], ["Huawei cameras in Belgrade.", "Second line."]],
-                              title="Safe city report"))
+    path.write_bytes(
+        make_pdf(
+            [["First page about Serbia."], ["Huawei cameras in Belgrade.", "Second line."]], title="Safe city report"
+        )
+    )
     doc = only_doc(path)
     assert doc.title == "Safe city report"
     assert doc.published == dt.date(2021, 3, 4)
@@ -101,7 +110,7 @@ def test_pdf_pages_and_offsets(tmp_path: Path) -> None:
     start = doc.text.index("Huawei cameras in Belgrade")
     assert page_of(doc, start) == 2
     assert page_of(doc, doc.text.index("First page")) == 1
-    assert doc.text[pages[0][0]:pages[0][1]].strip() == "First page about Serbia."
+    assert doc.text[pages[0][0] : pages[0][1]].strip() == "First page about Serbia."
 
 
 def test_encrypted_pdf_refused(tmp_path: Path) -> None:
@@ -132,10 +141,19 @@ def test_rss_entries_are_documents_links_not_fetched(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     path = tmp_path / "wire.rss"
-    path.write_text(rss_feed([
-        ("Cameras for Lusaka", "https://wire.example/lusaka", "<p>Huawei cameras were installed in <b>Lusaka</b>.</p>"),
-        ("Budget news", "https://wire.example/budget", "<p>The council approved the budget.</p>"),
-    ]), encoding="utf-8")
+    path.write_text(
+        rss_feed(
+            [
+                (
+                    "Cameras for Lusaka",
+                    "https://wire.example/lusaka",
+                    "<p>Huawei cameras were installed in <b>Lusaka</b>.</p>",
+                ),
+                ("Budget news", "https://wire.example/budget", "<p>The council approved the budget.</p>"),
+            ]
+        ),
+        encoding="utf-8",
+    )
     results = read_all(path)
     docs = [r.document for r in results]
     assert [d.title for d in docs] == ["Cameras for Lusaka", "Budget news"]
@@ -156,8 +174,10 @@ def test_atom_feed(tmp_path: Path) -> None:
 
 def test_warc_html_records(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
-    pages = [(f"https://news.example/{i}", article_html([f"Paragraph number {i} about Quito."], title=f"T{i}"))
-             for i in range(4)]
+    pages = [
+        (f"https://news.example/{i}", article_html([f"Paragraph number {i} about Quito."], title=f"T{i}"))
+        for i in range(4)
+    ]
     image = gzip_member(warc_record_bytes("https://news.example/logo.png", "PNG", content_type="image/png"))
     missing = gzip_member(warc_record_bytes("https://news.example/404", "<p>gone</p>", status=404))
     offsets = write_warc(path, pages, extra=[image, missing])
@@ -188,14 +208,17 @@ def test_warc_uncompressed_and_byte_ranges_partition_records(tmp_path: Path) -> 
 
 def test_text_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(
-        "---\nurl: https://news.example.org/item/77\ntitle: \"Cameras for the capital\"\n"
+        '---\nurl: https://news.example.org/item/77\ntitle: "Cameras for the capital"\n'
         "published: 2023-05-06\npublisher: Example Wire\nunknown: ignored\n---\nBody text about cameras.\n",
         encoding="utf-8",
     )
     doc = only_doc(tmp_path / "a.md")
     assert doc.text == "Body text about cameras.\n" and doc.id == content_hash(doc.text)
-    assert (doc.url, doc.title, doc.publisher) == ("https://news.example.org/item/77", "Cameras for the capital",
-                                                   "Example Wire")
+    assert (doc.url, doc.title, doc.publisher) == (
+        "https://news.example.org/item/77",
+        "Cameras for the capital",
+        "Example Wire",
+    )
     assert doc.published == dt.date(2023, 5, 6) and doc.meta["date_from"] == "front matter"
     # A Markdown rule is not a header; an unsafe address in a header is refused, not kept.
     (tmp_path / "b.md").write_text("---\nJust a rule above some prose.\n---\nMore.\n", encoding="utf-8")
@@ -215,8 +238,9 @@ def test_text_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
         ("Signed in 2023 under a Safe City deal.", None, None),
     ],
 )
-def test_text_dates_come_from_the_document(tmp_path: Path, text: str, url: str | None,
-                                           expected: dt.date | None) -> None:
+def test_text_dates_come_from_the_document(
+    tmp_path: Path, text: str, url: str | None, expected: dt.date | None
+) -> None:
     header = f"---\nurl: {url}\n---\n" if url else ""
     (tmp_path / "a.txt").write_text(header + text, encoding="utf-8")
     assert only_doc(tmp_path / "a.txt").published == expected
@@ -224,16 +248,16 @@ def test_text_dates_come_from_the_document(tmp_path: Path, text: str, url: str |
 
 def test_saved_html_canonical_address_and_dates(tmp_path: Path) -> None:
     page = (
-        "<html><head><title>T</title><link rel=\"canonical\" href=\"https://news.example.org/a/1\">"
-        "<meta property=\"og:url\" content=\"https://other.example.org/x\">"
-        "<meta property=\"article:published_time\" content=\"2022-03-04T10:00:00Z\"></head>"
+        '<html><head><title>T</title><link rel="canonical" href="https://news.example.org/a/1">'
+        '<meta property="og:url" content="https://other.example.org/x">'
+        '<meta property="article:published_time" content="2022-03-04T10:00:00Z"></head>'
         "<body><article><p>Cameras were installed in the city by the vendor.</p></article></body></html>"
     )
     (tmp_path / "a.html").write_text(page, encoding="utf-8")
     doc = only_doc(tmp_path / "a.html")
     assert doc.url == "https://news.example.org/a/1" and doc.published == dt.date(2022, 3, 4)
     og_only = (
-        "<html><head><meta property=\"og:url\" content=\"https://news.example.org/2021/07/08/story\"></head>"
+        '<html><head><meta property="og:url" content="https://news.example.org/2021/07/08/story"></head>'
         "<body><article><p>Cameras were installed in the city by the vendor.</p></article></body></html>"
     )
     (tmp_path / "b.html").write_text(og_only, encoding="utf-8")

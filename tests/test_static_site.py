@@ -68,15 +68,24 @@ def test_site_is_the_dashboard_rendered_to_files(filled: Store, tmp_path: Path) 
     files = build_static_site(filled, site)
     rel = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     (vendor,) = [v["id"] for v in json.loads((site / "vendors" / "index.json").read_text())["vendors"]]
-    assert {"index.html", "vendors/index.html", "countries/KEN.html", "countries/SRB.html", f"vendors/{vendor}.html",
-            "glossary.html", "about.html", "financing.html"} <= rel
+    assert {
+        "index.html",
+        "vendors/index.html",
+        "countries/KEN.html",
+        "countries/SRB.html",
+        f"vendors/{vendor}.html",
+        "glossary.html",
+        "about.html",
+        "financing.html",
+    } <= rel
     assert sum(r.startswith("deployments/") for r in rel) == 2
     assert _check_links(site) > 50
     index = (site / "index.html").read_text(encoding="utf-8")
     # the dashboard's design: its stylesheet, navigation, table and glossary links
     assert '<link rel="stylesheet" href="static/css/site.css">' in index
     assert (site / "static" / "css" / "site.css").read_bytes() == (
-        TEMPLATES.parent / "static" / "css" / "site.css").read_bytes()
+        TEMPLATES.parent / "static" / "css" / "site.css"
+    ).read_bytes()
     assert '<a href="glossary.html">Glossary</a>' in index and 'id="country-table"' in index
     kenya = r'<a href="countries/KEN.html"><path d="M[^"]+" fill="#[0-9a-f]+" class="country has-data">'
     assert re.search(kenya, index)
@@ -105,8 +114,20 @@ def test_site_is_the_anonymous_view(filled: Store, tmp_path: Path) -> None:
 def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store, tmp_path: Path) -> None:
     text = "Index sold cameras to the police in Nairobi, Kenya."
     doc = Document(id=content_hash(text), text=text, title="t", source_kind="text")
-    filled.add([doc], [Claim(id="cl-index", country="KEN", evidence=(Evidence(doc.id, text, 0, len(text)),),
-                             extractor="t", extractor_version="1", source="extract", vendor="Index")])
+    filled.add(
+        [doc],
+        [
+            Claim(
+                id="cl-index",
+                country="KEN",
+                evidence=(Evidence(doc.id, text, 0, len(text)),),
+                extractor="t",
+                extractor_version="1",
+                source="extract",
+                vendor="Index",
+            )
+        ],
+    )
     from countersight.resolve import resolve_store
 
     resolve_store(filled)
@@ -114,8 +135,9 @@ def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store,
     build_static_site(filled, site)
     listing = (site / "vendors" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Vendors</h1>" in listing and "Northwind Vision" in listing
-    (vendor,) = [v["id"] for v in json.loads((site / "vendors" / "index.json").read_text())["vendors"]
-                 if v["name"] == "Index"]
+    (vendor,) = [
+        v["id"] for v in json.loads((site / "vendors" / "index.json").read_text())["vendors"] if v["name"] == "Index"
+    ]
     page = site / "vendors" / f"{vendor}.html"
     assert "<h1>Index</h1>" in page.read_text(encoding="utf-8")
     assert f'href="../vendors/{page.name}">Index</a>' in listing
@@ -123,13 +145,16 @@ def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store,
 
 def test_relink_maps_routes_to_files_and_drops_the_rest() -> None:
     pages = SitePages(countries={"KEN"}, vendors={"org-1": "org-1"}, deployments={"dep-1"})
-    rendered = ('<a href="/country/KEN?year=2019">Kenya</a> <a class="x" href="/deployment/dep-1#ev">d</a> '
-                '<a href="/document/abc">document</a> <a href="/country/FRA">France</a> '
-                '<a href="/glossary#regime-EA" title="a &gt; b">EA</a> <a href="https://example.org/">out</a>')
+    rendered = (
+        '<a href="/country/KEN?year=2019">Kenya</a> <a class="x" href="/deployment/dep-1#ev">d</a> '
+        '<a href="/document/abc">document</a> <a href="/country/FRA">France</a> '
+        '<a href="/glossary#regime-EA" title="a &gt; b">EA</a> <a href="https://example.org/">out</a>'
+    )
     assert relink(rendered, "../", pages.file_for) == (
         '<a href="../countries/KEN.html">Kenya</a> <a class="x" href="../deployments/dep-1.html#ev">d</a> '
-        '<span>document</span> <span>France</span> '
-        '<a href="../glossary.html#regime-EA" title="a &gt; b">EA</a> <a href="https://example.org/">out</a>')
+        "<span>document</span> <span>France</span> "
+        '<a href="../glossary.html#regime-EA" title="a &gt; b">EA</a> <a href="https://example.org/">out</a>'
+    )
 
 
 def test_site_escapes_and_is_reproducible(filled: Store, tmp_path: Path) -> None:

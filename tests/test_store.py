@@ -21,16 +21,30 @@ from countersight.store.migrations import current_version
 
 
 def _doc(text: str = "Acme installed cameras in Freedonia.") -> Document:
-    return Document(id=content_hash(text), text=text, url="https://example.org/a",
-                    title="A", published=dt.date(2020, 1, 2), meta={"k": 1})
+    return Document(
+        id=content_hash(text),
+        text=text,
+        url="https://example.org/a",
+        title="A",
+        published=dt.date(2020, 1, 2),
+        meta={"k": 1},
+    )
 
 
 def _claim(doc: Document, tech: str = "video_surveillance") -> Claim:
     ev = Evidence(document_id=doc.id, quote=doc.text[0:20], start=0, end=20)
     return Claim(
-        id=stable_id("cl", [doc.id, tech]), country="KEN", evidence=(ev,), extractor="test",
-        extractor_version="1", source="test", vendor="Huawei", vendor_country="CHN",
-        technology=tech, confidence=0.8, start_year=2019,
+        id=stable_id("cl", [doc.id, tech]),
+        country="KEN",
+        evidence=(ev,),
+        extractor="test",
+        extractor_version="1",
+        source="test",
+        vendor="Huawei",
+        vendor_country="CHN",
+        technology=tech,
+        confidence=0.8,
+        start_year=2019,
         financing=Financing(lender="China Eximbank", amount=1.5e6, currency="USD"),
     )
 
@@ -164,9 +178,15 @@ def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypa
     (dates, aware datetimes, JSON, floats, NULLs) are those of the SQLAlchemy statement."""
     docs = [
         _doc(),
-        Document(id=content_hash("b"), text="Ünïcode — text", published=None, language="pt", source_kind="warc",
-                 fetched_at=dt.datetime(2021, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC),
-                 meta={"nested": {"a": [1, 2.5, None]}, "ç": "ü"}),
+        Document(
+            id=content_hash("b"),
+            text="Ünïcode — text",
+            published=None,
+            language="pt",
+            source_kind="warc",
+            fetched_at=dt.datetime(2021, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC),
+            meta={"nested": {"a": [1, 2.5, None]}, "ç": "ü"},
+        ),
     ]
     claims = [_claim(docs[0]), _claim(docs[1], "facial_recognition")]
     fast = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
@@ -183,8 +203,7 @@ def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypa
     with prepared.transaction() as conn:
         assert prepared.add_prepared(conn, rows) == {"documents": 2, "claims": 2, "evidence": 2}
         assert prepared.add_prepared(conn, rows) == {"documents": 0, "claims": 0, "evidence": 0}
-    for table, stamp in ((schema.documents, ("ingested_at",)), (schema.claims, ("created_at",)),
-                         (schema.evidence, ())):
+    for table, stamp in ((schema.documents, ("ingested_at",)), (schema.claims, ("created_at",)), (schema.evidence, ())):
         got, want = _table_rows(fast, table, stamp), _table_rows(slow, table, stamp)
         assert got == want and len(got) == 2, table.name
         assert _table_rows(prepared, table, stamp) == want, table.name
@@ -214,8 +233,7 @@ def test_sqlite_bulk_counts_only_new_rows(tmp_path: Path) -> None:
     # Rows that do not all have the same columns take the SQLAlchemy path, with the same result.
     with store.transaction() as conn:
         base = {"kind": "vendor", "aliases": [], "needs_review": False}
-        rows = [{"id": "org-x", "name": "X", **base},
-                {"id": "org-y", "name": "Y", **base, "home_country": "CHN"}]
+        rows = [{"id": "org-x", "name": "X", **base}, {"id": "org-y", "name": "Y", **base, "home_country": "CHN"}]
         assert db_sqlite_executemany(conn, schema.organizations, rows) is None
         assert store.insert_ignore(conn, schema.organizations, rows) == 2
         assert store.insert_ignore(conn, schema.organizations, rows) == 0
@@ -233,7 +251,9 @@ def test_sqlite_bulk_upsert_updates_progress(tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         rows = conn.execute(select(schema.ingest_records).order_by(schema.ingest_records.c.offset)).all()
     assert [(r.offset, r.status, r.error, r.document_id) for r in rows] == [
-        (10, "done", None, "d1"), (20, "done", None, "d2")]
+        (10, "done", None, "d1"),
+        (20, "done", None, "d2"),
+    ]
     assert state.done_offsets(store, "in-1") == {10, 20}
     store.close()
 
@@ -258,13 +278,20 @@ def test_text_is_sanitised_on_the_way_in(store: Store) -> None:
     text = "Huawei\x01 sold \u202ecameras\u202c to Kenya. Cafe\u0301."
     doc = Document(id="doc-dirty", text=text, title="Title\x1b[2J", publisher="Pub\u200b")
     ev = Evidence(document_id=doc.id, quote="Huawei\x01 sold", start=0, end=12)
-    claim = Claim(id="c-dirty", country="KEN", evidence=(ev,), extractor="t", extractor_version="1",
-                  source="news", vendor="Hua\x02wei", city="Nai\u2066robi")
+    claim = Claim(
+        id="c-dirty",
+        country="KEN",
+        evidence=(ev,),
+        extractor="t",
+        extractor_version="1",
+        source="news",
+        vendor="Hua\x02wei",
+        city="Nai\u2066robi",
+    )
     store.add([doc], [claim])
     stored = store.get_document(doc.id)
     assert stored is not None
-    assert (stored.text, stored.title, stored.publisher) == (
-        "Huawei sold cameras to Kenya. Café.", "Title[2J", "Pub")
+    assert (stored.text, stored.title, stored.publisher) == ("Huawei sold cameras to Kenya. Café.", "Title[2J", "Pub")
     (back,) = list(store.claims())
     assert (back.vendor, back.city, back.evidence[0].quote) == ("Huawei", "Nairobi", "Huawei sold")
     store.add_review_event(ReviewEvent(target_id="x", action="note", actor="R\x01", reason="why\u202e?"))
@@ -283,7 +310,8 @@ def test_migration_v8_adds_token_expiry_to_older_stores(database_url: str) -> No
     with s.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("api_tokens")}
         assert {"expires_at", "last_used_at"} <= columns and 8 in set(
-            conn.execute(select(schema.schema_version.c.version)).scalars())
+            conn.execute(select(schema.schema_version.c.version)).scalars()
+        )
     s.close()
 
 
@@ -342,7 +370,8 @@ def test_migration_v10_adds_the_version_to_an_older_store(database_url: str) -> 
 
 
 def test_migrate_applies_every_unrecorded_step_in_ascending_order_across_gaps(
-        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = open_store(database_url)
     ran: list[int] = []
 
@@ -350,8 +379,12 @@ def test_migrate_applies_every_unrecorded_step_in_ascending_order_across_gaps(
         return lambda conn: ran.append(version)
 
     # listed out of order, numbers with gaps (7 and 11 never assigned), 9 arriving after 10
-    steps = [(12, "later", step(12)), (9, "parallel line", step(9)), (1, "initial", step(1)),
-             (10, "store version", step(10))]
+    steps = [
+        (12, "later", step(12)),
+        (9, "parallel line", step(9)),
+        (1, "initial", step(1)),
+        (10, "store version", step(10)),
+    ]
     monkeypatch.setattr(migrations, "MIGRATIONS", steps)
     with s.transaction() as conn:
         conn.execute(schema.schema_version.delete().where(schema.schema_version.c.version.in_([9, 10])))

@@ -66,7 +66,7 @@ def test_terminal_safe_strips_escape_sequences_and_controls() -> None:
 
 def test_formula_safe_neutralises_every_formula_start() -> None:
     for first in FORMULA_START:
-        value = f"{first}HYPERLINK(\"http://x.example\")"
+        value = f'{first}HYPERLINK("http://x.example")'
         assert formula_safe(value) == "'" + value
     assert formula_safe("Huawei") == "Huawei" and formula_safe("") == ""
 

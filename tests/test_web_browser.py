@@ -68,11 +68,13 @@ def _serve(store: Store) -> Iterator[str]:
         store.close()
 
 
-ARCHIVED_PAGE = (b"<!doctype html><html><head><title>Example Markup Daily</title></head><body><article>"
-                 b"<h1>Cameras for Belgrade</h1><p>Example Vision sold cameras to the police of Belgrade, as the "
-                 b"archived page of the newspaper says in its own words.</p><p>The city council has not debated "
-                 b"the programme and the contract has not been published.</p>"
-                 b"<script>window.pwned=4</script></article></body></html>")
+ARCHIVED_PAGE = (
+    b"<!doctype html><html><head><title>Example Markup Daily</title></head><body><article>"
+    b"<h1>Cameras for Belgrade</h1><p>Example Vision sold cameras to the police of Belgrade, as the "
+    b"archived page of the newspaper says in its own words.</p><p>The city council has not debated "
+    b"the programme and the contract has not been published.</p>"
+    b"<script>window.pwned=4</script></article></body></html>"
+)
 
 
 def _archive_copy(store: Store, folder: Path, document_id: str) -> None:
@@ -83,14 +85,29 @@ def _archive_copy(store: Store, folder: Path, document_id: str) -> None:
     now = dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC)
     writer = WarcWriter(folder / "follow-test.warc.gz")
     url = "https://news.example.org/belgrade.html"
-    offset = writer.write_exchange(url, b"GET /belgrade.html HTTP/1.1\r\nHost: news.example.org\r\n\r\n",
-                                   b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n",
-                                   ARCHIVED_PAGE, now)
+    offset = writer.write_exchange(
+        url,
+        b"GET /belgrade.html HTTP/1.1\r\nHost: news.example.org\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n",
+        ARCHIVED_PAGE,
+        now,
+    )
     size = writer.size
     writer.close()
-    sstore.commit_fetch(store, sstore.fetch_row(url, None, "done", http_status=200, document_id=document_id,
-                                                warc_file=writer.path.name, warc_offset=offset, fetched_at=now),
-                        warc=(writer.path.name, size))
+    sstore.commit_fetch(
+        store,
+        sstore.fetch_row(
+            url,
+            None,
+            "done",
+            http_status=200,
+            document_id=document_id,
+            warc_file=writer.path.name,
+            warc_offset=offset,
+            fetched_at=now,
+        ),
+        warc=(writer.path.name, size),
+    )
 
 
 @pytest.fixture
@@ -351,7 +368,11 @@ def test_dashboard_words_in_chromium(aigs_server: tuple[str, str, int], tmp_path
         anchor = page.url.rsplit("#", 1)[1]
         assert page.locator(f"#{anchor}").is_visible()
         assert page.locator(f"#{anchor} + dd").inner_text().split(".")[0] in (
-            "Closed autocracy", "Electoral autocracy", "Electoral democracy", "Liberal democracy")
+            "Closed autocracy",
+            "Electoral autocracy",
+            "Electoral democracy",
+            "Liberal democracy",
+        )
 
         # AIGS evidence in words on a country page.
         page.goto(base + "/country/PAK")
@@ -369,8 +390,9 @@ def test_dashboard_words_in_chromium(aigs_server: tuple[str, str, int], tmp_path
         page.goto(base + "/review")
         page.wait_for_selector("#queue:not([hidden])")
         assert queued > 200
-        assert page.locator("#queue-status").inner_text().startswith(
-            f"{queued} items await review (the first 200 shown)")
+        assert (
+            page.locator("#queue-status").inner_text().startswith(f"{queued} items await review (the first 200 shown)")
+        )
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert problems == [], problems

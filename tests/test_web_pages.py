@@ -40,9 +40,7 @@ def web(store: Store) -> Iterator[tuple[TestClient, dict[str, str]]]:
 
 
 def _links(html: str) -> set[str]:
-    return {
-        h.replace("&amp;", "&") for h in re.findall(r'href="(/[^"]*)"', html) if not h.startswith("/static/")
-    }
+    return {h.replace("&amp;", "&") for h in re.findall(r'href="(/[^"]*)"', html) if not h.startswith("/static/")}
 
 
 def test_pages_and_their_links_resolve(web: tuple[TestClient, dict[str, str]]) -> None:
@@ -54,9 +52,7 @@ def test_pages_and_their_links_resolve(web: tuple[TestClient, dict[str, str]]) -
         assert "text/html" in r.headers["content-type"]
         csp = r.headers["content-security-policy"]
         assert "script-src 'self';" in csp and "unsafe-inline" not in csp
-        assert re.search(r'<link rel="alternate" type="application/json" href="/api/', r.text) or page in (
-            "/review",
-        )
+        assert re.search(r'<link rel="alternate" type="application/json" href="/api/', r.text) or page in ("/review",)
         for link in sorted(_links(r.text) - seen):
             seen.add(link)
             got = client.get(link)
@@ -122,8 +118,10 @@ def test_document_text_is_for_signed_in_readers(web: tuple[TestClient, dict[str,
 # -- the dashboard's words (issue 15) --------------------------------------------------------------
 
 # Written for this test: one sentence that supports three deployments (three technologies).
-ONE_SENTENCE = ("Examplecorp supplied facial recognition, licence plate readers and a safe city platform "
-                "to the Zanzibarian police in Tanzania.")
+ONE_SENTENCE = (
+    "Examplecorp supplied facial recognition, licence plate readers and a safe city platform "
+    "to the Zanzibarian police in Tanzania."
+)
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +141,10 @@ def words_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClien
     import_governance(store)
     import_aiddata_huawei(store)
     doc = document("one-sentence", ONE_SENTENCE, dt.date(2023, 5, 2), "Example Wire")
-    claims = [claim(doc, ONE_SENTENCE, "TZA", "Examplecorp", t)
-              for t in ("facial_recognition", "license_plate_recognition", "safe_city")]
+    claims = [
+        claim(doc, ONE_SENTENCE, "TZA", "Examplecorp", t)
+        for t in ("facial_recognition", "license_plate_recognition", "safe_city")
+    ]
     store.add([doc], claims)
     resolve_store(store)
     _, reviewer = create_token(store, "Rita Reviewer", "reviewer")
@@ -180,9 +180,24 @@ def _glossary_anchors(client: TestClient) -> set[str]:
 
 def test_glossary_explains_the_codes_and_pages_link_to_it(words_client: TestClient) -> None:
     anchors = _glossary_anchors(words_client)
-    expected = {"regime", "regime-CA", "regime-EA", "regime-ED", "regime-LD", "confidence", "unspecified",
-                "status", "status-reported", "status-planned", "status-cancelled", "status-denied",
-                "review-unreviewed", "review-accepted", "review-rejected", "not_stated"}
+    expected = {
+        "regime",
+        "regime-CA",
+        "regime-EA",
+        "regime-ED",
+        "regime-LD",
+        "confidence",
+        "unspecified",
+        "status",
+        "status-reported",
+        "status-planned",
+        "status-cancelled",
+        "status-denied",
+        "review-unreviewed",
+        "review-accepted",
+        "review-rejected",
+        "not_stated",
+    }
     assert expected <= anchors
     glossary = words_client.get("/glossary").text
     assert "Electoral autocracy" in glossary and "not how likely it is to be true" in glossary
@@ -233,7 +248,10 @@ def test_search_shows_one_quote_once(words_client: TestClient) -> None:
     api = words_client.get("/api/search", params={"q": "Zanzibarian"}).json()
     assert len(api["evidence"]) == 1
     assert sorted(d["technology"] for d in api["evidence"][0]["deployments"]) == [
-        "facial_recognition", "license_plate_recognition", "safe_city"]
+        "facial_recognition",
+        "license_plate_recognition",
+        "safe_city",
+    ]
     html = words_client.get("/search", params={"q": "Zanzibarian"}).text
     assert html.count(ONE_SENTENCE) == 1 and html.count('href="/deployment/dep-') == 3
 

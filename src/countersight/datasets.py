@@ -40,9 +40,16 @@ def store_batch(store: Store, batch: DatasetBatch) -> ImportReport:
         orgs = store.add_organizations(registry(), conn=conn)
         added = store.add(batch.documents, batch.claims, conn=conn)
     added["organizations"] = orgs
-    return ImportReport(dataset=batch.dataset, path=batch.path, rows=batch.rows, added=added,
-                        repairs=batch.repairs, unresolved=batch.unresolved,
-                        disagreements=batch.disagreements, resolved=_resolve_new(store))
+    return ImportReport(
+        dataset=batch.dataset,
+        path=batch.path,
+        rows=batch.rows,
+        added=added,
+        repairs=batch.repairs,
+        unresolved=batch.unresolved,
+        disagreements=batch.disagreements,
+        resolved=_resolve_new(store),
+    )
 
 
 def _resolve_new(store: Store) -> dict[str, int]:
@@ -62,14 +69,16 @@ def import_aigs(store: Store, edition: str, path: Path | None = None, strict: bo
     return store_batch(store, batch)
 
 
-def import_governance(store: Store, regimes_path: Path | None = None,
-                      military_path: Path | None = None) -> ImportReport:
+def import_governance(
+    store: Store, regimes_path: Path | None = None, military_path: Path | None = None
+) -> ImportReport:
     """Import the V-Dem regime table and World Bank military expenditure."""
     regimes = [(r.country, r.year, r.regime, r.label) for r in governance.read_regimes(regimes_path)]
     military = [(m.country, m.year, m.pct_gdp) for m in governance.read_military(military_path)]
     added = store.add_governance(regimes, military, governance.VDEM_SOURCE, governance.MILEX_SOURCE)
-    return ImportReport(dataset="governance", path=str(regimes_path or "bundled"),
-                        rows=len(regimes) + len(military), added=added)
+    return ImportReport(
+        dataset="governance", path=str(regimes_path or "bundled"), rows=len(regimes) + len(military), added=added
+    )
 
 
 def store_finance_batch(store: Store, batch: FinanceBatch) -> ImportReport:
@@ -79,9 +88,16 @@ def store_finance_batch(store: Store, batch: FinanceBatch) -> ImportReport:
         added = store.add(batch.documents, batch.claims, conn=conn)
         added["financing"] = add_financing(store, batch.financing, conn)
     added["organizations"] = orgs
-    return ImportReport(dataset=batch.dataset, path=batch.path, rows=batch.rows, added=added,
-                        repairs=batch.repairs, unresolved=batch.unresolved, disagreements=batch.disagreements,
-                        resolved=_resolve_new(store))
+    return ImportReport(
+        dataset=batch.dataset,
+        path=batch.path,
+        rows=batch.rows,
+        added=added,
+        repairs=batch.repairs,
+        unresolved=batch.unresolved,
+        disagreements=batch.disagreements,
+        resolved=_resolve_new(store),
+    )
 
 
 def import_aiddata_huawei(store: Store, path: Path | None = None) -> ImportReport:
@@ -89,8 +105,11 @@ def import_aiddata_huawei(store: Store, path: Path | None = None) -> ImportRepor
     return store_finance_batch(store, read_aiddata("aiddata-huawei", path))
 
 
-def import_aiddata_gcdf_surveillance(store: Store, path: Path | None = None,
-                                     military_path: Path | None = None) -> list[ImportReport]:
+def import_aiddata_gcdf_surveillance(
+    store: Store, path: Path | None = None, military_path: Path | None = None
+) -> list[ImportReport]:
     """Import the GCDF 2.0 surveillance subsets: the geocoded projects and the military-finance rows."""
-    return [store_finance_batch(store, read_aiddata("aiddata-gcdf", path)),
-            store_finance_batch(store, read_aiddata("aiddata-military", military_path))]
+    return [
+        store_finance_batch(store, read_aiddata("aiddata-gcdf", path)),
+        store_finance_batch(store, read_aiddata("aiddata-military", military_path)),
+    ]

@@ -58,6 +58,7 @@ class Deadline:
 
 def budgeted(extract: Callable[..., list[Claim]], seconds: float = EXTRACT_SECONDS) -> Extractor:
     """``extract`` with a fresh deadline for every document."""
+
     def run(document: Document) -> list[Claim]:
         return extract(document, budget=Deadline.after(seconds))
 
@@ -90,8 +91,9 @@ class Outcome(FieldsPickle):
         no extracted document)."""
         if self.document is None or self.claims is None or self.error is not None:
             return self
-        return Outcome(self.input_id, self.source, self.record, None, None, None,
-                       prepare_sqlite_rows(self.document, self.claims))
+        return Outcome(
+            self.input_id, self.source, self.record, None, None, None, prepare_sqlite_rows(self.document, self.claims)
+        )
 
     @property
     def document_id(self) -> str | None:
@@ -134,17 +136,22 @@ class IngestStats:
     def summary(self) -> dict[str, Any]:
         """The run summary: documents read, new, skipped (already stored), claims, failures."""
         return {
-            "documents": self.documents, "new": self.new, "skipped": self.skipped,
-            "claims": self.claims, "resumed": self.resumed, "not_documents": self.not_documents,
+            "documents": self.documents,
+            "new": self.new,
+            "skipped": self.skipped,
+            "claims": self.claims,
+            "resumed": self.resumed,
+            "not_documents": self.not_documents,
             "failed": self.failed,
-            "failed_total": self.failed_total, "interrupted": self.interrupted, "resolved": self.resolved,
+            "failed_total": self.failed_total,
+            "interrupted": self.interrupted,
+            "resolved": self.resolved,
             "seconds": round(self.elapsed, 3),
             "docs_per_second": round(self.documents / self.elapsed, 1) if self.elapsed > 0 else None,
         }
 
 
-def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extractor,
-                    prepare: bool = False) -> Outcome:
+def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extractor, prepare: bool = False) -> Outcome:
     """Run the extractor on one read result; an extractor failure fails that input only.
 
     ``prepare`` gives the SQLite rows instead of the records (on a Dask worker, so that the one
@@ -159,8 +166,14 @@ def extract_outcome(result: ReadResult, input_id: str | None, extractor: Extract
         claims = tuple(extractor(document))
     except Exception as exc:  # noqa: BLE001 - one document must never stop a corpus run
         log.debug("extraction failed on %s", result.source, exc_info=True)
-        return Outcome(input_id, result.source, result.record, result.document, None,
-                       f"{result.source}: extraction failed: {exc.__class__.__name__}: {exc}")
+        return Outcome(
+            input_id,
+            result.source,
+            result.record,
+            result.document,
+            None,
+            f"{result.source}: extraction failed: {exc.__class__.__name__}: {exc}",
+        )
     outcome = Outcome(input_id, result.source, result.record, result.document, claims, None)
     return outcome.prepared() if prepare else outcome
 
@@ -173,9 +186,15 @@ class BatchWriter:
     """Buffers outcomes and commits them in batches: one transaction per batch holding the new
     documents, their claims and evidence, and the progress rows of the inputs involved."""
 
-    def __init__(self, store: Store, stats: IngestStats, extractor: Extractor, batch_size: int,
-                 quarantine_dir: Path | None = None,
-                 progress: Callable[[IngestStats], None] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        stats: IngestStats,
+        extractor: Extractor,
+        batch_size: int,
+        quarantine_dir: Path | None = None,
+        progress: Callable[[IngestStats], None] | None = None,
+    ):
         self.store, self.stats, self.extractor = store, stats, extractor
         self.batch_size = batch_size
         self.quarantine_dir = quarantine_dir
@@ -261,8 +280,9 @@ def iter_inputs(paths: Sequence[str], limits: Limits) -> Iterator[InputFile | Re
             yield from walk_inputs([arg])
 
 
-def with_done(store: Store, items: Iterable[InputFile | ReadResult],
-              chunk: int = 256) -> Iterator[tuple[InputFile | ReadResult, bool]]:
+def with_done(
+    store: Store, items: Iterable[InputFile | ReadResult], chunk: int = 256
+) -> Iterator[tuple[InputFile | ReadResult, bool]]:
     """Each item with whether its input is already done, looked up ``chunk`` inputs at a time
     (one query per file cost as much as a small file's extraction on the writer)."""
     pending: list[InputFile | ReadResult] = []
@@ -311,8 +331,16 @@ def ingest(
     if workers or scheduler:
         from countersight.scale.dask_ingest import ingest_distributed
 
-        ingest_distributed(store, paths, writer=writer, limits=limits, extractor=extract,
-                           workers=workers, scheduler=scheduler, stop=stop)
+        ingest_distributed(
+            store,
+            paths,
+            writer=writer,
+            limits=limits,
+            extractor=extract,
+            workers=workers,
+            scheduler=scheduler,
+            stop=stop,
+        )
         writer.flush()
         return _resolved(store, stats)
     for item, done in with_done(store, iter_inputs(paths, limits)):
@@ -339,8 +367,7 @@ def ingest(
                 file_failed = True
                 writer.input_failed(item, result.source, result.error or "unreadable", item.path)
                 continue
-            writer.add(Outcome(item.input_id, result.source, result.record, result.document,
-                               None, result.error))
+            writer.add(Outcome(item.input_id, result.source, result.record, result.document, None, result.error))
             if stop is not None and stop.is_set():
                 stats.interrupted = True
                 break
@@ -391,7 +418,9 @@ def document_contract(outcome: Outcome) -> dict[str, Any]:
     return {
         "source": outcome.source,
         "document": {
-            "id": doc.id, "title": doc.title, "url": doc.url,
+            "id": doc.id,
+            "title": doc.title,
+            "url": doc.url,
             "published": doc.published.isoformat() if doc.published else None,
             "language": doc.language,
         },

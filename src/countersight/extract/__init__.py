@@ -53,26 +53,67 @@ def _claim(document: Document, d: Draft, model: Model | None) -> Claim:
     if d.context is not None:
         evidence.append(_evidence(document, d.context.start, d.context.end))
     fin = d.financing
-    financing = None if fin is None else Financing(
-        lender=fin["lender"], instrument=fin["instrument"], amount=fin["amount"],  # type: ignore[arg-type]
-        currency=fin["currency"], text=fin["text"])  # type: ignore[arg-type]
+    financing = (
+        None
+        if fin is None
+        else Financing(
+            lender=fin["lender"],
+            instrument=fin["instrument"],
+            amount=fin["amount"],  # type: ignore[arg-type]
+            currency=fin["currency"],
+            text=fin["text"],
+        )
+    )  # type: ignore[arg-type]
     name, version = (EXTRACTOR_NAME, EXTRACTOR_VERSION) if model is not None else (RULES_NAME, RULES_VERSION)
-    cid = stable_id("clm", [document.id, version, model.version if model else None, d.vendor, d.vendor_country,
-                            d.country, d.technology, d.status, s.start, s.end])
-    attrs: dict[str, Any] = {"rule": d.how} if model is None else {
-        "how": d.how, "model": model.version, "explain": d.extra.get("explain", []),
-        **({"new_org": True} if d.extra.get("new_org") else {})}
+    cid = stable_id(
+        "clm",
+        [
+            document.id,
+            version,
+            model.version if model else None,
+            d.vendor,
+            d.vendor_country,
+            d.country,
+            d.technology,
+            d.status,
+            s.start,
+            s.end,
+        ],
+    )
+    attrs: dict[str, Any] = (
+        {"rule": d.how}
+        if model is None
+        else {
+            "how": d.how,
+            "model": model.version,
+            "explain": d.extra.get("explain", []),
+            **({"new_org": True} if d.extra.get("new_org") else {}),
+        }
+    )
     return Claim(
-        id=cid, country=d.country, evidence=tuple(evidence), extractor=name,
-        extractor_version=version, source="extract", vendor=d.vendor,
-        vendor_raw=d.vendor, vendor_country=d.vendor_country, city=d.city, agency=d.agency,
-        technology=d.technology, status=d.status,  # type: ignore[arg-type]
-        financing=financing, start_year=d.year, confidence=d.confidence, attrs=attrs,
+        id=cid,
+        country=d.country,
+        evidence=tuple(evidence),
+        extractor=name,
+        extractor_version=version,
+        source="extract",
+        vendor=d.vendor,
+        vendor_raw=d.vendor,
+        vendor_country=d.vendor_country,
+        city=d.city,
+        agency=d.agency,
+        technology=d.technology,
+        status=d.status,  # type: ignore[arg-type]
+        financing=financing,
+        start_year=d.year,
+        confidence=d.confidence,
+        attrs=attrs,
     )
 
 
-def extract_claims(document: Document, model: Model | None | Literal["bundled"] = "bundled",
-                   budget: Budget | None = None) -> list[Claim]:
+def extract_claims(
+    document: Document, model: Model | None | Literal["bundled"] = "bundled", budget: Budget | None = None
+) -> list[Claim]:
     """Claims that a supplier provided a surveillance technology to a recipient country, each
     with the sentence that says so (and the sentence that names the recipient, when another).
     With a model (the bundled one by default): one claim per (supplier, recipient) the model
@@ -82,8 +123,11 @@ def extract_claims(document: Document, model: Model | None | Literal["bundled"] 
     title = document.title
     if title and document.text.lstrip().startswith(title.strip()):
         title = None
-    drafts = draft_claims(document.text, title, _homes()) if chosen is None else learned.draft_claims(
-        document.text, title, _homes(), chosen, budget)
+    drafts = (
+        draft_claims(document.text, title, _homes())
+        if chosen is None
+        else learned.draft_claims(document.text, title, _homes(), chosen, budget)
+    )
     claims: dict[str, Claim] = {}
     for d in drafts:
         c = _claim(document, d, chosen)
@@ -114,9 +158,7 @@ def claim_to_contract(claim: Claim) -> dict[str, Any]:
         },
         "year": claim.start_year,
         "confidence": claim.confidence,
-        "evidence": None
-        if ev is None
-        else {"text": ev.quote, "start": ev.start, "end": ev.end},
+        "evidence": None if ev is None else {"text": ev.quote, "start": ev.start, "end": ev.end},
         "extractor": f"{claim.extractor}/{claim.extractor_version}",
         "model": claim.attrs.get("model"),
         "explain": claim.attrs.get("explain", []),

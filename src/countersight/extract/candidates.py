@@ -25,15 +25,27 @@ from countersight.extract.sentences import Sentence, split
 
 SUPPLIER_KINDS = (lx.VENDOR, ORG, lx.COUNTRY, lx.DEMONYM)
 RECIPIENT_KINDS = (lx.COUNTRY, lx.CITY, lx.DEMONYM)
-_AUX = re.compile(r"^(?:['’]s(?:\s+government)?)?\s*(?:(?:has|have|had|also|reportedly|itself|is|was|were|"
-                  r"ha|han|a|ont|tem|têm|hat|haben|hanno)\s+)*", re.I)
-_FIRMS = re.compile(r"^\s+(?:state-owned\s+|tech\s+|technology\s+|telecom\s+|surveillance\s+|security\s+)?"
-                    r"(?:firms?|compan(?:y|ies)|giants?|vendors?|manufacturers?|makers?|suppliers?|contractors?|"
-                    r"empresas?|entreprises?|sociétés?|firmen|aziende)\b", re.I)
-_GOODS = re.compile(r"^\s+(?:\w+\s+)?(?:technolog|gear|equipment|camera|system|surveillance|loan|made|-made|"
-                    r"tecnolog|equipo|equipamento|câmeras|cámaras|caméras|matériel)", re.I)
-_MADE_IN = re.compile(r"\b(?:made|manufactured|produced|hecho|fabricad[oa]s?|fabriqu[ée]e?s?)\s+(?:in|en|na|no)\s+"
-                      r"(?:the\s+)?$", re.I)
+_AUX = re.compile(
+    r"^(?:['’]s(?:\s+government)?)?\s*(?:(?:has|have|had|also|reportedly|itself|is|was|were|"
+    r"ha|han|a|ont|tem|têm|hat|haben|hanno)\s+)*",
+    re.I,
+)
+_FIRMS = re.compile(
+    r"^\s+(?:state-owned\s+|tech\s+|technology\s+|telecom\s+|surveillance\s+|security\s+)?"
+    r"(?:firms?|compan(?:y|ies)|giants?|vendors?|manufacturers?|makers?|suppliers?|contractors?|"
+    r"empresas?|entreprises?|sociétés?|firmen|aziende)\b",
+    re.I,
+)
+_GOODS = re.compile(
+    r"^\s+(?:\w+\s+)?(?:technolog|gear|equipment|camera|system|surveillance|loan|made|-made|"
+    r"tecnolog|equipo|equipamento|câmeras|cámaras|caméras|matériel)",
+    re.I,
+)
+_MADE_IN = re.compile(
+    r"\b(?:made|manufactured|produced|hecho|fabricad[oa]s?|fabriqu[ée]e?s?)\s+(?:in|en|na|no)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
 _SOURCE = re.compile(r"\b(?:from|by|desde|par|von|dalla|pela|pelo)\s+(?:the\s+)?$", re.I)
 # Pairs scored per document at most: a long report has a few hundred; more means hostile input.
 MAX_CANDIDATES = 5000
@@ -80,7 +92,7 @@ class Analysis:
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         """Mentions starting in text[start:end]."""
-        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
 
     def sentence_of(self, pos: int) -> int:
         """Index of the sentence holding character ``pos``."""
@@ -123,15 +135,21 @@ def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | N
             continue
         # Only the sentence's own mentions: scanning the document's would be quadratic.
         lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
-        taken = [(m.start, m.end) for m in mentions[max(0, lo - 1):hi]]
+        taken = [(m.start, m.end) for m in mentions[max(0, lo - 1) : hi]]
         for o in find_orgs(text, s.start, s.end, taken):
             orgs.append(o.mention)
             org_cue[o.mention.start] = o.cue
     if orgs:
         mentions = sorted([*mentions, *orgs], key=lambda m: m.start)
-    headline = 0 if sentences and sentences[0].paragraph == 0 and (
-        len(sentences) == 1 or sentences[1].paragraph > 0) and text[sentences[0].end - 1] not in ".!?:;,\"”" \
-        and sentences[0].end - sentences[0].start < 200 else None
+    headline = (
+        0
+        if sentences
+        and sentences[0].paragraph == 0
+        and (len(sentences) == 1 or sentences[1].paragraph > 0)
+        and text[sentences[0].end - 1] not in '.!?:;,"”'
+        and sentences[0].end - sentences[0].start < 200
+        else None
+    )
     return Analysis(text, sentences, mentions, org_cue, homes, headline)
 
 
@@ -139,8 +157,8 @@ def country_supplier_cue(text: str, sent: Sentence, m: Mention) -> str:
     """How a country may be named as a supplier: the subject of a supply verb ("China has
     sold"), its firms ("Chinese firms installed"), its goods ("Chinese cameras", "made in
     Germany"), or the source ("bought from China"); "" when nothing says so."""
-    after = text[m.end:min(sent.end, m.end + 60)]
-    before = text[max(sent.start, m.start - 20):m.start]
+    after = text[m.end : min(sent.end, m.end + 60)]
+    before = text[max(sent.start, m.start - 20) : m.start]
     supply = cues.matcher("supply")
     aux = _AUX.match(after)
     if supply.match(after, aux.end() if aux else 0):
@@ -179,8 +197,9 @@ def candidates(a: Analysis, budget: Budget | None = None) -> list[Candidate]:
     close: set[tuple[str, str]] = set()
     for i, ms in enumerate(by_sentence):
         if budget is not None and i % 64 == 0 and budget.exceeded():
-            raise ExtractionBudgetError(f"extraction stopped at sentence {i} of {len(by_sentence)}: "
-                                        "over its time budget")
+            raise ExtractionBudgetError(
+                f"extraction stopped at sentence {i} of {len(by_sentence)}: over its time budget"
+            )
         suppliers = [m for m in ms if m.kind in SUPPLIER_KINDS]
         for j, window in _neighbours(a, i) if suppliers else ():
             recipients = [m for m in by_sentence[j] if m.kind in RECIPIENT_KINDS]

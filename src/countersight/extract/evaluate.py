@@ -23,8 +23,22 @@ from countersight.extract.model import Model
 from countersight.model import Document
 
 _SUFFIXES = {
-    "co", "ltd", "inc", "llc", "plc", "sa", "ag", "gmbh", "corp", "corporation", "limited",
-    "group", "company", "technology", "technologies", "holdings",
+    "co",
+    "ltd",
+    "inc",
+    "llc",
+    "plc",
+    "sa",
+    "ag",
+    "gmbh",
+    "corp",
+    "corporation",
+    "limited",
+    "group",
+    "company",
+    "technology",
+    "technologies",
+    "holdings",
 }
 
 
@@ -58,17 +72,25 @@ class Score:
             row = rows.setdefault(round(conf, 2), [0, 0])
             row[0] += 1
             row[1] += int(ok)
-        return [{"confidence": c, "claims": n, "right": r, "share_right": round(r / n, 3)}
-                for c, (n, r) in sorted(rows.items(), reverse=True)]
+        return [
+            {"confidence": c, "claims": n, "right": r, "share_right": round(r / n, 3)}
+            for c, (n, r) in sorted(rows.items(), reverse=True)
+        ]
 
     def reliability(self) -> list[dict[str, Any]]:
         """Claims in confidence bins of 0.1: mean confidence against the share right."""
         bins: dict[int, list[tuple[float, bool]]] = {}
         for conf, _rule, ok in self.judged:
             bins.setdefault(min(9, int(conf * 10)), []).append((conf, ok))
-        return [{"bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}", "claims": len(v),
-                 "mean_confidence": round(sum(c for c, _ in v) / len(v), 3),
-                 "share_right": round(sum(ok for _, ok in v) / len(v), 3)} for b, v in sorted(bins.items())]
+        return [
+            {
+                "bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}",
+                "claims": len(v),
+                "mean_confidence": round(sum(c for c, _ in v) / len(v), 3),
+                "share_right": round(sum(ok for _, ok in v) / len(v), 3),
+            }
+            for b, v in sorted(bins.items())
+        ]
 
     def brier(self) -> float | None:
         """Mean squared gap between a claim's confidence and whether it was right."""
@@ -78,18 +100,22 @@ class Score:
 
     def as_dict(self) -> dict[str, Any]:
         """Precision, recall, F1 for pairs and triples, technology accuracy, details."""
+
         def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             p = tp / (tp + fp) if tp + fp else 0.0
             r = tp / (tp + fn) if tp + fn else 0.0
-            return {"precision": round(p, 3), "recall": round(r, 3),
-                    "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+            return {
+                "precision": round(p, 3),
+                "recall": round(r, 3),
+                "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            }
+
         return {
             "pairs": {**prf(self.tp, self.fp, self.fn), "tp": self.tp, "fp": self.fp, "fn": self.fn},
             "technology_accuracy": round(self.tech_ok / self.tp, 3) if self.tp else 0.0,
             "status_accuracy": round(self.status_ok / self.status_n, 3) if self.status_n else None,
             "status_judged": self.status_n,
-            "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok,
-                           self.fn + self.tp - self.tech_ok),
+            "triples": prf(self.tech_ok, self.fp + self.tp - self.tech_ok, self.fn + self.tp - self.tech_ok),
             "calibration": self.calibration(),
             "reliability": self.reliability(),
             "brier": self.brier(),
@@ -112,18 +138,20 @@ def evaluate(gold_dir: str | Path, model: Model | None | Literal["bundled"] = "b
     return score_passages(rows, model)
 
 
-def score_passages(rows: Iterable[tuple[str, str, list[dict[str, Any]]]],
-                   model: Model | None | Literal["bundled"] = "bundled") -> Score:
+def score_passages(
+    rows: Iterable[tuple[str, str, list[dict[str, Any]]]], model: Model | None | Literal["bundled"] = "bundled"
+) -> Score:
     """Score the extractor on (id, text, gold deployments) passages."""
     score = Score()
     for pid, text, deployments in rows:
         gold: dict[tuple[str, str], set[str | None]] = {}
         gold_status: dict[tuple[str, str], set[str]] = {}
         for dep in deployments:
-            key = (supplier_key(dep.get("vendor_canonical") or dep.get("vendor"),
-                                dep.get("vendor_country")), dep["country"])
-            gold.setdefault(key, set()).update(
-                {dep.get("technology"), *(dep.get("technology_alternatives") or [])})
+            key = (
+                supplier_key(dep.get("vendor_canonical") or dep.get("vendor"), dep.get("vendor_country")),
+                dep["country"],
+            )
+            gold.setdefault(key, set()).update({dep.get("technology"), *(dep.get("technology_alternatives") or [])})
             if dep.get("status"):
                 gold_status.setdefault(key, set()).add(dep["status"])
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)

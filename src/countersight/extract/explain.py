@@ -87,7 +87,7 @@ def describe(feature: str) -> str:
         return " and ".join(describe(part) for part in feature.split("&"))
     for prefix, words in _PREFIX.items():
         if feature.startswith(prefix):
-            value = feature[len(prefix):]
+            value = feature[len(prefix) :]
             if prefix == "order=":
                 value = "supplier first" if value == "sr" else "recipient first"
             return words + value

@@ -27,12 +27,18 @@ from countersight.extract.sentences import Sentence
 _WORD = re.compile(r"\w+")
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e|und|ed)\s+|;\s*)$", re.I)
 _FROM = re.compile(r"\b(?:from|by|desde|par|von|dalla|da|de)\s+(?:the\s+|la\s+|le\s+|el\s+)?$", re.I)
-_VENUE = re.compile(r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|"
-                    r"meeting|show|trip|visit|tour|feria|salon|salão|messe|fiera)\b[^.]{0,25}$", re.I)
+_VENUE = re.compile(
+    r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|"
+    r"meeting|show|trip|visit|tour|feria|salon|salão|messe|fiera)\b[^.]{0,25}$",
+    re.I,
+)
 _ATTRIBUTIVE = re.compile(r"^-(?:led|based|made|owned|backed|funded|built|linked|style|born)\b")
 _NAME_AFTER = re.compile(r"^\s?[A-Z][a-z]+")
-_AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|reportedly|recently|ha|han|a|ont|tem|"
-                  r"têm|hat|haben|ha|hanno)\s+)*", re.I)
+_AUX = re.compile(
+    r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|reportedly|recently|ha|han|a|ont|tem|"
+    r"têm|hat|haben|ha|hanno)\s+)*",
+    re.I,
+)
 
 
 T = TypeVar("T")
@@ -96,8 +102,12 @@ class DocStats:
         return self._local[paragraph]
 
 
-def doc_stats(a: Analysis, cands: list[Candidate], rule_pairs: dict[tuple[tuple[str, str], str], set[int]],
-              sentence_prob: dict[int, float]) -> DocStats:
+def doc_stats(
+    a: Analysis,
+    cands: list[Candidate],
+    rule_pairs: dict[tuple[tuple[str, str], str], set[int]],
+    sentence_prob: dict[int, float],
+) -> DocStats:
     """Counts over the document: places and suppliers per paragraph, co-occurring pairs,
     technology sentences."""
     countries: dict[int, Counter[str]] = {}
@@ -116,7 +126,8 @@ def doc_stats(a: Analysis, cands: list[Candidate], rule_pairs: dict[tuple[tuple[
         elif m.kind == lx.PRODUCT:
             product.add(i)
     pair_sentences: Counter[tuple[tuple[str, str], str]] = Counter(
-        (c.supplier_key, c.country) for c in cands if c.window == "same")
+        (c.supplier_key, c.country) for c in cands if c.window == "same"
+    )
     return DocStats(countries, suppliers, pair_sentences, rule_pairs, tech, product, len(a.sentences), sentence_prob)
 
 
@@ -132,9 +143,9 @@ def _list_span(a: Analysis, start: int, end: int, r: Mention) -> tuple[Mention, 
     places = [m for m in a.in_span(start, end) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
     i = next(k for k, m in enumerate(places) if m is r)
     lo = hi = i
-    while lo > 0 and _LIST_GAP.match(a.text[places[lo - 1].end:places[lo].start]):
+    while lo > 0 and _LIST_GAP.match(a.text[places[lo - 1].end : places[lo].start]):
         lo -= 1
-    while hi + 1 < len(places) and _LIST_GAP.match(a.text[places[hi].end:places[hi + 1].start]):
+    while hi + 1 < len(places) and _LIST_GAP.match(a.text[places[hi].end : places[hi + 1].start]):
         hi += 1
     return places[lo], places[hi], hi - lo + 1
 
@@ -142,8 +153,19 @@ def _list_span(a: Analysis, start: int, end: int, r: Mention) -> tuple[Mention, 
 def _prob_bucket(p: float | None) -> str:
     if p is None:
         return "none"
-    return "0.9" if p >= 0.9 else "0.7" if p >= 0.7 else "0.5" if p >= 0.5 else "0.3" if p >= 0.3 else \
-        "0.1" if p >= 0.1 else "0"
+    return (
+        "0.9"
+        if p >= 0.9
+        else "0.7"
+        if p >= 0.7
+        else "0.5"
+        if p >= 0.5
+        else "0.3"
+        if p >= 0.3
+        else "0.1"
+        if p >= 0.1
+        else "0"
+    )
 
 
 def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) -> list[str]:
@@ -161,8 +183,8 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
     if s.kind == lx.VENDOR and home is None:
         out.append("home_unknown")
     # The supplier and the verb next to it: "China has sold", "supplied by Huawei".
-    s_after = text[s.end:min(sent.end, s.end + 40)]
-    s_before = text[max(sent.start, s.start - 30):s.start]
+    s_after = text[s.end : min(sent.end, s.end + 40)]
+    s_before = text[max(sent.start, s.start - 30) : s.start]
     if cues.matcher("supply").match(s_after, _AUX.match(s_after).end()):  # type: ignore[union-attr]
         out.append("s_then_supply")
     if _FROM.search(s_before):
@@ -174,8 +196,9 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
     return out
 
 
-def _recipient_features(a: Analysis, r: Mention, rsent: Sentence, st: DocStats
-                        ) -> tuple[list[str], Mention, Mention, int]:
+def _recipient_features(
+    a: Analysis, r: Mention, rsent: Sentence, st: DocStats
+) -> tuple[list[str], Mention, Mention, int]:
     """What the recipient's own words say (the same for every supplier it is paired with), with
     the first and last member of its list and the list's size."""
     text = a.text
@@ -186,16 +209,17 @@ def _recipient_features(a: Analysis, r: Mention, rsent: Sentence, st: DocStats
     if size > 1:
         out.append("r_in_list")
         out.append(f"list_size={_bucket(size, (2, 3, 5))}")
-    rchunk_before = text[max(rsent.start, head.start - 30):head.start]
-    rchunk_after = text[tail.end:min(rsent.end, tail.end + 30)]
-    own_after = text[r.end:min(rsent.end, r.end + 30)]
+    rchunk_before = text[max(rsent.start, head.start - 30) : head.start]
+    rchunk_after = text[tail.end : min(rsent.end, tail.end + 30)]
+    own_after = text[r.end : min(rsent.end, r.end + 30)]
     prev_words = _WORD.findall(rchunk_before)[-2:]
     if re.match(r"^\s*(?:Inc|Ltd|LLC|Co|Corp|S\.?A|GmbH|Limited|Pvt)\b", own_after):
         out.append("r_in_company_name")
     if any(cues.matcher("locative").fullmatch(w) for w in prev_words):
         out.append("r_locative")
     if cues.matcher("government").match(own_after.lstrip(" '’s")) or cues.matcher("government").match(
-            rchunk_after.lstrip(" '’s")):
+        rchunk_after.lstrip(" '’s")
+    ):
         out.append("r_government_after")
     if re.match(r"^['’]s\b", own_after):
         out.append("r_possessive")
@@ -248,8 +272,11 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         if hi_start < lo_end:  # the supplier stands inside the list
             lo_end, hi_start = (s.end, r.start) if s.start < r.start else (r.end, s.start)
         # Far apart in a run-on sentence, only the ends of the gap are read (linear time).
-        between = text[lo_end:hi_start] if hi_start - lo_end <= MAX_GAP else \
-            text[lo_end:lo_end + MAX_GAP // 2] + " … " + text[hi_start - MAX_GAP // 2:hi_start]
+        between = (
+            text[lo_end:hi_start]
+            if hi_start - lo_end <= MAX_GAP
+            else text[lo_end : lo_end + MAX_GAP // 2] + " … " + text[hi_start - MAX_GAP // 2 : hi_start]
+        )
         order = "sr" if s.start < r.start else "rs"
         f.append(f"order={order}")
         ntok = len(_WORD.findall(between))
@@ -264,8 +291,12 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
             f.append(f"between_supply&order={order}")
         if st.cue_in("negative", text, sent, lo_end, hi_start):
             f.append("between_negative")
-        if ntok <= 3 and order == "rs" and re.fullmatch(r"[\s,]*(?:['’]s)?[\s\w-]{0,30}", between) and \
-                cues.present("origin", between + " "):
+        if (
+            ntok <= 3
+            and order == "rs"
+            and re.fullmatch(r"[\s,]*(?:['’]s)?[\s\w-]{0,30}", between)
+            and cues.present("origin", between + " ")
+        ):
             f.append("r_origin_adjacent")  # "the Chinese firm Huawei", "China's ZTE"
         if order == "rs" and re.fullmatch(r"['’]s\s*", between):
             f.append("r_possessive_supplier")

@@ -44,17 +44,17 @@ def technology_features(a: Analysis, c: Candidate) -> list[str]:
     if a.headline is not None:
         hs = a.sentences[a.headline]
         f += [f"t_head={m.value}" for m in a.in_span(hs.start, hs.end) if m.kind == lx.TECH]
-    return f + _words(a.text[sent.start:sent.end])
+    return f + _words(a.text[sent.start : sent.end])
 
 
 def status_features(a: Analysis, c: Candidate) -> list[str]:
     """What tells the status: cue words of the sentence (and the recipient's sentence)."""
     sent = a.sentences[c.s_sent]
-    chunk = a.text[sent.start:sent.end]
+    chunk = a.text[sent.start : sent.end]
     f = [f"cue={k}" for k in ("supply", "planned", "cancelled", "denied", "negative") if cues.present(k, chunk)]
     if c.r_sent != c.s_sent:
         rs = a.sentences[c.r_sent]
-        rchunk = a.text[rs.start:rs.end]
+        rchunk = a.text[rs.start : rs.end]
         f += [f"rcue={k}" for k in ("planned", "cancelled", "denied") if cues.present(k, rchunk)]
     # Cue words only: the rarer statuses (cancelled, denied) have too few examples for word
     # features, which drowned the cues in 0.3.0's first model.

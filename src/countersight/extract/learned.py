@@ -44,8 +44,9 @@ class Prepared:
     stats: DocStats
 
 
-def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: Analysis,
-                mentions: list[Mention]) -> dict[tuple[tuple[str, str], str], set[int]]:
+def _rule_pairs(
+    text: str, title: str | None, homes: dict[str, str | None], a: Analysis, mentions: list[Mention]
+) -> dict[tuple[tuple[str, str], str], set[int]]:
     """The (supplier, recipient) pairs the 0.2 rules find, with their sentences (``mentions``:
     the gazetteer's, without the organisation candidates, as the rules read them)."""
     out: dict[tuple[tuple[str, str], str], set[int]] = {}
@@ -55,15 +56,17 @@ def _rule_pairs(text: str, title: str | None, homes: dict[str, str | None], a: A
     return out
 
 
-def prepare(text: str, title: str | None, homes: dict[str, str | None], sentence: Linear,
-            budget: Budget | None = None) -> Prepared | None:
+def prepare(
+    text: str, title: str | None, homes: dict[str, str | None], sentence: Linear, budget: Budget | None = None
+) -> Prepared | None:
     """Read a document and build its candidates; None when it cannot hold a claim (no
     surveillance technology named, or no supplier and recipient)."""
     # The gazetteer pass is cheap; sentences and organisation names only for documents that
     # name a surveillance technology and a place (most news does not).
     mentions = lx.find_mentions(text)
-    if not any(m.kind == lx.TECH for m in mentions) and not (title and any(
-            m.kind == lx.TECH for m in lx.find_mentions(title))):
+    if not any(m.kind == lx.TECH for m in mentions) and not (
+        title and any(m.kind == lx.TECH for m in lx.find_mentions(title))
+    ):
         return None
     if not any(m.kind in RECIPIENT_KINDS for m in mentions):
         return None
@@ -97,8 +100,9 @@ def explain_words(pairs: list[tuple[str, float]]) -> list[dict[str, object]]:
     return [{"feature": f, "weight": w, "says": describe(f)} for f, w in pairs]
 
 
-def draft_claims(text: str, title: str | None, homes: dict[str, str | None], model: Model,
-                 budget: Budget | None = None) -> list[Draft]:
+def draft_claims(
+    text: str, title: str | None, homes: dict[str, str | None], model: Model, budget: Budget | None = None
+) -> list[Draft]:
     """Claims the model accepts, one per (supplier, recipient country), best evidence first."""
     prep = prepare(text, title, homes, model.sentence, budget)
     if prep is None:
@@ -119,22 +123,37 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None], mod
         vendor, home = _supplier(c, homes)
         sent = a.sentences[c.s_sent]
         context = a.sentences[c.r_sent] if c.r_sent != c.s_sent else None
-        chunk = text[sent.start:sent.end]
-        city = lx.city_table().get(c.recipient.surface, (None, c.recipient.surface))[1] \
-            if c.recipient.kind == lx.CITY else None
+        chunk = text[sent.start : sent.end]
+        city = (
+            lx.city_table().get(c.recipient.surface, (None, c.recipient.surface))[1]
+            if c.recipient.kind == lx.CITY
+            else None
+        )
         year = _YEAR.search(chunk)
-        para = [s for s in a.sentences[max(0, c.s_sent - 3):c.s_sent + 4] if s.paragraph == sent.paragraph]
+        para = [s for s in a.sentences[max(0, c.s_sent - 3) : c.s_sent + 4] if s.paragraph == sent.paragraph]
         explain = explain_words(model.pair.explain(prep.features[i], EXPLAIN_FEATURES))
-        drafts.append(Draft(
-            vendor=vendor, vendor_country=home, country=country,
-            technology=model.technology.predict(technology_features(a, c)),
-            status=model.status.predict(status_features(a, c)), sentence=sent, context=context,
-            confidence=round(conf, 3), how=f"model:{c.window}", city=city,
-            agency=rules.agency_in(text, sent, a.in_span(sent.start, sent.end)),
-            year=int(year.group(1)) if year else None,
-            financing=rules.financing_in(text, [sent, *[s for s in para if s is not sent]], a.in_span),
-            extra={"explain": explain, "model": model.version, "raw": round(raw, 4),
-                   "new_org": c.supplier.kind == ORG},
-        ))
+        drafts.append(
+            Draft(
+                vendor=vendor,
+                vendor_country=home,
+                country=country,
+                technology=model.technology.predict(technology_features(a, c)),
+                status=model.status.predict(status_features(a, c)),
+                sentence=sent,
+                context=context,
+                confidence=round(conf, 3),
+                how=f"model:{c.window}",
+                city=city,
+                agency=rules.agency_in(text, sent, a.in_span(sent.start, sent.end)),
+                year=int(year.group(1)) if year else None,
+                financing=rules.financing_in(text, [sent, *[s for s in para if s is not sent]], a.in_span),
+                extra={
+                    "explain": explain,
+                    "model": model.version,
+                    "raw": round(raw, 4),
+                    "new_org": c.supplier.kind == ORG,
+                },
+            )
+        )
     drafts.sort(key=lambda d: (d.sentence.start, d.country, d.vendor or "", d.vendor_country or ""))
     return drafts

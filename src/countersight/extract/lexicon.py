@@ -24,7 +24,17 @@ from countersight.reference.vendors import registry
 
 # Kinds of mention.
 VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT = (
-    "vendor", "country", "demonym", "city", "tech", "lender", "instrument", "agency", "block", "product")
+    "vendor",
+    "country",
+    "demonym",
+    "city",
+    "tech",
+    "lender",
+    "instrument",
+    "agency",
+    "block",
+    "product",
+)
 
 # Cities with at least this many inhabitants (and every capital) map to their country.
 CITY_MIN_POPULATION = 150_000
@@ -33,15 +43,80 @@ ALTERNATE_MIN_POPULATION = 1_000_000
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 # City names that are far more often an ordinary word, a person or something else in news text.
 _CITY_STOP = {
-    "Victoria", "Aurora", "Columbus", "Mobile", "Reading", "Bath", "Nice", "Split", "Independence",
-    "Lincoln", "Jackson", "Male", "Sale", "Batman", "Man", "Bo", "Police", "Mary", "Of", "Bello",
-    "Hamilton", "Surrey", "Laval", "Richmond", "Arlington", "Glendale", "Norman", "Gary", "Eugene",
-    "Kent", "Orange", "Boulder", "Enterprise", "Paradise", "Spring", "Garden Grove", "Buffalo",
-    "Phoenix", "Mesa", "Irving", "Fontana", "Salem", "Santa", "Hayward", "Pasadena", "Kota",
-    "Cities", "City", "Central", "Sunrise", "Deal", "March", "Nancy", "Florence", "Sandy",
-    "Layton", "Chester", "Bradford", "Sterling", "Hollywood", "Wellington", "Cambridge", "Oxford",
-    "Georgetown", "Kingston", "Metro", "Mission", "Marion",
-    "Douglas", "Nelson", "Milton", "Ashdod", "Anderson", "Warren",
+    "Victoria",
+    "Aurora",
+    "Columbus",
+    "Mobile",
+    "Reading",
+    "Bath",
+    "Nice",
+    "Split",
+    "Independence",
+    "Lincoln",
+    "Jackson",
+    "Male",
+    "Sale",
+    "Batman",
+    "Man",
+    "Bo",
+    "Police",
+    "Mary",
+    "Of",
+    "Bello",
+    "Hamilton",
+    "Surrey",
+    "Laval",
+    "Richmond",
+    "Arlington",
+    "Glendale",
+    "Norman",
+    "Gary",
+    "Eugene",
+    "Kent",
+    "Orange",
+    "Boulder",
+    "Enterprise",
+    "Paradise",
+    "Spring",
+    "Garden Grove",
+    "Buffalo",
+    "Phoenix",
+    "Mesa",
+    "Irving",
+    "Fontana",
+    "Salem",
+    "Santa",
+    "Hayward",
+    "Pasadena",
+    "Kota",
+    "Cities",
+    "City",
+    "Central",
+    "Sunrise",
+    "Deal",
+    "March",
+    "Nancy",
+    "Florence",
+    "Sandy",
+    "Layton",
+    "Chester",
+    "Bradford",
+    "Sterling",
+    "Hollywood",
+    "Wellington",
+    "Cambridge",
+    "Oxford",
+    "Georgetown",
+    "Kingston",
+    "Metro",
+    "Mission",
+    "Marion",
+    "Douglas",
+    "Nelson",
+    "Milton",
+    "Ashdod",
+    "Anderson",
+    "Warren",
 }
 
 # Sentence-initial capitals are not evidence of a proper noun, but the lexicon's case-sensitive
@@ -119,7 +194,8 @@ def _cased(*forms: str) -> frozenset[str]:
 # Generic trailing words of a company name: "NSO Group" is "NSO" in most news copy.
 _NAME_TAIL = re.compile(
     r"(?:\s+(?:Group|Solutions|Technologies|Technology|Systems|Corporation|Corp\.?|Inc\.?|Ltd\.?|"
-    r"Limited|Holdings?|International|Co\.?|Company|S\.A\.?|GmbH|AG|plc|LLC))+$")
+    r"Limited|Holdings?|International|Co\.?|Company|S\.A\.?|GmbH|AG|plc|LLC))+$"
+)
 
 
 def _short_name(name: str) -> str | None:
@@ -193,8 +269,10 @@ def city_table() -> dict[str, tuple[str, str, int]]:
         for alt in city.get("alternatenames", ()):
             if alt in out or alt in _CITY_STOP or len(alt) < 4 or not _LATIN_NAME.fullmatch(alt):
                 continue
-            if _ascii(alt)[:1].casefold() == _ascii(name)[:1].casefold() and \
-                    fuzz.ratio(_ascii(alt).casefold(), _ascii(name).casefold()) >= 70:
+            if (
+                _ascii(alt)[:1].casefold() == _ascii(name)[:1].casefold()
+                and fuzz.ratio(_ascii(alt).casefold(), _ascii(name).casefold()) >= 70
+            ):
                 out[alt] = (iso3, name, int(city["population"]))
     return out
 
@@ -219,8 +297,7 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
                 _add(table, name, Entry(COUNTRY, c.alpha_3, _cased(name), 2))
     for name, code in _country_table().items():
         if len(name) > 3 and "," not in name:
-            surface = " ".join(w[:1].upper() + w[1:] if w not in {"of", "the", "and"} else w
-                               for w in name.split())
+            surface = " ".join(w[:1].upper() + w[1:] if w not in {"of", "the", "and"} else w for w in name.split())
             _add(table, name, Entry(COUNTRY, code, _cased(surface, name.title()), 1))
     for lang in ("es", "fr", "pt"):
         for a2, name in Locale(lang).territories.items():

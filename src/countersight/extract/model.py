@@ -55,8 +55,7 @@ class Linear:
 
     def explain(self, feats: list[str], k: int = 6) -> list[tuple[str, float]]:
         """The ``k`` features that moved the score most, with their weights."""
-        ranked = sorted(((f, self.weights[f]) for f in set(feats) if f in self.weights),
-                        key=lambda t: -abs(t[1]))
+        ranked = sorted(((f, self.weights[f]) for f in set(feats) if f in self.weights), key=lambda t: -abs(t[1]))
         return [(f, round(w, 3)) for f, w in ranked[:k]]
 
 
@@ -120,18 +119,30 @@ class Model:
 
     def to_json(self) -> str:
         """The model file's text (stable key order, so the same training gives the same bytes)."""
+
         def linear(m: Linear) -> dict[str, Any]:
             return {"bias": round(m.bias, 6), "weights": {f: round(w, 6) for f, w in sorted(m.weights.items())}}
 
         def multi(m: Multiclass) -> dict[str, Any]:
-            return {"labels": list(m.labels), "bias": [round(b, 6) for b in m.bias],
-                    "weights": {f: [round(v, 6) for v in row] for f, row in sorted(m.weights.items())}}
+            return {
+                "labels": list(m.labels),
+                "bias": [round(b, 6) for b in m.bias],
+                "weights": {f: [round(v, 6) for v in row] for f, row in sorted(m.weights.items())},
+            }
+
         body = {
-            "format": FORMAT, "version": self.version, "threshold": round(self.threshold, 6),
-            "pair": linear(self.pair), "sentence": linear(self.sentence),
-            "calibration": {"x": [round(v, 6) for v in self.calibration.x],
-                            "y": [round(v, 6) for v in self.calibration.y]},
-            "technology": multi(self.technology), "status": multi(self.status), "meta": self.meta,
+            "format": FORMAT,
+            "version": self.version,
+            "threshold": round(self.threshold, 6),
+            "pair": linear(self.pair),
+            "sentence": linear(self.sentence),
+            "calibration": {
+                "x": [round(v, 6) for v in self.calibration.x],
+                "y": [round(v, 6) for v in self.calibration.y],
+            },
+            "technology": multi(self.technology),
+            "status": multi(self.status),
+            "meta": self.meta,
         }
         return json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -145,19 +156,30 @@ def from_json(text: str, origin: str) -> Model:
     if not isinstance(body, dict) or "format" not in body:
         raise ModelError("not a countersight model file (no 'format')", path=origin)
     if body["format"] != FORMAT:
-        raise ModelError(f"model file format {body['format']!r}, this countersight reads format {FORMAT}: "
-                         "retrain with 'countersight train'", path=origin)
+        raise ModelError(
+            f"model file format {body['format']!r}, this countersight reads format {FORMAT}: "
+            "retrain with 'countersight train'",
+            path=origin,
+        )
     try:
+
         def multi(m: dict[str, Any]) -> Multiclass:
-            return Multiclass(tuple(m["labels"]), {f: tuple(float(v) for v in row) for f, row in m["weights"].items()},
-                              tuple(float(b) for b in m["bias"]))
+            return Multiclass(
+                tuple(m["labels"]),
+                {f: tuple(float(v) for v in row) for f, row in m["weights"].items()},
+                tuple(float(b) for b in m["bias"]),
+            )
+
         return Model(
             version=str(body["version"]),
             pair=Linear({f: float(w) for f, w in body["pair"]["weights"].items()}, float(body["pair"]["bias"])),
-            sentence=Linear({f: float(w) for f, w in body["sentence"]["weights"].items()},
-                            float(body["sentence"]["bias"])),
+            sentence=Linear(
+                {f: float(w) for f, w in body["sentence"]["weights"].items()}, float(body["sentence"]["bias"])
+            ),
             calibration=Calibration(tuple(body["calibration"]["x"]), tuple(body["calibration"]["y"])),
-            threshold=float(body["threshold"]), technology=multi(body["technology"]), status=multi(body["status"]),
+            threshold=float(body["threshold"]),
+            technology=multi(body["technology"]),
+            status=multi(body["status"]),
             meta=dict(body.get("meta") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:

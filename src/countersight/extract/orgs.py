@@ -23,7 +23,8 @@ _CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]")
 _ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _NOUN_AFTER = re.compile(
-    r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*\w*\s*(?:company|firm|empresa|société|firma|azienda)", re.I)
+    r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*\w*\s*(?:company|firm|empresa|société|firma|azienda)", re.I
+)
 _AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|been|reportedly)\s+)*")
 _BY = re.compile(r"\b(?:by|from|with|de|par|por|pela|pelo|von|da|dalla)\s+(?:the\s+)?$", re.I)
 # Longest organisation name considered, in words.
@@ -63,7 +64,7 @@ def _runs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list
         if any(a < m.end() and m.start() < b for a, b in taken):
             flush()
             continue
-        gap = text[cur[-1].end():m.start()] if cur else ""
+        gap = text[cur[-1].end() : m.start()] if cur else ""
         if cur and (gap.strip() not in ("", "&") or "\n" in gap):
             flush()
         if _is_cap(tok):
@@ -83,7 +84,7 @@ def _runs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list
 def _noun_before(company: re.Pattern[str], before: str) -> bool:
     """A company noun at most two words before the name ("the firm Xyz", "a company called Xyz")."""
     ends = [m.end() for m in company.finditer(before)]
-    return bool(ends) and len(before[ends[-1]:].split()) <= 2
+    return bool(ends) and len(before[ends[-1] :].split()) <= 2
 
 
 def find_orgs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[OrgMention]:
@@ -105,18 +106,18 @@ def find_orgs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> 
         name = text[a:b].strip(" ,.")
         b = a + len(name)
         last = clean[-1].casefold().rstrip(".")
-        before = text[max(start, a - 40):a]
-        after = text[b:min(end, b + 30)]
+        before = text[max(start, a - 40) : a]
+        after = text[b : min(end, b + 30)]
         cue = ""
         if len(clean) >= 2 and last in suffixes:
             cue = "suffix"
         elif _noun_before(company, before) or _NOUN_AFTER.match(after):
             cue = "company_noun"
-        elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (
-                len(clean) == 1 and _ACRONYM.match(clean[0])):
+        elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (len(clean) == 1 and _ACRONYM.match(clean[0])):
             cue = "shape"
         elif supply.match(after, _AUX.match(after).end()) or (  # type: ignore[union-attr]
-                _BY.search(before) and supply.search(before)):
+            _BY.search(before) and supply.search(before)
+        ):
             cue = "supply_verb"
         if not cue:
             continue

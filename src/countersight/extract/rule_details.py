@@ -16,7 +16,9 @@ from countersight.extract.sentences import Sentence
 # ministry plans to add more" reports what was installed.
 _DONE = re.compile(
     r"\b(?:installed|supplied|delivered|built|deployed|sold|bought|purchased|acquired|completed|"
-    r"finished|instal(?:ou|ló)|install[ée]s?|compró|comprou)\b", re.I)
+    r"finished|instal(?:ou|ló)|install[ée]s?|compró|comprou)\b",
+    re.I,
+)
 
 
 def _status(sentence: str) -> str:
@@ -27,8 +29,11 @@ def _status(sentence: str) -> str:
     plan = _PLANNED.search(sentence)
     if plan:
         done = _DONE.search(sentence, 0, plan.start())
-        if done and not re.search(r"\b(?:to be|will be|would be|be)\s+$", sentence[:done.start()]) and \
-                re.search(r"(?:,|;|\band\b|\bbut\b)", sentence[done.end():plan.start()]):
+        if (
+            done
+            and not re.search(r"\b(?:to be|will be|would be|be)\s+$", sentence[: done.start()])
+            and re.search(r"(?:,|;|\band\b|\bbut\b)", sentence[done.end() : plan.start()])
+        ):
             return "reported"
         return "planned"
     return "reported"
@@ -40,7 +45,7 @@ def agency_in(text: str, sent: Sentence, ms: list[Mention]) -> str | None:
         if m.kind != lx.AGENCY:
             continue
         start = m.start
-        words = list(re.finditer(r"[\w'’.-]+", text[sent.start:m.start]))
+        words = list(re.finditer(r"[\w'’.-]+", text[sent.start : m.start]))
         for w in reversed(words):
             token = w.group(0)
             if token.endswith(("'s", "’s")) or not (token[:1].isupper() or token in {"of", "and"}):
@@ -48,7 +53,7 @@ def agency_in(text: str, sent: Sentence, ms: list[Mention]) -> str | None:
             if token in {"The", "A", "An"} or (sent.start + w.start() == sent.start and token in {"In", "On"}):
                 break
             start = sent.start + w.start()
-        name = text[start:m.end].strip()
+        name = text[start : m.end].strip()
         if name.split()[0] in {"of", "and"}:
             name = name.split(None, 1)[1] if " " in name else name
         if name[:1].isupper():
@@ -56,15 +61,16 @@ def agency_in(text: str, sent: Sentence, ms: list[Mention]) -> str | None:
     return None
 
 
-def financing_in(text: str, spans: list[Sentence],
-                 in_span: Callable[[int, int], list[Mention]]) -> dict[str, object] | None:
+def financing_in(
+    text: str, spans: list[Sentence], in_span: Callable[[int, int], list[Mention]]
+) -> dict[str, object] | None:
     """Lender, instrument and amount from the claim's sentence or its paragraph neighbours:
     only when a lender is named, or a loan/credit/grant comes with an amount."""
     for sent in spans:
         ms = in_span(sent.start, sent.end)
         lenders = [m.value for m in ms if m.kind == lx.LENDER]
         instruments = [m.value for m in ms if m.kind == lx.INSTRUMENT]
-        chunk = text[sent.start:sent.end]
+        chunk = text[sent.start : sent.end]
         amount = _AMOUNT.search(chunk)
         if not lenders and not (instruments and amount):
             continue
@@ -90,13 +96,37 @@ def financing_in(text: str, spans: list[Sentence],
     return None
 
 
-_FIRM = (r"(?:firm|company|vendor|manufacturer|maker|supplier|contractor|start-?up|"
-         r"(?:tech|technology|telecom|telecoms|security|surveillance|AI|camera|spyware|biometrics?)"
-         r"\s+(?:firm|company|giant|group|start-?up|vendor|maker))")
+_FIRM = (
+    r"(?:firm|company|vendor|manufacturer|maker|supplier|contractor|start-?up|"
+    r"(?:tech|technology|telecom|telecoms|security|surveillance|AI|camera|spyware|biometrics?)"
+    r"\s+(?:firm|company|giant|group|start-?up|vendor|maker))"
+)
 _NAME = r"(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.-]*|&|of)){0,3})"
 _NAME_AFTER = re.compile(r"^\s+(?:called\s+|named\s+)?" + _NAME)
-_NAME_STOP = {"The", "A", "An", "In", "On", "At", "For", "And", "But", "This", "That", "It", "Its",
-              "He", "She", "They", "We", "According", "Last", "In 2019", "Government", "State"}
+_NAME_STOP = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "For",
+    "And",
+    "But",
+    "This",
+    "That",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "According",
+    "Last",
+    "In 2019",
+    "Government",
+    "State",
+}
 
 
 def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, str]]:
@@ -110,11 +140,11 @@ def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, 
     for m in mentions:
         if m.kind not in (lx.DEMONYM, lx.COUNTRY):
             continue
-        after = text[m.end:m.end + 120]
+        after = text[m.end : m.end + 120]
         head = firm.match(after if m.kind == lx.DEMONYM else re.sub(r"^['’]s", "", after))
         if not head:
             continue
-        found = _NAME_AFTER.match(after[head.end():])
+        found = _NAME_AFTER.match(after[head.end() :])
         if not found:
             continue
         name = found.group("name").rstrip(".,'’-")
@@ -124,5 +154,3 @@ def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, 
             continue
         out.append((Mention(start, end, lx.VENDOR, name, name), m.value))
     return out
-
-

@@ -71,10 +71,27 @@ _AMOUNT = re.compile(
     r"(?P<cur2>dollars|yuan|renminbi|euros|pounds|shillings|rupees)",
     re.I,
 )
-_CURRENCY = {"us$": "USD", "usd": "USD", "$": "USD", "€": "EUR", "eur": "EUR", "£": "GBP",
-             "gbp": "GBP", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "kes": "KES", "ksh": "KES",
-             "dollars": "USD", "yuan": "CNY", "renminbi": "CNY", "euros": "EUR", "pounds": "GBP",
-             "shillings": "KES", "rupees": "INR"}
+_CURRENCY = {
+    "us$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "kes": "KES",
+    "ksh": "KES",
+    "dollars": "USD",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "euros": "EUR",
+    "pounds": "GBP",
+    "shillings": "KES",
+    "rupees": "INR",
+}
 _MULT = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
 # Words between a country and a vendor that make the country the vendor's origin:
@@ -111,7 +128,9 @@ _FROM = re.compile(r"\b(?:from|by|desde|par)\s+(?:the\s+)?$", re.I)
 # Chinese government" stays an origin).
 _BOUGHT_BY = re.compile(
     r"\b(?:installed|bought|purchased|deployed|used|acquired|procured|operated|run|ordered|"
-    r"commissioned|adopted)\s+by\s+(?:the\s+)?$", re.I)
+    r"commissioned|adopted)\s+by\s+(?:the\s+)?$",
+    re.I,
+)
 _GOV_AFTER = re.compile(
     r"^(?:['’]s)?\s*(?:national\s+|federal\s+|state\s+|city\s+|municipal\s+|central\s+)?"
     r"(?:government|police|authorities|ministry|ministries|army|military|state|officials|"
@@ -132,5 +151,7 @@ _ACQUIRED = re.compile(
 )
 _VENUE = re.compile(
     r"\b(?:conference|summit|forum|fair|expo|exhibition|convention|congress|symposium|meeting|"
-    r"show|trip|visit|tour)\s+(?:held\s+|hosted\s+)?(?:in|at)\s+(?:the\s+)?$", re.I)
+    r"show|trip|visit|tour)\s+(?:held\s+|hosted\s+)?(?:in|at)\s+(?:the\s+)?$",
+    re.I,
+)
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|y|et|e)\s+|;\s*)$", re.I)

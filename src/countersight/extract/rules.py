@@ -42,9 +42,22 @@ from countersight.extract.rule_patterns import (  # noqa: F401
 from countersight.extract.sentences import Sentence
 
 # Technology precedence when a sentence names several: the most specific wins.
-_TECH_RANK = {t: i for i, t in enumerate((
-    "spyware", "facial_recognition", "license_plate_recognition", "social_media_monitoring",
-    "smart_policing", "biometric_id", "safe_city", "video_surveillance", "other"))}
+_TECH_RANK = {
+    t: i
+    for i, t in enumerate(
+        (
+            "spyware",
+            "facial_recognition",
+            "license_plate_recognition",
+            "social_media_monitoring",
+            "smart_policing",
+            "biometric_id",
+            "safe_city",
+            "video_surveillance",
+            "other",
+        )
+    )
+}
 
 # Confidence by how the claim was assembled; values come from the calibration table in
 # docs/extraction.md (share of claims of each kind that were right on the evaluation sets).
@@ -99,15 +112,15 @@ class _Doc:
     only_country: dict[frozenset[str], str | None] = field(default_factory=dict)
 
     def in_span(self, start: int, end: int) -> list[Mention]:
-        return self.mentions[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
 
 
 def _before(text: str, sent: Sentence, m: Mention, width: int = 40) -> str:
-    return text[max(sent.start, m.start - width):m.start]
+    return text[max(sent.start, m.start - width) : m.start]
 
 
 def _after(text: str, sent: Sentence, m: Mention, width: int = 40) -> str:
-    return text[m.end:min(sent.end, m.end + width)]
+    return text[m.end : min(sent.end, m.end + width)]
 
 
 def _origin_mentions(doc: _Doc, sent: Sentence, ms: list[Mention]) -> set[int]:
@@ -129,25 +142,32 @@ def _origin_mentions(doc: _Doc, sent: Sentence, ms: list[Mention]) -> set[int]:
             continue
         # Directly before a vendor, with only "firm", "giant", "'s" ... between them.
         nxt = next((v for v in vendors if v.start >= m.end), None)
-        gap = text[m.end:nxt.start] if nxt is not None else ""
-        if nxt is not None and nxt.start - m.end < 45 and _ORIGIN_GAP.match(gap) and (
-                not gap.strip() or re.search(r"\w", gap)):
+        gap = text[m.end : nxt.start] if nxt is not None else ""
+        if (
+            nxt is not None
+            and nxt.start - m.end < 45
+            and _ORIGIN_GAP.match(gap)
+            and (not gap.strip() or re.search(r"\w", gap))
+        ):
             origin.add(i)
             continue
         # Directly after a vendor: "Huawei, the Chinese company", "ZTE (China)".
         prv = next((v for v in reversed(vendors) if v.end <= m.start), None)
-        if prv is not None and m.start - prv.end < 20 and re.fullmatch(
-                r"\s*(?:,|\()\s*(?:a|an|the)?\s*", text[prv.end:m.start]):
+        if (
+            prv is not None
+            and m.start - prv.end < 20
+            and re.fullmatch(r"\s*(?:,|\()\s*(?:a|an|the)?\s*", text[prv.end : m.start])
+        ):
             origin.add(i)
             continue
-        if m.kind != lx.CITY and m.value in homes and not _LOCATIVE.search(before) \
-                and not _GOV_AFTER.match(after):
+        if m.kind != lx.CITY and m.value in homes and not _LOCATIVE.search(before) and not _GOV_AFTER.match(after):
             origin.add(i)
     return origin
 
 
-def _recipients(doc: _Doc, sent: Sentence, ms: list[Mention], exclude: set[str],
-                strict: bool = False) -> list[tuple[str, str | None]]:
+def _recipients(
+    doc: _Doc, sent: Sentence, ms: list[Mention], exclude: set[str], strict: bool = False
+) -> list[tuple[str, str | None]]:
     """Recipient (country, city) pairs named in the sentence, strongest cues first: located
     ("in Nairobi"), governing ("Kenya's police") or buying ("Uganda bought"); with lists
     ("in Kampala, Nairobi and Zambia") carried along."""
@@ -157,32 +177,40 @@ def _recipients(doc: _Doc, sent: Sentence, ms: list[Mention], exclude: set[str],
     for i, m in enumerate(ms):
         if m.kind not in (lx.COUNTRY, lx.DEMONYM, lx.CITY) or i in origin:
             continue
-        if re.match(r"-(?:led|based|made|owned|backed|funded|built|linked|style)\b", text[m.end:m.end + 8]):
+        if re.match(r"-(?:led|based|made|owned|backed|funded|built|linked|style)\b", text[m.end : m.end + 8]):
             continue
         if m.value in exclude:
             # The supplier's own country is a recipient only when the sentence ties it to a
             # buyer ("the New Orleans Police Department", "the city of Memphis bought").
             after = _after(text, sent, m)
-            if strict or not (_GOV_AFTER.match(after) or _BUYER_VERB.match(after)
-                              or re.search(r"\bcity of\s+$", _before(text, sent, m, 12), re.I)):
+            if strict or not (
+                _GOV_AFTER.match(after)
+                or _BUYER_VERB.match(after)
+                or re.search(r"\bcity of\s+$", _before(text, sent, m, 12), re.I)
+            ):
                 continue
-        if m.kind == lx.DEMONYM and not _GOV_AFTER.match(_after(text, sent, m)) and not re.match(
-                r"^\s+[a-z]+\s+(?:police|government|authorities|ministry|army|military)",
-                _after(text, sent, m)):
+        if (
+            m.kind == lx.DEMONYM
+            and not _GOV_AFTER.match(_after(text, sent, m))
+            and not re.match(
+                r"^\s+[a-z]+\s+(?:police|government|authorities|ministry|army|military)", _after(text, sent, m)
+            )
+        ):
             continue  # "Kenyan police" is a buyer; "Kenyan journalists" is not
         before = _before(text, sent, m, 30)
         if _VENUE.search(before):
             continue  # where a conference or a trade fair took place, not who bought
         after = _after(text, sent, m)
-        strong = bool(_LOCATIVE.search(before) or _GOV_AFTER.match(after) or _BUYER_VERB.match(after)
-                      or m.kind == lx.CITY)
+        strong = bool(
+            _LOCATIVE.search(before) or _GOV_AFTER.match(after) or _BUYER_VERB.match(after) or m.kind == lx.CITY
+        )
         cands.append((i, m, strong))
     if any(s for _, _, s in cands):
         keep = {i for i, _, s in cands if s}
         # Carry list members: "in Kampala, Nairobi, Egypt and Zambia".
         order = [i for i, _, _ in cands]
         for a, b in zip(order, order[1:], strict=False):
-            if a in keep and _LIST_GAP.match(text[ms[a].end:ms[b].start]):
+            if a in keep and _LIST_GAP.match(text[ms[a].end : ms[b].start]):
                 keep.add(b)
         cands = [c for c in cands if c[0] in keep]
     out: dict[str, str | None] = {}
@@ -206,7 +234,7 @@ def _financing(doc: _Doc, spans: list[Sentence]) -> dict[str, object] | None:
 
 
 def _window(doc: _Doc, idx: int) -> list[Sentence]:
-    return doc.sentences[max(0, idx - FOCUS_SENTENCES):idx + FOCUS_SENTENCES + 1]
+    return doc.sentences[max(0, idx - FOCUS_SENTENCES) : idx + FOCUS_SENTENCES + 1]
 
 
 def _focus(doc: _Doc, exclude: set[str], vendor: str | None, idx: int) -> str | None:
@@ -244,8 +272,13 @@ def _focus(doc: _Doc, exclude: set[str], vendor: str | None, idx: int) -> str | 
     return top if n >= 3 and n >= rest[0][1] + 2 else None
 
 
-def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
-                 mentions: list[Mention] | None = None, sentences: list[Sentence] | None = None) -> list[Draft]:
+def draft_claims(
+    text: str,
+    title: str | None,
+    homes: dict[str, str | None],
+    mentions: list[Mention] | None = None,
+    sentences: list[Sentence] | None = None,
+) -> list[Draft]:
     """Every claim the rules find in ``text`` (``title`` is used as context when the text
     does not begin with it). ``mentions`` and ``sentences``, when the caller has them already
     (the learned extractor), are the text's gazetteer mentions and sentences."""
@@ -263,28 +296,40 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
     if unknown:
         homes = {**homes, **{m.value: home for m, home in unknown}}
         spans = [(m.start, m.end) for m, _ in unknown]
-        mentions = sorted([*(m for m in mentions if not any(a <= m.start < b for a, b in spans)),
-                           *(m for m, _ in unknown)], key=lambda m: m.start)
-    doc = _Doc(text, sentences, mentions, [m.start for m in mentions], homes,
-               lx.find_mentions(title) if title else [])
+        mentions = sorted(
+            [*(m for m in mentions if not any(a <= m.start < b for a, b in spans)), *(m for m, _ in unknown)],
+            key=lambda m: m.start,
+        )
+    doc = _Doc(text, sentences, mentions, [m.start for m in mentions], homes, lx.find_mentions(title) if title else [])
     drafts: list[Draft] = []
     # A headline: a first line without a full stop (a dateline or a sentence is not one).
-    headline = sentences[0] if sentences and sentences[0].paragraph == 0 and (
-        len(sentences) == 1 or sentences[1].paragraph > 0) and text[sentences[0].end - 1] not in ".!?:;,\"”" \
-        and sentences[0].end - sentences[0].start < 200 else None
+    headline = (
+        sentences[0]
+        if sentences
+        and sentences[0].paragraph == 0
+        and (len(sentences) == 1 or sentences[1].paragraph > 0)
+        and text[sentences[0].end - 1] not in '.!?:;,"”'
+        and sentences[0].end - sentences[0].start < 200
+        else None
+    )
     for idx, sent in enumerate(sentences):
         ms = doc.in_span(sent.start, sent.end)
         if not ms:
             continue
-        chunk = text[sent.start:sent.end]
+        chunk = text[sent.start : sent.end]
         strong = _SUPPLY_STRONG.search(chunk)
         weak = strong or _SUPPLY_WEAK.search(chunk)
         if not weak:
             continue
         if _NEGATIVE.search(chunk):
             continue  # sanctions, markets, bans and product news name no buyer
-        vendors = list(dict.fromkeys(m.value for m in ms if m.kind == lx.VENDOR and not _FORMER.search(
-            text[max(sent.start, m.start - 30):m.start])))
+        vendors = list(
+            dict.fromkeys(
+                m.value
+                for m in ms
+                if m.kind == lx.VENDOR and not _FORMER.search(text[max(sent.start, m.start - 30) : m.start])
+            )
+        )
         suppliers: list[tuple[str | None, str | None]] = [(v, homes.get(v)) for v in vendors]
         techs = _techs(ms)
         if not suppliers and techs:
@@ -306,8 +351,11 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
             # business: its technology must come from its own paragraph.
             broad = bool(vendors) and all(v in lx.diversified() for v in vendors)
             for j in (idx - 1, idx + 1, idx - 2):
-                if 0 <= j < len(sentences) and _related(doc, sent, sentences[j], vendors) and not (
-                        broad and sentences[j].paragraph != sent.paragraph):
+                if (
+                    0 <= j < len(sentences)
+                    and _related(doc, sent, sentences[j], vendors)
+                    and not (broad and sentences[j].paragraph != sent.paragraph)
+                ):
                     techs = _techs(doc.in_span(sentences[j].start, sentences[j].end))
                     if techs:
                         break
@@ -325,8 +373,11 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
         agency = _agency(doc, sent, ms)
         # Financing is read from the nearby sentences of the paragraph only: a bounded window
         # keeps extraction linear in the length of a one-paragraph document.
-        para = [s for s in sentences[max(0, idx - FINANCING_SENTENCES):idx + FINANCING_SENTENCES + 1]
-                if s.paragraph == sent.paragraph]
+        para = [
+            s
+            for s in sentences[max(0, idx - FINANCING_SENTENCES) : idx + FINANCING_SENTENCES + 1]
+            if s.paragraph == sent.paragraph
+        ]
         financing = _financing(doc, [sent, *[s for s in para if s is not sent]])
         for vendor, home in suppliers:
             exclude = {home} if home else set()
@@ -347,21 +398,35 @@ def draft_claims(text: str, title: str | None, homes: dict[str, str | None],
                     conf -= ANAPHORA_PENALTY
                 if conf < MIN_CONFIDENCE:
                     continue
-                drafts.append(Draft(
-                    vendor=vendor, vendor_country=home, country=country, technology=techs[0],
-                    status=status, sentence=sent, context=context, confidence=round(conf, 2),
-                    how=how, city=city, agency=agency,
-                    year=int(year_m.group(1)) if year_m else None, financing=financing,
-                ))
+                drafts.append(
+                    Draft(
+                        vendor=vendor,
+                        vendor_country=home,
+                        country=country,
+                        technology=techs[0],
+                        status=status,
+                        sentence=sent,
+                        context=context,
+                        confidence=round(conf, 2),
+                        how=how,
+                        city=city,
+                        agency=agency,
+                        year=int(year_m.group(1)) if year_m else None,
+                        financing=financing,
+                    )
+                )
     return drafts
 
 
 # "IDEMIA, formerly known as Safran Identity": the old name is not a second supplier.
 _FORMER = re.compile(
-    r"\b(?:formerly|previously|once|later)(?:\s+(?:known|called|named))?(?:\s+as)?\s+(?:the\s+)?$", re.I)
+    r"\b(?:formerly|previously|once|later)(?:\s+(?:known|called|named))?(?:\s+as)?\s+(?:the\s+)?$", re.I
+)
 _ANAPHORA = re.compile(
     r"\b(?:the|this|that) (?:same |Chinese |American |US |Israeli |Japanese |European )?"
-    r"(?:company|firm|vendor|manufacturer|maker|supplier|contractor|group)(?:['’]s)?\b", re.I)
+    r"(?:company|firm|vendor|manufacturer|maker|supplier|contractor|group)(?:['’]s)?\b",
+    re.I,
+)
 
 
 def _antecedent(doc: _Doc, idx: int) -> list[str]:
@@ -391,9 +456,8 @@ def _country_suppliers(doc: _Doc, sent: Sentence, ms: list[Mention]) -> list[str
         # "Beijing supplied ...": a capital as the subject of supply stands for its government.
         capital = m.kind == lx.CITY and lx.city_table().get(m.surface, ("", ""))[1] in lx.capitals()
         subject = (m.kind == lx.COUNTRY or capital) and _COUNTRY_SUPPLIER_VERB.match(after)
-        firms = _COMPANY_NOUN.match(after) and _SUPPLY_STRONG.search(text[m.end:sent.end])
-        source = m.kind == lx.COUNTRY and _FROM.search(before) and _ACQUIRED.search(
-            text[sent.start:m.start])
+        firms = _COMPANY_NOUN.match(after) and _SUPPLY_STRONG.search(text[m.end : sent.end])
+        source = m.kind == lx.COUNTRY and _FROM.search(before) and _ACQUIRED.search(text[sent.start : m.start])
         if m.kind == lx.CITY and not subject:
             continue
         if subject or firms or source:
@@ -404,10 +468,14 @@ def _country_suppliers(doc: _Doc, sent: Sentence, ms: list[Mention]) -> list[str
 def _focus_tech(doc: _Doc, vendors: list[str], idx: int) -> list[str]:
     """The technology most named (at least twice) in the paragraphs that name these vendors."""
     window = _window(doc, idx)
-    paras = {s.paragraph for s in window
-             if any(m.kind == lx.VENDOR and m.value in vendors for m in doc.in_span(s.start, s.end))}
-    counts = Counter(m.value for s in window if s.paragraph in paras
-                     for m in doc.in_span(s.start, s.end) if m.kind == lx.TECH)
+    paras = {
+        s.paragraph
+        for s in window
+        if any(m.kind == lx.VENDOR and m.value in vendors for m in doc.in_span(s.start, s.end))
+    }
+    counts = Counter(
+        m.value for s in window if s.paragraph in paras for m in doc.in_span(s.start, s.end) if m.kind == lx.TECH
+    )
     return [t for t, n in counts.most_common(1) if n >= 2]
 
 
@@ -425,8 +493,9 @@ def _related(doc: _Doc, sent: Sentence, other: Sentence, vendors: list[str]) -> 
     return any(m.kind == lx.TECH for m in ms) and not any(m.kind == lx.VENDOR for m in ms)
 
 
-def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude: set[str],
-                        vendor: str | None) -> tuple[list[tuple[str, str | None]], Sentence | None, str]:
+def _context_recipients(
+    doc: _Doc, idx: int, headline: Sentence | None, exclude: set[str], vendor: str | None
+) -> tuple[list[tuple[str, str | None]], Sentence | None, str]:
     """Recipients from the neighbouring sentences, the headline, then the document's focus."""
     sentences = doc.sentences
     sent = sentences[idx]
@@ -435,7 +504,8 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
             continue
         other = sentences[j]
         if not _related(doc, sent, other, [vendor] if vendor else []) or (
-                other.paragraph != sent.paragraph and abs(j - idx) > 1):
+            other.paragraph != sent.paragraph and abs(j - idx) > 1
+        ):
             continue
         ms = doc.in_span(other.start, other.end)
         found = _recipients(doc, other, ms, exclude, strict=True)
@@ -447,8 +517,7 @@ def _context_recipients(doc: _Doc, idx: int, headline: Sentence | None, exclude:
         if found:
             return found, headline, "headline"
     if doc.title_mentions:
-        codes = [m.value for m in doc.title_mentions
-                 if m.kind in (lx.COUNTRY, lx.CITY) and m.value not in exclude]
+        codes = [m.value for m in doc.title_mentions if m.kind in (lx.COUNTRY, lx.CITY) and m.value not in exclude]
         if codes:
             return [(codes[0], None)], None, "headline"
     top = _focus(doc, exclude, vendor, idx)
@@ -475,7 +544,7 @@ def _only_country_uncached(doc: _Doc, exclude: set[str]) -> str | None:
     for sent in doc.sentences:
         ms = doc.in_span(sent.start, sent.end)
         origin = _origin_mentions(doc, sent, ms)
-        negative = _NEGATIVE.search(doc.text[sent.start:sent.end])
+        negative = _NEGATIVE.search(doc.text[sent.start : sent.end])
         for i, m in enumerate(ms):
             if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value not in exclude:
                 if negative or i in origin:

@@ -7,12 +7,75 @@ import re
 from dataclasses import dataclass
 
 _ABBREV = {
-    "co", "corp", "inc", "ltd", "llc", "plc", "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt",
-    "sgt", "capt", "gov", "sen", "rep", "st", "no", "nos", "vs", "etc", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "u.s", "u.k", "u.n",
-    "u.a.e", "d.r", "approx", "est", "dept", "govt", "intl", "bros", "jr", "sr", "sa", "s.a",
-    "ag", "nv", "hon", "rev", "messrs", "bv", "pty", "mt", "ft", "p", "pp", "fig", "art",
-    "sra", "mme", "m",
+    "co",
+    "corp",
+    "inc",
+    "ltd",
+    "llc",
+    "plc",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "st",
+    "no",
+    "nos",
+    "vs",
+    "etc",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "u.a.e",
+    "d.r",
+    "approx",
+    "est",
+    "dept",
+    "govt",
+    "intl",
+    "bros",
+    "jr",
+    "sr",
+    "sa",
+    "s.a",
+    "ag",
+    "nv",
+    "hon",
+    "rev",
+    "messrs",
+    "bv",
+    "pty",
+    "mt",
+    "ft",
+    "p",
+    "pp",
+    "fig",
+    "art",
+    "sra",
+    "mme",
+    "m",
 }
 # A candidate boundary: terminal punctuation (and closing quotes/brackets) then whitespace.
 _BOUNDARY = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s)|(?<=[a-z0-9)])[.!?][\"”’]?(?=[A-Z“\"][a-z])")
@@ -59,8 +122,8 @@ def split(text: str) -> list[Sentence]:
             if _is_abbreviation(text, dot):
                 # An abbreviation ends a sentence only when a capitalised word follows it and
                 # the abbreviation is not a title or a company suffix mid-name.
-                nxt = text[b.end():b.end() + 2].strip()
-                word = text[max(line_start, dot - 5):dot].rsplit(None, 1)[-1].casefold().strip(".")
+                nxt = text[b.end() : b.end() + 2].strip()
+                word = text[max(line_start, dot - 5) : dot].rsplit(None, 1)[-1].casefold().strip(".")
                 if not nxt or not nxt[0].isupper() or word in _ABBREV or len(word) <= 1:
                     continue
             _append(out, text, pos, b.end(), para_idx)

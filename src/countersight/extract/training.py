@@ -70,8 +70,7 @@ def read_corpus(dirs: Iterable[str | Path]) -> list[Passage]:
                 text = (root / f"{row['id']}.txt").read_text(encoding="utf-8")
             except (ValueError, KeyError, OSError) as exc:
                 raise InputError(f"bad gold record ({exc})", path=str(gold), position=f"line {n}") from None
-            out.append(Passage(str(row["id"]), text, str(row.get("lang") or "en"),
-                               tuple(row.get("deployments") or ())))
+            out.append(Passage(str(row["id"]), text, str(row.get("lang") or "en"), tuple(row.get("deployments") or ())))
     return sorted(out, key=lambda p: p.id)
 
 
@@ -126,8 +125,9 @@ def frame(passages: list[Passage], seed: int) -> list[Passage]:
     return out
 
 
-def sentence_examples(passages: Iterable[Passage], homes: dict[str, str | None]
-                      ) -> tuple[list[list[str]], list[int], list[str]]:
+def sentence_examples(
+    passages: Iterable[Passage], homes: dict[str, str | None]
+) -> tuple[list[list[str]], list[int], list[str]]:
     """Sentences that name a supplier, labeled by whether they are a gold evidence sentence."""
     rows: list[list[str]] = []
     y: list[int] = []
@@ -144,8 +144,9 @@ def sentence_examples(passages: Iterable[Passage], homes: dict[str, str | None]
     return rows, y, ids
 
 
-def examples(passages: Iterable[Passage], homes: dict[str, str | None],
-             sentence_for: Callable[[str], Linear]) -> Examples:
+def examples(
+    passages: Iterable[Passage], homes: dict[str, str | None], sentence_for: Callable[[str], Linear]
+) -> Examples:
     """Labeled feature lists of every candidate of every passage (``sentence_for`` gives the
     sentence scorer to use for a passage: one that did not train on it)."""
     ex = Examples()
@@ -201,12 +202,14 @@ def fit_linear(x_rows: list[list[str]], y: list[int], c: float, seed: int) -> Li
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed, solver="liblinear")
     clf.fit(x, y)
     names = sorted(vocab, key=vocab.__getitem__)
-    return Linear({n: float(w) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) > 1e-6},
-                  float(clf.intercept_[0]))
+    return Linear(
+        {n: float(w) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) > 1e-6}, float(clf.intercept_[0])
+    )
 
 
-def fit_multiclass(x_rows: list[list[str]], y: list[str], c: float, seed: int,
-                   labels: tuple[str, ...] | None = None) -> Multiclass:
+def fit_multiclass(
+    x_rows: list[list[str]], y: list[str], c: float, seed: int, labels: tuple[str, ...] | None = None
+) -> Multiclass:
     """Multinomial logistic regression; a single seen label gives a constant classifier."""
     from sklearn.linear_model import LogisticRegression
 
@@ -278,9 +281,17 @@ def best_threshold(probs: list[float], y: list[int], gold_pairs: int) -> float:
     return best[1]
 
 
-def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 13, c: float = 0.3,
-          threshold: float | None = None, folds: int = 5, progress: Callable[[str], None] | None = None,
-          meta: dict[str, Any] | None = None) -> Model:
+def train(
+    passages: list[Passage],
+    homes: dict[str, str | None],
+    *,
+    seed: int = 13,
+    c: float = 0.3,
+    threshold: float | None = None,
+    folds: int = 5,
+    progress: Callable[[str], None] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Model:
     """Train the three classifiers, calibrate the pair scores on out-of-fold predictions, and
     return the model (its version is a hash of its weights)."""
     say = progress or (lambda _m: None)
@@ -294,9 +305,15 @@ def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 
     say(f"sentence scorer on {len(docs)} passages (framed copies included), {folds} folds")
     s_rows, s_y, s_ids = sentence_examples(docs, homes)
     sentence = fit_linear(s_rows, s_y, 0.5, seed)
-    held_out = {k: fit_linear([r for r, d in zip(s_rows, s_ids, strict=True) if fold(d) != k],
-                              [v for v, d in zip(s_y, s_ids, strict=True) if fold(d) != k], 0.5, seed)
-                for k in range(folds)}
+    held_out = {
+        k: fit_linear(
+            [r for r, d in zip(s_rows, s_ids, strict=True) if fold(d) != k],
+            [v for v, d in zip(s_y, s_ids, strict=True) if fold(d) != k],
+            0.5,
+            seed,
+        )
+        for k in range(folds)
+    }
     ex = examples(docs, homes, lambda pid: held_out[fold(pid)])
     say(f"{len(ex.pair_y)} candidate pairs, {sum(ex.pair_y)} positive")
     pair = fit_linear(ex.pair_x, ex.pair_y, c, seed)
@@ -327,13 +344,21 @@ def train(passages: list[Passage], homes: dict[str, str | None], *, seed: int = 
     technology = fit_multiclass(ex.tech_x, ex.tech_y, 1.0, seed)
     status = fit_multiclass(ex.status_x, ex.status_y, 1.0, seed, STATUSES)
     draft = Model("", pair, sentence, calibration, threshold, technology, status, dict(meta or {}))
-    return Model(model_version(draft.to_json()), pair, sentence, calibration, threshold, technology, status,
-                 dict(meta or {}))
+    return Model(
+        model_version(draft.to_json()), pair, sentence, calibration, threshold, technology, status, dict(meta or {})
+    )
 
 
-def cross_validate(passages: list[Passage], homes: dict[str, str | None], *, folds: int = 5, seed: int = 13,
-                   c: float = 0.3, threshold: float | None = None,
-                   progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def cross_validate(
+    passages: list[Passage],
+    homes: dict[str, str | None],
+    *,
+    folds: int = 5,
+    seed: int = 13,
+    c: float = 0.3,
+    threshold: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
     """Train on all folds but one and score the one left out, for each fold (by passage)."""
     from countersight.extract.evaluate import score_passages
 
@@ -344,8 +369,15 @@ def cross_validate(passages: list[Passage], homes: dict[str, str | None], *, fol
         test_set = [p for p in passages if fold_of[p.id] == k]
         model = train(train_set, homes, seed=seed, c=c, threshold=threshold)
         score = score_passages([(p.id, p.text, list(p.gold)) for p in test_set], model).as_dict()
-        out.append({"fold": k + 1, "passages": len(test_set), "pairs": score["pairs"],
-                    "triples": score["triples"], "brier": score["brier"]})
+        out.append(
+            {
+                "fold": k + 1,
+                "passages": len(test_set),
+                "pairs": score["pairs"],
+                "triples": score["triples"],
+                "brier": score["brier"],
+            }
+        )
         if progress:
             progress(f"fold {k + 1}/{folds}: pair F1 {score['pairs']['f1']:.3f}")
     return out

@@ -49,8 +49,17 @@ log = logging.getLogger(__name__)
 
 MAX_LISTED_FAILURES = 10_000
 MAX_SITEMAP_DEPTH = 2
-SUMMARY_KEYS = ("sources", "items", "fetched", "not_modified", "robots_skipped", "duplicates", "failed",
-                "claims", "deployments")
+SUMMARY_KEYS = (
+    "sources",
+    "items",
+    "fetched",
+    "not_modified",
+    "robots_skipped",
+    "duplicates",
+    "failed",
+    "claims",
+    "deployments",
+)
 
 
 @dataclass
@@ -78,10 +87,17 @@ class FollowStats:
     def summary(self) -> dict[str, Any]:
         """The run summary: sources polled, items seen, fetched, not modified, skipped by robots,
         duplicates, failures ``[{url, error}]``, new claims, new deployments."""
-        return {"sources": self.sources, "items": self.items, "fetched": self.fetched,
-                "not_modified": self.not_modified, "robots_skipped": self.robots_skipped,
-                "duplicates": self.duplicates, "failed": list(self.failed), "claims": self.claims,
-                "deployments": self.deployments}
+        return {
+            "sources": self.sources,
+            "items": self.items,
+            "fetched": self.fetched,
+            "not_modified": self.not_modified,
+            "robots_skipped": self.robots_skipped,
+            "duplicates": self.duplicates,
+            "failed": list(self.failed),
+            "claims": self.claims,
+            "deployments": self.deployments,
+        }
 
 
 def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
@@ -104,9 +120,17 @@ def _unresolved_claims(store: Store) -> list[str]:
 class Follower:
     """One follow run over a store (see :func:`follow`)."""
 
-    def __init__(self, store: Store, settings: Settings, *, extractor: Extractor | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, resolver: Resolver | None = None,
-                 stop: threading.Event | None = None, progress: Callable[[FollowStats], None] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        extractor: Extractor | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        stop: threading.Event | None = None,
+        progress: Callable[[FollowStats], None] | None = None,
+    ):
         self.store, self.settings = store, settings
         self.extract = extractor or default_extractor()
         self.transport, self.resolver = transport, resolver
@@ -134,8 +158,9 @@ class Follower:
 
     def _archive(self, fetched: Fetched) -> tuple[str, int]:
         writer = self._writer()
-        offset = writer.write_exchange(fetched.url, fetched.request_head, fetched.response_head,
-                                       fetched.raw_body, fetched.fetched_at)
+        offset = writer.write_exchange(
+            fetched.url, fetched.request_head, fetched.response_head, fetched.raw_body, fetched.fetched_at
+        )
         return writer.path.name, offset
 
     # -- the run ---------------------------------------------------------------------------
@@ -167,7 +192,7 @@ class Follower:
 
     def _resolve_new(self) -> None:
         """Resolve the claims stored since the last call (and those found unresolved at start)."""
-        fresh = [*self._unresolved, *self.stats.claim_ids[self._resolved:]]
+        fresh = [*self._unresolved, *self.stats.claim_ids[self._resolved :]]
         self._unresolved, self._resolved = [], len(self.stats.claim_ids)
         _resolve_touched(self.store, fresh)
 
@@ -211,15 +236,25 @@ class Follower:
         if self.progress is not None:
             self.progress(self.stats)
 
-    async def _discover(self, fetcher: Fetcher, source: FeedSource, url: str, depth: int,
-                        pending: list[tuple[dict[str, Any], tuple[str, int]]]) -> list[Item]:
+    async def _discover(
+        self,
+        fetcher: Fetcher,
+        source: FeedSource,
+        url: str,
+        depth: int,
+        pending: list[tuple[dict[str, Any], tuple[str, int]]],
+    ) -> list[Item]:
         """The items a source's document points at; [] when it is unchanged since the last poll.
         Its fetch state goes to ``pending`` (committed by the caller once the items are handled)."""
         accept = {"sitemap": SITEMAP_TYPES, "gdelt-gkg": GKG_TYPES}.get(source.kind, FEED_TYPES)
         known = sstore.fetch_states(self.store, [url]).get(url)
         try:
-            fetched = await fetcher.get(url, etag=known.etag if known else None,
-                                        last_modified=known.last_modified if known else None, accept=accept)
+            fetched = await fetcher.get(
+                url,
+                etag=known.etag if known else None,
+                last_modified=known.last_modified if known else None,
+                accept=accept,
+            )
         except RobotsDisallowed:
             self.stats.robots_skipped += 1
             return []
@@ -234,10 +269,22 @@ class Follower:
             items = list(gkg_items(body, fetched.url))
         else:
             items = list(feed_items(body, fetched.url))
-        pending.append((sstore.fetch_row(
-            url, source.id, "done", http_status=fetched.status, etag=fetched.headers.get("etag"),
-            last_modified=fetched.headers.get("last-modified"), warc_file=warc[0], warc_offset=warc[1],
-            fetched_at=fetched.fetched_at), warc))
+        pending.append(
+            (
+                sstore.fetch_row(
+                    url,
+                    source.id,
+                    "done",
+                    http_status=fetched.status,
+                    etag=fetched.headers.get("etag"),
+                    last_modified=fetched.headers.get("last-modified"),
+                    warc_file=warc[0],
+                    warc_offset=warc[1],
+                    fetched_at=fetched.fetched_at,
+                ),
+                warc,
+            )
+        )
         out: list[Item] = []
         for item in items:
             if item.sitemap:
@@ -283,15 +330,20 @@ class Follower:
                 self.stats.not_modified += 1  # fetched before, no validator to ask with: kept as is
                 return
         try:
-            fetched = await fetcher.get(url, etag=known.etag if known else None,
-                                        last_modified=known.last_modified if known else None, accept=PAGE_TYPES)
+            fetched = await fetcher.get(
+                url,
+                etag=known.etag if known else None,
+                last_modified=known.last_modified if known else None,
+                accept=PAGE_TYPES,
+            )
         except RobotsDisallowed:
             self.stats.robots_skipped += 1
             return
         except FetchError as exc:
             self.stats.fail(url, exc.message)
-            await self._write(sstore.fetch_row(url, source.id, "failed", error=exc.message,
-                                               fetched_at=dt.datetime.now(dt.UTC)))
+            await self._write(
+                sstore.fetch_row(url, source.id, "failed", error=exc.message, fetched_at=dt.datetime.now(dt.UTC))
+            )
             return
         if fetched.status == 304:
             self.stats.not_modified += 1
@@ -306,18 +358,31 @@ class Follower:
         url = item.url
         warc = self._archive(fetched)
         row: dict[str, Any] = {
-            "http_status": fetched.status, "etag": fetched.headers.get("etag"),
-            "last_modified": fetched.headers.get("last-modified"), "lastmod": item.lastmod,
-            "warc_file": warc[0], "warc_offset": warc[1], "fetched_at": fetched.fetched_at}
+            "http_status": fetched.status,
+            "etag": fetched.headers.get("etag"),
+            "last_modified": fetched.headers.get("last-modified"),
+            "lastmod": item.lastmod,
+            "warc_file": warc[0],
+            "warc_offset": warc[1],
+            "fetched_at": fetched.fetched_at,
+        }
         try:
             body = fetched.body(self.settings.fetch_max_bytes)
             document = await asyncio.to_thread(
-                web_document, body, url, fetched.content_type, self.limits, charset=fetched.charset,
+                web_document,
+                body,
+                url,
+                fetched.content_type,
+                self.limits,
+                charset=fetched.charset,
                 fetched_at=fetched.fetched_at,
-                meta={"warc_file": warc[0], "warc_offset": warc[1], "follow_source": source.name})
+                meta={"warc_file": warc[0], "warc_offset": warc[1], "follow_source": source.name},
+            )
         except CountersightError as exc:
-            await self._write(sstore.fetch_row(url, source.id, "failed", error=exc.message, **row),
-                              warc=(warc[0], self._writer().size))
+            await self._write(
+                sstore.fetch_row(url, source.id, "failed", error=exc.message, **row),
+                warc=(warc[0], self._writer().size),
+            )
             raise
         if source.language and not document.language:
             document = _with_language(document, source.language)
@@ -331,16 +396,24 @@ class Follower:
         commit waiting for a database lock never stalls the fetches in flight (their timeouts)."""
         return await asyncio.to_thread(sstore.commit_fetch, self.store, fetch, **kw)
 
-    async def _ingest(self, source: FeedSource, url: str, document: Document, row: dict[str, Any],
-                      warc: tuple[str, int]) -> None:
+    async def _ingest(
+        self, source: FeedSource, url: str, document: Document, row: dict[str, Any], warc: tuple[str, int]
+    ) -> None:
         """Store one fetched document: an exact or near duplicate is kept as a copy (no claims of
         its own: copies must not count twice); anything else goes through extraction."""
         sig = await asyncio.to_thread(syndication.signature, document.text)
         async with self._commit:  # one at a time: two copies fetched together must not both be originals
             await self._ingest_locked(source, url, document, row, warc, sig)
 
-    async def _ingest_locked(self, source: FeedSource, url: str, document: Document, row: dict[str, Any],
-                             warc: tuple[str, int], sig: tuple[int, ...]) -> None:
+    async def _ingest_locked(
+        self,
+        source: FeedSource,
+        url: str,
+        document: Document,
+        row: dict[str, Any],
+        warc: tuple[str, int],
+        sig: tuple[int, ...],
+    ) -> None:
         size = (warc[0], self._writer().size)
         if state.existing_document_ids(self.store, [document.id]):
             self.stats.duplicates += 1
@@ -348,8 +421,11 @@ class Follower:
             return
         bands = syndication.band_keys(sig)
         match = syndication.best_match(sig, sstore.story_candidates(self.store, bands))
-        story = {"document_id": document.id, "story_id": match[1] if match else document.id,
-                 "signature": syndication.to_hex(sig)}
+        story = {
+            "document_id": document.id,
+            "story_id": match[1] if match else document.id,
+            "signature": syndication.to_hex(sig),
+        }
         claims: list[Any] = []
         if match is not None:
             self.stats.duplicates += 1
@@ -363,8 +439,14 @@ class Follower:
                 log.debug("extraction failed on %s", url, exc_info=True)
                 await self._write(sstore.fetch_row(url, source.id, "failed", error=error, **row), warc=size)
                 raise CountersightError(error, path=url) from exc
-        counts = await self._write(sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
-                                   document=document, claims=claims, story=story, bands=bands, warc=size)
+        counts = await self._write(
+            sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
+            document=document,
+            claims=claims,
+            story=story,
+            bands=bands,
+            warc=size,
+        )
         self.stats.claims += counts["claims"]
         self.stats.claim_ids += [c.id for c in claims]
 
@@ -377,13 +459,22 @@ def _with_language(document: Document, language: str) -> Document:
     return replace(document, language=language)
 
 
-def follow(store: Store, settings: Settings, *, once: bool = False, source: str | None = None,
-           extractor: Extractor | None = None, transport: httpx.AsyncBaseTransport | None = None,
-           resolver: Resolver | None = None, stop: threading.Event | None = None,
-           progress: Callable[[FollowStats], None] | None = None) -> FollowStats:
+def follow(
+    store: Store,
+    settings: Settings,
+    *,
+    once: bool = False,
+    source: str | None = None,
+    extractor: Extractor | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
+    stop: threading.Event | None = None,
+    progress: Callable[[FollowStats], None] | None = None,
+) -> FollowStats:
     """Run follow (see the module docstring) and return its counts. ``stop`` (set by a SIGINT
     handler) ends it after the items in flight; ``transport``/``resolver`` let tests and benchmarks
     serve many host names from loopback."""
-    follower = Follower(store, settings, extractor=extractor, transport=transport, resolver=resolver, stop=stop,
-                        progress=progress)
+    follower = Follower(
+        store, settings, extractor=extractor, transport=transport, resolver=resolver, stop=stop, progress=progress
+    )
     return asyncio.run(follower.run(once, source))

@@ -56,13 +56,22 @@ class WarcWriter:
         self._fh = path.open("ab")
         self.warcinfo_id = f"<urn:uuid:{uuid.uuid4()}>"
         if self._fh.tell() == 0:
-            info = (f"software: countersight/{__version__}\r\nformat: WARC File Format 1.1\r\n"
-                    "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
-                    ).encode()
-            self._append(_record([("WARC-Type", "warcinfo"), ("WARC-Record-ID", self.warcinfo_id),
-                                  ("WARC-Date", _warc_date(dt.datetime.now(dt.UTC))),
-                                  ("WARC-Filename", path.name), ("Content-Type", "application/warc-fields")],
-                                 info))
+            info = (
+                f"software: countersight/{__version__}\r\nformat: WARC File Format 1.1\r\n"
+                "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+            ).encode()
+            self._append(
+                _record(
+                    [
+                        ("WARC-Type", "warcinfo"),
+                        ("WARC-Record-ID", self.warcinfo_id),
+                        ("WARC-Date", _warc_date(dt.datetime.now(dt.UTC))),
+                        ("WARC-Filename", path.name),
+                        ("Content-Type", "application/warc-fields"),
+                    ],
+                    info,
+                )
+            )
 
     @property
     def size(self) -> int:
@@ -74,23 +83,40 @@ class WarcWriter:
         self._fh.write(_gzip_member(data))
         return offset
 
-    def write_exchange(self, url: str, request_head: bytes, response_head: bytes, raw_body: bytes,
-                       fetched_at: dt.datetime) -> int:
+    def write_exchange(
+        self, url: str, request_head: bytes, response_head: bytes, raw_body: bytes, fetched_at: dt.datetime
+    ) -> int:
         """Write the request and response records of one exchange, sync them, and return the
         response record's offset."""
         date = _warc_date(fetched_at)
         request_id, response_id = f"<urn:uuid:{uuid.uuid4()}>", f"<urn:uuid:{uuid.uuid4()}>"
         response_block = response_head + raw_body
-        response = _record([
-            ("WARC-Type", "response"), ("WARC-Record-ID", response_id), ("WARC-Date", date),
-            ("WARC-Target-URI", url), ("WARC-Warcinfo-ID", self.warcinfo_id),
-            ("WARC-Block-Digest", _digest(response_block)), ("WARC-Payload-Digest", _digest(raw_body)),
-            ("Content-Type", "application/http;msgtype=response")], response_block)
-        request = _record([
-            ("WARC-Type", "request"), ("WARC-Record-ID", request_id), ("WARC-Date", date),
-            ("WARC-Target-URI", url), ("WARC-Warcinfo-ID", self.warcinfo_id),
-            ("WARC-Concurrent-To", response_id), ("WARC-Block-Digest", _digest(request_head)),
-            ("Content-Type", "application/http;msgtype=request")], request_head)
+        response = _record(
+            [
+                ("WARC-Type", "response"),
+                ("WARC-Record-ID", response_id),
+                ("WARC-Date", date),
+                ("WARC-Target-URI", url),
+                ("WARC-Warcinfo-ID", self.warcinfo_id),
+                ("WARC-Block-Digest", _digest(response_block)),
+                ("WARC-Payload-Digest", _digest(raw_body)),
+                ("Content-Type", "application/http;msgtype=response"),
+            ],
+            response_block,
+        )
+        request = _record(
+            [
+                ("WARC-Type", "request"),
+                ("WARC-Record-ID", request_id),
+                ("WARC-Date", date),
+                ("WARC-Target-URI", url),
+                ("WARC-Warcinfo-ID", self.warcinfo_id),
+                ("WARC-Concurrent-To", response_id),
+                ("WARC-Block-Digest", _digest(request_head)),
+                ("Content-Type", "application/http;msgtype=request"),
+            ],
+            request_head,
+        )
         self._append(request)
         offset = self._append(response)
         self._fh.flush()

@@ -47,8 +47,11 @@ def feed_items(data: bytes, base_url: str) -> Iterator[Item]:
     for entry in entries:
         link = (entry.get("link") or "").strip()
         if link:
-            yield Item(urljoin(base_url, link), entry.get("updated") or entry.get("published"),
-                       (entry.get("title") or "").strip() or None)
+            yield Item(
+                urljoin(base_url, link),
+                entry.get("updated") or entry.get("published"),
+                (entry.get("title") or "").strip() or None,
+            )
 
 
 def _local(tag: str) -> str:

@@ -30,11 +30,25 @@ log = logging.getLogger(__name__)
 
 Resolver = Callable[[str], Awaitable[list[str]]]
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/x-rss+xml", "text/html", "text/plain")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
+    "text/html",
+    "text/plain",
+)
 SITEMAP_TYPES = ("application/xml", "text/xml", "application/x-gzip", "application/gzip", "text/plain")
-GKG_TYPES = ("text/csv", "text/plain", "application/zip", "application/x-zip-compressed",
-             "application/octet-stream", "text/tab-separated-values")
+GKG_TYPES = (
+    "text/csv",
+    "text/plain",
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/octet-stream",
+    "text/tab-separated-values",
+)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 ROBOTS_MAX_BYTES = 512 * 1024
 
@@ -125,15 +139,19 @@ async def system_resolver(host: str) -> list[str]:
 class Fetcher:
     """Fetches URLs politely (see the module docstring). Use as an async context manager."""
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None):
+    def __init__(
+        self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, resolver: Resolver | None = None
+    ):
         self.settings = settings
         self.agent = user_agent(settings.fetch_contact)
         self.resolver = resolver or system_resolver
         self.client = httpx.AsyncClient(
-            transport=transport, follow_redirects=False, trust_env=False,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
             timeout=httpx.Timeout(settings.fetch_timeout),
-            headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate"})
+            headers={"User-Agent": self.agent, "Accept-Encoding": "gzip, deflate"},
+        )
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._host_next: dict[str, float] = {}
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
@@ -203,9 +221,17 @@ class Fetcher:
 
     # -- fetching --------------------------------------------------------------------------
 
-    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  accept: tuple[str, ...] | None = None, check_robots: bool = True, retries: int | None = None,
-                  max_bytes: int | None = None) -> Fetched:
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: tuple[str, ...] | None = None,
+        check_robots: bool = True,
+        retries: int | None = None,
+        max_bytes: int | None = None,
+    ) -> Fetched:
         """GET ``url`` following at most ``fetch_max_redirects`` redirects (each checked like the
         first URL); a 304 is returned as such. Raises :class:`FetchError` with the reason."""
         seen: list[str] = []
@@ -214,9 +240,14 @@ class Fetcher:
             await self.check_address(current)
             if check_robots and not await self.allowed(current):
                 raise RobotsDisallowed(f"disallowed by robots.txt: {current}", path=url)
-            fetched = await self._get_retrying(current, etag if current == url else None,
-                                               last_modified if current == url else None,
-                                               accept, retries, max_bytes)
+            fetched = await self._get_retrying(
+                current,
+                etag if current == url else None,
+                last_modified if current == url else None,
+                accept,
+                retries,
+                max_bytes,
+            )
             if fetched.status in (301, 302, 303, 307, 308):
                 location = fetched.headers.get("location")
                 if not location:
@@ -230,9 +261,15 @@ class Fetcher:
             return fetched
         raise FetchError(f"too many redirects (more than {self.settings.fetch_max_redirects})", path=url)
 
-    async def _get_retrying(self, url: str, etag: str | None, last_modified: str | None,
-                            accept: tuple[str, ...] | None, retries: int | None,
-                            max_bytes: int | None) -> Fetched:
+    async def _get_retrying(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        accept: tuple[str, ...] | None,
+        retries: int | None,
+        max_bytes: int | None,
+    ) -> Fetched:
         attempts = 1 + (self.settings.fetch_retries if retries is None else retries)
         for attempt in range(attempts):
             fetched = await self._get_once(url, etag, last_modified, accept, max_bytes)
@@ -251,7 +288,7 @@ class Fetcher:
     def _retry_wait(self, retry_after: str | None, attempt: int) -> float:
         """Seconds to wait: the server's Retry-After (seconds or a date), else exponential backoff;
         never more than ``fetch_max_retry_after``."""
-        wait = max(self.settings.fetch_delay, 1.0) * 2 ** attempt
+        wait = max(self.settings.fetch_delay, 1.0) * 2**attempt
         if retry_after:
             value = retry_after.strip()
             if value.isdigit():
@@ -264,8 +301,14 @@ class Fetcher:
                     pass
         return min(wait, self.settings.fetch_max_retry_after)
 
-    async def _get_once(self, url: str, etag: str | None, last_modified: str | None,
-                        accept: tuple[str, ...] | None, max_bytes: int | None) -> Fetched:
+    async def _get_once(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        accept: tuple[str, ...] | None,
+        max_bytes: int | None,
+    ) -> Fetched:
         host = urlsplit(url).netloc
         cap = max_bytes or self.settings.fetch_max_bytes
         lock = self._host_locks.setdefault(host, asyncio.Lock())
@@ -274,8 +317,9 @@ class Fetcher:
             if delay > 0:
                 await asyncio.sleep(delay)
             try:
-                return await asyncio.wait_for(self._exchange(url, etag, last_modified, accept, cap),
-                                              self.settings.fetch_timeout)
+                return await asyncio.wait_for(
+                    self._exchange(url, etag, last_modified, accept, cap), self.settings.fetch_timeout
+                )
             except (TimeoutError, httpx.TimeoutException) as exc:
                 raise FetchError(f"timed out after {self.settings.fetch_timeout:g} s", path=url) from exc
             except httpx.TooManyRedirects as exc:  # pragma: no cover - redirects are followed here
@@ -286,8 +330,9 @@ class Fetcher:
                 pause = max(self.settings.fetch_delay, self._crawl_delays.get(host, 0.0))
                 self._host_next[host] = time.monotonic() + pause
 
-    async def _exchange(self, url: str, etag: str | None, last_modified: str | None,
-                        accept: tuple[str, ...] | None, cap: int) -> Fetched:
+    async def _exchange(
+        self, url: str, etag: str | None, last_modified: str | None, accept: tuple[str, ...] | None, cap: int
+    ) -> Fetched:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -299,12 +344,14 @@ class Fetcher:
         try:
             declared = response.headers.get("content-length", "").strip()
             if declared.isdigit() and int(declared) > cap:
-                raise FetchError(f"Content-Length {int(declared):,} bytes is above the size cap of {cap:,} "
-                                 "(COUNTERSIGHT_FETCH_MAX_BYTES); not downloaded", path=url)
+                raise FetchError(
+                    f"Content-Length {int(declared):,} bytes is above the size cap of {cap:,} "
+                    "(COUNTERSIGHT_FETCH_MAX_BYTES); not downloaded",
+                    path=url,
+                )
             ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if accept is not None and response.status_code == 200 and ctype not in accept:
-                raise FetchError(f"content type {ctype or 'missing'!r} is not one of {', '.join(accept)}",
-                                 path=url)
+                raise FetchError(f"content type {ctype or 'missing'!r} is not one of {', '.join(accept)}", path=url)
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_raw():
@@ -314,9 +361,15 @@ class Fetcher:
                 chunks.append(chunk)
         finally:
             await response.aclose()
-        return Fetched(url=url, status=response.status_code, headers=response.headers, raw_body=b"".join(chunks),
-                       request_head=_request_head(request), response_head=_response_head(response),
-                       fetched_at=fetched_at)
+        return Fetched(
+            url=url,
+            status=response.status_code,
+            headers=response.headers,
+            raw_body=b"".join(chunks),
+            request_head=_request_head(request),
+            response_head=_response_head(response),
+            fetched_at=fetched_at,
+        )
 
 
 class RobotsDisallowed(FetchError):
@@ -334,6 +387,9 @@ def _response_head(response: httpx.Response) -> bytes:
     version = response.http_version or "HTTP/1.1"
     lines = [f"{version} {response.status_code} {response.reason_phrase}"]
     # The archived body is de-chunked: a Transfer-Encoding header would misdescribe it.
-    lines += [f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in response.headers.raw
-              if k.lower() != b"transfer-encoding"]
+    lines += [
+        f"{k.decode('latin-1')}: {v.decode('latin-1')}"
+        for k, v in response.headers.raw
+        if k.lower() != b"transfer-encoding"
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -28,10 +28,15 @@ def read_opml(data: bytes, name: str, every_seconds: int) -> list[FeedSource]:
             continue
         kind = node.get(f"{{{_NS}}}kind") or node.get("type", "rss").lower()
         period = node.get(f"{{{_NS}}}every")
-        out.append(new_source(url, kind if kind in SOURCE_KINDS else "rss",
-                              int(period) if period and period.isdigit() else every_seconds,
-                              node.get(f"{{{_NS}}}lang") or node.get("language"),
-                              node.get("title") or node.get("text") or None))
+        out.append(
+            new_source(
+                url,
+                kind if kind in SOURCE_KINDS else "rss",
+                int(period) if period and period.isdigit() else every_seconds,
+                node.get(f"{{{_NS}}}lang") or node.get("language"),
+                node.get("title") or node.get("text") or None,
+            )
+        )
     return out
 
 
@@ -42,8 +47,14 @@ def write_opml(sources: Sequence[FeedSource]) -> bytes:
     SubElement(head, "title").text = "countersight sources"
     body = SubElement(root, "body")
     for s in sources:
-        attrs = {"text": s.name, "title": s.name, "type": "rss" if s.kind in ("rss", "atom") else s.kind,
-                 "xmlUrl": s.url, "cs:kind": s.kind, "cs:every": str(s.every_seconds)}
+        attrs = {
+            "text": s.name,
+            "title": s.name,
+            "type": "rss" if s.kind in ("rss", "atom") else s.kind,
+            "xmlUrl": s.url,
+            "cs:kind": s.kind,
+            "cs:every": str(s.every_seconds),
+        }
         if s.language:
             attrs["cs:lang"] = s.language
         SubElement(body, "outline", attrs)

@@ -30,8 +30,14 @@ def guess_kind(url: str) -> str:
     return "rss"
 
 
-def new_source(url: str, kind: str | None, every_seconds: int, language: str | None = None,
-               name: str | None = None, note: str | None = None) -> FeedSource:
+def new_source(
+    url: str,
+    kind: str | None,
+    every_seconds: int,
+    language: str | None = None,
+    name: str | None = None,
+    note: str | None = None,
+) -> FeedSource:
     """A source from its address; refuses addresses that are not http(s) URLs."""
     url = url.strip()
     parts = urlsplit(url)
@@ -41,15 +47,24 @@ def new_source(url: str, kind: str | None, every_seconds: int, language: str | N
     if kind not in SOURCE_KINDS:
         raise InputError(f"--kind {kind!r}: one of {', '.join(SOURCE_KINDS)}")
     default_name = (parts.hostname.removeprefix("www.") + parts.path.rstrip("/"))[:80]
-    return FeedSource(id=source_id(url), name=name or default_name, url=url, kind=kind, every_seconds=every_seconds,
-                      language=language.lower() if language else None, note=note)
+    return FeedSource(
+        id=source_id(url),
+        name=name or default_name,
+        url=url,
+        kind=kind,
+        every_seconds=every_seconds,
+        language=language.lower() if language else None,
+        note=note,
+    )
 
 
 def starter_sources() -> list[FeedSource]:
     """The curated starter list (data/starter_sources.yaml): each feed with why it is listed."""
     data = yaml.safe_load(files("countersight").joinpath("data/starter_sources.yaml").read_text("utf-8"))
-    return [new_source(s["url"], s.get("kind"), int(s.get("every_seconds", 86400)), s.get("language"),
-                       s["name"], s["why"]) for s in data.get("sources") or ()]
+    return [
+        new_source(s["url"], s.get("kind"), int(s.get("every_seconds", 86400)), s.get("language"), s["name"], s["why"])
+        for s in data.get("sources") or ()
+    ]
 
 
 def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
@@ -68,19 +83,33 @@ def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
     ctype = record.http_headers.get("content-type", "text/html").split(";")[0].strip().lower()
     from countersight.follow.fetch import Fetched
 
-    body = Fetched(url=latest.url, status=record.status, headers=_headers(record.http_headers),
-                   raw_body=record.body, request_head=b"", response_head=b"",
-                   fetched_at=latest.fetched_at or dt.datetime.now(dt.UTC)).body(settings.fetch_max_bytes)
+    body = Fetched(
+        url=latest.url,
+        status=record.status,
+        headers=_headers(record.http_headers),
+        raw_body=record.body,
+        request_head=b"",
+        response_head=b"",
+        fetched_at=latest.fetched_at or dt.datetime.now(dt.UTC),
+    ).body(settings.fetch_max_bytes)
     try:
         text = web_document(body, latest.url, ctype, Limits.from_settings(settings)).text
     except InputError as exc:
         text = f"(no text: {exc.message})"
     # The same sanitiser as the stored document's text (controls, bidi overrides, invisible characters).
     text = clean_text(text)
-    return {"url": latest.url, "document_id": latest.document_id, "fetched_at": latest.fetched_at,
-            "warc_file": latest.warc_file, "warc_offset": latest.warc_offset, "status": record.status,
-            "content_type": ctype, "text": text, "body": body.decode("utf-8", "replace"),
-            "warc_record_id": record.warc_headers.get("warc-record-id")}
+    return {
+        "url": latest.url,
+        "document_id": latest.document_id,
+        "fetched_at": latest.fetched_at,
+        "warc_file": latest.warc_file,
+        "warc_offset": latest.warc_offset,
+        "status": record.status,
+        "content_type": ctype,
+        "text": text,
+        "body": body.decode("utf-8", "replace"),
+        "warc_record_id": record.warc_headers.get("warc-record-id"),
+    }
 
 
 def _headers(values: dict[str, str]) -> Any:

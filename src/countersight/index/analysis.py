@@ -66,8 +66,7 @@ def _universe(store: Store, edition: str, year: int) -> tuple[dict[str, str], st
     """Country -> regime label for the denominator, and a description of where it comes from."""
     if edition == "2022":
         vdem = {
-            d.meta["country"]: d.meta.get("regime")
-            for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
+            d.meta["country"]: d.meta.get("regime") for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
         }
         if vdem:
             return (
@@ -116,9 +115,7 @@ def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -
                 "using": len(group),
                 "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
                 "us": sum(1 for r in group if r.supplier_origins.get("USA")),
-                "both": sum(
-                    1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")
-                ),
+                "both": sum(1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")),
             }
         )
     for bri, label in ((True, "BRI member"), (False, "not a BRI member"), (None, "not coded")):
@@ -137,9 +134,7 @@ def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -
     return result
 
 
-def _military(
-    store: Store, using: dict[str, IndexRow], universe: dict[str, str], year: int
-) -> dict[str, Any]:
+def _military(store: Store, using: dict[str, IndexRow], universe: dict[str, str], year: int) -> dict[str, Any]:
     ranked = [r for r in using.values() if isinstance(r.coded.get("military_rank"), int)]
     top = sorted(r.country for r in ranked if r.coded["military_rank"] <= TOP_MILITARY)
     military = dstore.military_for_year(store, year)
@@ -193,9 +188,7 @@ def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> dict[st
     }
 
 
-def _logistic(
-    store: Store, universe: dict[str, str], using: dict[str, IndexRow], year: int
-) -> dict[str, Any]:
+def _logistic(store: Store, universe: dict[str, str], using: dict[str, IndexRow], year: int) -> dict[str, Any]:
     import numpy as np
     import statsmodels.api as sm
 
@@ -237,8 +230,7 @@ def _logistic(
             }
         )
     return {
-        "model": "logit: P(use) ~ regime type (reference: liberal democracy) "
-        "+ log(military expenditure % GDP)",
+        "model": "logit: P(use) ~ regime type (reference: liberal democracy) + log(military expenditure % GDP)",
         "n": len(countries),
         "n_using": int(y.sum()),
         "pseudo_r2": round(float(fit.prsquared), 4),

@@ -88,15 +88,11 @@ def map_chart(rows: Sequence[IndexRow], title: str) -> Any:
         .transform_calculate(key="datum.id ? datum.id : datum.properties.name")
         .transform_lookup(
             lookup="key",
-            from_=alt.LookupData(
-                alt.InlineData(values=values), "key", ["technologies", "deployments", "name"]
-            ),
+            from_=alt.LookupData(alt.InlineData(values=values), "key", ["technologies", "deployments", "name"]),
         )
         .transform_filter("isValid(datum.deployments)")
         .encode(
-            color=alt.Color(
-                "technologies:O", scale=alt.Scale(scheme="orangered"), title="technologies in use"
-            ),
+            color=alt.Color("technologies:O", scale=alt.Scale(scheme="orangered"), title="technologies in use"),
             tooltip=["name:N", "technologies:Q", "deployments:Q"],
         )
     )
@@ -164,9 +160,7 @@ def render(chart: Any, out: Path) -> Path:
     return out
 
 
-def write_chart(
-    store: Store, kind: str, out: Path, edition: str = "live", as_of: dt.date | None = None
-) -> Path:
+def write_chart(store: Store, kind: str, out: Path, edition: str = "live", as_of: dt.date | None = None) -> Path:
     """Build one chart (``map``, ``origins`` or ``timeline``) over an edition or the live data
     and write it to ``out`` (.png or .svg)."""
     if kind not in CHARTS:

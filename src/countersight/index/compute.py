@@ -136,9 +136,7 @@ def _governance_year(edition: str, as_of: dt.date | None) -> int:
     return (as_of or clock.today()).year
 
 
-def _governance(
-    store: Store, year: int
-) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
+def _governance(store: Store, year: int) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
     return dstore.regimes_for_year(store, year), dstore.military_for_year(store, year)
 
 
@@ -311,9 +309,15 @@ def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: st
 
 
 def _with_financing(row: IndexRow, fin: CountryFinancing) -> IndexRow:
-    return IndexRow(**{**row.__dict__, "financed_deployments": fin.financed_deployments,
-                       "financed_usd_2017": fin.financed_usd_2017, "lenders": fin.lenders,
-                       "instruments": fin.instruments})
+    return IndexRow(
+        **{
+            **row.__dict__,
+            "financed_deployments": fin.financed_deployments,
+            "financed_usd_2017": fin.financed_usd_2017,
+            "lenders": fin.lenders,
+            "instruments": fin.instruments,
+        }
+    )
 
 
 def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:

@@ -129,8 +129,24 @@ def deployment_views(
     bad_vendors = rejected_vendors(store) if states else set()
     out: list[DeploymentView] = []
     for row in rows:
-        (dep_id, dep_country, technology, vendor, vendor_country, status, conf, first, last, start_year, end_year,
-         city, agency, n_claims, n_docs, n_pubs) = row[:16]
+        (
+            dep_id,
+            dep_country,
+            technology,
+            vendor,
+            vendor_country,
+            status,
+            conf,
+            first,
+            last,
+            start_year,
+            end_year,
+            city,
+            agency,
+            n_claims,
+            n_docs,
+            n_pubs,
+        ) = row[:16]
         if replay is not None:
             r = replay.get(dep_id)
             if r is None:
@@ -147,11 +163,26 @@ def deployment_views(
                 continue
             out.append(
                 DeploymentView(
-                    dep_id, dep_country, technology, vendor, groups.get(vendor, vendor) if vendor else None,
-                    vendor_country, status, float(conf), _date(first), _date(last), start_year, end_year, city,
-                    agency, int(n_docs), int(n_pubs), int(n_claims),
+                    dep_id,
+                    dep_country,
+                    technology,
+                    vendor,
+                    groups.get(vendor, vendor) if vendor else None,
+                    vendor_country,
+                    status,
+                    float(conf),
+                    _date(first),
+                    _date(last),
+                    start_year,
+                    end_year,
+                    city,
+                    agency,
+                    int(n_docs),
+                    int(n_pubs),
+                    int(n_claims),
                     "rejected" if rejected else (state.decision if state else "unreviewed"),
-                    bool(state and state.disputes), bool(state and state.requeued),
+                    bool(state and state.disputes),
+                    bool(state and state.requeued),
                     tuple(attrs.get("sources") or ()),
                 )
             )
@@ -217,9 +248,7 @@ def list_deployments(
     return out
 
 
-def deployment_documents(
-    store: Store, deployment_id: str, as_of: dt.date | None = None
-) -> list[dict[str, Any]]:
+def deployment_documents(store: Store, deployment_id: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """The documents behind one deployment (id, date, publisher, status it gives, confidence)."""
     rows = dstore.link_rows(store, as_of=as_of, deployment_ids=[deployment_id])
     keys = (

@@ -95,9 +95,7 @@ def diff(store: Store, from_date: dt.date, to_date: dt.date, country: str | None
         if dep_id not in before:
             report.appeared.append(_brief(v))
         elif before[dep_id].status != v.status:
-            report.status_changed.append(
-                {**_brief(v), "from_status": before[dep_id].status, "to_status": v.status}
-            )
+            report.status_changed.append({**_brief(v), "from_status": before[dep_id].status, "to_status": v.status})
     report.disappeared = [_brief(before[d]) for d in sorted(set(before) - set(after))]
     rows_before = {r.country: r for r in aggregate(before.values(), "live", from_date)}
     rows_after = {r.country: r for r in aggregate(after.values(), "live", to_date)}

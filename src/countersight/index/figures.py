@@ -49,20 +49,25 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
             if c.vendor_country:
                 vendor_home_countries[c.vendor_country].add(c.country)
     flag_keys = {"CHN": "china_tech", "USA": "us_tech", "JPN": "japan_tech"}
-    origin = {code: sum(1 for m in rows.values() if m.get(key)) for code, key in flag_keys.items()
-              if any(key in m for m in rows.values())}
+    origin = {
+        code: sum(1 for m in rows.values() if m.get(key))
+        for code, key in flag_keys.items()
+        if any(key in m for m in rows.values())
+    }
     result: dict[str, Any] = {
         "edition": edition,
         "countries": len(countries),
         "technology": {t: len(tech_countries[t]) for t in technologies() if tech_countries.get(t)},
         "supplier_origin": origin,
-        "supplier_origin_by_vendor": {k: len(v) for k, v in sorted(vendor_home_countries.items(),
-                                                                    key=lambda kv: (-len(kv[1]), kv[0]))},
+        "supplier_origin_by_vendor": {
+            k: len(v) for k, v in sorted(vendor_home_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        },
         "china_and_bri": sum(1 for m in rows.values() if m.get("china_tech") and m.get("bri")),
         "vendors": {k: len(v) for k, v in sorted(vendor_countries.items(), key=lambda kv: (-len(kv[1]), kv[0]))},
         "multiple_vendors_unnamed": sum(1 for m in rows.values() if m.get("multiple_vendors")),
         "top50_military_spenders_using": sum(
-            1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY),
+            1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY
+        ),
         "by_regime": _by_regime(store, edition, rows, set(countries)),
         "notes": [],
     }
@@ -70,14 +75,16 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
     return result
 
 
-def _by_regime(store: Store, edition: str, rows: dict[str, dict[str, Any]],
-               using: set[str]) -> dict[str, dict[str, int | None]]:
+def _by_regime(
+    store: Store, edition: str, rows: dict[str, dict[str, Any]], using: set[str]
+) -> dict[str, dict[str, int | None]]:
     order = ["LD", "ED", "EA", "CA"]
     out: dict[str, dict[str, int | None]] = {}
     if edition == "2022":
         # Sheet 2 holds all 179 countries with their V-Dem 2021 regime type: the denominator.
-        denominator = {d.meta["country"]: d.meta.get("regime")
-                       for d in store.documents(dataset="aigs-2022-vdem", with_text=False)}
+        denominator = {
+            d.meta["country"]: d.meta.get("regime") for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
+        }
         totals = Counter(r for r in denominator.values() if r)
         used = Counter(denominator.get(c) or rows.get(c, {}).get("regime") for c in using)
         for label in order:
@@ -118,13 +125,17 @@ def figures_table_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [("countries", str(figures["countries"]))]
     rows += [(f"technology: {k}", str(v)) for k, v in figures["technology"].items()]
     rows += [(f"supplier origin (as coded): {k}", str(v)) for k, v in figures["supplier_origin"].items()]
-    for label, key in (("Chinese tech and BRI member", "china_and_bri"),
-                       ("top-50 military spenders using", "top50_military_spenders_using")):
+    for label, key in (
+        ("Chinese tech and BRI member", "china_and_bri"),
+        ("top-50 military spenders using", "top50_military_spenders_using"),
+    ):
         if figures.get(key) is not None:
             rows.append((label, str(figures[key])))
     rows += [(f"vendor: {k}", str(v)) for k, v in list(figures["vendors"].items())[:15]]
-    rows += [(f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
-             for k, v in figures["by_regime"].items()]
+    rows += [
+        (f"regime {k}", f"{v['using']}" + (f" / {v['total']}" if v["total"] is not None else ""))
+        for k, v in figures["by_regime"].items()
+    ]
     return rows
 
 
@@ -150,9 +161,11 @@ def compute_live_figures(store: Store) -> dict[str, Any]:
         "multiple_vendors_unnamed": None,
         "top50_military_spenders_using": None,
         "by_regime": {label: {"using": regimes.get(label, 0), "total": None} for label in ("LD", "ED", "EA", "CA")},
-        "notes": ["live: countries with resolved deployments from every imported and ingested source, after "
-                  "review; regime type is each country's latest V-Dem row; BRI and military-spending rank are "
-                  "coded only in the AIGS sheets."],
+        "notes": [
+            "live: countries with resolved deployments from every imported and ingested source, after "
+            "review; regime type is each country's latest V-Dem row; BRI and military-spending rank are "
+            "coded only in the AIGS sheets."
+        ],
     }
 
 
@@ -161,8 +174,10 @@ def compare_figures(store: Store, editions: Sequence[str]) -> dict[str, Any]:
     row per figure, one column per edition (None where an edition does not have the figure)."""
     unknown = [e for e in editions if e not in COMPARABLE]
     if unknown or not editions:
-        raise UsageError(f"--compare: unknown edition {', '.join(map(repr, unknown)) or '(none)'}; "
-                         f"choose from {', '.join(COMPARABLE)}")
+        raise UsageError(
+            f"--compare: unknown edition {', '.join(map(repr, unknown)) or '(none)'}; "
+            f"choose from {', '.join(COMPARABLE)}"
+        )
     results = {e: compute_live_figures(store) if e == "live" else compute_figures(store, e) for e in editions}
     labels: dict[str, None] = {}
     values: dict[str, dict[str, str]] = {}

@@ -49,8 +49,13 @@ def _published(dataset: str) -> dt.date:
 
 def _completeness(r: FinancingRecord) -> tuple[int, int, int, int, str]:
     f = r.financing
-    return (f.amount_usd_2017 is None, f.amount is None, f.concessional is None,
-            DATASET_RANK.get(r.dataset, 9), r.dataset)
+    return (
+        f.amount_usd_2017 is None,
+        f.amount is None,
+        f.concessional is None,
+        DATASET_RANK.get(r.dataset, 9),
+        r.dataset,
+    )
 
 
 def one_per_project(records: Iterable[FinancingRecord], as_of: dt.date | None = None) -> list[FinancingRecord]:
@@ -105,9 +110,14 @@ def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: 
 
     def rounded(d: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         # No deal with an amount is "not stated" (None), never 0.
-        return {k: {"deals": v["deals"], "deals_with_amount": v["with_amount"],
-                    "usd_2017": round(v["usd_2017"], 2) if v["with_amount"] else None}
-                for k, v in sorted(d.items(), key=lambda kv: (-kv[1]["usd_2017"], kv[0]))}
+        return {
+            k: {
+                "deals": v["deals"],
+                "deals_with_amount": v["with_amount"],
+                "usd_2017": round(v["usd_2017"], 2) if v["with_amount"] else None,
+            }
+            for k, v in sorted(d.items(), key=lambda kv: (-kv[1]["usd_2017"], kv[0]))
+        }
 
     return {
         "scope": "surveillance" if surveillance else "all",
@@ -133,8 +143,9 @@ def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: 
     }
 
 
-def country_financing(store: Store, as_of: dt.date | None = None,
-                      country: str | None = None) -> dict[str, CountryFinancing]:
+def country_financing(
+    store: Store, as_of: dt.date | None = None, country: str | None = None
+) -> dict[str, CountryFinancing]:
     """Per country: deployments with known financing, their total in 2017 USD (each project once),
     lenders and instruments. Only surveillance records (those that became claims)."""
     records = one_per_project(financing_records(store, surveillance=True, country=country), as_of)
@@ -168,11 +179,13 @@ def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any
     return out
 
 
-def surveillance_financing(store: Store, country: str | None = None,
-                           as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def surveillance_financing(
+    store: Store, country: str | None = None, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Financed surveillance deals, one per AidData project (with cited sources), by country."""
-    return [record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=True),
-                                                    as_of)]
+    return [
+        record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=True), as_of)
+    ]
 
 
 def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
@@ -191,8 +204,7 @@ def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> l
         for lender in lenders_of(r) or ["unknown"]:
             flows[(lender, r.country)] += r.financing.amount_usd_2017 or 0.0
             deals[(lender, r.country)] += 1
-    return [{"lender": k[0], "country": k[1], "deals": deals[k], "usd_2017": round(flows[k], 2)}
-            for k in sorted(deals)]
+    return [{"lender": k[0], "country": k[1], "deals": deals[k], "usd_2017": round(flows[k], 2)} for k in sorted(deals)]
 
 
 def _usd(value: float | None) -> str:

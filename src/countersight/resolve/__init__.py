@@ -41,7 +41,12 @@ from countersight.store import deployments as dstore
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "ResolveReport", "resolve_store", "resolve_pending", "merge_key", "publisher_key", "VendorResolver",
+    "ResolveReport",
+    "resolve_store",
+    "resolve_pending",
+    "merge_key",
+    "publisher_key",
+    "VendorResolver",
     "merge_claims",
 ]
 
@@ -104,8 +109,23 @@ class _Resolver:
 
     def facts(self, row: tuple[Any, ...]) -> ClaimFacts:
         """A claim row (:data:`dstore.CLAIM_COLUMNS`) with its vendor resolved."""
-        (cid, doc_id, source, country, vendor, vendor_raw, vendor_country, tech, status, conf, city, agency,
-         start, end, _dep_id) = row
+        (
+            cid,
+            doc_id,
+            source,
+            country,
+            vendor,
+            vendor_raw,
+            vendor_country,
+            tech,
+            status,
+            conf,
+            city,
+            agency,
+            start,
+            end,
+            _dep_id,
+        ) = row
         name, home = None, vendor_country
         raw = vendor_raw or vendor
         if raw:
@@ -116,8 +136,22 @@ class _Resolver:
                 m = alt if alt.method != "new" else m
             self.matches[m.name] = m
             name, home = m.name, m.home_country or vendor_country
-        return ClaimFacts(cid, doc_id, source, country, name, home, tech, status, float(conf), city, agency,
-                          start, end, vendor_raw or vendor)
+        return ClaimFacts(
+            cid,
+            doc_id,
+            source,
+            country,
+            name,
+            home,
+            tech,
+            status,
+            float(conf),
+            city,
+            agency,
+            start,
+            end,
+            vendor_raw or vendor,
+        )
 
 
 def merge_key(c: ClaimFacts) -> tuple[str, str, str]:
@@ -162,8 +196,14 @@ def resolve_pending(store: Store) -> ResolveReport:
     return report
 
 
-def _resolve(store: Store, vendors: _Resolver, facts: list[ClaimFacts], previous: dict[str, str | None],
-             docs: dict[str, DocumentFacts], scope: set[str] | None) -> ResolveReport:
+def _resolve(
+    store: Store,
+    vendors: _Resolver,
+    facts: list[ClaimFacts],
+    previous: dict[str, str | None],
+    docs: dict[str, DocumentFacts],
+    scope: set[str] | None,
+) -> ResolveReport:
     """Merge ``facts`` and write the result over the deployments in ``scope`` (None: all)."""
     report = ResolveReport()
     report.claims = len(facts)
@@ -173,9 +213,7 @@ def _resolve(store: Store, vendors: _Resolver, facts: list[ClaimFacts], previous
     matches = vendors.matches
     new_orgs = [m.organization for m in matches.values() if m.method == "new"]
     report.new_organizations = sorted(o.name for o in new_orgs)
-    report.suggestions = {
-        m.name: list(m.suggestions) for m in matches.values() if m.method == "new" and m.suggestions
-    }
+    report.suggestions = {m.name: list(m.suggestions) for m in matches.values() if m.method == "new" and m.suggestions}
 
     new_ids = {md.deployment.id for md in merged}
     existing_ids = None if scope is None else sorted(scope | new_ids)
@@ -210,12 +248,17 @@ def _resolve(store: Store, vendors: _Resolver, facts: list[ClaimFacts], previous
 
     with store.transaction() as conn:
         added_orgs = dstore.upsert_organizations(store, [_org_row(o) for o in new_orgs], conn)
-        report.written = dstore.write_resolution(store, dep_rows, link_rows, assignments, conn,
-                                                 scope=None if existing_ids is None else existing_ids)
+        report.written = dstore.write_resolution(
+            store, dep_rows, link_rows, assignments, conn, scope=None if existing_ids is None else existing_ids
+        )
         report.written["organizations_new"] = added_orgs
     report.requeued = _requeue_rejected(store, merged, dep_rows)
-    log.info("resolved %d claims into %d deployments%s", report.claims, report.deployments,
-             "" if scope is None else " (incremental)")
+    log.info(
+        "resolved %d claims into %d deployments%s",
+        report.claims,
+        report.deployments,
+        "" if scope is None else " (incremental)",
+    )
     return report
 
 

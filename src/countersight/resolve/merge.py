@@ -115,9 +115,7 @@ def status_at(links: Sequence[Link] | Sequence[tuple[dt.date | None, str]]) -> s
     return status
 
 
-def _partition(
-    claims: list[ClaimFacts], attr: Callable[[ClaimFacts], str]
-) -> list[tuple[str, list[ClaimFacts]]]:
+def _partition(claims: list[ClaimFacts], attr: Callable[[ClaimFacts], str]) -> list[tuple[str, list[ClaimFacts]]]:
     """Split by a free-text attribute; claims without it join the only value there is, or form
     their own group when several values compete."""
     values = sorted({v for c in claims if (v := attr(c))})
@@ -194,9 +192,7 @@ def _build(did: str, claims: list[ClaimFacts], docs: Mapping[str, DocumentFacts]
         country=first.country,
         technology=first.technology,
         vendor=first.vendor,
-        vendor_country=first.vendor_country
-        if first.vendor is None
-        else _most_common(c.vendor_country for c in claims),
+        vendor_country=first.vendor_country if first.vendor is None else _most_common(c.vendor_country for c in claims),
         status=status,
         confidence=combine_confidence(best.values()),
         claim_ids=tuple(sorted(c.id for c in claims)),

@@ -115,9 +115,7 @@ class ReviewState:
         }
 
 
-def derive_state(
-    target_id: str, events: Iterable[ReviewEvent], target_kind: str = "deployment"
-) -> ReviewState:
+def derive_state(target_id: str, events: Iterable[ReviewEvent], target_kind: str = "deployment") -> ReviewState:
     """Fold a target's events (in recorded order) into its current state."""
     state = ReviewState(target_id=target_id, target_kind=target_kind)
     edits: dict[str, Any] = {}
@@ -195,9 +193,7 @@ def _merged_events(
     return sorted(events, key=lambda e: e.id or 0)
 
 
-def review_states(
-    store: Store, deployment_rows: Sequence[Mapping[str, Any]] | None = None
-) -> dict[str, ReviewState]:
+def review_states(store: Store, deployment_rows: Sequence[Mapping[str, Any]] | None = None) -> dict[str, ReviewState]:
     """The state of every reviewed target (deployments and organizations), by target id.
 
     Targets without events are absent (their state is the default, unreviewed)."""
@@ -389,22 +385,14 @@ def reject(store: Store, target_id: str, reason: str, actor: str | None = None) 
     return record(store, _event(target_id, "reject", reason, actor, kind=_kind(target_id)))
 
 
-def edit(
-    store: Store, target_id: str, reason: str, fields: Mapping[str, Any], actor: str | None = None
-) -> ReviewEvent:
+def edit(store: Store, target_id: str, reason: str, fields: Mapping[str, Any], actor: str | None = None) -> ReviewEvent:
     """Override fields of a deployment or organization (``None`` removes an override)."""
-    return record(
-        store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}, kind=_kind(target_id))
-    )
+    return record(store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}, kind=_kind(target_id)))
 
 
-def dispute(
-    store: Store, target_id: str, reason: str, by: str, source: str, actor: str | None = None
-) -> ReviewEvent:
+def dispute(store: Store, target_id: str, reason: str, by: str, source: str, actor: str | None = None) -> ReviewEvent:
     """Record a right-of-reply dispute (by a vendor or government, with its source)."""
-    return record(
-        store, _event(target_id, "dispute", reason, actor, {"by": by}, source, kind=_kind(target_id))
-    )
+    return record(store, _event(target_id, "dispute", reason, actor, {"by": by}, source, kind=_kind(target_id)))
 
 
 def note(store: Store, target_id: str, reason: str, actor: str | None = None) -> ReviewEvent:
@@ -432,10 +420,7 @@ class QueueItem:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {
-            k: (list(v) if isinstance(v, tuple) else v)
-            for k, v in ((n, getattr(self, n)) for n in self.__slots__)
-        }
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in ((n, getattr(self, n)) for n in self.__slots__)}
 
 
 def review_queue(
@@ -479,9 +464,7 @@ def review_queue(
             priority += 2.0
             reasons.append(state.requeue_note or "new evidence after rejection")
         what = row["technology"] or "unspecified technology"
-        who = row["vendor"] or (
-            f"a {row['vendor_country']} supplier" if row["vendor_country"] else "unknown supplier"
-        )
+        who = row["vendor"] or (f"a {row['vendor_country']} supplier" if row["vendor_country"] else "unknown supplier")
         items.append(
             QueueItem(
                 row["id"],

@@ -45,7 +45,7 @@ def shingles(text: str) -> set[int]:
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words))
     return {
-        int.from_bytes(hashlib.blake2b(" ".join(words[i:i + SHINGLE]).encode(), digest_size=4).digest(), "little")
+        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=4).digest(), "little")
         for i in range(len(words) - SHINGLE + 1)
     }
 
@@ -59,8 +59,8 @@ def signature(text: str) -> tuple[int, ...]:
 def band_keys(sig: Sequence[int]) -> list[str]:
     """LSH band keys of a signature: texts sharing a key are candidates."""
     return [
-        f"{band:02d}-" + hashlib.blake2b(struct.pack(f"<{ROWS}I", *sig[band * ROWS:(band + 1) * ROWS]),
-                                         digest_size=12).hexdigest()
+        f"{band:02d}-"
+        + hashlib.blake2b(struct.pack(f"<{ROWS}I", *sig[band * ROWS : (band + 1) * ROWS]), digest_size=12).hexdigest()
         for band in range(BANDS)
     ]
 
@@ -81,8 +81,9 @@ def from_hex(value: str) -> tuple[int, ...]:
     return struct.unpack(f"<{len(raw) // 4}I", raw)
 
 
-def best_match(sig: Sequence[int], candidates: dict[str, tuple[str, str]],
-               threshold: float = THRESHOLD) -> tuple[str, str, float] | None:
+def best_match(
+    sig: Sequence[int], candidates: dict[str, tuple[str, str]], threshold: float = THRESHOLD
+) -> tuple[str, str, float] | None:
     """The most similar candidate ``(document id, story id, similarity)`` at or above
     ``threshold``; ties go to the smallest document id (deterministic)."""
     best: tuple[str, str, float] | None = None

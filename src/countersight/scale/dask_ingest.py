@@ -59,8 +59,9 @@ class PartitionResult:
     outcomes: list[Outcome]
 
 
-def process_partition(partition: Partition, limits: Limits, extractor: Extractor,
-                      prepare: bool = False) -> PartitionResult:
+def process_partition(
+    partition: Partition, limits: Limits, extractor: Extractor, prepare: bool = False
+) -> PartitionResult:
     """Read and extract one partition (runs on a worker; pure apart from reading files).
     ``prepare`` (a SQLite store) returns the documents as rows ready to insert."""
     outcomes: list[Outcome] = []

@@ -35,15 +35,30 @@ PUBLISHER = "AidData"
 FILES = {
     "aiddata-huawei": ("finance/aiddata_huawei_finance_gcdf2.csv", "Recommended For Huawei Aggregates"),
     "aiddata-gcdf": ("finance/aiddata_gcdf2_geocoded_surveillance.csv", "Recommended For Aggregates"),
-    "aiddata-military": ("finance/aiddata_military_finance_gcdf2_surveillance.csv",
-                         "Recommended For Military Aggregates"),
+    "aiddata-military": (
+        "finance/aiddata_military_finance_gcdf2_surveillance.csv",
+        "Recommended For Military Aggregates",
+    ),
 }
-REQUIRED = ["AidData TUFF Project ID", "Title", "Recipient", "Status", "Flow Type", "Funding Agencies",
-            "Commitment Year", "Amount (Constant USD2017)"]
-TERMS_COLUMNS = (("Loan Type", "loan type", ""), ("Maturity", "maturity", " years"),
-                 ("Grace Period", "grace period", " years"), ("Interest Rate", "interest rate", "%"),
-                 ("Management Fee", "management fee", "%"), ("Commitment Fee", "commitment fee", "%"),
-                 ("Grant Element", "grant element", "%"))
+REQUIRED = [
+    "AidData TUFF Project ID",
+    "Title",
+    "Recipient",
+    "Status",
+    "Flow Type",
+    "Funding Agencies",
+    "Commitment Year",
+    "Amount (Constant USD2017)",
+]
+TERMS_COLUMNS = (
+    ("Loan Type", "loan type", ""),
+    ("Maturity", "maturity", " years"),
+    ("Grace Period", "grace period", " years"),
+    ("Interest Rate", "interest rate", "%"),
+    ("Management Fee", "management fee", "%"),
+    ("Commitment Fee", "commitment fee", "%"),
+    ("Grant Element", "grant element", "%"),
+)
 
 
 @dataclass
@@ -107,15 +122,24 @@ class _Reader:
     def row_document(self, rec: dict[str, str], cells: Sequence[str]) -> Document:
         title = rec["Title"].strip()
         lines = [title, rec.get("Description", "").strip()]
-        lines += [f"{h}: {c.strip()}" for h, c in zip(self.header, cells, strict=False)
-                  if h and c.strip() and h not in ("Title", "Description")]
+        lines += [
+            f"{h}: {c.strip()}"
+            for h, c in zip(self.header, cells, strict=False)
+            if h and c.strip() and h not in ("Title", "Description")
+        ]
         text = "\n".join(line for line in lines if line)
         return Document(
-            id=content_hash(text), text=text, url=dataset_info(self.dataset)["url"], path=self.path.name,
-            title=f"AidData project {rec['AidData TUFF Project ID']}: {title}", publisher=PUBLISHER,
-            published=self.published, language="en", source_kind="dataset", dataset=self.dataset,
-            meta={"project_id": rec["AidData TUFF Project ID"], "recipient": rec["Recipient"],
-                  "file": self.path.name},
+            id=content_hash(text),
+            text=text,
+            url=dataset_info(self.dataset)["url"],
+            path=self.path.name,
+            title=f"AidData project {rec['AidData TUFF Project ID']}: {title}",
+            publisher=PUBLISHER,
+            published=self.published,
+            language="en",
+            source_kind="dataset",
+            dataset=self.dataset,
+            meta={"project_id": rec["AidData TUFF Project ID"], "recipient": rec["Recipient"], "file": self.path.name},
         )
 
     def cited_sources(self, rec: dict[str, str], row: int) -> list[tuple[Document, dict[str, Any]]]:
@@ -137,13 +161,17 @@ class _Reader:
             kind = types[i] if i < len(types) and types[i] else None
             text = f"{title or url}\n{url}"
             doc = self.citation_docs.get(text) or Document(
-                id=content_hash(text), text=text, url=url, title=title or url, publisher=publisher,
-                source_kind="citation", dataset=None,
+                id=content_hash(text),
+                text=text,
+                url=url,
+                title=title or url,
+                publisher=publisher,
+                source_kind="citation",
+                dataset=None,
                 meta={"fetched": False, "source_type": kind, "cited_by": f"{self.dataset} row {row}"},
             )
             self.citation_docs[text] = doc
-            out.append((doc, {"url": url, "title": title, "publisher": publisher, "type": kind,
-                              "document_id": doc.id}))
+            out.append((doc, {"url": url, "title": title, "publisher": publisher, "type": kind, "document_id": doc.id}))
         return out
 
     def lender(self, rec: dict[str, str], row: int) -> str | None:
@@ -154,8 +182,12 @@ class _Reader:
             org = resolve_financier(raw)
             if org is None:
                 org = self.new_financiers.get(raw) or Organization(
-                    id=org_id("financier", raw), name=raw, kind="financier", needs_review=True,
-                    note=f"named as a funding agency in {self.path.name} row {row}")
+                    id=org_id("financier", raw),
+                    name=raw,
+                    kind="financier",
+                    needs_review=True,
+                    note=f"named as a funding agency in {self.path.name} row {row}",
+                )
                 self.new_financiers[raw] = org
             names.append(org.name)
         return "; ".join(dict.fromkeys(names)) or None
@@ -189,7 +221,8 @@ class _Reader:
         coded = rules.coded_tier(rec.get("surveillance_tier", ""))
         if coded is not None and (coded == rules.SURVEILLANCE) != (cls.tier == rules.SURVEILLANCE):
             self.batch.disagreements.append(
-                f"row {row} (project {project}): classified tier {cls.tier}, the file codes tier {coded}")
+                f"row {row} (project {project}): classified tier {cls.tier}, the file codes tier {coded}"
+            )
         stage = rec["Status"].strip()
         status = cast(Status, rules.claim_status(stage) or "reported")
         if rules.claim_status(stage) is None:
@@ -203,49 +236,106 @@ class _Reader:
                 amount, currency, words = parsed
                 attrs["amount_from_title"] = words
         fin = Financing(
-            lender=self.lender(rec, row), instrument=rules.instrument(rec["Flow Type"], conc, title),
-            amount=amount, currency=currency or None, text=title,
-            amount_usd_2017=_float(rec["Amount (Constant USD2017)"]), concessional=conc, terms=_terms(rec),
+            lender=self.lender(rec, row),
+            instrument=rules.instrument(rec["Flow Type"], conc, title),
+            amount=amount,
+            currency=currency or None,
+            text=title,
+            amount_usd_2017=_float(rec["Amount (Constant USD2017)"]),
+            concessional=conc,
+            terms=_terms(rec),
         )
         vendor, vendor_raw, vendor_country = self.vendor(rec)
         receiving = _split(rec.get("Receiving Agencies", ""))
         implementing = _split(rec.get("Implementing Agencies", ""))
-        known = {n for n in receiving + implementing + _split(rec.get("Funding Agencies", ""))
-                 if resolve_org(n) or resolve_financier(n)}
+        known = {
+            n
+            for n in receiving + implementing + _split(rec.get("Funding Agencies", ""))
+            if resolve_org(n) or resolve_financier(n)
+        }
         agency = rules.operating_agency(receiving, implementing, known)
         city = self.city(rec, title, country)
-        attrs.update({
-            "receiving_agencies": [a for a in receiving if a], "implementing_agencies": [a for a in implementing if a],
-            "flow_type": rec["Flow Type"], "technologies": list(cls.technologies), "tier_terms": list(cls.terms),
-            "commitment_year_estimated": rec.get("Commitment Year Estimated", "") == "Yes",
-            "completion_year": _year(rec.get("Completion Year", "")), "sources": [s for _, s in sources],
-            "attribution": dataset_info(self.dataset)["citation"],
-        })
+        attrs.update(
+            {
+                "receiving_agencies": [a for a in receiving if a],
+                "implementing_agencies": [a for a in implementing if a],
+                "flow_type": rec["Flow Type"],
+                "technologies": list(cls.technologies),
+                "tier_terms": list(cls.terms),
+                "commitment_year_estimated": rec.get("Commitment Year Estimated", "") == "Yes",
+                "completion_year": _year(rec.get("Completion Year", "")),
+                "sources": [s for _, s in sources],
+                "attribution": dataset_info(self.dataset)["citation"],
+            }
+        )
         claim_id = None
         surveillance = cls.tier == rules.SURVEILLANCE
         year = _year(rec.get("Commitment Year", ""))
         if surveillance:
             claim_id = stable_id("claim", [self.dataset, project])
-            evidence = [Evidence(document_id=doc.id, quote=title, dataset=self.dataset, sheet=self.path.name,
-                                 row=row, column="Title")]
-            evidence += [Evidence(document_id=d.id, quote=s["title"] or s["url"], dataset=self.dataset,
-                                  sheet=self.path.name, row=row, column="Source URLs") for d, s in sources]
-            self.batch.claims.append(Claim(
-                id=claim_id, country=country, evidence=tuple(evidence), extractor=EXTRACTOR,
-                extractor_version=EXTRACTOR_VERSION, source=self.dataset, vendor=vendor, vendor_raw=vendor_raw,
-                vendor_country=vendor_country, city=city, agency=agency, technology=cls.technology,
-                status=status, financing=fin, start_year=year, confidence=AIDDATA_CONFIDENCE,
+            evidence = [
+                Evidence(
+                    document_id=doc.id, quote=title, dataset=self.dataset, sheet=self.path.name, row=row, column="Title"
+                )
+            ]
+            evidence += [
+                Evidence(
+                    document_id=d.id,
+                    quote=s["title"] or s["url"],
+                    dataset=self.dataset,
+                    sheet=self.path.name,
+                    row=row,
+                    column="Source URLs",
+                )
+                for d, s in sources
+            ]
+            self.batch.claims.append(
+                Claim(
+                    id=claim_id,
+                    country=country,
+                    evidence=tuple(evidence),
+                    extractor=EXTRACTOR,
+                    extractor_version=EXTRACTOR_VERSION,
+                    source=self.dataset,
+                    vendor=vendor,
+                    vendor_raw=vendor_raw,
+                    vendor_country=vendor_country,
+                    city=city,
+                    agency=agency,
+                    technology=cls.technology,
+                    status=status,
+                    financing=fin,
+                    start_year=year,
+                    confidence=AIDDATA_CONFIDENCE,
+                    attrs=attrs,
+                )
+            )
+        self.batch.financing.append(
+            FinancingRecord(
+                id=stable_id("fin", [self.dataset, project]),
+                dataset=self.dataset,
+                project_id=project,
+                document_id=doc.id,
+                country=country,
+                title=title,
+                status=status,
+                financing=fin,
+                stage=stage,
+                commitment_year=year,
+                vendor=vendor,
+                vendor_country=vendor_country,
+                technology=cls.technology,
+                tier=cls.tier,
+                tier_coded=coded,
+                surveillance=surveillance,
+                claim_id=claim_id,
+                amount_nominal_usd=_float(rec.get("Amount (Nominal)", "")),
+                flow_type=rec["Flow Type"].strip() or None,
+                flow_class=rec.get("Flow Class", "").strip() or None,
+                recommended=rec.get(FILES[self.dataset][1], "Yes").strip() != "No",
                 attrs=attrs,
-            ))
-        self.batch.financing.append(FinancingRecord(
-            id=stable_id("fin", [self.dataset, project]), dataset=self.dataset, project_id=project,
-            document_id=doc.id, country=country, title=title, status=status,
-            financing=fin, stage=stage, commitment_year=year, vendor=vendor, vendor_country=vendor_country,
-            technology=cls.technology, tier=cls.tier, tier_coded=coded, surveillance=surveillance,
-            claim_id=claim_id, amount_nominal_usd=_float(rec.get("Amount (Nominal)", "")),
-            flow_type=rec["Flow Type"].strip() or None, flow_class=rec.get("Flow Class", "").strip() or None,
-            recommended=rec.get(FILES[self.dataset][1], "Yes").strip() != "No", attrs=attrs,
-        ))
+            )
+        )
 
     def city(self, rec: dict[str, str], title: str, country: str) -> str | None:
         """A city the row names: a short Geographic Location cell, else a city in the title (of
@@ -277,8 +367,9 @@ def read_aiddata(dataset: str, path: Path | None = None) -> FinanceBatch:
         if not project:
             raise InputError("empty AidData TUFF Project ID", path=str(path), position=f"row {i}")
         if project in seen:
-            raise InputError(f"project {project} appears twice (rows {seen[project]} and {i})",
-                             path=str(path), position=f"row {i}")
+            raise InputError(
+                f"project {project} appears twice (rows {seen[project]} and {i})", path=str(path), position=f"row {i}"
+            )
         seen[project] = i
         reader.read_row(rec, cells, i)
     reader.batch.rows = len(rows)
@@ -286,4 +377,3 @@ def read_aiddata(dataset: str, path: Path | None = None) -> FinanceBatch:
     reader.batch.documents = list({d.id: d for d in reader.batch.documents}.values())
     reader.batch.organizations = list(reader.new_financiers.values())
     return reader.batch
-

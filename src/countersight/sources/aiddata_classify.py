@@ -54,8 +54,11 @@ class Classification:
 def technology_terms(text: str, weak: bool = True) -> list[tuple[str, str]]:
     """(term as written, technology id) for every technology-lexicon and core term in ``text``."""
     weak_terms = {str(w).casefold() for w in rules()["weak_terms"]}
-    found = [(m.surface, m.value) for m in find_mentions(text) if m.kind == TECH
-             and (weak or m.surface.casefold() not in weak_terms)]
+    found = [
+        (m.surface, m.value)
+        for m in find_mentions(text)
+        if m.kind == TECH and (weak or m.surface.casefold() not in weak_terms)
+    ]
     core = {str(k).casefold(): v for k, v in rules()["core_terms"].items()}
     found += [(m.group(0), core[m.group(0).casefold()]) for m in _patterns()["core"].finditer(text)]
     return found
@@ -116,7 +119,9 @@ def claim_status(stage: str) -> str | None:
 
 _AMOUNT = re.compile(
     r"(?P<cur>RMB|CNY|US\$|USD|NZD|EUR|€|\$)\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>thousand|million|billion)?"
-    r"(?!\w)", re.IGNORECASE)
+    r"(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def amount_in_title(title: str) -> tuple[float, str, str] | None:

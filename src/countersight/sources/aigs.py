@@ -42,12 +42,27 @@ TECH_COLUMNS_2022 = {
     "Smart Policing": "smart_policing",
     "Social Media Surveillance": "social_media_monitoring",
 }
-REQUIRED_2019 = ["Country", "Regime Type", "Key Companies", "China AI Tech", "US AI Tech",
-                 "Belt & Road Initiative Countries", "Military Expenditures Global Ranking (2018)",
-                 *TECH_COLUMNS_2019]
-REQUIRED_2022 = ["Country", "V-Dem Regime Type 2021", "China Tech", "US Tech", "Other Countries",
-                 "Member of Belt & Road Initiative", "Military Expenditures Ranking (2018)",
-                 *TECH_COLUMNS_2022, *(f"Company {i}" for i in range(1, 6))]
+REQUIRED_2019 = [
+    "Country",
+    "Regime Type",
+    "Key Companies",
+    "China AI Tech",
+    "US AI Tech",
+    "Belt & Road Initiative Countries",
+    "Military Expenditures Global Ranking (2018)",
+    *TECH_COLUMNS_2019,
+]
+REQUIRED_2022 = [
+    "Country",
+    "V-Dem Regime Type 2021",
+    "China Tech",
+    "US Tech",
+    "Other Countries",
+    "Member of Belt & Road Initiative",
+    "Military Expenditures Ranking (2018)",
+    *TECH_COLUMNS_2022,
+    *(f"Company {i}" for i in range(1, 6)),
+]
 REQUIRED_VDEM = ["Country", "v2x_regime", "AIGS?"]
 
 # The damaged cells of the 2022 workbook: a find-and-replace of regime codes by their labels.
@@ -88,6 +103,7 @@ def bundled(name: str) -> Path:
 
 # -- reading files --------------------------------------------------------------------------
 
+
 def _read_csv(path: Path, required: Sequence[str], delimiter: str = ",") -> tuple[list[str], list[list[str]]]:
     if not path.exists():
         raise InputError("file not found", path=str(path))
@@ -107,8 +123,9 @@ def _read_csv(path: Path, required: Sequence[str], delimiter: str = ",") -> tupl
 def _check_header(path: Path, header: Sequence[str], required: Sequence[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(f"wrong header: missing column(s) {', '.join(map(repr, missing))}", path=str(path),
-                         position="row 1")
+        raise InputError(
+            f"wrong header: missing column(s) {', '.join(map(repr, missing))}", path=str(path), position="row 1"
+        )
 
 
 def _read_xlsx(path: Path) -> dict[str, list[list[Any]]]:
@@ -160,6 +177,7 @@ def _published(name: str) -> dt.date:
 
 # -- shared row logic -----------------------------------------------------------------------
 
+
 def split_vendor_cell(cell: str) -> list[str]:
     """Vendor names in one cell: comma/semicolon lists and a final "and" are split, unless the
     registry knows the unsplit name ("Atos IT Solutions and Services")."""
@@ -187,25 +205,38 @@ class _RowBuilder:
         if code is None:
             msg = f"row {row}: unresolved country {name!r}"
             if self.strict:
-                raise UnresolvedNameError(f"unresolved country {name!r}", path=self.batch.path,
-                                          position=f"{self.sheet} row {row}")
+                raise UnresolvedNameError(
+                    f"unresolved country {name!r}", path=self.batch.path, position=f"{self.sheet} row {row}"
+                )
             self.batch.unresolved.append(msg)
         return code
 
     def evidence(self, doc: Document, row: int, column: str, quote: str, dataset: str | None = None) -> Evidence:
-        return Evidence(document_id=doc.id, quote=quote, dataset=dataset or self.batch.dataset,
-                        sheet=self.sheet, row=row, column=column)
+        return Evidence(
+            document_id=doc.id,
+            quote=quote,
+            dataset=dataset or self.batch.dataset,
+            sheet=self.sheet,
+            row=row,
+            column=column,
+        )
 
     def tech_claim(self, doc: Document, country: str, row: int, column: str, quote: str, tech: str) -> Claim:
         return Claim(
             id=stable_id("cl", [self.batch.dataset, doc.id, column, tech]),
-            country=country, evidence=(self.evidence(doc, row, column, quote),), extractor=EXTRACTOR,
-            extractor_version=EXTRACTOR_VERSION, source=self.batch.dataset, technology=tech,
-            confidence=AIGS_CONFIDENCE, attrs={"aigs_column": column},
+            country=country,
+            evidence=(self.evidence(doc, row, column, quote),),
+            extractor=EXTRACTOR,
+            extractor_version=EXTRACTOR_VERSION,
+            source=self.batch.dataset,
+            technology=tech,
+            confidence=AIGS_CONFIDENCE,
+            attrs={"aigs_column": column},
         )
 
-    def vendor_claims(self, doc: Document, country: str, row: int, column: str, cell: str,
-                      dataset: str | None = None) -> tuple[list[Claim], bool]:
+    def vendor_claims(
+        self, doc: Document, country: str, row: int, column: str, cell: str, dataset: str | None = None
+    ) -> tuple[list[Claim], bool]:
         """Claims for the vendors named in a cell, and whether the cell says "multiple vendors"."""
         claims, multiple = [], False
         for raw in split_vendor_cell(cell):
@@ -216,31 +247,42 @@ class _RowBuilder:
             if org is None:
                 msg = f"row {row}: unresolved vendor {raw!r} ({column})"
                 if self.strict:
-                    raise UnresolvedNameError(f"unresolved vendor {raw!r}", path=self.batch.path,
-                                              position=f"{self.sheet} row {row}, {column}")
+                    raise UnresolvedNameError(
+                        f"unresolved vendor {raw!r}", path=self.batch.path, position=f"{self.sheet} row {row}, {column}"
+                    )
                 self.batch.unresolved.append(msg)
             vendor = org.name if org else raw
-            claims.append(Claim(
-                id=stable_id("cl", [self.batch.dataset, doc.id, column, vendor]),
-                country=country, evidence=(self.evidence(doc, row, column, cell, dataset),),
-                extractor=EXTRACTOR, extractor_version=EXTRACTOR_VERSION, source=self.batch.dataset,
-                vendor=vendor, vendor_raw=raw, vendor_country=org.home_country if org else None,
-                confidence=AIGS_CONFIDENCE,
-                attrs={"aigs_column": column, **({} if org else {"unresolved_vendor": True})},
-            ))
+            claims.append(
+                Claim(
+                    id=stable_id("cl", [self.batch.dataset, doc.id, column, vendor]),
+                    country=country,
+                    evidence=(self.evidence(doc, row, column, cell, dataset),),
+                    extractor=EXTRACTOR,
+                    extractor_version=EXTRACTOR_VERSION,
+                    source=self.batch.dataset,
+                    vendor=vendor,
+                    vendor_raw=raw,
+                    vendor_country=org.home_country if org else None,
+                    confidence=AIGS_CONFIDENCE,
+                    attrs={"aigs_column": column, **({} if org else {"unresolved_vendor": True})},
+                )
+            )
         return claims, multiple
 
-    def check_flags(self, row: int, country: str, flags: dict[str, bool], claims: Iterable[Claim],
-                    multiple: bool) -> None:
+    def check_flags(
+        self, row: int, country: str, flags: dict[str, bool], claims: Iterable[Claim], multiple: bool
+    ) -> None:
         homes = {c.vendor_country for c in claims if c.vendor}
         for code, coded in flags.items():
             named = code in homes
             if coded and not named and not multiple:
                 self.batch.disagreements.append(
-                    f"row {row} {country}: coded {code} tech but names no {code} vendor (kept as coded)")
+                    f"row {row} {country}: coded {code} tech but names no {code} vendor (kept as coded)"
+                )
             elif named and not coded:
                 self.batch.disagreements.append(
-                    f"row {row} {country}: names a {code} vendor but is not coded {code} tech (kept as coded)")
+                    f"row {row} {country}: names a {code} vendor but is not coded {code} tech (kept as coded)"
+                )
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
@@ -248,6 +290,7 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
 
 
 # -- 2019 -----------------------------------------------------------------------------------
+
 
 def read_aigs_2019(path: Path | None = None, strict: bool = False) -> DatasetBatch:
     """Read the 2019 index table (CSV extracted from Carnegie's PDF)."""
@@ -264,19 +307,39 @@ def read_aigs_2019(path: Path | None = None, strict: bool = False) -> DatasetBat
             continue
         text = _row_text(f"AI Global Surveillance Index 2019: {rec['Country']}", header, cells)
         meta = {
-            "edition": "2019", "sheet": "index table", "row": i, "country": country,
-            "country_name": rec["Country"], "country_as_printed": rec.get("Country (as printed)"),
-            "region": rec.get("Region"), "regime": rec.get("Regime Type") or None,
+            "edition": "2019",
+            "sheet": "index table",
+            "row": i,
+            "country": country,
+            "country_name": rec["Country"],
+            "country_as_printed": rec.get("Country (as printed)"),
+            "region": rec.get("Region"),
+            "regime": rec.get("Regime Type") or None,
             "bri": _ticked(rec["Belt & Road Initiative Countries"]),
             "military_rank": _int(rec["Military Expenditures Global Ranking (2018)"]),
-            "china_tech": _ticked(rec["China AI Tech"]), "us_tech": _ticked(rec["US AI Tech"]),
-            "japan_tech": _ticked(rec.get("Japan AI Tech", "")), "pdf_page": _int(rec.get("pdf_page", "")),
+            "china_tech": _ticked(rec["China AI Tech"]),
+            "us_tech": _ticked(rec["US AI Tech"]),
+            "japan_tech": _ticked(rec.get("Japan AI Tech", "")),
+            "pdf_page": _int(rec.get("pdf_page", "")),
         }
-        doc = Document(id=content_hash(text), text=text, url=dataset_info(dataset)["url"],
-                       path=path.name, title=f"AIGS 2019 – {rec['Country']}", publisher="Carnegie Endowment",
-                       published=published, language="en", source_kind="dataset", dataset=dataset, meta=meta)
-        claims = [rb.tech_claim(doc, country, i, col, rec[col], tech)
-                  for col, tech in TECH_COLUMNS_2019.items() if _ticked(rec[col])]
+        doc = Document(
+            id=content_hash(text),
+            text=text,
+            url=dataset_info(dataset)["url"],
+            path=path.name,
+            title=f"AIGS 2019 – {rec['Country']}",
+            publisher="Carnegie Endowment",
+            published=published,
+            language="en",
+            source_kind="dataset",
+            dataset=dataset,
+            meta=meta,
+        )
+        claims = [
+            rb.tech_claim(doc, country, i, col, rec[col], tech)
+            for col, tech in TECH_COLUMNS_2019.items()
+            if _ticked(rec[col])
+        ]
         vclaims, multiple = rb.vendor_claims(doc, country, i, "Key Companies", rec["Key Companies"])
         doc.meta["multiple_vendors"] = multiple
         rb.check_flags(i, country, {"CHN": bool(meta["china_tech"]), "USA": bool(meta["us_tech"])}, vclaims, multiple)
@@ -286,6 +349,7 @@ def read_aigs_2019(path: Path | None = None, strict: bool = False) -> DatasetBat
 
 
 # -- 2022 -----------------------------------------------------------------------------------
+
 
 def _repair_regime_damage(value: str) -> str:
     # The replacement was case-insensitive: "ed" inside "United" became a label too. Inside a
@@ -305,8 +369,9 @@ def _repair_cell(batch: DatasetBatch, row: int, column: str, value: str, known: 
     if all(w in known or resolve_country(w) for w in words):
         batch.repairs.append(f"row {row}, {column}: {value!r} -> {fixed!r} (find-and-replace damage undone)")
         return fixed
-    batch.repairs.append(f"row {row}, {column}: {value!r} shows damage but the repair {fixed!r} "
-                         "does not resolve; left as is")
+    batch.repairs.append(
+        f"row {row}, {column}: {value!r} shows damage but the repair {fixed!r} does not resolve; left as is"
+    )
     return value
 
 
@@ -328,8 +393,9 @@ def _v1_vendors(path: Path) -> tuple[dict[str, tuple[int, list[str], str]], list
     return out, header
 
 
-def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path | None = None,
-                   vdem_path: Path | None = None) -> DatasetBatch:
+def read_aigs_2022(
+    path: Path | None = None, strict: bool = False, v1_path: Path | None = None, vdem_path: Path | None = None
+) -> DatasetBatch:
     """Read the 2022 workbook (sheet 1, the 97 countries; sheet 2, the 179-country V-Dem table).
 
     ``path`` may be the .xlsx workbook (default) or a CSV of sheet 1; then sheet 2 comes from
@@ -366,8 +432,10 @@ def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path
     ignored = [h for h in header1 if re.fullmatch(r"Company (\d+)", h) and int(h.split()[1]) > 5]
     filled = sum(1 for r in rows1 for h, c in zip(header1, r, strict=False) if h in ignored and c)
     if ignored:
-        batch.repairs.append(f"ignored misaligned columns {ignored[0]}..{ignored[-1]} of sheet 1 "
-                             f"({filled} filled cells); extra vendors taken from the v1 release instead")
+        batch.repairs.append(
+            f"ignored misaligned columns {ignored[0]}..{ignored[-1]} of sheet 1 "
+            f"({filled} filled cells); extra vendors taken from the v1 release instead"
+        )
     v1, _ = _v1_vendors(v1_path)
     published = _published(dataset)
     rb = _RowBuilder(batch, strict, sheet=sheet1_name)
@@ -383,12 +451,26 @@ def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path
             continue
         text = _row_text(f"AIGS 2022 sheet 2 (V-Dem 2021): {rec['Country']}", header2, cells)
         vdem_docs[code] = Document(
-            id=content_hash(text), text=text, url=dataset_info(dataset)["url"], path=path.name,
-            title=f"AIGS 2022 V-Dem – {rec['Country']}", publisher="Carnegie Endowment", published=published,
-            language="en", source_kind="dataset", dataset="aigs-2022-vdem",
-            meta={"edition": "2022", "sheet": sheet2_name, "row": i, "country": code, "country_name": rec["Country"],
-                  "regime": rec["v2x_regime"] or None, "in_aigs": _ticked(rec["AIGS?"]),
-                  "digital_repression_index": rec.get("Digital Repression Index 2021") or None},
+            id=content_hash(text),
+            text=text,
+            url=dataset_info(dataset)["url"],
+            path=path.name,
+            title=f"AIGS 2022 V-Dem – {rec['Country']}",
+            publisher="Carnegie Endowment",
+            published=published,
+            language="en",
+            source_kind="dataset",
+            dataset="aigs-2022-vdem",
+            meta={
+                "edition": "2022",
+                "sheet": sheet2_name,
+                "row": i,
+                "country": code,
+                "country_name": rec["Country"],
+                "regime": rec["v2x_regime"] or None,
+                "in_aigs": _ticked(rec["AIGS?"]),
+                "digital_repression_index": rec.get("Digital Repression Index 2021") or None,
+            },
         )
     batch.documents += vdem_docs.values()
 
@@ -401,19 +483,38 @@ def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path
         other = _repair_cell(batch, i, "Other Countries", rec["Other Countries"], known_codes)
         text = _row_text(f"AI & Big Data Global Surveillance Index 2022: {name}", header1, cells)
         meta = {
-            "edition": "2022", "sheet": sheet1_name, "row": i, "country": country, "country_name": name,
-            "region": rec.get("Region"), "regime": rec.get("V-Dem Regime Type 2021") or None,
+            "edition": "2022",
+            "sheet": sheet1_name,
+            "row": i,
+            "country": country,
+            "country_name": name,
+            "region": rec.get("Region"),
+            "regime": rec.get("V-Dem Regime Type 2021") or None,
             "bri": _ticked(rec["Member of Belt & Road Initiative"]),
             "military_rank": _int(rec["Military Expenditures Ranking (2018)"]),
-            "china_tech": _ticked(rec["China Tech"]), "us_tech": _ticked(rec["US Tech"]),
+            "china_tech": _ticked(rec["China Tech"]),
+            "us_tech": _ticked(rec["US Tech"]),
             "other_countries": [c for c in (resolve_country(w) for w in other.split(",")) if c],
             "other_countries_raw": other,
         }
-        doc = Document(id=content_hash(text), text=text, url=dataset_info(dataset)["url"], path=path.name,
-                       title=f"AIGS 2022 – {name}", publisher="Carnegie Endowment", published=published,
-                       language="en", source_kind="dataset", dataset=dataset, meta=meta)
-        claims = [rb.tech_claim(doc, country, i, col, rec[col], tech)
-                  for col, tech in TECH_COLUMNS_2022.items() if _ticked(rec[col])]
+        doc = Document(
+            id=content_hash(text),
+            text=text,
+            url=dataset_info(dataset)["url"],
+            path=path.name,
+            title=f"AIGS 2022 – {name}",
+            publisher="Carnegie Endowment",
+            published=published,
+            language="en",
+            source_kind="dataset",
+            dataset=dataset,
+            meta=meta,
+        )
+        claims = [
+            rb.tech_claim(doc, country, i, col, rec[col], tech)
+            for col, tech in TECH_COLUMNS_2022.items()
+            if _ticked(rec[col])
+        ]
         vclaims: list[Claim] = []
         multiple = False
         for k in range(1, 6):
@@ -425,16 +526,24 @@ def read_aigs_2022(path: Path | None = None, strict: bool = False, v1_path: Path
             v1_row, extra, v1_text = v1[country]
             if extra:
                 v1_doc = Document(
-                    id=content_hash(v1_text), text=v1_text, url=dataset_info(dataset)["url"],
-                    path=v1_path.name, title=f"AIGS 2022 v1 – {name}", publisher="Carnegie Endowment",
-                    published=published, language="en", source_kind="dataset", dataset="aigs-2022-v1",
+                    id=content_hash(v1_text),
+                    text=v1_text,
+                    url=dataset_info(dataset)["url"],
+                    path=v1_path.name,
+                    title=f"AIGS 2022 v1 – {name}",
+                    publisher="Carnegie Endowment",
+                    published=published,
+                    language="en",
+                    source_kind="dataset",
+                    dataset="aigs-2022-v1",
                     meta={"edition": "2022", "sheet": "v1", "row": v1_row, "country": country},
                 )
                 batch.documents.append(v1_doc)
                 for j, cell in enumerate(extra, start=6):
                     rb_v1 = _RowBuilder(batch, strict, sheet="v1")
-                    got, mult = rb_v1.vendor_claims(v1_doc, country, v1_row, f"Company {j}", cell,
-                                                    dataset="aigs-2022-v1")
+                    got, mult = rb_v1.vendor_claims(
+                        v1_doc, country, v1_row, f"Company {j}", cell, dataset="aigs-2022-v1"
+                    )
                     # Claims from the v1 row keep the edition as their source.
                     vclaims += got
                     multiple |= mult

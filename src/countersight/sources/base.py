@@ -48,8 +48,10 @@ class Limits:
     def from_settings(cls, settings: Settings) -> Limits:
         """Limits from the runtime settings (``COUNTERSIGHT_MAX_FILE_BYTES``)."""
         if settings.document_paths not in DOCUMENT_PATHS:
-            raise InputError(f"COUNTERSIGHT_DOCUMENT_PATHS must be one of {', '.join(DOCUMENT_PATHS)}, "
-                             f"not {settings.document_paths!r}")
+            raise InputError(
+                f"COUNTERSIGHT_DOCUMENT_PATHS must be one of {', '.join(DOCUMENT_PATHS)}, "
+                f"not {settings.document_paths!r}"
+            )
         return cls(
             max_file_bytes=settings.max_file_bytes,
             max_record_bytes=min(settings.max_file_bytes, MAX_RECORD_BYTES),
@@ -82,8 +84,9 @@ def read_bytes(path: Path, limits: Limits, display: str | None = None) -> bytes:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from exc
     if size > limits.max_file_bytes:
         raise InputError(
-            f"file is {size:,} bytes, above the limit of {limits.max_file_bytes:,} "
-            "(COUNTERSIGHT_MAX_FILE_BYTES)", path=name)
+            f"file is {size:,} bytes, above the limit of {limits.max_file_bytes:,} (COUNTERSIGHT_MAX_FILE_BYTES)",
+            path=name,
+        )
     try:
         with path.open("rb") as fh:
             return read_limited(fh, limits.max_file_bytes, name)
@@ -95,14 +98,16 @@ def read_limited(fh: BinaryIO, limit: int, name: str) -> bytes:
     """Read a stream to its end, refusing it once it passes ``limit`` bytes."""
     data = fh.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"input is larger than the limit of {limit:,} bytes "
-                         "(COUNTERSIGHT_MAX_FILE_BYTES)", path=name)
+        raise InputError(f"input is larger than the limit of {limit:,} bytes (COUNTERSIGHT_MAX_FILE_BYTES)", path=name)
     return data
 
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # C0 controls other than tab, newline, carriage return and form feed: text has almost none.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -115,8 +120,9 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> tuple[st
     cleanly, strict UTF-8, then charset detection. Binary content and bytes no encoding
     explains are refused rather than decoded with replacement characters.
     """
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
-                                                          codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+    if b"\x00" in data[:8192] and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
         raise InputError("binary content (NUL bytes), not text", path=name)
     text: str | None = None
     encoding = ""
@@ -125,8 +131,7 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> tuple[st
             try:
                 text, encoding = data.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise InputError(f"invalid {enc} after byte-order mark at byte {exc.start}",
-                                 path=name) from exc
+                raise InputError(f"invalid {enc} after byte-order mark at byte {exc.start}", path=name) from exc
             break
     if text is None and declared:
         try:
@@ -141,8 +146,8 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> tuple[st
             best = charset_normalizer.from_bytes(data).best()
             if best is None or best.chaos > 0.2:
                 raise InputError(
-                    f"not valid UTF-8 (byte {exc.start}) and no other encoding fits; "
-                    "refusing to guess", path=name) from exc
+                    f"not valid UTF-8 (byte {exc.start}) and no other encoding fits; refusing to guess", path=name
+                ) from exc
             text, encoding = str(best), best.encoding
     if text and len(_CONTROL.findall(text[:8192])) > max(8, len(text[:8192]) // 50):
         raise InputError("binary content (control characters), not text", path=name)
@@ -152,8 +157,10 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> tuple[st
 def check_document_size(text: str, name: str, limits: Limits) -> None:
     """Refuse a text longer than any document we handle (e.g. a 50 MB single line)."""
     if len(text) > limits.max_document_chars:
-        raise InputError(f"text is {len(text):,} characters, above the per-document limit of "
-                         f"{limits.max_document_chars:,}", path=name)
+        raise InputError(
+            f"text is {len(text):,} characters, above the per-document limit of {limits.max_document_chars:,}",
+            path=name,
+        )
 
 
 def unsafe_url_reason(url: str) -> str | None:
@@ -191,9 +198,26 @@ def unsafe_url_reason(url: str) -> str | None:
 
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 # "2 February 2024", "February 2, 2024" and ISO dates, as a dateline at the top of a text states them.
 _DATELINE = re.compile(
@@ -217,7 +241,7 @@ def dateline_date(text: str) -> dt.date | None:
     """The date a text's dateline states in its first :data:`DATELINE_CHARS` characters
     ("Nairobi, 2 February 2024 --"), else None: a date the document gives, never the reading day."""
     for m in _DATELINE.finditer(text[:DATELINE_CHARS]):
-        day = (_date(m[3], m[2], m[1]) if m[1] else _date(m[6], m[4], m[5]) if m[4] else _date(m[7], m[8], m[9]))
+        day = _date(m[3], m[2], m[1]) if m[1] else _date(m[6], m[4], m[5]) if m[4] else _date(m[7], m[8], m[9])
         if day is not None:
             return day
     return None

@@ -27,11 +27,19 @@ from countersight.sources.warc import GZIP_MAGIC, warc_records
 log = logging.getLogger(__name__)
 
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".pdf": "pdf",
-    ".xml": "feed", ".rss": "feed", ".atom": "feed",
-    ".warc": "warc", ".warc.gz": "warc",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
 
 
@@ -91,16 +99,49 @@ def sniff_kind(head: bytes) -> str | None:
 # Files that are data or media, not documents, and that no reader reads: a directory of articles
 # often holds them too (a gold.jsonl of labels must not become claims).
 NOT_DOCUMENTS = {
-    ".json": "JSON data", ".jsonl": "JSON lines", ".ndjson": "JSON lines", ".geojson": "JSON data",
-    ".csv": "CSV data", ".tsv": "tab-separated data", ".parquet": "Parquet data", ".xlsx": "a spreadsheet",
-    ".xls": "a spreadsheet", ".ods": "a spreadsheet", ".yaml": "YAML data", ".yml": "YAML data",
-    ".toml": "configuration", ".ini": "configuration", ".sqlite": "a database", ".db": "a database",
-    ".png": "an image", ".jpg": "an image", ".jpeg": "an image", ".gif": "an image", ".webp": "an image",
-    ".svg": "an image", ".bmp": "an image", ".tif": "an image", ".tiff": "an image", ".ico": "an image",
-    ".mp3": "audio", ".wav": "audio", ".mp4": "video", ".mov": "video", ".webm": "video",
-    ".zip": "an archive", ".tar": "an archive", ".gz": "a compressed file", ".bz2": "a compressed file",
-    ".xz": "a compressed file", ".7z": "an archive", ".py": "source code", ".js": "source code",
-    ".css": "a style sheet", ".exe": "a program", ".so": "a library", ".pyc": "compiled code",
+    ".json": "JSON data",
+    ".jsonl": "JSON lines",
+    ".ndjson": "JSON lines",
+    ".geojson": "JSON data",
+    ".csv": "CSV data",
+    ".tsv": "tab-separated data",
+    ".parquet": "Parquet data",
+    ".xlsx": "a spreadsheet",
+    ".xls": "a spreadsheet",
+    ".ods": "a spreadsheet",
+    ".yaml": "YAML data",
+    ".yml": "YAML data",
+    ".toml": "configuration",
+    ".ini": "configuration",
+    ".sqlite": "a database",
+    ".db": "a database",
+    ".png": "an image",
+    ".jpg": "an image",
+    ".jpeg": "an image",
+    ".gif": "an image",
+    ".webp": "an image",
+    ".svg": "an image",
+    ".bmp": "an image",
+    ".tif": "an image",
+    ".tiff": "an image",
+    ".ico": "an image",
+    ".mp3": "audio",
+    ".wav": "audio",
+    ".mp4": "video",
+    ".mov": "video",
+    ".webm": "video",
+    ".zip": "an archive",
+    ".tar": "an archive",
+    ".gz": "a compressed file",
+    ".bz2": "a compressed file",
+    ".xz": "a compressed file",
+    ".7z": "an archive",
+    ".py": "source code",
+    ".js": "source code",
+    ".css": "a style sheet",
+    ".exe": "a program",
+    ".so": "a library",
+    ".pyc": "compiled code",
 }
 
 
@@ -126,19 +167,26 @@ def _input_file(path: Path, source: str, resolved: Path | None = None, relative:
         with path.open("rb") as fh:
             head = fh.read(2048)
     except OSError as exc:
-        return ReadResult(source, None, error=str(InputError(f"cannot read: {exc.strerror or exc}",
-                                                             path=source)))
+        return ReadResult(source, None, error=str(InputError(f"cannot read: {exc.strerror or exc}", path=source)))
     skip = not_a_document(path, head)
     if skip is not None:
         return ReadResult(source, None, skipped=skip)
     kind = detect_kind(path, head)
     if kind is None:
-        return ReadResult(source, None, error=str(InputError("unknown format (not text, HTML, PDF, "
-                                                             "feed or WARC)", path=source)))
+        return ReadResult(
+            source, None, error=str(InputError("unknown format (not text, HTML, PDF, feed or WARC)", path=source))
+        )
     real = str(resolved or path.resolve())
     key = stable_id("in", [real, None, st.st_size, st.st_mtime_ns])
-    return InputFile(path=path, source=source, kind=kind, size=st.st_size, input_id=key, resolved=real,
-                     relative=relative or path.name)
+    return InputFile(
+        path=path,
+        source=source,
+        kind=kind,
+        size=st.st_size,
+        input_id=key,
+        resolved=real,
+        relative=relative or path.name,
+    )
 
 
 def _within(root: Path, target: Path) -> bool:
@@ -167,9 +215,17 @@ def walk_inputs(args: Sequence[str]) -> Iterator[InputFile | ReadResult]:
                 for d in dirnames:
                     link = Path(dirpath) / d
                     if link.is_symlink() and not _within(root, link.resolve()):
-                        yield ReadResult(str(link), None, error=str(InputError(
-                            f"refused: symlinked directory resolves outside the input directory ({link.resolve()})",
-                            path=str(link))))
+                        yield ReadResult(
+                            str(link),
+                            None,
+                            error=str(
+                                InputError(
+                                    "refused: symlinked directory resolves outside the input directory"
+                                    f" ({link.resolve()})",
+                                    path=str(link),
+                                )
+                            ),
+                        )
                     elif link.is_symlink():
                         log.info("%s: symlinked directory not followed", link)
                 for fname in sorted(filenames):
@@ -179,19 +235,28 @@ def walk_inputs(args: Sequence[str]) -> Iterator[InputFile | ReadResult]:
                     source = str(fpath)
                     real = fpath.resolve()
                     if ".." in fpath.relative_to(path).parts or not _within(root, real):
-                        yield ReadResult(source, None, error=str(InputError(
-                            f"refused: resolves outside the input directory ({real})", path=source)))
+                        yield ReadResult(
+                            source,
+                            None,
+                            error=str(
+                                InputError(f"refused: resolves outside the input directory ({real})", path=source)
+                            ),
+                        )
                         continue
                     if not fpath.is_file():
-                        yield ReadResult(source, None, error=str(InputError(
-                            "not a regular file (dangling link, device or pipe)", path=source)))
+                        yield ReadResult(
+                            source,
+                            None,
+                            error=str(InputError("not a regular file (dangling link, device or pipe)", path=source)),
+                        )
                         continue
                     yield _input_file(fpath, source, real, fpath.relative_to(path).as_posix())
         elif path.is_file():
             yield _input_file(path, arg)
         else:
-            yield ReadResult(arg, None, error=str(InputError(
-                "not a regular file (dangling link, device or pipe)", path=arg)))
+            yield ReadResult(
+                arg, None, error=str(InputError("not a regular file (dangling link, device or pipe)", path=arg))
+            )
 
 
 @contextmanager

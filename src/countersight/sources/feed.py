@@ -31,8 +31,9 @@ from countersight.sources.html import check_depth
 log = logging.getLogger(__name__)
 
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
-_FEED_ROOT = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<(rss|feed|rdf:RDF)\b",
-                        re.S | re.I)
+_FEED_ROOT = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<(rss|feed|rdf:RDF)\b", re.S | re.I
+)
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -68,8 +69,9 @@ def _html_to_text(html: str, name: str, limits: Limits) -> str:
         return html.strip()
     tree = HTMLTree.parse(html)
     check_depth(tree, name, limits)
-    return extract_plain_text(tree, preserve_formatting=True, main_content=False,
-                              list_bullets=False, alt_texts=False).strip()
+    return extract_plain_text(
+        tree, preserve_formatting=True, main_content=False, list_bullets=False, alt_texts=False
+    ).strip()
 
 
 def feed_documents(data: bytes, name: str, limits: Limits, *, path: str | None = None) -> Iterator[Document]:
@@ -81,12 +83,18 @@ def feed_documents(data: bytes, name: str, limits: Limits, *, path: str | None =
     if not entries:
         reason = parsed.get("bozo_exception") or "no entries"
         raise InputError(f"malformed or empty feed: {reason}", path=name)
-    refused = [f"entry {i} links to {link!r} ({why})" for i, entry in enumerate(entries)
-               if (link := entry.get("link")) and (why := unsafe_url_reason(link))]
+    refused = [
+        f"entry {i} links to {link!r} ({why})"
+        for i, entry in enumerate(entries)
+        if (link := entry.get("link")) and (why := unsafe_url_reason(link))
+    ]
     if refused:
         more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
-        raise InputError(f"feed links to private, local or non-web addresses (never fetched); refused: "
-                         f"{'; '.join(refused[:3])}{more}", path=name)
+        raise InputError(
+            f"feed links to private, local or non-web addresses (never fetched); refused: "
+            f"{'; '.join(refused[:3])}{more}",
+            path=name,
+        )
     channel = parsed.get("feed") or {}
     publisher = (channel.get("title") or "").strip() or None
     language = (channel.get("language") or "").strip().lower()[:16] or None
@@ -102,9 +110,15 @@ def feed_documents(data: bytes, name: str, limits: Limits, *, path: str | None =
         title = (entry.get("title") or "").strip() or None
         produced += 1
         yield Document(
-            id=content_hash(text), text=text, url=entry.get("link") or None, path=path, title=title,
-            publisher=publisher, published=_entry_date(entry),
-            language=(entry.get("language") or language), source_kind="feed",
+            id=content_hash(text),
+            text=text,
+            url=entry.get("link") or None,
+            path=path,
+            title=title,
+            publisher=publisher,
+            published=_entry_date(entry),
+            language=(entry.get("language") or language),
+            source_kind="feed",
             meta={"entry": index, "entry_id": entry.get("id"), "feed_well_formed": well_formed},
         )
     if not produced:

@@ -31,8 +31,23 @@ from countersight.sources.base import (
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
 # Elements that are boilerplate wherever they appear; matched on class/id substrings.
-_BOILERPLATE_WORDS = ("cookie", "consent", "newsletter", "subscribe", "related", "share", "social",
-                      "promo", "advert", "banner", "sidebar", "comment", "breadcrumb", "paywall", "popup")
+_BOILERPLATE_WORDS = (
+    "cookie",
+    "consent",
+    "newsletter",
+    "subscribe",
+    "related",
+    "share",
+    "social",
+    "promo",
+    "advert",
+    "banner",
+    "sidebar",
+    "comment",
+    "breadcrumb",
+    "paywall",
+    "popup",
+)
 _BOILERPLATE_SELECTOR = ", ".join(
     ["nav", "footer", "aside", "form", "noscript", "iframe", "script", "style"]
     + [f'[class*="{w}"], [id*="{w}"]' for w in _BOILERPLATE_WORDS]
@@ -40,9 +55,21 @@ _BOILERPLATE_SELECTOR = ", ".join(
 # Never prune these even when a class matches (e.g. <body class="has-sidebar">).
 _KEEP = {"html", "body", "main", "article"}
 
-_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
-                   "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
-                   "parsely-pub-date", "citation_publication_date", "citation_date")
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_publication_date",
+    "citation_date",
+)
 
 
 def sniff_charset(data: bytes) -> str | None:
@@ -70,8 +97,17 @@ def _meta(tree: HTMLTree) -> dict[str, str]:
     if head is None:
         return found
     for node in head.query_selector_all("meta"):
-        key = (node.getattr("property") or node.getattr("name") or node.getattr("itemprop")
-               or node.getattr("http-equiv") or "").strip().lower()
+        key = (
+            (
+                node.getattr("property")
+                or node.getattr("name")
+                or node.getattr("itemprop")
+                or node.getattr("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
+        )
         content = (node.getattr("content") or "").strip()
         if key and content and key not in found:
             found[key] = content
@@ -133,19 +169,27 @@ def html_document(
         for node in body.query_selector_all(_BOILERPLATE_SELECTOR):
             if node.tag not in _KEEP and node.parent is not None:
                 node.decompose()
-    text = extract_plain_text(tree, main_content=True, preserve_formatting=True, list_bullets=False,
-                              alt_texts=False)
+    text = extract_plain_text(tree, main_content=True, preserve_formatting=True, list_bullets=False, alt_texts=False)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if not text:
         # Main-content heuristics can drop a page that is all "boilerplate"; retry on everything.
-        text = extract_plain_text(tree, main_content=False, preserve_formatting=True,
-                                  list_bullets=False, alt_texts=False).strip()
+        text = extract_plain_text(
+            tree, main_content=False, preserve_formatting=True, list_bullets=False, alt_texts=False
+        ).strip()
     if not text:
         raise InputError("no text in HTML page", path=name)
     if published is None and (published := dateline_date(text)) is not None:
         date_from = "dateline"
     return Document(
-        id=content_hash(text), text=text, url=url, path=path, title=title[:500] if title else None,
-        publisher=publisher, published=published, language=language, source_kind=kind,
-        fetched_at=fetched_at, meta={"encoding": encoding, **({"date_from": date_from} if date_from else {})},
+        id=content_hash(text),
+        text=text,
+        url=url,
+        path=path,
+        title=title[:500] if title else None,
+        publisher=publisher,
+        published=published,
+        language=language,
+        source_kind=kind,
+        fetched_at=fetched_at,
+        meta={"encoding": encoding, **({"date_from": date_from} if date_from else {})},
     )

@@ -33,9 +33,11 @@ def pdf_document(data: bytes, name: str, limits: Limits, *, path: str | None = N
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError("not a PDF (no %PDF header)", path=name)
     # pypdf's stream limits are a context variable: set per call, never globally.
-    with apply_configuration(zlib_maximum_output_length=limits.max_pdf_stream_bytes,
-                             lzw_maximum_output_length=limits.max_pdf_stream_bytes,
-                             run_length_maximum_output_length=limits.max_pdf_stream_bytes):
+    with apply_configuration(
+        zlib_maximum_output_length=limits.max_pdf_stream_bytes,
+        lzw_maximum_output_length=limits.max_pdf_stream_bytes,
+        run_length_maximum_output_length=limits.max_pdf_stream_bytes,
+    ):
         return _pdf_document(data, name, limits, path)
 
 
@@ -57,8 +59,9 @@ def _pdf_document(data: bytes, name: str, limits: Limits, path: str | None) -> D
             parts.append(text)
             pos += len(text)
             if pos > limits.max_document_chars:
-                raise InputError(f"PDF text passes the per-document limit of "
-                                 f"{limits.max_document_chars:,} characters", path=name)
+                raise InputError(
+                    f"PDF text passes the per-document limit of {limits.max_document_chars:,} characters", path=name
+                )
         info = reader.metadata
         title = str(info.title).strip() if info is not None and info.title else None
         raw = str(info.get("/CreationDate", "")) if info is not None else ""
@@ -72,13 +75,29 @@ def _pdf_document(data: bytes, name: str, limits: Limits, path: str | None) -> D
         raise InputError(f"PDF decompression limit reached (possible bomb): {exc}", path=name) from exc
     except PyPdfError as exc:
         raise InputError(f"corrupt PDF: {exc}", path=name) from exc
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, AssertionError, OSError,
-            RecursionError, ZeroDivisionError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        AssertionError,
+        OSError,
+        RecursionError,
+        ZeroDivisionError,
+    ) as exc:
         # pypdf raises plain Python errors on many kinds of damage; they all mean "corrupt".
         raise InputError(f"corrupt PDF ({exc.__class__.__name__}: {exc})", path=name) from exc
     text = "\n\n".join(parts)
     if not text.strip():
         raise InputError("PDF has no extractable text (scanned images need OCR)", path=name)
     # The file's creation date, else a dateline the first page states; never the reading day.
-    return Document(id=content_hash(text), text=text, path=path, title=title, published=created or dateline_date(text),
-                    source_kind="pdf", meta={"pages": pages})
+    return Document(
+        id=content_hash(text),
+        text=text,
+        path=path,
+        title=title,
+        published=created or dateline_date(text),
+        source_kind="pdf",
+        meta={"pages": pages},
+    )

@@ -43,11 +43,10 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
         key, value = kv.group(1).lower(), kv.group(2).strip().strip("\"'")
         if key in FRONT_MATTER_KEYS and value:
             found[key] = value
-    return found, text[m.end():]
+    return found, text[m.end() :]
 
 
-def text_document(data: bytes, name: str, limits: Limits, path: str | None = None,
-                  kind: str = "text") -> Document:
+def text_document(data: bytes, name: str, limits: Limits, path: str | None = None, kind: str = "text") -> Document:
     """A document from the bytes of a ``.txt`` or ``.md`` file."""
     text, encoding = decode_text(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -70,6 +69,15 @@ def text_document(data: bytes, name: str, limits: Limits, path: str | None = Non
     elif (published := url_date(url)) is not None:
         meta["date_from"] = "url"
     language = (header.get("language") or "").lower()[:16] or None
-    return Document(id=content_hash(text), text=text, path=path, url=url, title=title[:500] if title else None,
-                    publisher=header.get("publisher"), published=published, language=language,
-                    source_kind=kind, meta=meta)
+    return Document(
+        id=content_hash(text),
+        text=text,
+        path=path,
+        url=url,
+        title=title[:500] if title else None,
+        publisher=header.get("publisher"),
+        published=published,
+        language=language,
+        source_kind=kind,
+        meta=meta,
+    )

@@ -90,8 +90,9 @@ class BoundedInflater(io.RawIOBase):
             chunk = self._fh.read(_CHUNK)
             if not chunk:
                 if self._decomp is not None:
-                    raise InputError(f"truncated gzip data: the member at byte {self._member_start:,} "
-                                     "ends early", path=self._name)
+                    raise InputError(
+                        f"truncated gzip data: the member at byte {self._member_start:,} ends early", path=self._name
+                    )
                 self._eof = True
                 return
             self._pending = chunk
@@ -104,8 +105,7 @@ class BoundedInflater(io.RawIOBase):
         try:
             out = self._decomp.decompress(self._pending, _CHUNK)
         except zlib.error as exc:
-            raise InputError(f"corrupt gzip data near byte {self._pending_pos:,}: {exc}",
-                             path=self._name) from exc
+            raise InputError(f"corrupt gzip data near byte {self._pending_pos:,}: {exc}", path=self._name) from exc
         rest = self._decomp.unused_data if self._decomp.eof else self._decomp.unconsumed_tail
         self._pending_pos += len(self._pending) - len(rest)
         self._pending = rest
@@ -114,7 +114,9 @@ class BoundedInflater(io.RawIOBase):
         if self._member_out > _SLACK + self._max_ratio * consumed:
             raise InputError(
                 f"gzip member at byte {self._member_start:,} inflates more than {self._max_ratio}x "
-                "(decompression bomb); refused", path=self._name)
+                "(decompression bomb); refused",
+                path=self._name,
+            )
         if self._decomp.eof:
             self._decomp = None
         self._buffer += out
@@ -224,9 +226,11 @@ def warc_records(
         if first is None or first >= end:
             return
         stream: BoundedInflater | _OffsetReader = (
-            BoundedInflater(fh, first, name, limits.max_inflate_ratio) if gz else _OffsetReader(fh, first))
-        records = ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True,
-                                  stream_detect=False, max_header_len=64 * 1024)
+            BoundedInflater(fh, first, name, limits.max_inflate_ratio) if gz else _OffsetReader(fh, first)
+        )
+        records = ArchiveIterator(
+            stream, record_types=WarcRecordType.response, parse_http=True, stream_detect=False, max_header_len=64 * 1024
+        )
         try:
             for record in records:
                 pos = record.stream_pos
@@ -240,8 +244,11 @@ def warc_records(
                 found_any = True
                 if offset is not None and offset in skip:
                     continue
-                if isinstance(stream, BoundedInflater) and stream.error is not None and (
-                        offset is None or offset >= (stream.failed_member or 0)):
+                if (
+                    isinstance(stream, BoundedInflater)
+                    and stream.error is not None
+                    and (offset is None or offset >= (stream.failed_member or 0))
+                ):
                     break  # this record lies in the damaged member: its bytes are incomplete
                 result = _record_result(record, name, offset, limits)
                 if result is not None:
@@ -272,15 +279,23 @@ def _record_result(record: WarcRecord, name: str, offset: int | None, limits: Li
         return None
     url = record.headers.get("WARC-Target-URI")
     if record.content_length > limits.max_record_bytes:
-        return ReadResult(name, offset, error=str(InputError(
-            f"record of {record.content_length:,} bytes is above the limit of "
-            f"{limits.max_record_bytes:,}", path=where)))
+        return ReadResult(
+            name,
+            offset,
+            error=str(
+                InputError(
+                    f"record of {record.content_length:,} bytes is above the limit of {limits.max_record_bytes:,}",
+                    path=where,
+                )
+            ),
+        )
     payload = record.reader.read(limits.max_record_bytes + 1)
     stamp = record.record_date
     fetched = stamp if isinstance(stamp, dt.datetime) else None
     try:
-        doc = html_document(payload, where, limits, url=url, declared_charset=record.http_charset,
-                            fetched_at=fetched, kind="warc")
+        doc = html_document(
+            payload, where, limits, url=url, declared_charset=record.http_charset, fetched_at=fetched, kind="warc"
+        )
     except InputError as exc:
         return ReadResult(name, offset, error=str(exc))
     meta = dict(doc.meta, warc_offset=offset, warc_record_id=record.headers.get("WARC-Record-ID"))
@@ -292,16 +307,24 @@ def _record_result(record: WarcRecord, name: str, offset: int | None, limits: Li
     return ReadResult(name, offset, document=replace(doc, published=published, meta=meta))
 
 
-def warc_record_bytes(url: str, html: str, date: str = "2024-03-01T10:00:00Z",
-                      content_type: str = "text/html; charset=utf-8", status: int = 200) -> bytes:
+def warc_record_bytes(
+    url: str,
+    html: str,
+    date: str = "2024-03-01T10:00:00Z",
+    content_type: str = "text/html; charset=utf-8",
+    status: int = 200,
+) -> bytes:
     """One WARC/1.0 response record (uncompressed), for tests, benchmarks and exports."""
     body = html.encode("utf-8")
-    http = (f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    http = (
+        f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
     record_id = zlib.crc32(url.encode()) ^ zlib.crc32(body)
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
-            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{record_id:012x}>\r\n"
-            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: {date}\r\n"
+        f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{record_id:012x}>\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n"
+    )
     return head.encode() + http + b"\r\n\r\n"
 
 

@@ -20,8 +20,16 @@ from countersight.sources.html import html_document, sniff_charset
 log = logging.getLogger(__name__)
 
 
-def web_document(data: bytes, url: str, content_type: str, limits: Limits, *, charset: str | None = None,
-                 fetched_at: dt.datetime | None = None, meta: dict[str, Any] | None = None) -> Document:
+def web_document(
+    data: bytes,
+    url: str,
+    content_type: str,
+    limits: Limits,
+    *,
+    charset: str | None = None,
+    fetched_at: dt.datetime | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Document:
     """A document from a fetched response body (HTML or plain text)."""
     extra = dict(meta or {})
     if content_type == "text/plain":
@@ -30,8 +38,14 @@ def web_document(data: bytes, url: str, content_type: str, limits: Limits, *, ch
         if not text:
             raise InputError("empty text response", path=url)
         check_document_size(text, url, limits)
-        return Document(id=content_hash(text), text=text, url=url, source_kind="web", fetched_at=fetched_at,
-                        meta={"encoding": encoding, **extra})
+        return Document(
+            id=content_hash(text),
+            text=text,
+            url=url,
+            source_kind="web",
+            fetched_at=fetched_at,
+            meta={"encoding": encoding, **extra},
+        )
     html, encoding = decode_text(data, url, charset or sniff_charset(data))
     check_document_size(html, url, limits)
     try:
@@ -42,15 +56,29 @@ def web_document(data: bytes, url: str, content_type: str, limits: Limits, *, ch
     text = (getattr(result, "text", None) or "").strip() if result is not None else ""
     if not text:
         doc = html_document(data, url, limits, url=url, declared_charset=charset, fetched_at=fetched_at, kind="web")
-        return Document(id=doc.id, text=doc.text, url=url, title=doc.title, publisher=doc.publisher,
-                        published=doc.published, language=doc.language, source_kind="web", fetched_at=fetched_at,
-                        meta={**doc.meta, "extractor": "resiliparse", **extra})
+        return Document(
+            id=doc.id,
+            text=doc.text,
+            url=url,
+            title=doc.title,
+            publisher=doc.publisher,
+            published=doc.published,
+            language=doc.language,
+            source_kind="web",
+            fetched_at=fetched_at,
+            meta={**doc.meta, "extractor": "resiliparse", **extra},
+        )
     check_document_size(text, url, limits)
     title = (getattr(result, "title", None) or "").strip() or None
     return Document(
-        id=content_hash(text), text=text, url=url, title=title[:500] if title else None,
+        id=content_hash(text),
+        text=text,
+        url=url,
+        title=title[:500] if title else None,
         publisher=(getattr(result, "sitename", None) or "").strip() or None,
         published=parse_date(getattr(result, "date", None)),
-        language=(getattr(result, "language", None) or None), source_kind="web", fetched_at=fetched_at,
+        language=(getattr(result, "language", None) or None),
+        source_kind="web",
+        fetched_at=fetched_at,
         meta={"encoding": encoding, "extractor": "trafilatura", **extra},
     )

@@ -195,9 +195,7 @@ def flows(store: Store, supplier_country: str | None = None) -> list[dict[str, A
     d = schema.deployments
     origin = func.coalesce(d.c.vendor_country, "unknown").label("supplier_country")
     tech = func.coalesce(d.c.technology, "unspecified").label("technology")
-    q = select(origin, d.c.country, tech, func.count().label("deployments")).group_by(
-        origin, d.c.country, tech
-    )
+    q = select(origin, d.c.country, tech, func.count().label("deployments")).group_by(origin, d.c.country, tech)
     if supplier_country:
         q = q.where(d.c.vendor_country == supplier_country)
     q = q.order_by(origin, d.c.country, tech)
@@ -270,6 +268,4 @@ def review_targets(store: Store, actions: Sequence[str]) -> set[str]:
     """Ids that have at least one review event with one of ``actions``."""
     t = schema.review_events
     with store.engine.connect() as conn:
-        return set(
-            conn.execute(select(t.c.target_id.distinct()).where(t.c.action.in_(list(actions)))).scalars()
-        )
+        return set(conn.execute(select(t.c.target_id.distinct()).where(t.c.action.in_(list(actions)))).scalars())

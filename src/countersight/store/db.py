@@ -159,8 +159,9 @@ class Store:
                 return self._add(tx, doc_rows, claim_rows, ev_rows)
         return self._add(conn, doc_rows, claim_rows, ev_rows)
 
-    def _add(self, conn: Connection, docs: list[dict[str, Any]], claims: list[dict[str, Any]],
-             evs: list[dict[str, Any]]) -> dict[str, int]:
+    def _add(
+        self, conn: Connection, docs: list[dict[str, Any]], claims: list[dict[str, Any]], evs: list[dict[str, Any]]
+    ) -> dict[str, int]:
         return {
             "documents": self.insert_ignore(conn, schema.documents, docs),
             "claims": self.insert_ignore(conn, schema.claims, claims),
@@ -175,9 +176,11 @@ class Store:
         if not prepared:
             return counts
         stamp = _pysqlite_now()
-        for table, rows in ((schema.documents, [p.document + (stamp,) for p in prepared]),
-                            (schema.claims, [c + (stamp,) for p in prepared for c in p.claims]),
-                            (schema.evidence, [e for p in prepared for e in p.evidence])):
+        for table, rows in (
+            (schema.documents, [p.document + (stamp,) for p in prepared]),
+            (schema.claims, [c + (stamp,) for p in prepared for c in p.claims]),
+            (schema.evidence, [e for p in prepared for e in p.evidence]),
+        ):
             if rows:
                 counts[table.name] = _sqlite_execute(conn, table, _prepared_columns(table), rows)
         return counts
@@ -186,8 +189,13 @@ class Store:
         """Store organizations (existing ids untouched); return how many were new."""
         rows = [
             {
-                "id": o.id, "name": clean_text(o.name), "kind": o.kind, "home_country": o.home_country,
-                "parent": clean_value(o.parent), "aliases": clean_value(list(o.aliases)), "note": clean_value(o.note),
+                "id": o.id,
+                "name": clean_text(o.name),
+                "kind": o.kind,
+                "home_country": o.home_country,
+                "parent": clean_value(o.parent),
+                "aliases": clean_value(list(o.aliases)),
+                "note": clean_value(o.note),
                 "needs_review": o.needs_review,
             }
             for o in orgs
@@ -197,17 +205,24 @@ class Store:
                 return self.insert_ignore(tx, schema.organizations, rows)
         return self.insert_ignore(conn, schema.organizations, rows)
 
-    def add_governance(self, regimes: Iterable[tuple[str, int, int, str]],
-                       military: Iterable[tuple[str, int, float]], source_regimes: str,
-                       source_military: str) -> dict[str, int]:
+    def add_governance(
+        self,
+        regimes: Iterable[tuple[str, int, int, str]],
+        military: Iterable[tuple[str, int, float]],
+        source_regimes: str,
+        source_military: str,
+    ) -> dict[str, int]:
         """Store V-Dem regime rows (country, year, code, label) and military expenditure rows
         (country, year, pct_gdp) in one transaction; existing (country, year) rows are kept."""
-        reg = [{"country": c, "year": y, "regime": r, "label": lab, "source": source_regimes}
-               for c, y, r, lab in regimes]
+        reg = [
+            {"country": c, "year": y, "regime": r, "label": lab, "source": source_regimes} for c, y, r, lab in regimes
+        ]
         mil = [{"country": c, "year": y, "pct_gdp": v, "source": source_military} for c, y, v in military]
         with self.transaction() as conn:
-            return {"regimes": self.insert_ignore(conn, schema.regimes, reg),
-                    "military_expenditure": self.insert_ignore(conn, schema.military_expenditure, mil)}
+            return {
+                "regimes": self.insert_ignore(conn, schema.regimes, reg),
+                "military_expenditure": self.insert_ignore(conn, schema.military_expenditure, mil),
+            }
 
     def regime_labels(self, year: int) -> dict[str, str]:
         """V-Dem regime label (CA/EA/ED/LD) per country for a year."""
@@ -222,8 +237,13 @@ class Store:
             result = conn.execute(
                 # Sanitised here: every review path (API, CLI, dashboard) writes through this.
                 schema.review_events.insert().values(
-                    target_kind=ev.target_kind, target_id=ev.target_id, action=ev.action,
-                    actor=ev.actor, reason=ev.reason, changes=ev.changes, source=ev.source,
+                    target_kind=ev.target_kind,
+                    target_id=ev.target_id,
+                    action=ev.action,
+                    actor=ev.actor,
+                    reason=ev.reason,
+                    changes=ev.changes,
+                    source=ev.source,
                     created_at=ev.created_at or _now(),
                 )
             )
@@ -253,9 +273,7 @@ class Store:
     def get_document(self, document_id: str) -> Document | None:
         """One document by id, or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(schema.documents).where(schema.documents.c.id == document_id)
-            ).mappings().first()
+            row = conn.execute(select(schema.documents).where(schema.documents.c.id == document_id)).mappings().first()
         return row_document(row) if row else None
 
     def claims(self, source: str | None = None, country: str | None = None) -> Iterator[Claim]:
@@ -287,8 +305,13 @@ class Store:
         with self.engine.connect() as conn:
             return [
                 Organization(
-                    id=r["id"], name=r["name"], kind=r["kind"], home_country=r["home_country"],
-                    parent=r["parent"], aliases=tuple(r["aliases"] or ()), note=r["note"],
+                    id=r["id"],
+                    name=r["name"],
+                    kind=r["kind"],
+                    home_country=r["home_country"],
+                    parent=r["parent"],
+                    aliases=tuple(r["aliases"] or ()),
+                    note=r["note"],
                     needs_review=bool(r["needs_review"]),
                 )
                 for r in conn.execute(q).mappings()
@@ -303,9 +326,15 @@ class Store:
         with self.engine.connect() as conn:
             return [
                 ReviewEvent(
-                    id=r["id"], target_kind=r["target_kind"], target_id=r["target_id"],
-                    action=r["action"], actor=r["actor"], reason=r["reason"],
-                    changes=dict(r["changes"] or {}), source=r["source"], created_at=r["created_at"],
+                    id=r["id"],
+                    target_kind=r["target_kind"],
+                    target_id=r["target_id"],
+                    action=r["action"],
+                    actor=r["actor"],
+                    reason=r["reason"],
+                    changes=dict(r["changes"] or {}),
+                    source=r["source"],
+                    created_at=r["created_at"],
                 )
                 for r in conn.execute(q).mappings()
             ]
@@ -347,8 +376,12 @@ def sqlite_file(url: str) -> Path | None:
         parsed = make_url(_normalize_url(url))
     except Exception:  # noqa: BLE001 - open_store reports a bad URL; here it just names no file
         return None
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:" \
-            or parsed.database.startswith("file:"):
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+        or parsed.database.startswith("file:")
+    ):
         return None
     return Path(parsed.database).expanduser()
 
@@ -376,15 +409,20 @@ def open_store(url: str, create: bool = True, *, must_exist: bool = False) -> St
         raise StoreError(f"not a database URL: {url!r} ({exc})") from exc
     backend = parsed.get_backend_name()
     if backend not in _BACKENDS:
-        raise StoreError(f"unsupported database {backend!r} in {parsed.render_as_string(True)}: "
-                         "use SQLite (sqlite:///PATH) or PostgreSQL (postgresql://HOST/NAME)")
+        raise StoreError(
+            f"unsupported database {backend!r} in {parsed.render_as_string(True)}: "
+            "use SQLite (sqlite:///PATH) or PostgreSQL (postgresql://HOST/NAME)"
+        )
     path = sqlite_file(url)
     if path is not None:
         if not path.parent.is_dir():
             raise StoreError("directory does not exist", path=str(path.parent))
         if must_exist and not path.exists():
-            raise StoreError("no store here (commands that only read never create one; "
-                             "run `countersight import` or `countersight ingest` first)", path=str(path))
+            raise StoreError(
+                "no store here (commands that only read never create one; "
+                "run `countersight import` or `countersight ingest` first)",
+                path=str(path),
+            )
     try:
         if backend == "sqlite":
             if path is not None:
@@ -399,8 +437,10 @@ def open_store(url: str, create: bool = True, *, must_exist: bool = False) -> St
             if applied:
                 log.info("migrated %s to schema version %s", parsed.render_as_string(True), applied[-1])
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open database {parsed.render_as_string(True)}: {exc.__class__.__name__}: "
-                         f"{str(exc).splitlines()[0]}") from exc
+        raise StoreError(
+            f"cannot open database {parsed.render_as_string(True)}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}"
+        ) from exc
     except ImportError as exc:  # a driver the URL names that is not installed
         raise StoreError(f"cannot open database {parsed.render_as_string(True)}: {exc}") from exc
     return Store(engine)
@@ -419,8 +459,7 @@ def _sqlite_insert_sql(table: Table, columns: tuple[str, ...], conflict: tuple[s
     names = ", ".join(quote(c) for c in columns)
     marks = ", ".join("?" for _ in columns)
     if conflict:
-        sets = ", ".join(f"{quote(c.name)} = excluded.{quote(c.name)}" for c in table.columns
-                         if c.name not in conflict)
+        sets = ", ".join(f"{quote(c.name)} = excluded.{quote(c.name)}" for c in table.columns if c.name not in conflict)
         tail = f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {sets}"
     else:
         tail = "ON CONFLICT DO NOTHING"
@@ -433,8 +472,9 @@ def _bind_processors(table: Table, columns: tuple[str, ...], dialect: Dialect) -
     return tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
 
 
-def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]],
-                   dialect: Dialect) -> list[Any] | None:
+def _sqlite_values(
+    table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]], dialect: Dialect
+) -> list[Any] | None:
     """``rows`` as tuples in ``columns`` order with the bind processors applied; None when the
     rows do not all have exactly those columns."""
     n = len(columns)
@@ -460,8 +500,13 @@ def _sqlite_values(table: Table, columns: tuple[str, ...], rows: Sequence[dict[s
     return out
 
 
-def _sqlite_execute(conn: Connection, table: Table, columns: tuple[str, ...], values: Sequence[Sequence[Any]],
-                    conflict: Sequence[str] = ()) -> int:
+def _sqlite_execute(
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    values: Sequence[Sequence[Any]],
+    conflict: Sequence[str] = (),
+) -> int:
     sql = _sqlite_insert_sql(table, columns, tuple(conflict), conn.dialect)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -473,8 +518,9 @@ def _sqlite_execute(conn: Connection, table: Table, columns: tuple[str, ...], va
         cursor.close()
 
 
-def sqlite_executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
-                       conflict: Sequence[str] = ()) -> int | None:
+def sqlite_executemany(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict: Sequence[str] = ()
+) -> int | None:
     """Insert (``conflict`` empty: skip existing keys; else update on those key columns) through
     the driver's ``executemany``, in the connection's transaction; return the rows written, or
     None when the rows do not all have the same columns (the caller then uses SQLAlchemy).
@@ -539,31 +585,51 @@ def prepare_sqlite_rows(document: Document, claims: Sequence[Claim]) -> Prepared
             raise StoreError(f"claim {c.id} has no evidence; every claim needs a source")
     (doc,) = values(schema.documents, [document_row(document)])
     return PreparedRows(
-        document.id, doc, values(schema.claims, [claim_row(c) for c in claims]),
+        document.id,
+        doc,
+        values(schema.claims, [claim_row(c) for c in claims]),
         values(schema.evidence, [r for c in claims for r in evidence_rows(c)]),
     )
 
 
 # -- row <-> record conversion -------------------------------------------------------------
 
+
 def document_row(d: Document) -> dict[str, Any]:
     """The ``documents`` row of a document (text sanitised: a no-op for documents the ingest
     already cleaned before extraction)."""
     d = clean_document(d)
     return {
-        "id": d.id, "url": d.url, "path": d.path, "title": d.title, "publisher": d.publisher,
-        "published": d.published, "language": d.language, "source_kind": d.source_kind,
-        "dataset": d.dataset, "fetched_at": d.fetched_at, "ingested_at": _now(),
-        "text": d.text, "meta": d.meta,
+        "id": d.id,
+        "url": d.url,
+        "path": d.path,
+        "title": d.title,
+        "publisher": d.publisher,
+        "published": d.published,
+        "language": d.language,
+        "source_kind": d.source_kind,
+        "dataset": d.dataset,
+        "fetched_at": d.fetched_at,
+        "ingested_at": _now(),
+        "text": d.text,
+        "meta": d.meta,
     }
 
 
 def row_document(r: Any) -> Document:
     """A document from a ``documents`` row (text may be absent)."""
     return Document(
-        id=r["id"], text=r.get("text", "") or "", url=r["url"], path=r["path"], title=r["title"],
-        publisher=r["publisher"], published=r["published"], language=r["language"],
-        source_kind=r["source_kind"], dataset=r["dataset"], fetched_at=r["fetched_at"],
+        id=r["id"],
+        text=r.get("text", "") or "",
+        url=r["url"],
+        path=r["path"],
+        title=r["title"],
+        publisher=r["publisher"],
+        published=r["published"],
+        language=r["language"],
+        source_kind=r["source_kind"],
+        dataset=r["dataset"],
+        fetched_at=r["fetched_at"],
         meta=dict(r["meta"] or {}),
     )
 
@@ -572,15 +638,34 @@ def claim_row(c: Claim) -> dict[str, Any]:
     """The ``claims`` row of a claim (evidence goes to its own table)."""
     f = c.financing or Financing()
     return {
-        "id": c.id, "document_id": c.evidence[0].document_id, "source": c.source,
-        "extractor": c.extractor, "extractor_version": c.extractor_version, "vendor": clean_value(c.vendor),
-        "vendor_raw": clean_value(c.vendor_raw), "vendor_country": c.vendor_country, "country": c.country,
-        "city": clean_value(c.city), "agency": clean_value(c.agency), "technology": c.technology, "status": c.status,
-        "start_year": c.start_year, "end_year": c.end_year, "start_date": c.start_date,
-        "confidence": c.confidence, "fin_lender": f.lender, "fin_instrument": f.instrument,
-        "fin_amount": f.amount, "fin_currency": f.currency, "fin_text": f.text,
-        "fin_amount_usd_2017": f.amount_usd_2017, "fin_concessional": f.concessional,
-        "fin_terms": f.terms, "attrs": c.attrs, "deployment_id": None, "created_at": _now(),
+        "id": c.id,
+        "document_id": c.evidence[0].document_id,
+        "source": c.source,
+        "extractor": c.extractor,
+        "extractor_version": c.extractor_version,
+        "vendor": clean_value(c.vendor),
+        "vendor_raw": clean_value(c.vendor_raw),
+        "vendor_country": c.vendor_country,
+        "country": c.country,
+        "city": clean_value(c.city),
+        "agency": clean_value(c.agency),
+        "technology": c.technology,
+        "status": c.status,
+        "start_year": c.start_year,
+        "end_year": c.end_year,
+        "start_date": c.start_date,
+        "confidence": c.confidence,
+        "fin_lender": f.lender,
+        "fin_instrument": f.instrument,
+        "fin_amount": f.amount,
+        "fin_currency": f.currency,
+        "fin_text": f.text,
+        "fin_amount_usd_2017": f.amount_usd_2017,
+        "fin_concessional": f.concessional,
+        "fin_terms": f.terms,
+        "attrs": c.attrs,
+        "deployment_id": None,
+        "created_at": _now(),
     }
 
 
@@ -588,9 +673,18 @@ def evidence_rows(c: Claim) -> list[dict[str, Any]]:
     """The ``evidence`` rows of a claim."""
     return [
         {
-            "id": evidence_id(c.id, i, ev), "claim_id": c.id, "document_id": ev.document_id,
-            "quote": clean_text(ev.quote), "start": ev.start, "end": ev.end, "page": ev.page,
-            "dataset": ev.dataset, "sheet": ev.sheet, "row": ev.row, "column": ev.column, "position": i,
+            "id": evidence_id(c.id, i, ev),
+            "claim_id": c.id,
+            "document_id": ev.document_id,
+            "quote": clean_text(ev.quote),
+            "start": ev.start,
+            "end": ev.end,
+            "page": ev.page,
+            "dataset": ev.dataset,
+            "sheet": ev.sheet,
+            "row": ev.row,
+            "column": ev.column,
+            "position": i,
         }
         for i, ev in enumerate(c.evidence)
     ]
@@ -606,22 +700,40 @@ def evidence_order() -> tuple[Any, ...]:
 def row_evidence(r: Any) -> Evidence:
     """An evidence record from an ``evidence`` row."""
     return Evidence(
-        document_id=r["document_id"], quote=r["quote"], start=r["start"], end=r["end"],
-        page=r["page"], dataset=r["dataset"], sheet=r["sheet"], row=r["row"], column=r["column"],
+        document_id=r["document_id"],
+        quote=r["quote"],
+        start=r["start"],
+        end=r["end"],
+        page=r["page"],
+        dataset=r["dataset"],
+        sheet=r["sheet"],
+        row=r["row"],
+        column=r["column"],
     )
 
 
 def row_claim(r: Any, evidence: tuple[Evidence, ...]) -> Claim:
     """A claim from a ``claims`` row and its evidence."""
-    fin_fields = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017",
-                  "concessional", "terms")
+    fin_fields = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
     fin = {k: r[f"fin_{k}"] for k in fin_fields}
     return Claim(
-        id=r["id"], country=r["country"], evidence=evidence, extractor=r["extractor"],
-        extractor_version=r["extractor_version"], source=r["source"], vendor=r["vendor"],
-        vendor_raw=r["vendor_raw"], vendor_country=r["vendor_country"], city=r["city"],
-        agency=r["agency"], technology=r["technology"], status=r["status"],
+        id=r["id"],
+        country=r["country"],
+        evidence=evidence,
+        extractor=r["extractor"],
+        extractor_version=r["extractor_version"],
+        source=r["source"],
+        vendor=r["vendor"],
+        vendor_raw=r["vendor_raw"],
+        vendor_country=r["vendor_country"],
+        city=r["city"],
+        agency=r["agency"],
+        technology=r["technology"],
+        status=r["status"],
         financing=Financing(**fin) if any(v is not None for v in fin.values()) else None,
-        start_year=r["start_year"], end_year=r["end_year"], start_date=r["start_date"],
-        confidence=r["confidence"], attrs=dict(r["attrs"] or {}),
+        start_year=r["start_year"],
+        end_year=r["end_year"],
+        start_date=r["start_date"],
+        confidence=r["confidence"],
+        attrs=dict(r["attrs"] or {}),
     )

@@ -206,9 +206,7 @@ def write_resolution(
     store.insert_ignore(conn, lk, add)
     stats["links_new"] = len(add)
     upd = [
-        r
-        for k, r in want_links.items()
-        if k in old_links and tuple(r[n] for n in LINK_COLUMNS) != tuple(old_links[k])
+        r for k, r in want_links.items() if k in old_links and tuple(r[n] for n in LINK_COLUMNS) != tuple(old_links[k])
     ]
     if upd:
         cols = [n for n in LINK_COLUMNS if n not in ("deployment_id", "document_id")]
@@ -258,8 +256,24 @@ def deployment_rows(
         return sorted(out, key=lambda r: r["id"])
 
 
-VIEW_COLUMNS = ("id", "country", "technology", "vendor", "vendor_country", "status", "confidence", "first_seen",
-                "last_seen", "start_year", "end_year", "city", "agency", "n_claims", "n_documents", "n_publishers")
+VIEW_COLUMNS = (
+    "id",
+    "country",
+    "technology",
+    "vendor",
+    "vendor_country",
+    "status",
+    "confidence",
+    "first_seen",
+    "last_seen",
+    "start_year",
+    "end_year",
+    "city",
+    "agency",
+    "n_claims",
+    "n_documents",
+    "n_publishers",
+)
 
 
 def deployment_tuples(store: Store, country: str | None = None, with_attrs: bool = False) -> list[tuple[Any, ...]]:
@@ -366,10 +380,7 @@ def deployment_claim_ids(store: Store, deployment_id: str) -> list[str]:
     """Ids of the claims merged into a deployment."""
     c = schema.claims
     with store.engine.connect() as conn:
-        return [
-            r[0]
-            for r in conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id).order_by(c.c.id))
-        ]
+        return [r[0] for r in conn.execute(select(c.c.id).where(c.c.deployment_id == deployment_id).order_by(c.c.id))]
 
 
 def deployment_exists(store: Store, deployment_id: str) -> bool:
@@ -404,12 +415,7 @@ def organization_by_id(store: Store, org_id: str) -> dict[str, Any] | None:
 def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]:
     """Per country: (code, label, year) of the latest V-Dem regime row at or before ``year``."""
     t = schema.regimes
-    latest = (
-        select(t.c.country, func.max(t.c.year).label("y"))
-        .where(t.c.year <= year)
-        .group_by(t.c.country)
-        .subquery()
-    )
+    latest = select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year).group_by(t.c.country).subquery()
     q = select(t.c.country, t.c.regime, t.c.label, t.c.year).join(
         latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
     )
@@ -420,12 +426,7 @@ def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]
 def military_for_year(store: Store, year: int) -> dict[str, tuple[float, int]]:
     """Per country: (military expenditure % of GDP, year) of the latest row at or before ``year``."""
     t = schema.military_expenditure
-    latest = (
-        select(t.c.country, func.max(t.c.year).label("y"))
-        .where(t.c.year <= year)
-        .group_by(t.c.country)
-        .subquery()
-    )
+    latest = select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year).group_by(t.c.country).subquery()
     q = select(t.c.country, t.c.pct_gdp, t.c.year).join(
         latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
     )

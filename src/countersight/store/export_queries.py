@@ -117,9 +117,7 @@ def _sel_deployments(sel: Selection) -> Any:
     if sel.technology:
         q = q.where(d.c.technology == sel.technology)
     if sel.source:
-        q = q.where(
-            d.c.id.in_(select(schema.claims.c.deployment_id).where(schema.claims.c.source == sel.source))
-        )
+        q = q.where(d.c.id.in_(select(schema.claims.c.deployment_id).where(schema.claims.c.source == sel.source)))
     return q
 
 
@@ -137,10 +135,12 @@ def _filtered(name: str, sel: Selection) -> Any:
     if name == "documents":
         # Every document a selected row cites: the evidence's and the finance records' (a Payment's proof).
         f = schema.financing
-        return q.where(or_(
-            t.c.id.in_(select(schema.evidence.c.document_id).where(schema.evidence.c.claim_id.in_(claim_ids))),
-            t.c.id.in_(select(f.c.document_id).where(f.c.claim_id.in_(claim_ids))),
-        ))
+        return q.where(
+            or_(
+                t.c.id.in_(select(schema.evidence.c.document_id).where(schema.evidence.c.claim_id.in_(claim_ids))),
+                t.c.id.in_(select(f.c.document_id).where(f.c.claim_id.in_(claim_ids))),
+            )
+        )
     if name == "deployments":
         return q.where(t.c.id.in_(_sel_deployments(sel)))
     if name == "review_events":
@@ -226,9 +226,7 @@ def deployment_changes(
                     .order_by(t.c.id)
                 )
                 for r in conn.execute(q).mappings():
-                    ev_by_target.setdefault(r["target_id"], []).append(
-                        {k: _jsonable(v) for k, v in r.items()}
-                    )
+                    ev_by_target.setdefault(r["target_id"], []).append({k: _jsonable(v) for k, v in r.items()})
     out = []
     for row in rows:
         stamps = []

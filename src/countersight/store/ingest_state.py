@@ -67,16 +67,21 @@ def failed_inputs(store: Store) -> list[dict[str, Any]]:
     """Every recorded failure: whole inputs and single archive records."""
     ti, tr = schema.ingest_inputs, schema.ingest_records
     with store.engine.connect() as conn:
-        rows = [{"path": r.path, "record": r.record, "error": r.error}
-                for r in conn.execute(select(ti).where(ti.c.status == "failed").order_by(ti.c.path))]
-        q = (select(ti.c.path, tr.c.offset, tr.c.error).join(ti, ti.c.id == tr.c.input_id, isouter=True)
-             .where(tr.c.status == "failed").order_by(tr.c.input_id, tr.c.offset))
+        rows = [
+            {"path": r.path, "record": r.record, "error": r.error}
+            for r in conn.execute(select(ti).where(ti.c.status == "failed").order_by(ti.c.path))
+        ]
+        q = (
+            select(ti.c.path, tr.c.offset, tr.c.error)
+            .join(ti, ti.c.id == tr.c.input_id, isouter=True)
+            .where(tr.c.status == "failed")
+            .order_by(tr.c.input_id, tr.c.offset)
+        )
         rows += [{"path": r.path, "record": r.offset, "error": r.error} for r in conn.execute(q)]
     return rows
 
 
-def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str, Any]],
-            keys: Sequence[str]) -> None:
+def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
     if not rows:
         return
     if store.dialect == "sqlite" and sqlite_executemany(conn, table, rows, keys) is not None:
@@ -91,18 +96,26 @@ def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str,
         conn.execute(stmt, unique[i : i + 500])
 
 
-def input_row(input_id: str, path: str, status: str, error: str | None = None,
-              document_id: str | None = None) -> dict[str, Any]:
+def input_row(
+    input_id: str, path: str, status: str, error: str | None = None, document_id: str | None = None
+) -> dict[str, Any]:
     """An ``ingest_inputs`` row for a whole input."""
-    return {"id": input_id, "path": path, "record": None, "status": status, "error": error,
-            "document_id": document_id, "updated_at": clock.now()}
+    return {
+        "id": input_id,
+        "path": path,
+        "record": None,
+        "status": status,
+        "error": error,
+        "document_id": document_id,
+        "updated_at": clock.now(),
+    }
 
 
-def record_row(input_id: str, offset: int, status: str, error: str | None = None,
-               document_id: str | None = None) -> dict[str, Any]:
+def record_row(
+    input_id: str, offset: int, status: str, error: str | None = None, document_id: str | None = None
+) -> dict[str, Any]:
     """An ``ingest_records`` row for one archive record."""
-    return {"input_id": input_id, "offset": offset, "status": status, "error": error,
-            "document_id": document_id}
+    return {"input_id": input_id, "offset": offset, "status": status, "error": error, "document_id": document_id}
 
 
 def commit_batch(

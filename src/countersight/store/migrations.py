@@ -80,8 +80,13 @@ def _v8_token_expiry(conn: Connection) -> None:
 
 
 def _v9_follow(conn: Connection) -> None:
-    for table in (schema.feed_sources, schema.fetched_urls, schema.warc_files, schema.document_stories,
-                  schema.story_bands):
+    for table in (
+        schema.feed_sources,
+        schema.fetched_urls,
+        schema.warc_files,
+        schema.document_stories,
+        schema.story_bands,
+    ):
         table.create(conn, checkfirst=True)
 
 
@@ -126,8 +131,6 @@ def migrate(conn: Connection) -> list[int]:
     for version, _name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
         if version not in done:
             step(conn)
-            conn.execute(
-                insert(schema.schema_version).values(version=version, applied_at=clock.now())
-            )
+            conn.execute(insert(schema.schema_version).values(version=version, applied_at=clock.now()))
             applied.append(version)
     return applied

@@ -31,9 +31,7 @@ _SQLITE_DDL = (
     "INSERT INTO evidence_fts(rowid, quote) VALUES (new.rowid, new.quote); END",
     "INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild')",
 )
-_PG_DDL = (
-    "CREATE INDEX IF NOT EXISTS ix_evidence_quote_fts ON evidence USING gin (to_tsvector('simple', quote))",
-)
+_PG_DDL = ("CREATE INDEX IF NOT EXISTS ix_evidence_quote_fts ON evidence USING gin (to_tsvector('simple', quote))",)
 
 
 def create_search_index(conn: Connection) -> None:
@@ -90,11 +88,7 @@ def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None
         if not hits:
             return []
         position: Any = literal_column("evidence.rowid")
-        stmt = (
-            select(*cols, position.label("position"))
-            .join(c, c.c.id == e.c.claim_id)
-            .where(position.in_(hits))
-        )
+        stmt = select(*cols, position.label("position")).join(c, c.c.id == e.c.claim_id).where(position.in_(hits))
         return [dict(r) for r in conn.execute(stmt.order_by(position)).mappings()]
     tsq = _pg_tsquery(words)
     if not tsq:

@@ -68,9 +68,20 @@ def url_id(url: str) -> str:
 
 
 def _row_source(r: Any) -> FeedSource:
-    return FeedSource(id=r["id"], name=r["name"], url=r["url"], kind=r["kind"], every_seconds=r["every_seconds"],
-                      language=r["language"], paused=bool(r["paused"]), note=r["note"], added_at=r["added_at"],
-                      next_due=r["next_due"], last_polled=r["last_polled"], last_error=r["last_error"])
+    return FeedSource(
+        id=r["id"],
+        name=r["name"],
+        url=r["url"],
+        kind=r["kind"],
+        every_seconds=r["every_seconds"],
+        language=r["language"],
+        paused=bool(r["paused"]),
+        note=r["note"],
+        added_at=r["added_at"],
+        next_due=r["next_due"],
+        last_polled=r["last_polled"],
+        last_error=r["last_error"],
+    )
 
 
 def add_sources(store: Store, sources: Sequence[FeedSource]) -> list[FeedSource]:
@@ -86,11 +97,22 @@ def add_sources(store: Store, sources: Sequence[FeedSource]) -> list[FeedSource]
                 raise InputError(f"unknown source kind {s.kind!r} (one of {', '.join(SOURCE_KINDS)})")
             if s.id in ids or s.name in names:
                 continue
-            conn.execute(t.insert().values(
-                id=s.id, name=clean_text(s.name), url=clean_text(s.url), kind=s.kind, every_seconds=s.every_seconds,
-                language=clean_value(s.language), paused=s.paused, note=clean_value(s.note),
-                added_at=s.added_at or dt.datetime.now(dt.UTC), next_due=None, last_polled=None,
-                last_error=None))
+            conn.execute(
+                t.insert().values(
+                    id=s.id,
+                    name=clean_text(s.name),
+                    url=clean_text(s.url),
+                    kind=s.kind,
+                    every_seconds=s.every_seconds,
+                    language=clean_value(s.language),
+                    paused=s.paused,
+                    note=clean_value(s.note),
+                    added_at=s.added_at or dt.datetime.now(dt.UTC),
+                    next_due=None,
+                    last_polled=None,
+                    last_error=None,
+                )
+            )
             names.add(s.name)
             ids.add(s.id)
             added.append(s)
@@ -108,8 +130,13 @@ def find_source(store: Store, name_or_url: str) -> FeedSource:
     """A source by name, URL or id; :class:`NotFoundError` when none matches."""
     t = schema.feed_sources
     with store.engine.connect() as conn:
-        row = conn.execute(select(t).where((t.c.name == name_or_url) | (t.c.url == name_or_url)
-                                           | (t.c.id == name_or_url))).mappings().first()
+        row = (
+            conn.execute(
+                select(t).where((t.c.name == name_or_url) | (t.c.url == name_or_url) | (t.c.id == name_or_url))
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
         raise NotFoundError(f"no source named {name_or_url!r} (see: countersight sources list)")
     return _row_source(row)
@@ -127,8 +154,7 @@ def set_paused(store: Store, name_or_url: str, paused: bool) -> FeedSource:
     """Pause or resume a source."""
     source = find_source(store, name_or_url)
     with store.transaction() as conn:
-        conn.execute(update(schema.feed_sources).where(schema.feed_sources.c.id == source.id)
-                     .values(paused=paused))
+        conn.execute(update(schema.feed_sources).where(schema.feed_sources.c.id == source.id).values(paused=paused))
     return find_source(store, source.id)
 
 
@@ -152,8 +178,15 @@ def due_sources(store: Store, now: dt.datetime, name: str | None = None) -> list
 def mark_polled(store: Store, source: FeedSource, now: dt.datetime, error: str | None) -> None:
     """Record a finished poll: when, its error (if any), and when it is next due."""
     with store.transaction() as conn:
-        conn.execute(update(schema.feed_sources).where(schema.feed_sources.c.id == source.id).values(
-            last_polled=now, last_error=clean_value(error), next_due=now + dt.timedelta(seconds=source.every_seconds)))
+        conn.execute(
+            update(schema.feed_sources)
+            .where(schema.feed_sources.c.id == source.id)
+            .values(
+                last_polled=now,
+                last_error=clean_value(error),
+                next_due=now + dt.timedelta(seconds=source.every_seconds),
+            )
+        )
 
 
 def fetch_states(store: Store, urls: Iterable[str]) -> dict[str, FetchState]:
@@ -164,39 +197,77 @@ def fetch_states(store: Store, urls: Iterable[str]) -> dict[str, FetchState]:
     keys = list(ids)
     with store.engine.connect() as conn:
         for i in range(0, len(keys), 500):
-            for r in conn.execute(select(t).where(t.c.id.in_(keys[i:i + 500]))).mappings():
+            for r in conn.execute(select(t).where(t.c.id.in_(keys[i : i + 500]))).mappings():
                 url = ids[r["id"]]  # as asked for (the stored URL is the sanitised one)
                 out[url] = FetchState(
-                    url=url, status=r["status"], etag=r["etag"], last_modified=r["last_modified"],
-                    lastmod=r["lastmod"], document_id=r["document_id"], warc_file=r["warc_file"],
-                    warc_offset=r["warc_offset"], fetched_at=r["fetched_at"], error=r["error"])
+                    url=url,
+                    status=r["status"],
+                    etag=r["etag"],
+                    last_modified=r["last_modified"],
+                    lastmod=r["lastmod"],
+                    document_id=r["document_id"],
+                    warc_file=r["warc_file"],
+                    warc_offset=r["warc_offset"],
+                    fetched_at=r["fetched_at"],
+                    error=r["error"],
+                )
     return out
 
 
-def fetch_row(url: str, source: str | None, status: str, *, http_status: int | None = None,
-              etag: str | None = None, last_modified: str | None = None, lastmod: str | None = None,
-              document_id: str | None = None, warc_file: str | None = None, warc_offset: int | None = None,
-              fetched_at: dt.datetime | None = None, error: str | None = None) -> dict[str, Any]:
+def fetch_row(
+    url: str,
+    source: str | None,
+    status: str,
+    *,
+    http_status: int | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    lastmod: str | None = None,
+    document_id: str | None = None,
+    warc_file: str | None = None,
+    warc_offset: int | None = None,
+    fetched_at: dt.datetime | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
     """A ``fetched_urls`` row. The URL and the error (which quotes the remote server) are sanitised
     as shown text; the id hashes the URL as fetched, and the validators stay verbatim (sent back
     to the server and compared, never shown)."""
-    return {"id": url_id(url), "url": clean_text(url), "source_id": source, "status": status,
-            "http_status": http_status, "etag": etag, "last_modified": last_modified, "lastmod": lastmod,
-            "document_id": document_id, "warc_file": warc_file, "warc_offset": warc_offset,
-            "fetched_at": fetched_at, "error": clean_value(error)}
+    return {
+        "id": url_id(url),
+        "url": clean_text(url),
+        "source_id": source,
+        "status": status,
+        "http_status": http_status,
+        "etag": etag,
+        "last_modified": last_modified,
+        "lastmod": lastmod,
+        "document_id": document_id,
+        "warc_file": warc_file,
+        "warc_offset": warc_offset,
+        "fetched_at": fetched_at,
+        "error": clean_value(error),
+    }
 
 
-def commit_fetch(store: Store, fetch: dict[str, Any], *, document: Document | None = None,
-                 claims: Sequence[Claim] = (), story: dict[str, Any] | None = None,
-                 bands: Sequence[str] = (), warc: tuple[str, int] | None = None) -> dict[str, int]:
+def commit_fetch(
+    store: Store,
+    fetch: dict[str, Any],
+    *,
+    document: Document | None = None,
+    claims: Sequence[Claim] = (),
+    story: dict[str, Any] | None = None,
+    bands: Sequence[str] = (),
+    warc: tuple[str, int] | None = None,
+) -> dict[str, int]:
     """Write one fetched URL's outcome in one transaction: its document and claims (ids already
     stored are kept), its syndication group, its fetch state and the WARC file's committed size."""
     with store.transaction() as conn:
         counts = store.add([document] if document is not None else [], claims, conn=conn)
         if story is not None:
             store.insert_ignore(conn, schema.document_stories, [story])
-            store.insert_ignore(conn, schema.story_bands,
-                                [{"band_key": b, "document_id": story["document_id"]} for b in bands])
+            store.insert_ignore(
+                conn, schema.story_bands, [{"band_key": b, "document_id": story["document_id"]} for b in bands]
+            )
         _upsert(store, conn, schema.fetched_urls, [fetch], ["id"])
         if warc is not None:
             set_warc_committed(store, conn, warc[0], warc[1])
@@ -207,8 +278,9 @@ def set_warc_committed(store: Store, conn: Connection, name: str, size: int) -> 
     """Record that ``name`` holds at least ``size`` committed bytes (never less than recorded:
     commits may finish out of order)."""
     t = schema.warc_files
-    grown = conn.execute(update(t).where((t.c.name == name) & (t.c.committed_bytes < size))
-                         .values(committed_bytes=size)).rowcount
+    grown = conn.execute(
+        update(t).where((t.c.name == name) & (t.c.committed_bytes < size)).values(committed_bytes=size)
+    ).rowcount
     if not grown:
         store.insert_ignore(conn, t, [{"name": name, "committed_bytes": size, "created_at": dt.datetime.now(dt.UTC)}])
 
@@ -226,8 +298,9 @@ def story_candidates(store: Store, bands: Sequence[str]) -> dict[str, tuple[str,
         return {}
     b, s = schema.story_bands, schema.document_stories
     with store.engine.connect() as conn:
-        q = (select(s.c.document_id, s.c.story_id, s.c.signature)
-             .where(s.c.document_id.in_(select(b.c.document_id).where(b.c.band_key.in_(list(bands))))))
+        q = select(s.c.document_id, s.c.story_id, s.c.signature).where(
+            s.c.document_id.in_(select(b.c.document_id).where(b.c.band_key.in_(list(bands))))
+        )
         return {r.document_id: (r.story_id, r.signature) for r in conn.execute(q)}
 
 
@@ -242,18 +315,33 @@ def story_copies(store: Store, document_ids: Iterable[str]) -> dict[str, list[di
     with store.engine.connect() as conn:
         stories: dict[str, str] = {}
         for i in range(0, len(wanted), 500):
-            stories.update({r.document_id: r.story_id for r in conn.execute(
-                select(s.c.document_id, s.c.story_id).where(s.c.document_id.in_(wanted[i:i + 500])))})
+            stories.update(
+                {
+                    r.document_id: r.story_id
+                    for r in conn.execute(
+                        select(s.c.document_id, s.c.story_id).where(s.c.document_id.in_(wanted[i : i + 500]))
+                    )
+                }
+            )
         if not stories:
             return out
         members: dict[str, list[dict[str, Any]]] = {}
-        q = (select(s.c.story_id, d.c.id, d.c.url, d.c.title, d.c.publisher, d.c.published)
-             .join(d, d.c.id == s.c.document_id).where(s.c.story_id.in_(sorted(set(stories.values()))))
-             .order_by(d.c.id))
+        q = (
+            select(s.c.story_id, d.c.id, d.c.url, d.c.title, d.c.publisher, d.c.published)
+            .join(d, d.c.id == s.c.document_id)
+            .where(s.c.story_id.in_(sorted(set(stories.values()))))
+            .order_by(d.c.id)
+        )
         for r in conn.execute(q):
             members.setdefault(r.story_id, []).append(
-                {"document_id": r.id, "url": r.url, "title": r.title, "publisher": r.publisher,
-                 "published": r.published})
+                {
+                    "document_id": r.id,
+                    "url": r.url,
+                    "title": r.title,
+                    "publisher": r.publisher,
+                    "published": r.published,
+                }
+            )
     for doc_id, story in stories.items():
         copies = [m for m in members.get(story, []) if m["document_id"] != doc_id]
         if copies:
@@ -265,12 +353,26 @@ def document_archive(store: Store, key: str) -> list[FetchState]:
     """Archived fetches of a document id or URL, newest first."""
     t = schema.fetched_urls
     with store.engine.connect() as conn:
-        q = (select(t).where(((t.c.document_id == key) | (t.c.url == key)) & t.c.warc_file.is_not(None))
-             .order_by(t.c.fetched_at.desc()))
-        return [FetchState(url=r["url"], status=r["status"], etag=r["etag"], last_modified=r["last_modified"],
-                           lastmod=r["lastmod"], document_id=r["document_id"], warc_file=r["warc_file"],
-                           warc_offset=r["warc_offset"], fetched_at=r["fetched_at"], error=r["error"])
-                for r in conn.execute(q).mappings()]
+        q = (
+            select(t)
+            .where(((t.c.document_id == key) | (t.c.url == key)) & t.c.warc_file.is_not(None))
+            .order_by(t.c.fetched_at.desc())
+        )
+        return [
+            FetchState(
+                url=r["url"],
+                status=r["status"],
+                etag=r["etag"],
+                last_modified=r["last_modified"],
+                lastmod=r["lastmod"],
+                document_id=r["document_id"],
+                warc_file=r["warc_file"],
+                warc_offset=r["warc_offset"],
+                fetched_at=r["fetched_at"],
+                error=r["error"],
+            )
+            for r in conn.execute(q).mappings()
+        ]
 
 
 def archived_at(store: Store, document_ids: Iterable[str]) -> dict[str, dt.datetime | None]:
@@ -280,9 +382,11 @@ def archived_at(store: Store, document_ids: Iterable[str]) -> dict[str, dt.datet
     out: dict[str, dt.datetime | None] = {}
     with store.engine.connect() as conn:
         for i in range(0, len(wanted), 500):
-            q = (select(t.c.document_id, t.c.fetched_at)
-                 .where(t.c.document_id.in_(wanted[i:i + 500]) & t.c.warc_file.is_not(None))
-                 .order_by(t.c.fetched_at))
+            q = (
+                select(t.c.document_id, t.c.fetched_at)
+                .where(t.c.document_id.in_(wanted[i : i + 500]) & t.c.warc_file.is_not(None))
+                .order_by(t.c.fetched_at)
+            )
             for doc_id, when in conn.execute(q):
                 out[doc_id] = when
     return out

@@ -47,9 +47,7 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(
-    store: Store, name: str, role: str, expires_in: dt.timedelta | None = None
-) -> tuple[ApiToken, str]:
+def create_token(store: Store, name: str, role: str, expires_in: dt.timedelta | None = None) -> tuple[ApiToken, str]:
     """Create a token for ``name`` with ``role`` (expiring after ``expires_in`` when given);
     return it and its secret (shown only once)."""
     if role not in ROLES:
@@ -62,13 +60,20 @@ def create_token(
     digest = hash_token(secret)
     now = clock.now()
     token = ApiToken(
-        id="tok-" + digest[:12], name=name.strip(), role=role, created_at=now,
+        id="tok-" + digest[:12],
+        name=name.strip(),
+        role=role,
+        created_at=now,
         expires_at=now + expires_in if expires_in is not None else None,
     )
     with store.transaction() as conn:
         conn.execute(
             schema.api_tokens.insert().values(
-                id=token.id, name=token.name, role=role, token_hash=digest, created_at=token.created_at,
+                id=token.id,
+                name=token.name,
+                role=role,
+                token_hash=digest,
+                created_at=token.created_at,
                 expires_at=token.expires_at,
             )
         )
@@ -78,8 +83,13 @@ def create_token(
 def _row(r: object) -> ApiToken:
     m = r._mapping  # type: ignore[attr-defined]
     return ApiToken(
-        m["id"], m["name"], m["role"], _aware(m["created_at"]) or m["created_at"], _aware(m["revoked_at"]),
-        _aware(m["expires_at"]), _aware(m["last_used_at"]),
+        m["id"],
+        m["name"],
+        m["role"],
+        _aware(m["created_at"]) or m["created_at"],
+        _aware(m["revoked_at"]),
+        _aware(m["expires_at"]),
+        _aware(m["last_used_at"]),
     )
 
 
@@ -90,9 +100,7 @@ def verify_token(store: Store, secret: str, now: dt.datetime | None = None) -> A
     t = schema.api_tokens
     now = now or clock.now()
     with store.engine.connect() as conn:
-        row = conn.execute(
-            select(t).where(t.c.token_hash == hash_token(secret), t.c.revoked_at.is_(None))
-        ).first()
+        row = conn.execute(select(t).where(t.c.token_hash == hash_token(secret), t.c.revoked_at.is_(None))).first()
     if row is None:
         return None
     token = _row(row)
@@ -116,9 +124,7 @@ def revoke_token(store: Store, token_id: str) -> None:
     t = schema.api_tokens
     with store.transaction() as conn:
         done = conn.execute(
-            update(t)
-            .where(t.c.id == token_id, t.c.revoked_at.is_(None))
-            .values(revoked_at=clock.now())
+            update(t).where(t.c.id == token_id, t.c.revoked_at.is_(None)).values(revoked_at=clock.now())
         ).rowcount
     if not done:
         raise NotFoundError(f"no live token {token_id!r}")

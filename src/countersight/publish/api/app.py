@@ -71,8 +71,7 @@ MACHINE_PATHS = ("/api", "/feeds", "/static", "/openapi.json", "/docs")
 HtmlErrorPage = Callable[[Request, int, str], Response]
 
 
-def _respond(request: Request, status: int, code: str, message: str,
-             headers: dict[str, str] | None = None) -> Response:
+def _respond(request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
     """An error as JSON for the API, or as an HTML page for the dashboard's routes (when the
     app serves a dashboard): a reader of ``/?year=abc`` gets a page, not raw JSON."""
     html_page: HtmlErrorPage | None = getattr(request.app.state, "html_error_page", None)

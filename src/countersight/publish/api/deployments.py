@@ -114,9 +114,7 @@ _EXPORT_TYPES = {"text/csv": {"schema": {"type": "string"}}, "application/geo+js
 def export_deployments(
     ext: Literal["csv", "json", "geojson"],
     f: views.DeploymentFilter = Depends(deployment_filter),
-    edition: Literal["live", "2019", "2022"] = Query(
-        "live", description="Index edition for GeoJSON properties"
-    ),
+    edition: Literal["live", "2019", "2022"] = Query("live", description="Index edition for GeoJSON properties"),
     store: Store = Depends(get_store),
     cache: IndexCache = Depends(get_cache),
 ) -> Response:

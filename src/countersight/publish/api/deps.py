@@ -156,16 +156,16 @@ class IndexCache:
 
     def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
         """The index rows (``as_of`` is a day: the finest grain evidence is dated by)."""
-        rows: list[dict[str, Any]] = self.shared.get(store, ("index", as_of, edition),
-                                                     lambda: views.index_rows(store, as_of, edition),
-                                                     self._pinned(store))
+        rows: list[dict[str, Any]] = self.shared.get(
+            store, ("index", as_of, edition), lambda: views.index_rows(store, as_of, edition), self._pinned(store)
+        )
         return rows
 
     def vendor_counts(self, store: Store) -> dict[str, tuple[int, int]]:
         """Per vendor: (deployments, countries), cached like the index (a GROUP BY over every deployment)."""
-        counts: dict[str, tuple[int, int]] = self.shared.get(store, ("vendor_counts",),
-                                                             lambda: aq.vendor_deployment_counts(store),
-                                                             self._pinned(store))
+        counts: dict[str, tuple[int, int]] = self.shared.get(
+            store, ("vendor_counts",), lambda: aq.vendor_deployment_counts(store), self._pinned(store)
+        )
         return counts
 
     def clear(self) -> None:
@@ -243,7 +243,9 @@ def _verified(request: Request, secret: str) -> ApiToken:
     wait = throttle.blocked(client)
     if wait:
         raise ApiError(
-            429, "too_many_requests", "too many failed sign-ins; try again later",
+            429,
+            "too_many_requests",
+            "too many failed sign-ins; try again later",
             {"Retry-After": str(int(wait) + 1)},
         )
     token = verify_token(get_store(request), secret)
@@ -271,9 +273,7 @@ class Audience:
     reviewer_names: bool
 
 
-def get_audience(
-    config: ApiConfig = Depends(get_config), token: ApiToken | None = Depends(optional_token)
-) -> Audience:
+def get_audience(config: ApiConfig = Depends(get_config), token: ApiToken | None = Depends(optional_token)) -> Audience:
     """The request's :class:`Audience`."""
     signed_in = token is not None
     return Audience(signed_in or config.publish_full_text, signed_in or config.publish_reviewer_names)
@@ -283,18 +283,14 @@ def require_role(*roles: str) -> Callable[..., ApiToken]:
     """A dependency that admits a live bearer token with one of ``roles`` (401 without a valid
     token, 403 with the wrong role, 429 after repeated failures from one client)."""
 
-    def dependency(
-        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-    ) -> ApiToken:
+    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiToken:
         if credentials is None or not credentials.credentials:
             raise ApiError(
                 401, "unauthorized", "this action needs a bearer token (Authorization: Bearer …)", _CHALLENGE
             )
         token = _verified(request, credentials.credentials)
         if token.role not in roles:
-            raise ApiError(
-                403, "forbidden", f"role {token.role!r} cannot do this; needs {' or '.join(roles)}"
-            )
+            raise ApiError(403, "forbidden", f"role {token.role!r} cannot do this; needs {' or '.join(roles)}")
         return token
 
     return dependency

@@ -40,15 +40,16 @@ def document(
 ) -> Response:
     """A document's metadata, the evidence quoted from it and the deployments it supports; its full
     text for signed-in users (or everyone when the server publishes it)."""
-    return DataResponse(
-        views.document_detail(store, document_id, audience.full_text, audience.reviewer_names)
-    )
+    return DataResponse(views.document_detail(store, document_id, audience.full_text, audience.reviewer_names))
 
 
 @router.get("/api/documents/{document_id}/archive", response_model=None)
-def document_archive(document_id: str, store: Store = Depends(get_store),
-                     settings: Settings = Depends(get_settings),
-                     audience: Audience = Depends(get_audience)) -> Response:
+def document_archive(
+    document_id: str,
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+    audience: Audience = Depends(get_audience),
+) -> Response:
     """The archived copy follow kept of a document (from its WARC file): where and when it was
     fetched; its text for signed-in users (or everyone when the server publishes full texts)."""
     return DataResponse(views.archived_copy_view(store, settings, document_id, audience.full_text))
@@ -75,17 +76,19 @@ def submit_document(
     """(admin) Store a document and the claims the extractor finds in it, and merge those claims into
     deployments (the next request sees them)."""
     text = body.text.replace("\r\n", "\n").replace("\r", "\n")
-    doc = clean_document(Document(
-        id=content_hash(text),
-        text=text,
-        url=body.url,
-        title=body.title,
-        publisher=body.publisher,
-        published=body.published,
-        language=body.language,
-        source_kind="text",
-        meta={"submitted_by": token.name},
-    ))
+    doc = clean_document(
+        Document(
+            id=content_hash(text),
+            text=text,
+            url=body.url,
+            title=body.title,
+            publisher=body.publisher,
+            published=body.published,
+            language=body.language,
+            source_kind="text",
+            meta={"submitted_by": token.name},
+        )
+    )
     claims = default_extractor()(doc)
     counts = store.add([doc], claims)
     store.add_review_event(

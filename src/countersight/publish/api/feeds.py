@@ -32,9 +32,7 @@ def _store(request: Request) -> Store:
     return opened
 
 
-@router.get(
-    "/deployments.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}}
-)
+@router.get("/deployments.atom", response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
 def deployments_atom(
     request: Request,
     country: str | None = Query(None, description="Recipient country, ISO3 code or name (e.g. KEN or Kenya)"),
@@ -65,6 +63,9 @@ def deployments_atom(
         return Response(content=build(), media_type="application/atom+xml; charset=utf-8")
     # Built once per store version and selection, with an ETag (a feed reader polls it).
     return versioned_download(
-        request, store, ("atom", selection, since, base, names), lambda: build().encode(),
+        request,
+        store,
+        ("atom", selection, since, base, names),
+        lambda: build().encode(),
         "application/atom+xml; charset=utf-8",
     )

@@ -45,9 +45,7 @@ def health(store: Store = Depends(get_store)) -> dict[str, Any]:
 
 
 @router.get("/api/figures")
-def figures(
-    edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)
-) -> dict[str, Any]:
+def figures(edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)) -> dict[str, Any]:
     """An AIGS edition's headline figures computed from the store, compared with the published ones."""
     return compute_figures(store, edition)
 
@@ -90,15 +88,17 @@ def flows(
     return {"items": rows}
 
 
-@router.get(
-    "/api/export/snapshot.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
-)
+@router.get("/api/export/snapshot.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}})
 def snapshot(request: Request, store: Store = Depends(get_store)) -> Response:
     """The whole store as CSV tables with a datapackage.json (the ``export datapackage`` format), zipped:
     the public record, without full texts or reviewers' names, for every reader (signed in or not).
     Built once per store version; send ``If-None-Match`` with the ETag to get 304 when unchanged."""
     return versioned_download(
-        request, store, ("snapshot.zip", "anonymous"), lambda: snapshot_zip(store), "application/zip",
+        request,
+        store,
+        ("snapshot.zip", "anonymous"),
+        lambda: snapshot_zip(store),
+        "application/zip",
         {"Content-Disposition": 'attachment; filename="countersight-snapshot.zip"'},
     )
 

@@ -43,8 +43,6 @@ def vendors(
 
 
 @router.get("/api/vendors/{vendor}", response_model=None)
-def vendor(
-    vendor: str, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)
-) -> Response:
+def vendor(vendor: str, store: Store = Depends(get_store), cache: IndexCache = Depends(get_cache)) -> Response:
     """One vendor (by id or name): parent, aliases, countries served, technologies, timeline."""
     return DataResponse(views.vendor_detail(store, vendor, cache.vendor_counts(store)))

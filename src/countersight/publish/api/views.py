@@ -75,9 +75,7 @@ def _iso(value: Any) -> Any:
 
 def encode_cursor(parts: Sequence[Any]) -> str:
     """An opaque cursor: the last row's sort value and id, with the sort it belongs to."""
-    return (
-        base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode()).decode().rstrip("=")
-    )
+    return base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 MAX_CURSOR_CHARS = 1000
@@ -237,9 +235,7 @@ def list_deployments(
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in aq.SORT_KEYS:
-        raise InputError(
-            f"unknown sort {sort!r}; choose from {', '.join(aq.SORT_KEYS)} (prefix - to reverse)"
-        )
+        raise InputError(f"unknown sort {sort!r}; choose from {', '.join(aq.SORT_KEYS)} (prefix - to reverse)")
     if f.as_of is not None:
         views = deployment_views(store, as_of=f.as_of, country=f.country, include_rejected=True)
         rows = fv.add_financing_summary(store, [_view_dict(v) for v in views], fv.all_deployment_lenders(store))
@@ -315,8 +311,11 @@ def _claim_view(row: dict[str, Any]) -> dict[str, Any]:
     attrs = row.pop("attrs", None) or {}
     out = {k: _iso(v) for k, v in row.items()}
     out["model"] = attrs.get("model")
-    out["explain"] = [{"says": str(r.get("says", "")), "weight": r.get("weight")}
-                      for r in attrs.get("explain") or [] if isinstance(r, dict)]
+    out["explain"] = [
+        {"says": str(r.get("says", "")), "weight": r.get("weight")}
+        for r in attrs.get("explain") or []
+        if isinstance(r, dict)
+    ]
     return out
 
 
@@ -333,9 +332,7 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
     out["financing"] = fv.deployment_deals(store, deployment_id)
     out["evidence"] = with_archives(store, evidence_for_deployments(store, [deployment_id]))
     out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
-    out["documents"] = [
-        {k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)
-    ]
+    out["documents"] = [{k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)]
     out["review_state"] = state_dict(state, reviewer_names)
     out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
     out["copies"] = syndicated_copies(store, [e["document_id"] for e in out["evidence"]])
@@ -450,9 +447,7 @@ def country_detail(
         "regime": row.get("regime") if row else None,
         "regime_year": row.get("regime_year") if row else None,
         "deployments": deployments,
-        "vendors": [
-            {"name": n, "deployments": k} for n, k in sorted(vendors.items(), key=lambda x: (-x[1], x[0]))
-        ],
+        "vendors": [{"name": n, "deployments": k} for n, k in sorted(vendors.items(), key=lambda x: (-x[1], x[0]))],
         "timeline": _timeline([v for v in views if v.review != "rejected"]),
         "financing": fv.country_financing_detail(store, code, as_of),
     }
@@ -483,9 +478,7 @@ def vendor_organizations(store: Store, counts: VendorCounts | None = None) -> di
     return orgs
 
 
-def list_vendors(
-    store: Store, q: str | None = None, counts: VendorCounts | None = None
-) -> list[dict[str, Any]]:
+def list_vendors(store: Store, q: str | None = None, counts: VendorCounts | None = None) -> list[dict[str, Any]]:
     """Vendors with their deployment and country counts, by name (``counts`` as
     :func:`store.api_queries.vendor_deployment_counts` returns them, when the caller caches them)."""
     counts = aq.vendor_deployment_counts(store) if counts is None else counts
@@ -547,8 +540,10 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
         "parent": org.parent,
         "aliases": list(org.aliases),
         "subsidiaries": subsidiaries,
-        "countries": [{**c, "technologies": sorted(c["technologies"])}
-                      for c in sorted(countries.values(), key=lambda c: (c["name"], c["country"]))],
+        "countries": [
+            {**c, "technologies": sorted(c["technologies"])}
+            for c in sorted(countries.values(), key=lambda c: (c["name"], c["country"]))
+        ],
         "technologies": dict(sorted(Counter(d["technology"] or "unspecified" for d in live).items())),
         "timeline": [{"year": y, "first_seen": n} for y, n in sorted(years.items())],
         "deployments": deps,
@@ -596,9 +591,7 @@ def search(
         raise InputError("q must not be empty")
     code = resolve_country(q)
     named = [
-        c
-        for c in all_country_codes()
-        if needle in country_name(c).casefold() or c.casefold() == needle or c == code
+        c for c in all_country_codes() if needle in country_name(c).casefold() or c.casefold() == needle or c == code
     ]
     countries = sorted(aq.countries_present(store, named))
     # The position is the FTS rowid on SQLite, the evidence id on PostgreSQL.
@@ -640,9 +633,7 @@ def flow_rows(store: Store, supplier_country: str | None = None) -> list[dict[st
     return [
         {
             **r,
-            "supplier_name": country_name(r["supplier_country"])
-            if r["supplier_country"] != "unknown"
-            else "unknown",
+            "supplier_name": country_name(r["supplier_country"]) if r["supplier_country"] != "unknown" else "unknown",
             "recipient_name": country_name(r["country"]),
         }
         for r in aq.flows(store, supplier_country)

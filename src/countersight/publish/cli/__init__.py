@@ -36,26 +36,30 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     database: str = typer.Option(
-        None, "--database", "--db", envvar="COUNTERSIGHT_DATABASE_URL",
+        None,
+        "--database",
+        "--db",
+        envvar="COUNTERSIGHT_DATABASE_URL",
         help="SQLAlchemy database URL (default: SQLite in the user data directory).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """countersight: read, extract, resolve, index and publish AI-surveillance deployments."""
     base = Settings.from_env()
     # Every other setting (the security ones included) comes from the environment unchanged.
     ctx.obj = dataclasses.replace(base, database_url=database or base.database_url, debug=debug or base.debug)
-    logging.basicConfig(level=logging.DEBUG if ctx.obj.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if ctx.obj.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 data_cmds.register(app)
 
 # Command modules added by later layers register themselves here, in help order.
-for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds",
-                "follow_cmds"):
+for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "serve_cmds", "eval_cmds", "follow_cmds"):
     try:
         _mod = __import__(f"countersight.publish.cli.{_module}", fromlist=["register"])
     except ModuleNotFoundError as _exc:
@@ -68,7 +72,8 @@ for _module in ("extract_cmds", "review_cmds", "index_cmds", "export_cmds", "ser
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning known errors into one clear line and an exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get(
-        "COUNTERSIGHT_DEBUG", "") not in ("", "0", "false")
+        "COUNTERSIGHT_DEBUG", ""
+    ) not in ("", "0", "false")
     try:
         # Standalone mode lets Typer report usage errors itself; it ends with SystemExit.
         app(args=argv, prog_name="countersight")

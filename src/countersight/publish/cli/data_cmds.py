@@ -59,17 +59,21 @@ def print_report(report: ImportReport, fmt: OutputFormat) -> None:
     added = ", ".join(f"{v} {k}" for k, v in report.added.items())
     console.print(f"[bold]{report.dataset}[/bold] from {report.path}: {report.rows} rows read; added {added}")
     if report.resolved:
-        console.print(f"deployments: {report.resolved.get('deployments_new', 0)} new, "
-                      f"{report.resolved.get('deployments_changed', 0)} changed (resolved incrementally)")
-    for title, items in (("repairs", report.repairs), ("unresolved names", report.unresolved),
-                         ("disagreements with the source's own coding (kept as coded)", report.disagreements)):
+        console.print(
+            f"deployments: {report.resolved.get('deployments_new', 0)} new, "
+            f"{report.resolved.get('deployments_changed', 0)} changed (resolved incrementally)"
+        )
+    for title, items in (
+        ("repairs", report.repairs),
+        ("unresolved names", report.unresolved),
+        ("disagreements with the source's own coding (kept as coded)", report.disagreements),
+    ):
         console.print(f"{title}: {len(items)}")
         for item in items:
             console.print(plain(f"  - {item}"), highlight=False)
 
 
-PathArg = typer.Argument(None, help="File to import (default: the copy bundled with countersight).",
-                         show_default=False)
+PathArg = typer.Argument(None, help="File to import (default: the copy bundled with countersight).", show_default=False)
 
 
 @import_app.command("aigs-2019")
@@ -118,8 +122,9 @@ def import_aiddata_huawei_cmd(
 def import_aiddata_gcdf_cmd(
     ctx: typer.Context,
     path: Path = PathArg,
-    military: Path = typer.Option(None, "--military", help="Military-finance subset (default: bundled copy).",
-                                  show_default=False),
+    military: Path = typer.Option(
+        None, "--military", help="Military-finance subset (default: bundled copy).", show_default=False
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Import AidData GCDF 2.0 projects with policing or surveillance titles (geocoded and military
@@ -136,10 +141,10 @@ def figures(
     ctx: typer.Context,
     edition: str = typer.Option("2019", "--edition", "-e", help=f"AIGS edition: {', '.join(EDITIONS)}."),
     financing: bool = typer.Option(False, "--financing", help="Only the financing section (AidData records)."),
-    all_projects: bool = typer.Option(False, "--all-projects",
-                                      help="Financing of every imported project, not only surveillance deals."),
-    compare: str = typer.Option(None, "--compare",
-                                help="Editions side by side in one table, e.g. 2019,2022,live."),
+    all_projects: bool = typer.Option(
+        False, "--all-projects", help="Financing of every imported project, not only surveillance deals."
+    ),
+    compare: str = typer.Option(None, "--compare", help="Editions side by side in one table, e.g. 2019,2022,live."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
 ) -> None:
     """Compute an AIGS edition's headline figures from the store, with notes on differences, and
@@ -227,9 +232,16 @@ def financing_cmd(
         amount = f"{r['amount']:,.0f} {r['currency']}" if r.get("amount") is not None else ""
         usd = f"{r['amount_usd_2017']:,.0f}" if r.get("amount_usd_2017") is not None else ""
         conc = "" if r.get("concessional") is None else ("yes" if r["concessional"] else "no")
-        table.add_row(plain(r.get("project_id") or r.get("claim_id")), plain(r.get("country")),
-                      plain(r.get("lender")), plain(r.get("instrument")), amount, usd, conc,
-                      plain(str(r.get("title") or r.get("text") or "")[:60]))
+        table.add_row(
+            plain(r.get("project_id") or r.get("claim_id")),
+            plain(r.get("country")),
+            plain(r.get("lender")),
+            plain(r.get("instrument")),
+            amount,
+            usd,
+            conc,
+            plain(str(r.get("title") or r.get("text") or "")[:60]),
+        )
     console.print(table)
     console.print(f"{len(records)} records")
 
@@ -243,8 +255,7 @@ def build_demo_cmd(ctx: typer.Context) -> None:
     with console.status("working") as status:
         build_demo(s, on_step=lambda name: status.update(name))
     stats = s.stats()
-    console.print(f"done: {stats['documents']} documents, {stats['claims']} claims, "
-                  f"{stats['deployments']} deployments")
+    console.print(f"done: {stats['documents']} documents, {stats['claims']} claims, {stats['deployments']} deployments")
 
 
 def register(app: typer.Typer) -> None:

@@ -74,14 +74,12 @@ def export_cmd(
     include_archives: bool = typer.Option(
         False,
         "--include-archives",
-        help="Copy the WARC archives of the exported documents beside the export (third-party pages; "
-        "off by default).",
+        help="Copy the WARC archives of the exported documents beside the export (third-party pages; off by default).",
     ),
 ) -> None:
     """Export the store: FollowTheMoney, CSV, JSON, GeoJSON, Parquet, data package or SQLite."""
     selection = _selection(filters)
-    files = export(store(ctx), fmt.value, out, selection, bom=bom, full_text=full_text,
-                   reviewer_names=reviewer_names)
+    files = export(store(ctx), fmt.value, out, selection, bom=bom, full_text=full_text, reviewer_names=reviewer_names)
     if include_archives:
         from countersight.publish.export.archives import export_archives
 
@@ -108,10 +106,11 @@ def watch_cmd(
     since: str = typer.Option(None, "--since", help="Only deployments new or changed on or after this date."),
     fmt: WatchFormat = typer.Option(WatchFormat.table, "--format", "-f", help="table, json or atom."),
     base_url: str = typer.Option(
-        "", "--base-url",
+        "",
+        "--base-url",
         help="Atom: where `countersight serve` answers (e.g. https://cs.example.org); entry links become "
-             "absolute. Default COUNTERSIGHT_PUBLIC_BASE_URL; without either they are relative to that "
-             "server's root.",
+        "absolute. Default COUNTERSIGHT_PUBLIC_BASE_URL; without either they are relative to that "
+        "server's root.",
     ),
 ) -> None:
     """List deployments that are new or changed since a date (or print them as an Atom feed)."""
@@ -124,8 +123,9 @@ def watch_cmd(
         if base_url and not is_web_url(base_url):
             raise UsageError(f"--base-url must be an http(s) address, not {base_url!r}")
         # The same feed as the server's: reviewers named only where the server would name them.
-        sys.stdout.write(deployments_feed(st, sel, since=when, base_url=base_url,
-                                          reviewer_names=cfg.publish_reviewer_names))
+        sys.stdout.write(
+            deployments_feed(st, sel, since=when, base_url=base_url, reviewer_names=cfg.publish_reviewer_names)
+        )
         return
     rows = deployment_changes(st, sel, when)
     if fmt is WatchFormat.json:
@@ -139,8 +139,13 @@ def watch_cmd(
             *(
                 plain(v)
                 for v in (
-                    r["updated"], r["country"], r.get("technology"), r.get("vendor"), r["status"],
-                    f"{r['n_claims']} claims / {r['n_documents']} docs", r["id"],
+                    r["updated"],
+                    r["country"],
+                    r.get("technology"),
+                    r.get("vendor"),
+                    r["status"],
+                    f"{r['n_claims']} claims / {r['n_documents']} docs",
+                    r["id"],
                 )
             )
         )
@@ -155,7 +160,8 @@ def publish_static(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="Folder to write the static site into."),
     include_archives: bool = typer.Option(
-        False, "--include-archives",
+        False,
+        "--include-archives",
         help="Copy the WARC archives of the documents into archives/ (third-party pages; off by default).",
     ),
 ) -> None:

@@ -47,8 +47,9 @@ def explain_text(row: dict[str, Any]) -> str:
     lines = [f"{row.get('source') or row.get('path')}: {len(row['claims'])} claim(s)"]
     for c in row["claims"]:
         supplier = c["vendor"] or c["vendor_country"]
-        lines.append(f"  {supplier} -> {c['country']} ({c['technology']}, {c['status']}) "
-                     f"confidence {c['confidence']:.2f}")
+        lines.append(
+            f"  {supplier} -> {c['country']} ({c['technology']}, {c['status']}) confidence {c['confidence']:.2f}"
+        )
         if c.get("evidence"):
             lines.append(f"    evidence: {c['evidence']['text'][:300]}")
         for reason in c.get("explain") or []:
@@ -72,8 +73,9 @@ def extract(
     paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
     fmt: ExtractFormat = typer.Option(ExtractFormat.jsonl, "--format", "-f", help="jsonl"),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
-    model: str = typer.Option("bundled", "--model", "-m",
-                              help="Model file, 'bundled' (the shipped model) or 'none' (the 0.2 rules alone)."),
+    model: str = typer.Option(
+        "bundled", "--model", "-m", help="Model file, 'bundled' (the shipped model) or 'none' (the 0.2 rules alone)."
+    ),
     explain: bool = typer.Option(False, "--explain", help="Print each claim with the reasons for it, in words."),
 ) -> None:
     """Extract claims without touching the store: one JSON object per document per line."""
@@ -105,8 +107,9 @@ def ingest_cmd(
     paths: list[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json"),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
-    workers: int = typer.Option(0, "--workers", "-w", min=0,
-                                help="Extract on a local Dask cluster of N worker processes."),
+    workers: int = typer.Option(
+        0, "--workers", "-w", min=0, help="Extract on a local Dask cluster of N worker processes."
+    ),
     scheduler: str = typer.Option(None, "--scheduler", help="Use a running Dask scheduler (tcp://HOST:PORT)."),
     batch_size: int = typer.Option(200, "--batch-size", min=1, help="Documents per transaction."),
     progress_bar: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -116,22 +119,35 @@ def ingest_cmd(
     db = store(ctx, write=True)
     limits = Limits.from_settings(cfg)
     bar = Progress(
-        SpinnerColumn(), TextColumn("[bold]ingest[/]"),
-        TextColumn("{task.fields[docs]} documents ({task.fields[new]} new) · {task.fields[claims]} claims"
-                   " · [red]{task.fields[failed]} failed[/] · {task.fields[rate]} docs/s"),
-        TimeElapsedColumn(), console=err_console, transient=False,
+        SpinnerColumn(),
+        TextColumn("[bold]ingest[/]"),
+        TextColumn(
+            "{task.fields[docs]} documents ({task.fields[new]} new) · {task.fields[claims]} claims"
+            " · [red]{task.fields[failed]} failed[/] · {task.fields[rate]} docs/s"
+        ),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
         disable=not progress_bar or not err_console.is_terminal and fmt is OutputFormat.json,
     )
     task = bar.add_task("ingest", total=None, docs=0, new=0, claims=0, failed=0, rate="–")
 
     def update(stats: IngestStats) -> None:
         rate = f"{stats.documents / stats.elapsed:,.0f}" if stats.elapsed > 0 else "–"
-        bar.update(task, docs=stats.documents, new=stats.new, claims=stats.claims,
-                   failed=stats.failed_total, rate=rate)
+        bar.update(task, docs=stats.documents, new=stats.new, claims=stats.claims, failed=stats.failed_total, rate=rate)
 
     with sigint_stops("interrupt: finishing the current batch (Ctrl-C again to abort)") as stop, bar:
-        stats = ingest(db, paths, limits=limits, batch_size=batch_size, quarantine_dir=cfg.quarantine_dir,
-                       progress=update, stop=stop, workers=workers, scheduler=scheduler)
+        stats = ingest(
+            db,
+            paths,
+            limits=limits,
+            batch_size=batch_size,
+            quarantine_dir=cfg.quarantine_dir,
+            progress=update,
+            stop=stop,
+            workers=workers,
+            scheduler=scheduler,
+        )
         update(stats)
     db.close()
     summary = stats.summary()
@@ -142,13 +158,18 @@ def ingest_cmd(
         for entry in stats.not_documents:
             err_console.print(plain(f"skipped {entry['path']}: {entry['reason']}"), highlight=False)
         if stats.resolved:
-            err_console.print(f"deployments: {stats.resolved.get('deployments_new', 0)} new, "
-                              f"{stats.resolved.get('deployments_changed', 0)} changed", highlight=False)
+            err_console.print(
+                f"deployments: {stats.resolved.get('deployments_new', 0)} new, "
+                f"{stats.resolved.get('deployments_changed', 0)} changed",
+                highlight=False,
+            )
         err_console.print(
             f"{stats.documents} document(s): {stats.new} new, {stats.skipped} already stored; "
             f"{stats.claims} new claim(s); {stats.resumed} input(s)/record(s) done earlier; "
             f"{stats.failed_total} failure(s) in {stats.elapsed:.1f}s"
-            + (" — interrupted, rerun to finish" if stats.interrupted else ""), highlight=False)
+            + (" — interrupted, rerun to finish" if stats.interrupted else ""),
+            highlight=False,
+        )
     if stats.interrupted:
         raise typer.Exit(130)
     succeeded = stats.documents > 0 or stats.resumed > 0

@@ -24,8 +24,9 @@ from countersight.publish.cli.common import (
 )
 from countersight.textsafe import terminal_safe
 
-sources_app = typer.Typer(help="Sources that follow polls: feeds, sitemaps, pages, GDELT GKG files.",
-                          no_args_is_help=True)
+sources_app = typer.Typer(
+    help="Sources that follow polls: feeds, sitemaps, pages, GDELT GKG files.", no_args_is_help=True
+)
 archive_app = typer.Typer(help="Archived copies (WARC) of the pages follow fetched.", no_args_is_help=True)
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
@@ -41,17 +42,30 @@ def parse_every(value: str) -> int:
 
 
 def _source_dict(s: Any) -> dict[str, Any]:
-    return {"name": s.name, "url": s.url, "kind": s.kind, "every_seconds": s.every_seconds, "language": s.language,
-            "paused": s.paused, "note": s.note, "last_polled": s.last_polled, "next_due": s.next_due,
-            "last_error": s.last_error}
+    return {
+        "name": s.name,
+        "url": s.url,
+        "kind": s.kind,
+        "every_seconds": s.every_seconds,
+        "language": s.language,
+        "paused": s.paused,
+        "note": s.note,
+        "last_polled": s.last_polled,
+        "next_due": s.next_due,
+        "last_error": s.last_error,
+    }
 
 
 @sources_app.command("add")
 def sources_add(
     ctx: typer.Context,
     url: str = typer.Argument(None, help="The feed, sitemap, page or GKG file address.", show_default=False),
-    kind: str = typer.Option(None, "--kind", "-k", help="rss, atom, sitemap, page or gdelt-gkg (default: "
-                             "guessed from the address, else rss)."),
+    kind: str = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="rss, atom, sitemap, page or gdelt-gkg (default: guessed from the address, else rss).",
+    ),
     every: str = typer.Option("1h", "--every", help="How often to poll (30m, 1h, 1d)."),
     lang: str = typer.Option(None, "--lang", help="Language of the source's articles (ISO 639-1)."),
     name: str = typer.Option(None, "--name", "-n", help="A short name (default: the address's host and path)."),
@@ -70,8 +84,9 @@ def sources_add(
         print_json({"added": [_source_dict(s) for s in added], "already_followed": len(wanted) - len(added)})
         return
     for s in added:
-        console.print(f"following [bold]{esc(s.name)}[/bold] ({s.kind}, every {s.every_seconds} s): {esc(s.url)}",
-                      highlight=False)
+        console.print(
+            f"following [bold]{esc(s.name)}[/bold] ({s.kind}, every {s.every_seconds} s): {esc(s.url)}", highlight=False
+        )
     if len(wanted) > len(added):
         console.print(f"{len(wanted) - len(added)} already followed (same address or name)")
     if starter and not wanted:
@@ -91,9 +106,19 @@ def sources_list(ctx: typer.Context, fmt: OutputFormat = typer.Option(OutputForm
     for col in ("name", "kind", "every", "state", "last polled", "url"):
         table.add_column(col, overflow="fold")
     for s in rows:  # stored text: plain, never markup or escape sequences
-        table.add_row(*(plain(v) for v in (
-            s.name, s.kind, f"{s.every_seconds} s", "paused" if s.paused else (s.last_error or "ok"),
-            s.last_polled or "never", s.url)))
+        table.add_row(
+            *(
+                plain(v)
+                for v in (
+                    s.name,
+                    s.kind,
+                    f"{s.every_seconds} s",
+                    "paused" if s.paused else (s.last_error or "ok"),
+                    s.last_polled or "never",
+                    s.url,
+                )
+            )
+        )
     console.print(table)
 
 
@@ -122,8 +147,11 @@ def sources_resume(ctx: typer.Context, name: str = typer.Argument(..., help="Nam
 
 
 @sources_app.command("import-opml")
-def sources_import_opml(ctx: typer.Context, path: Path = typer.Argument(..., help="An OPML file."),
-                        every: str = typer.Option("1h", "--every", help="Poll period of the imported feeds.")) -> None:
+def sources_import_opml(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="An OPML file."),
+    every: str = typer.Option("1h", "--every", help="Poll period of the imported feeds."),
+) -> None:
     """Follow every feed of an OPML file (feed readers export their subscriptions as OPML)."""
     from countersight.follow.opml import read_opml
     from countersight.store.sources import add_sources
@@ -134,8 +162,9 @@ def sources_import_opml(ctx: typer.Context, path: Path = typer.Argument(..., hel
 
 
 @sources_app.command("export-opml")
-def sources_export_opml(ctx: typer.Context, out: Path = typer.Argument(None, help="File (default: stdout).",
-                                                                        show_default=False)) -> None:
+def sources_export_opml(
+    ctx: typer.Context, out: Path = typer.Argument(None, help="File (default: stdout).", show_default=False)
+) -> None:
     """Write the followed sources as OPML."""
     from countersight.follow.opml import write_opml
     from countersight.store.sources import list_sources
@@ -163,8 +192,10 @@ def follow_cmd(
 
     def update(stats: FollowStats) -> None:
         if status is not None:
-            status.update(f"{stats.sources} sources, {stats.items} items, {stats.fetched} fetched, "
-                          f"{stats.not_modified} not modified, {len(stats.failed)} failed")
+            status.update(
+                f"{stats.sources} sources, {stats.items} items, {stats.fetched} fetched, "
+                f"{stats.not_modified} not modified, {len(stats.failed)} failed"
+            )
 
     with sigint_stops("stopping after the pages in flight (Ctrl-C again to abort)") as stop:
         if status is not None:
@@ -179,8 +210,7 @@ def follow_cmd(
     table = Table(title="follow" + (" (interrupted)" if stats.interrupted else ""))
     table.add_column("what")
     table.add_column("count", justify="right")
-    for key in ("sources", "items", "fetched", "not_modified", "robots_skipped", "duplicates", "claims",
-                "deployments"):
+    for key in ("sources", "items", "fetched", "not_modified", "robots_skipped", "duplicates", "claims", "deployments"):
         table.add_row(key.replace("_", " "), str(result[key]))
     table.add_row("failed", str(len(result["failed"])))
     console.print(table)
@@ -202,8 +232,10 @@ def archive_show(
     if fmt is OutputFormat.json:
         print_json(copy)
         return
-    err_console.print(plain(f"{copy['url']}: archived {copy['fetched_at']} in {copy['warc_file']} at offset "
-                            f"{copy['warc_offset']}"), highlight=False)
+    err_console.print(
+        plain(f"{copy['url']}: archived {copy['fetched_at']} in {copy['warc_file']} at offset {copy['warc_offset']}"),
+        highlight=False,
+    )
     # Third-party text: escape sequences and controls stripped before they reach the terminal.
     typer.echo(terminal_safe(copy["body"] if raw else copy["text"]))
 

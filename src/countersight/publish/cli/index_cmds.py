@@ -53,9 +53,7 @@ def _edition(value: str) -> str:
 def index(
     ctx: typer.Context,
     as_of: str = typer.Option(None, "--as-of", help="Only evidence published by this date (YYYY-MM-DD)."),
-    edition: str = typer.Option(
-        "live", "--edition", "-e", help="2019, 2022 (that AIGS edition alone) or live."
-    ),
+    edition: str = typer.Option("live", "--edition", "-e", help="2019, 2022 (that AIGS edition alone) or live."),
     country: str = typer.Option(None, "--country", "-c", help="One country (ISO3 code or name)."),
     group: bool = typer.Option(False, "--group-vendors", help="List vendors by group (parent) instead."),
     fmt: IndexFormat = typer.Option(IndexFormat.table, "--format", "-f", help="table, json or csv"),
@@ -247,9 +245,7 @@ def analyze_cmd(
     else:
         console.print(f"logistic regression: {lg.get('note')}")
     if result.unclassified:
-        console.print(
-            f"users without a regime type (left out of the tests): {', '.join(result.unclassified)}"
-        )
+        console.print(f"users without a regime type (left out of the tests): {', '.join(result.unclassified)}")
     console.print(f"caveat: {result.caveat}", markup=False, highlight=False)
 
 

@@ -39,8 +39,7 @@ def resolve_cmd(ctx: typer.Context, fmt: OutputFormat = FmtOpt) -> None:
         return
     w = report.written
     console.print(
-        f"{report.claims} claims → {report.deployments} deployments "
-        f"({report.documents} deployment-document links)"
+        f"{report.claims} claims → {report.deployments} deployments ({report.documents} deployment-document links)"
     )
     console.print(
         f"deployments: {w.get('deployments_new', 0)} new, {w.get('deployments_changed', 0)} changed, "
@@ -313,9 +312,7 @@ def note(
 
 
 @review_app.command("history")
-def history(
-    ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), fmt: OutputFormat = FmtOpt
-) -> None:
+def history(ctx: typer.Context, target_id: str = typer.Argument(..., metavar="ID"), fmt: OutputFormat = FmtOpt) -> None:
     """The full review trail of a deployment or organization, and its current state."""
     s = store(ctx)
     events = rv.history(s, target_id)
@@ -357,9 +354,7 @@ def show(
     """A deployment with its evidence, review state and any right-of-reply disputes."""
     s = store(ctx)
     views = [
-        v
-        for v in list_deployments(s, as_of=parse_date(as_of, "--as-of"), include_rejected=True)
-        if v.id == target_id
+        v for v in list_deployments(s, as_of=parse_date(as_of, "--as-of"), include_rejected=True) if v.id == target_id
     ]
     if not views:
         from countersight.errors import NotFoundError

@@ -27,9 +27,11 @@ def serve_cmd(
     ),
     max_body_bytes: int = typer.Option(1_000_000, "--max-body-bytes", help="Largest request body accepted."),
     keep_alive: int = typer.Option(
-        75, "--keep-alive", min=1,
+        75,
+        "--keep-alive",
+        min=1,
         help="Seconds an idle connection stays open (uvicorn's 5 s dropped requests of busy clients; "
-             "behind a proxy, keep the proxy's upstream keep-alive shorter).",
+        "behind a proxy, keep the proxy's upstream keep-alive shorter).",
     ),
 ) -> None:
     """Serve the API (/api, /docs, /openapi.json), the Atom feeds and the dashboard."""
@@ -41,12 +43,12 @@ def serve_cmd(
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     opened = store(ctx)
     store_url = opened.url
-    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes,
-                     settings=settings(ctx))
+    app = create_app(opened, cors_origins=cors_origin, max_body_bytes=max_body_bytes, settings=settings(ctx))
     # Bind before announcing the address: a busy port is one line, not a banner and a traceback.
     listening = bind_socket(host, port)
-    config = uvicorn.Config(app, timeout_keep_alive=keep_alive,
-                            log_level="warning" if not settings(ctx).debug else "debug")
+    config = uvicorn.Config(
+        app, timeout_keep_alive=keep_alive, log_level="warning" if not settings(ctx).debug else "debug"
+    )
     typer.echo(f"countersight on http://{_url_host(host)}:{port}/ (API docs at /docs); database {store_url}")
     uvicorn.Server(config).run(sockets=[listening])
 
@@ -65,8 +67,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        reason = "the port is in use (is another server running?)" if exc.errno == errno.EADDRINUSE \
+        reason = (
+            "the port is in use (is another server running?)"
+            if exc.errno == errno.EADDRINUSE
             else exc.strerror or str(exc)
+        )
         raise ServeError(f"cannot listen on {host}:{port}: {reason}") from exc
     sock.set_inheritable(True)
     return sock
@@ -82,7 +87,9 @@ def token_create(
     name: str = typer.Option(..., "--name", help="Who uses it: the actor recorded on every review event."),
     role: str = typer.Option("reviewer", "--role", help="reviewer (review actions) or admin (everything)."),
     expires_days: int | None = typer.Option(
-        None, "--expires-days", min=1,
+        None,
+        "--expires-days",
+        min=1,
         help="Days until the token stops working (default COUNTERSIGHT_TOKEN_TTL_DAYS, else never).",
     ),
 ) -> None:
@@ -100,9 +107,7 @@ def token_create(
 
 
 @token_app.command("list")
-def token_list(
-    ctx: typer.Context, fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")
-) -> None:
+def token_list(ctx: typer.Context, fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")) -> None:
     """List tokens (never their secrets)."""
     rows = tokens.list_tokens(store(ctx))
     if fmt is OutputFormat.json:

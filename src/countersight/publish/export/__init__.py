@@ -53,9 +53,7 @@ def export(
     """
     if fmt not in EXPORTERS:
         raise InputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    context = make_context(
-        store, Path(out), selection, bom=bom, full_text=full_text, reviewer_names=reviewer_names
-    )
+    context = make_context(store, Path(out), selection, bom=bom, full_text=full_text, reviewer_names=reviewer_names)
     return run_exporter(EXPORTERS[fmt](context))
 
 

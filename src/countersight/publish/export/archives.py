@@ -21,8 +21,11 @@ def export_archives(store: Store, settings: Settings, dest: Path, selection: Sel
     ``dest/index.csv`` (document, URL, fetch time, file, offset); return the files written."""
     sel = selection or Selection()
     t = schema.fetched_urls
-    q = select(t.c.document_id, t.c.url, t.c.fetched_at, t.c.warc_file, t.c.warc_offset).where(
-        t.c.warc_file.is_not(None) & t.c.document_id.is_not(None)).order_by(t.c.document_id, t.c.url)
+    q = (
+        select(t.c.document_id, t.c.url, t.c.fetched_at, t.c.warc_file, t.c.warc_offset)
+        .where(t.c.warc_file.is_not(None) & t.c.document_id.is_not(None))
+        .order_by(t.c.document_id, t.c.url)
+    )
     wanted: set[str] | None = None
     if sel != Selection():
         wanted = {r["document_id"] for r in table_rows(store, "evidence", sel)}
@@ -40,6 +43,7 @@ def export_archives(store: Store, settings: Settings, dest: Path, selection: Sel
         out = csv.writer(fh)
         out.writerow(["document_id", "url", "fetched_at", "warc_file", "warc_offset"])
         for r in rows:
-            out.writerow([r.document_id, r.url, r.fetched_at.isoformat() if r.fetched_at else "", r.warc_file,
-                          r.warc_offset])
+            out.writerow(
+                [r.document_id, r.url, r.fetched_at.isoformat() if r.fetched_at else "", r.warc_file, r.warc_offset]
+            )
     return [*written, index]

@@ -74,16 +74,10 @@ def deployments_feed(
     base_url = base_url.rstrip("/")
     sel = selection or Selection()
     rows = deployment_changes(store, sel, since)[:limit]
-    query = {
-        k: v
-        for k, v in (("country", sel.country), ("vendor", sel.vendor), ("technology", sel.technology))
-        if v
-    }
+    query = {k: v for k, v in (("country", sel.country), ("vendor", sel.vendor), ("technology", sel.technology)) if v}
     if since:
         query["since"] = since.isoformat()
-    self_href = f"{base_url}/feeds/deployments.atom" + (
-        f"?{urlencode(sorted(query.items()))}" if query else ""
-    )
+    self_href = f"{base_url}/feeds/deployments.atom" + (f"?{urlencode(sorted(query.items()))}" if query else "")
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     label = ", ".join(f"{k} {v}" for k, v in sorted(query.items()))

@@ -53,9 +53,7 @@ class FtmExporter(Exporter):
         try:
             from followthemoney import model
         except ImportError as exc:
-            raise CountersightError(
-                "ftm export needs followthemoney: pip install 'countersight[ftm]'"
-            ) from exc
+            raise CountersightError("ftm export needs followthemoney: pip install 'countersight[ftm]'") from exc
         self.model = model
         self.rows: dict[str, list[dict[str, Any]]] = {}
 
@@ -231,9 +229,7 @@ class FtmExporter(Exporter):
         self.org_ids: dict[tuple[str, str], str] = {}
         self.orgs_by_name = {r["name"]: r for r in self.rows["organizations"]}
         for row in self.rows["organizations"]:
-            self._org(
-                row["name"], row["kind"] if row["kind"] in ("vendor", "financier", "agency") else "vendor"
-            )
+            self._org(row["name"], row["kind"] if row["kind"] in ("vendor", "financier", "agency") else "vendor")
         articles: dict[str, str] = {}
         for d in self.rows["documents"]:
             art = self._entity(
@@ -271,9 +267,7 @@ class FtmExporter(Exporter):
             if not doc or not contract:  # the selection queries keep these together: losing one is a bug
                 raise CountersightError(f"evidence {e['id']} cites a document or claim missing from the export")
             where = ", ".join(
-                f"{k} {e[k]}"
-                for k in ("sheet", "row", "column", "page", "start", "end")
-                if e.get(k) is not None
+                f"{k} {e[k]}" for k in ("sheet", "row", "column", "page", "start", "end") if e.get(k) is not None
             )
             self._entity(
                 "Documentation",

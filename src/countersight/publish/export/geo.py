@@ -110,12 +110,16 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
 
     def unwrapped(polygon: list[list[list[float]]]) -> Polygon:
         outer = polygon[0]
-        if not any(abs(a[0] - b[0]) > 180 for a, b in zip(outer, outer[1:], strict=False)) or \
-                min(p[1] for p in outer) < -60:  # Antarctica's ring runs along the whole edge on purpose
+        if (
+            not any(abs(a[0] - b[0]) > 180 for a, b in zip(outer, outer[1:], strict=False))
+            or min(p[1] for p in outer) < -60
+        ):  # Antarctica's ring runs along the whole edge on purpose
             return Polygon(outer, polygon[1:])
         east = sum(p[0] for p in outer) / len(outer) > 0
-        shift = [[[x + 360 if east and x < 0 else x - 360 if not east and x > 0 else x, y] for x, y in ring]
-                 for ring in polygon]
+        shift = [
+            [[x + 360 if east and x < 0 else x - 360 if not east and x > 0 else x, y] for x, y in ring]
+            for ring in polygon
+        ]
         return Polygon(shift[0], shift[1:])
 
     def split_at_antimeridian(geom: Any) -> list[Any]:
@@ -142,15 +146,17 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
             if not geom.is_valid:
                 geom = shapely.make_valid(geom)
             pieces += split_at_antimeridian(geom)
-        polygons = [g for piece in pieces for g in getattr(piece, "geoms", [piece])
-                    if isinstance(g, (Polygon, MultiPolygon))]
+        polygons = [
+            g for piece in pieces for g in getattr(piece, "geoms", [piece]) if isinstance(g, (Polygon, MultiPolygon))
+        ]
         parts = [p for g in polygons for p in getattr(g, "geoms", [g]) if not p.is_empty]
         fixed = shapely.set_precision(MultiPolygon(parts) if len(parts) > 1 else parts[0], 1e-6)
         parts = [orient(p, sign=1.0) for p in getattr(fixed, "geoms", [fixed])]
         oriented = MultiPolygon(parts) if len(parts) > 1 else parts[0]
         geometry = json.loads(json.dumps(mapping(oriented)))  # tuples to lists
-        features.append({"type": "Feature", "id": code, "properties": {"name": f["properties"].get("name")},
-                         "geometry": geometry})
+        features.append(
+            {"type": "Feature", "id": code, "properties": {"name": f["properties"].get("name")}, "geometry": geometry}
+        )
     return {"type": "FeatureCollection", "features": sorted(features, key=lambda f: f["id"])}
 
 
@@ -192,10 +198,7 @@ def country_summaries(
         ):
             if c.get(field):
                 a[key].add(c[field])
-    return {
-        code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()}
-        for code, a in sorted(acc.items())
-    }
+    return {code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()} for code, a in sorted(acc.items())}
 
 
 # Cells of an AIGS row that the index codes per country, kept as coded (see data/README).

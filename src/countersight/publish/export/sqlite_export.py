@@ -33,9 +33,7 @@ def _ddl(table: str) -> str:
     if pk:
         parts.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in pk) + ")")
     for fk in sorted(t.foreign_keys, key=lambda k: k.parent.name):
-        parts.append(
-            f'FOREIGN KEY ("{fk.parent.name}") REFERENCES "{fk.column.table.name}"("{fk.column.name}")'
-        )
+        parts.append(f'FOREIGN KEY ("{fk.parent.name}") REFERENCES "{fk.column.table.name}"("{fk.column.name}")')
     return f'CREATE TABLE "{table}" (\n  ' + ",\n  ".join(parts) + "\n)"
 
 
@@ -73,21 +71,15 @@ class SqliteExporter(Exporter):
                 ([_value(r.get(c)) for c in cols] for r in rows),
             )
             for col in ("country", "document_id", "claim_id", "deployment_id", "vendor", "source"):
-                if col in cols and col not in [
-                    c.name for c in schema.metadata.tables[table].primary_key.columns
-                ]:
+                if col in cols and col not in [c.name for c in schema.metadata.tables[table].primary_key.columns]:
                     self.conn.execute(f'CREATE INDEX "idx_{table}_{col}" ON "{table}"("{col}")')
             fts = FTS_COLUMNS.get(table)
             if fts:
                 fcols = ", ".join(f'"{c}"' for c in fts)
                 # External-content FTS5 table, the layout `sqlite-utils enable-fts` creates and
                 # datasette detects for its search box.
-                self.conn.execute(
-                    f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({fcols}, content="{table}")'
-                )
-                self.conn.execute(
-                    f'INSERT INTO "{table}_fts" (rowid, {fcols}) SELECT rowid, {fcols} FROM "{table}"'
-                )
+                self.conn.execute(f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({fcols}, content="{table}")')
+                self.conn.execute(f'INSERT INTO "{table}_fts" (rowid, {fcols}) SELECT rowid, {fcols} FROM "{table}"')
 
     def finish(self) -> list[Path]:
         meta = self.context.meta()

@@ -42,8 +42,7 @@ def _unwrap(ring: list[list[float]]) -> list[list[float]]:
     if not jumps or min(p[1] for p in ring) < -60:  # Antarctica spans the whole width on purpose
         return ring
     east = sum(p[0] for p in ring) / len(ring) > 0
-    return [[lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat]
-            for lon, lat in ring]
+    return [[lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat] for lon, lat in ring]
 
 
 def _ring_path(ring: list[list[float]]) -> str:
@@ -106,15 +105,22 @@ class SitePages:
         None when the static copy has no such page."""
         parts = urlsplit(route)
         path, fragment = unquote(parts.path), (f"#{parts.fragment}" if parts.fragment else "")
-        fixed = {"/": "index.html", "/vendors": "vendors/index.html", "/glossary": "glossary.html",
-                 "/about": "about.html", "/financing": "financing.html", "/static/css/site.css": "static/css/site.css"}
+        fixed = {
+            "/": "index.html",
+            "/vendors": "vendors/index.html",
+            "/glossary": "glossary.html",
+            "/about": "about.html",
+            "/financing": "financing.html",
+            "/static/css/site.css": "static/css/site.css",
+        }
         if path in fixed:
             return fixed[path] + fragment
         kind, _, ident = path.strip("/").partition("/")
         if kind == "vendor" and ident in self.vendors:
             return f"vendors/{self.vendors[ident]}.html{fragment}"
-        folder, known = {"country": ("countries", self.countries),
-                         "deployment": ("deployments", self.deployments)}.get(kind, ("", set()))
+        folder, known = {"country": ("countries", self.countries), "deployment": ("deployments", self.deployments)}.get(
+            kind, ("", set())
+        )
         if ident in known:
             return f"{folder}/{ident}.html{fragment}"
         return None
@@ -163,20 +169,28 @@ def build_static_site(store: Store, folder: Path | str) -> list[Path]:
     rows = views.index_rows(store, None, "live")
     counts = aq.vendor_deployment_counts(store)
     site = SitePages(countries={r["country"] for r in rows})
-    countries = {code: pages.country_context(store, code, None, "live", lambda: rows)
-                 for code in sorted(site.countries)}
+    countries = {
+        code: pages.country_context(store, code, None, "live", lambda: rows) for code in sorted(site.countries)
+    }
     vendor_list = pages.vendors_context(store, None, counts)
     for v in vendor_list["vendors"]:
         site.vendors[v["id"]] = site.vendors[org_id("vendor", v["name"])] = v["id"]
     vendors = {vid: pages.vendor_context(store, vid, counts) for vid in sorted(set(site.vendors.values()))}
     site.deployments = {d["id"] for c in countries.values() for d in c["c"]["deployments"]} | {
-        d["id"] for v in vendors.values() for d in v["v"]["deployments"]}
+        d["id"] for v in vendors.values() for d in v["v"]["deployments"]
+    }
     w = _Writer(out, meta, site)
 
     by_name = sorted(rows, key=lambda r: (r["name"], r["country"]))
-    w.page("index.html", "map.html", {"rows": by_name},
-           drawn=drawn_map({r["country"]: r["deployments"] for r in rows}, site.countries),
-           edition="live", coloured=sum(1 for r in rows if r["deployments"]), year=None)
+    w.page(
+        "index.html",
+        "map.html",
+        {"rows": by_name},
+        drawn=drawn_map({r["country"]: r["deployments"] for r in rows}, site.countries),
+        edition="live",
+        coloured=sum(1 for r in rows if r["deployments"]),
+        year=None,
+    )
     w.page("vendors/index.html", "vendors.html", vendor_list)
     for code, context in countries.items():
         w.page(f"countries/{code}.html", "country.html", context, edition="live", year=None)
@@ -184,8 +198,12 @@ def build_static_site(store: Store, folder: Path | str) -> list[Path]:
         served = {c["country"]: c["deployments"] for c in context["v"]["countries"]}
         w.page(f"vendors/{vid}.html", "vendor.html", {"v": context["v"]}, drawn=drawn_map(served, served))
     for dep_id in sorted(site.deployments):
-        w.page(f"deployments/{dep_id}.html", "deployment.html", {"d": views.deployment_detail(store, dep_id)},
-               statuses=pages.STATUSES)
+        w.page(
+            f"deployments/{dep_id}.html",
+            "deployment.html",
+            {"d": views.deployment_detail(store, dep_id)},
+            statuses=pages.STATUSES,
+        )
     w.page("financing.html", "financing.html", {"f": finance_views.financing_overview(store, None)}, year=None)
     w.page("glossary.html", "glossary.html", {"glossary": words.glossary()})
     w.page("about.html", "about.html", {})

@@ -99,9 +99,7 @@ class ParquetExporter(Exporter):
         try:
             import pyarrow  # noqa: F401
         except ImportError as exc:
-            raise CountersightError(
-                "parquet export needs pyarrow: pip install 'countersight[parquet]'"
-            ) from exc
+            raise CountersightError("parquet export needs pyarrow: pip install 'countersight[parquet]'") from exc
         self.context.out.mkdir(parents=True, exist_ok=True)
         self.files: list[Path] = []
 
@@ -179,9 +177,7 @@ def _sources_and_licences(table: str) -> tuple[list[dict[str, str]], list[dict[s
     sources, licences = [], [dict(extra["project"]["data_licence"])]
     for k in keys:
         d = info[k]
-        sources.append(
-            {"title": " ".join(str(d["citation"]).split()), **({"path": d["url"]} if d.get("url") else {})}
-        )
+        sources.append({"title": " ".join(str(d["citation"]).split()), **({"path": d["url"]} if d.get("url") else {})})
         for part in str(d["licence"]).replace("OWID: ", "").replace("V-Dem: ", "").split(";"):
             entry = lic.get(part.strip())
             if entry and entry not in licences:

