@@ -12,7 +12,7 @@ from countersight.errors import CountersightError
 from countersight.extract import EXTRACTOR_NAME, ExtractionBudgetError, _homes, claim_to_contract, extract_claims
 from countersight.extract.candidates import MAX_CANDIDATES, analyse, candidates
 from countersight.extract.explain import describe
-from countersight.extract.model import FORMAT, ModelError, bundled, load
+from countersight.extract.model import FORMAT, Linear, ModelError, bundled, load
 from countersight.extract.orgs import ORG
 from countersight.extract.training import read_corpus, train
 from countersight.model import Document
@@ -207,3 +207,12 @@ def test_the_reasons_reach_the_api_and_the_deployment_page(store) -> None:  # ty
         assert claim["explain"] and all(r["says"] and isinstance(r["weight"], float) for r in claim["explain"])
         page = client.get(f"/deployment/{dep['id']}").text
         assert "Why (the model" in page and claim["explain"][0]["says"].split("'")[0] in page
+
+
+def test_explain_breaks_ties_by_name_whatever_the_order() -> None:
+    """Equal weights are listed by name, so a claim's reasons are the same in every process
+    (set order changes with the hash seed)."""
+    scorer = Linear({"b": 0.5, "a": -0.5, "c": 0.5, "d": 0.1}, 0.0)
+    expected = [("a", -0.5), ("b", 0.5), ("c", 0.5)]
+    assert scorer.explain(["c", "b", "a", "d"], k=3) == expected
+    assert scorer.explain(["a", "d", "b", "c"], k=3) == expected

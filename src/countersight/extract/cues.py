@@ -49,6 +49,8 @@ def not_names() -> frozenset[str]:
     return frozenset(w.casefold() for w in words)
 
 
+@functools.lru_cache(maxsize=8192)
 def present(kind: str, text: str) -> bool:
-    """Whether ``text`` holds a cue of this kind."""
+    """Whether ``text`` holds a cue of this kind (cached: the sentence, status and pair features
+    ask it of the same sentence)."""
     return matcher(kind).search(text) is not None

@@ -55,7 +55,10 @@ class Linear:
 
     def explain(self, feats: list[str], k: int = 6) -> list[tuple[str, float]]:
         """The ``k`` features that moved the score most, with their weights."""
-        ranked = sorted(((f, self.weights[f]) for f in set(feats) if f in self.weights), key=lambda t: -abs(t[1]))
+        # Ties broken by name: the same claim explains itself the same way in every process.
+        ranked = sorted(
+            ((f, self.weights[f]) for f in set(feats) if f in self.weights), key=lambda t: (-abs(t[1]), t[0])
+        )
         return [(f, round(w, 3)) for f, w in ranked[:k]]
 
 
