@@ -19,7 +19,7 @@ from countersight.extract.candidates import Budget, ExtractionBudgetError
 from countersight.extract.model import Model, bundled
 from countersight.extract.rules import Draft, draft_claims
 from countersight.ids import stable_id
-from countersight.model import Claim, Document, Evidence, Financing
+from countersight.model import Claim, Document, Evidence
 from countersight.reference.vendors import registry
 
 EXTRACTOR_NAME = "countersight-learned"
@@ -52,18 +52,7 @@ def _claim(document: Document, d: Draft, model: Model | None) -> Claim:
     evidence = [_evidence(document, s.start, s.end)]
     if d.context is not None:
         evidence.append(_evidence(document, d.context.start, d.context.end))
-    fin = d.financing
-    financing = (
-        None
-        if fin is None
-        else Financing(
-            lender=fin["lender"],
-            instrument=fin["instrument"],
-            amount=fin["amount"],  # type: ignore[arg-type]
-            currency=fin["currency"],
-            text=fin["text"],
-        )
-    )  # type: ignore[arg-type]
+    financing = d.financing
     name, version = (EXTRACTOR_NAME, EXTRACTOR_VERSION) if model is not None else (RULES_NAME, RULES_VERSION)
     cid = stable_id(
         "clm",

@@ -11,6 +11,7 @@ from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
 from countersight.extract.rule_patterns import _AMOUNT, _CANCELLED, _CURRENCY, _DENIED, _MULT, _PLANNED
 from countersight.extract.sentences import Sentence
+from countersight.model import Financing
 
 # A past delivery before a plan in the same sentence: "installed 1,000 cameras in 2019, and the
 # ministry plans to add more" reports what was installed.
@@ -61,9 +62,7 @@ def agency_in(text: str, sent: Sentence, ms: list[Mention]) -> str | None:
     return None
 
 
-def financing_in(
-    text: str, spans: list[Sentence], in_span: Callable[[int, int], list[Mention]]
-) -> dict[str, object] | None:
+def financing_in(text: str, spans: list[Sentence], in_span: Callable[[int, int], list[Mention]]) -> Financing | None:
     """Lender, instrument and amount from the claim's sentence or its paragraph neighbours:
     only when a lender is named, or a loan/credit/grant comes with an amount."""
     for sent in spans:
@@ -86,13 +85,13 @@ def financing_in(
                 value = None
             currency = _CURRENCY.get(cur)
         ranked = sorted(set(instruments), key=lambda i: (i in {"loan", "grant"}, i))
-        return {
-            "lender": lenders[0] if lenders else None,
-            "instrument": ranked[0] if ranked else None,
-            "amount": value,
-            "currency": currency,
-            "text": chunk,
-        }
+        return Financing(
+            lender=lenders[0] if lenders else None,
+            instrument=ranked[0] if ranked else None,
+            amount=value,
+            currency=currency,
+            text=chunk,
+        )
     return None
 
 

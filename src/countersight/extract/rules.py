@@ -40,6 +40,7 @@ from countersight.extract.rule_patterns import (  # noqa: F401
     _YEAR,
 )
 from countersight.extract.sentences import Sentence
+from countersight.model import Financing
 
 # Technology precedence when a sentence names several: the most specific wins.
 _TECH_RANK = {
@@ -97,7 +98,7 @@ class Draft:
     city: str | None = None
     agency: str | None = None
     year: int | None = None
-    financing: dict[str, object] | None = None
+    financing: Financing | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -229,7 +230,7 @@ def _agency(doc: _Doc, sent: Sentence, ms: list[Mention]) -> str | None:
     return agency_in(doc.text, sent, ms)
 
 
-def _financing(doc: _Doc, spans: list[Sentence]) -> dict[str, object] | None:
+def _financing(doc: _Doc, spans: list[Sentence]) -> Financing | None:
     return financing_in(doc.text, spans, doc.in_span)
 
 
