@@ -7,6 +7,8 @@ diplomacy, sanctions, product launches, weather) as a directory of ``.txt`` file
 
 - plain text: read each file, ``extract_claims(Document)`` with the bundled model, then the same
   with the 0.2.1 rules alone (``model=None``) for comparison;
+- ``extract --jobs N`` (N = the cores this process may use), model and rules: reading, cleaning
+  and extraction as the command does them, on N worker processes, in input order;
 - WARC: ``sources.warc.warc_records`` (inflate, parse, main text) then ``extract_claims``;
 - spaCy ``en_core_web_sm`` NER only (``nlp.pipe``) on the plain texts, as the reference, when
   spaCy and the model are installed (``pip install -e '.[spacy]'``).
@@ -41,7 +43,9 @@ from countersight.extract import extract_claims
 from countersight.extract.lexicon import automaton, lexicon
 from countersight.extract.model import Model, bundled
 from countersight.ids import content_hash
+from countersight.ingest import NamedExtractor, extract_documents
 from countersight.model import Document
+from countersight.parallel import available_cores
 from countersight.reference.vendors import registry
 from countersight.sources.base import Limits
 from countersight.sources.warc import gzip_member, warc_record_bytes, warc_records
@@ -310,6 +314,19 @@ def plain_pass(
     return result
 
 
+def jobs_pass(txt_dir: Path, n_docs: int, model: str, jobs: int, name: str) -> PassResult:
+    """What ``countersight extract --jobs N`` does without printing: read every file, extract on
+    ``jobs`` processes (workers started and the model loaded inside the timing), in input order."""
+    result = PassResult(name)
+    start = time.perf_counter()
+    for outcome in extract_documents([str(txt_dir)], extractor=NamedExtractor(model), jobs=jobs):
+        result.count(Path(outcome.source).stem, len(outcome.claims or ()))
+        result.nbytes += len(outcome.document.text.encode()) if outcome.document else 0
+    result.seconds = time.perf_counter() - start
+    result.rss_end = rss_mb()
+    return result
+
+
 def warc_pass(warc_path: Path, n_docs: int, html_bytes: int) -> tuple[PassResult, int]:
     """Read the WARC through the project's reader and extract from each page; also failures."""
     result = PassResult("WARC HTML read + extract")
@@ -401,9 +418,14 @@ def main(argv: list[str] | None = None) -> int:
         print(plain.line())
         rules = plain_pass(txt_dir, args.docs, None, "plain text, 0.2.1 rules")
         print(rules.line())
+        cores = available_cores()
+        parallel = jobs_pass(txt_dir, args.docs, "bundled", cores, f"extract --jobs {cores}")
+        print(parallel.line())
+        parallel_rules = jobs_pass(txt_dir, args.docs, "none", cores, f"extract --jobs {cores}, rules")
+        print(parallel_rules.line())
         warc, failures = warc_pass(warc_path, args.docs, html_bytes)
         print(warc.line() + (f"  ({failures} failed records)" if failures else ""))
-        for r in (plain, rules, warc):
+        for r in (plain, rules, parallel, parallel_rules, warc):
             d_hit, d_all, o_hit, o_all = r.hits
             print(
                 f"  {r.name}: deployment documents with a claim {d_hit}/{d_all}, other documents with a "

@@ -14,21 +14,26 @@ this process stays the single writer.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from countersight.model import Claim, Document, FieldsPickle
+from countersight.parallel import ordered_map
 from countersight.sources import InputFile, Limits, ReadResult, read_input, spool_stdin, walk_inputs
 from countersight.sources.dispatch import quarantine
 from countersight.store import Store
 from countersight.store import ingest_state as state
 from countersight.store.db import PreparedRows, prepare_sqlite_rows
 from countersight.textsafe import clean_document
+
+if TYPE_CHECKING:
+    from countersight.extract.model import Model
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +68,32 @@ def budgeted(extract: Callable[..., list[Claim]], seconds: float = EXTRACT_SECON
         return extract(document, budget=Deadline.after(seconds))
 
     return run
+
+
+@functools.cache
+def _named_model(name: str) -> Model | None:
+    from countersight.extract.model import bundled, load
+
+    return None if name.casefold() == "none" else bundled() if name == "bundled" else load(name)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedExtractor:
+    """The extractor a ``--model`` value names ('bundled', 'none' for the 0.2 rules, or a model
+    file), with the per-document budget. It pickles as its name, so a worker process loads the
+    model once instead of receiving it with every batch."""
+
+    model: str = "bundled"
+    seconds: float = EXTRACT_SECONDS
+
+    def load(self) -> Model | None:
+        """The model (None for the rules); a missing or corrupt file raises ``ModelError``."""
+        return _named_model(self.model)
+
+    def __call__(self, document: Document) -> list[Claim]:
+        from countersight.extract import extract_claims
+
+        return extract_claims(document, model=self.load(), budget=Deadline.after(self.seconds))
 
 
 def default_extractor() -> Extractor:
@@ -391,22 +422,40 @@ def _resolved(store: Store, stats: IngestStats) -> IngestStats:
     return stats
 
 
+def _read_all(paths: Sequence[str], limits: Limits) -> Iterator[tuple[ReadResult, str | None]]:
+    for item in iter_inputs(paths, limits):
+        if isinstance(item, ReadResult):
+            if not item.skipped:
+                yield item, None
+            continue
+        for result in read_input(item, limits):
+            yield result, item.input_id
+
+
+@dataclass(frozen=True, slots=True)
+class _ExtractOne:
+    """``extract_outcome`` with its extractor bound, picklable for a worker process."""
+
+    extractor: Extractor
+
+    def __call__(self, read: tuple[ReadResult, str | None]) -> Outcome:
+        return extract_outcome(read[0], read[1], self.extractor)
+
+
 def extract_documents(
     paths: Sequence[str],
     *,
     limits: Limits | None = None,
     extractor: Extractor | None = None,
+    jobs: int = 1,
 ) -> Iterator[Outcome]:
-    """Read and extract without a store: one outcome per document or failure, in input order."""
+    """Read and extract without a store: one outcome per document or failure, in input order.
+
+    With ``jobs`` > 1 the extraction runs on that many processes (reading stays here); the
+    extractor must then pickle, as :class:`NamedExtractor` does."""
     limits = limits or Limits()
     extract = extractor or default_extractor()
-    for item in iter_inputs(paths, limits):
-        if isinstance(item, ReadResult):
-            if not item.skipped:
-                yield Outcome(None, item.source, None, None, None, item.error)
-            continue
-        for result in read_input(item, limits):
-            yield extract_outcome(result, item.input_id, extract)
+    yield from ordered_map(_ExtractOne(extract), _read_all(paths, limits), jobs)
 
 
 def document_contract(outcome: Outcome) -> dict[str, Any]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import enum
-import functools
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -14,8 +12,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from countersight.errors import NothingToDoError
 from countersight.extract.model import Model
-from countersight.ingest import IngestStats, budgeted, document_contract, extract_documents, ingest
-from countersight.model import Claim, Document
+from countersight.ingest import IngestStats, NamedExtractor, document_contract, extract_documents, ingest
+from countersight.parallel import available_cores
 from countersight.publish.cli.common import OutputFormat, err_console, plain, print_json, settings, sigint_stops, store
 from countersight.sources import Limits
 from countersight.textsafe import terminal_safe
@@ -30,16 +28,15 @@ class ExtractFormat(enum.StrEnum):
 def chosen_model(model: str) -> Model | None:
     """The model a ``--model`` value names: a file, 'bundled', or 'none' for the rules alone
     (a missing, corrupt or other-format file is a one-line error)."""
-    from countersight.extract.model import bundled, load
-
-    return None if model.casefold() == "none" else bundled() if model == "bundled" else load(model)
+    return NamedExtractor(model).load()
 
 
-def extractor_for(model: str) -> Callable[[Document], list[Claim]]:
-    """The extraction function for a ``--model`` value."""
-    from countersight.extract import extract_claims
-
-    return budgeted(functools.partial(extract_claims, model=chosen_model(model)))
+def extractor_for(model: str) -> NamedExtractor:
+    """The extraction function for a ``--model`` value (the model is read here, so that a bad
+    file is an error before any input is read)."""
+    extractor = NamedExtractor(model)
+    extractor.load()
+    return extractor
 
 
 def explain_text(row: dict[str, Any]) -> str:
@@ -77,13 +74,17 @@ def extract(
         "bundled", "--model", "-m", help="Model file, 'bundled' (the shipped model) or 'none' (the 0.2 rules alone)."
     ),
     explain: bool = typer.Option(False, "--explain", help="Print each claim with the reasons for it, in words."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=0, help="Extract on N processes (0: one per core); output keeps the input order."
+    ),
 ) -> None:
     """Extract claims without touching the store: one JSON object per document per line."""
     limits = Limits.from_settings(settings(ctx))
     ok, failed = 0, []
     out = sys.stdout
     extractor = extractor_for(model)
-    for outcome in extract_documents(paths, limits=limits, extractor=extractor):
+    jobs = jobs or available_cores()
+    for outcome in extract_documents(paths, limits=limits, extractor=extractor, jobs=jobs):
         if outcome.error is not None or outcome.document is None:
             failed.append({"path": outcome.source, "error": outcome.error})
             continue
