@@ -64,7 +64,7 @@ class DocStats:
     sentence_prob: dict[int, float]
     _local: dict[int, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
     _cues: dict[int, dict[str, bool]] = field(default_factory=dict)
-    _spans: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    _spans: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     _memo: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     def cached(self, key: tuple[str, int], compute: Callable[[], T]) -> T:
@@ -76,10 +76,9 @@ class DocStats:
     def cue_in(self, kind: str, text: str, sent: Sentence, start: int, end: int) -> bool:
         """Whether a cue of this kind starts in text[start:end] of the sentence (the sentence's
         cues are found once, not once per pair)."""
-        key = (kind, sent.start)
-        if key not in self._spans:
-            self._spans[key] = [m.start() for m in cues.matcher(kind).finditer(text, sent.start, sent.end)]
-        spans = self._spans[key]
+        if sent.start not in self._spans:
+            self._spans[sent.start] = cues.cue_starts(text, sent.start, sent.end)
+        spans = self._spans[sent.start][kind]
         i = bisect_left(spans, start)
         return i < len(spans) and spans[i] < end
 

@@ -1,0 +1,62 @@
+"""Cue words: the one-pass automaton finds exactly what the per-kind expressions find."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from countersight.extract import cues
+
+
+def _words() -> list[str]:
+    data = cues._data()
+    out: set[str] = set()
+    for kind in cues.KINDS:
+        by_lang: dict[str, list[str]] = data[kind]  # type: ignore[assignment]
+        out.update(w.strip() for words in by_lang.values() for w in words if w.strip())
+    return sorted(out)
+
+
+WORDS = _words()
+# Pieces that make the edges matter: word characters glued to a cue, whitespace runs inside a
+# multi-word cue, apostrophes, a character whose lower case is longer than itself.
+PIECES = [" ", "\n", ", ", ".", "'", "-", "x", "_", "9", "é", "The ", "Ltd"]
+# These two send a text to the expressions (offsets the automaton cannot keep).
+FALLBACK = ["  ", "İ"]
+cue = st.one_of(
+    st.sampled_from(WORDS).map(lambda w: w.upper() if len(w) % 3 == 0 else w.capitalize()),
+    st.sampled_from(WORDS),
+)
+piece = st.one_of(cue, st.sampled_from(PIECES))
+
+
+def _expected(text: str, start: int, end: int) -> dict[str, list[int]]:
+    return {k: [m.start() for m in cues.matcher(k).finditer(text, start, end)] for k in cues.KINDS}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(piece, min_size=1, max_size=30),
+    st.integers(0, 40),
+    st.integers(0, 40),
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from(FALLBACK)), max_size=1),
+)
+def test_cue_starts_match_the_expressions(parts: list[str], a: int, b: int, odd: list[tuple[int, str]]) -> None:
+    for at, chars in odd:
+        parts.insert(min(at, len(parts)), chars)
+    text = "".join(parts)
+    start, end = min(a, len(text)), min(len(text), max(a, b) + 5)
+    assert cues.cue_starts(text, start, end) == _expected(text, start, end)
+    assert {k: cues.present(k, text) for k in cues.KINDS} == {
+        k: cues.matcher(k).search(text) is not None for k in cues.KINDS
+    }
+
+
+def test_cue_starts_in_words() -> None:
+    text = "Officials said the firm sold cameras to Kenya, but it didn't install them in Nairobi."
+    found = cues.cue_starts(text)
+    assert found == _expected(text, 0, len(text))
+    assert text.index("sold") in found["supply"] and text.index("in Nairobi") in found["locative"]
+    assert found["denied"] == [text.index("didn't")] and not found["cancelled"]
+    # A cue glued to a word is not a cue; the lookbehind reads before the range's start.
+    assert cues.cue_starts("resold", 2) == {k: [] for k in cues.KINDS}
