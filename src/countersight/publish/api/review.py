@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
+from countersight import review as rv
 from countersight.publish.api import views
 from countersight.publish.api.deps import Audience, IndexCache, get_audience, get_cache, get_store, require_role
-from countersight.resolve import review as rv
 from countersight.store import Store
 from countersight.store.tokens import ApiToken, revoke_token
 
