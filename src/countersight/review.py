@@ -206,7 +206,9 @@ def reject(store: Store, target_id: str, reason: str, actor: str | None = None) 
     return record(store, _event(target_id, "reject", reason, actor))
 
 
-def edit(store: Store, target_id: str, reason: str, fields: Mapping[str, Any], actor: str | None = None) -> ReviewEvent:
+def edit(
+    store: Store, target_id: str, reason: str, fields: Mapping[str, EditValue], actor: str | None = None
+) -> ReviewEvent:
     """Override fields of a deployment or organization (``None`` removes an override)."""
     return record(store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}))
 

@@ -60,6 +60,8 @@ class ReviewState:
     target_id: str
     target_kind: str = "deployment"
     decision: str = "unreviewed"
+    # Values are what reviewers set (text or a year), read back from stored JSON: Any, because the
+    # index (index/deployments.py) reads them into its typed fields by name.
     edits: dict[str, Any] = field(default_factory=dict)
     disputes: tuple[Dispute, ...] = ()
     requeued: bool = False

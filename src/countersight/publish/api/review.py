@@ -1,5 +1,5 @@
 """Review through the API: the queue and review actions (accept, reject, edit, dispute, note),
-each recorded as a :class:`ReviewEvent` under the token's name by :mod:`resolve.review`."""
+each recorded as a :class:`ReviewEvent` under the token's name by :mod:`countersight.review`."""
 
 from __future__ import annotations
 
