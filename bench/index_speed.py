@@ -23,7 +23,7 @@ from countersight.index import compute_index
 from countersight.model import Claim, Document, Evidence
 from countersight.reference.countries import territories
 from countersight.reference.vendors import registry
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.store import Store, open_store
 
 TECHNOLOGIES = [

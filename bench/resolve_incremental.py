@@ -35,7 +35,7 @@ from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence
 from countersight.reference.technologies import technologies
 from countersight.reference.vendors import registry
-from countersight.resolve import resolve_pending, resolve_store
+from countersight.resolution import resolve_pending, resolve_store
 from countersight.store import Store, open_store
 
 CLAIMS_PER_DOCUMENT = 3

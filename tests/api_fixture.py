@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.store import Store
 from countersight.store.tokens import create_token
 from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, other_records

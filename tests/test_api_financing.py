@@ -25,7 +25,7 @@ from countersight.ids import content_hash
 from countersight.index.financing import country_financing, financing_by_lender_country, financing_figures
 from countersight.model import Document
 from countersight.publish.api.app import create_app
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema
 from countersight.store import deployments as dstore

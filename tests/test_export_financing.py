@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.publish.export import FORMATS, export
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.store import Store, open_store, schema
 from countersight.store.export_queries import Selection, exported_columns
 from export_fixture import export_twice, file_digests

@@ -172,8 +172,8 @@ def test_extract_jsonl_contract_with_model_none(tmp_path: Path, capsys: pytest.C
 
 
 def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> None:  # type: ignore[no-untyped-def]
-    from countersight.resolve import resolve_store
-    from countersight.resolve.review import review_queue
+    from countersight.resolution import resolve_store
+    from countersight.review import review_queue
 
     text = (
         "Ecuador's national police signed a contract with a local integrator called Vexaro Systems, which "
@@ -193,7 +193,7 @@ def test_the_reasons_reach_the_api_and_the_deployment_page(store) -> None:  # ty
     from fastapi.testclient import TestClient
 
     from countersight.publish.api.app import create_app
-    from countersight.resolve import resolve_store
+    from countersight.resolution import resolve_store
 
     text = "Huawei installed a safe city system with facial recognition cameras in Nairobi, Kenya, in 2019."
     doc = Document(id="doc-why", text=text)

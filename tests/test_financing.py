@@ -23,7 +23,7 @@ from countersight.index.financing import (
 )
 from countersight.model import Document
 from countersight.publish.cli import main
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema
 from countersight.store import deployments as dstore

@@ -12,8 +12,8 @@ import pytest
 from countersight.datasets import import_aigs, import_governance
 from countersight.index import analyze, compute_index, diff, flat_row
 from countersight.reference.countries import resolve_country
-from countersight.resolve import resolve_store
-from countersight.resolve.review import reject
+from countersight.resolution import resolve_store
+from countersight.review import reject
 from countersight.sources.aigs import _repair_regime_damage, bundled, split_vendor_cell
 from countersight.store import Store
 from resolve_fixture import nairobi_claims, nairobi_documents

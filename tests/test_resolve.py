@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from countersight.index import compute_index, list_deployments
 from countersight.index.deployments import deployment_documents
-from countersight.resolve import resolve_pending, resolve_store
+from countersight.resolution import resolve_pending, resolve_store
 from countersight.resolve.merge import ClaimFacts, DocumentFacts, combine_confidence, merge_claims
 from countersight.resolve.vendors import VendorResolver, vendor_groups
 from countersight.store import Store, schema

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
+from countersight import review as rv
 from countersight.datasets import import_aigs
 from countersight.errors import NotFoundError, ReviewError
 from countersight.index import compute_index, list_deployments
 from countersight.model import ReviewEvent
-from countersight.resolve import resolve_store
-from countersight.resolve import review as rv
+from countersight.resolution import resolve_store
 from countersight.resolve.vendors import VendorResolver
 from countersight.store import Store
 from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, other_records

@@ -128,7 +128,7 @@ def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store,
             )
         ],
     )
-    from countersight.resolve import resolve_store
+    from countersight.resolution import resolve_store
 
     resolve_store(filled)
     site = tmp_path / "site"
@@ -174,7 +174,7 @@ def test_site_escapes_and_is_reproducible(filled: Store, tmp_path: Path) -> None
             )
         ],
     )
-    from countersight.resolve import resolve_store
+    from countersight.resolution import resolve_store
 
     resolve_store(filled)
     a = build_static_site(filled, tmp_path / "a")

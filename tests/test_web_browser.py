@@ -26,7 +26,7 @@ import pytest
 from api_fixture import HOSTILE_QUOTE, fill_api_store
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.publish.api.app import create_app
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.store import Store, open_store
 from run_report import screenshot_saved
 
@@ -323,8 +323,8 @@ def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path
 def aigs_server(tmp_path: Path) -> Iterator[tuple[str, str, int]]:
     """The app over AIGS 2022 and the governance tables (resolved), with a reviewer's secret and the
     true length of the review queue."""
+    from countersight import review as rv
     from countersight.datasets import import_aigs, import_governance
-    from countersight.resolve import review as rv
     from countersight.store.tokens import create_token
 
     store = open_store(f"sqlite:///{tmp_path / 'aigs.db'}")

@@ -131,7 +131,7 @@ def words_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClien
     import datetime as dt
 
     from countersight.datasets import import_aiddata_huawei, import_aigs, import_governance
-    from countersight.resolve import resolve_store
+    from countersight.resolution import resolve_store
     from countersight.store import open_store
     from countersight.store.tokens import create_token
     from resolve_fixture import claim, document

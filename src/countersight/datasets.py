@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from countersight.reference.vendors import registry
-from countersight.resolve import resolve_pending
+from countersight.resolution import resolve_pending
 from countersight.sources import aigs, governance
 from countersight.sources.aiddata import FinanceBatch, read_aiddata
 from countersight.sources.aigs import DatasetBatch

@@ -12,7 +12,7 @@ from countersight.datasets import (
     import_aigs,
     import_governance,
 )
-from countersight.resolve import resolve_store
+from countersight.resolution import resolve_store
 from countersight.store import Store
 
 log = logging.getLogger(__name__)

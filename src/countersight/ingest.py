@@ -414,7 +414,7 @@ def _resolved(store: Store, stats: IngestStats) -> IngestStats:
     """Merge what the run stored into deployments (incrementally: only the merge keys of its new
     claims), so that an ingest leaves the store resolved, even when interrupted. Claims a crashed
     earlier write left unresolved are picked up too (one indexed query when there are none)."""
-    from countersight.resolve import resolve_pending
+    from countersight.resolution import resolve_pending
 
     report = resolve_pending(store)
     if report.claims:

@@ -104,7 +104,7 @@ def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
     """Bring the deployments of ``claim_ids`` up to date: the incremental resolution of the
     claims no deployment holds yet (only the deployments sharing their merge keys are re-merged),
     the same one every other write uses."""
-    from countersight.resolve import resolve_pending
+    from countersight.resolution import resolve_pending
 
     if list(claim_ids):
         resolve_pending(store)

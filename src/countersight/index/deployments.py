@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from countersight.resolve.merge import STATUS_RANK, combine_confidence
-from countersight.resolve.review import ReviewState, rejected_vendors, review_states
+from countersight.resolve.review import ReviewState
 from countersight.resolve.vendors import vendor_groups
+from countersight.review import rejected_vendors, review_states
 from countersight.store import Store
 from countersight.store import deployments as dstore
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from countersight.index.compute import IndexRow, aggregate
 from countersight.index.deployments import DeploymentView, deployment_views
-from countersight.resolve.review import review_states
+from countersight.review import review_states
 from countersight.store import Store
 
 

@@ -1,6 +1,8 @@
 """SQL for resolution, review and the index: the light claim and document rows merging needs,
 writing deployments and their document links (only what changed), and the reads the index
-replays. Everything else in resolve/ and index/ works on the plain tuples these return."""
+replays. Resolution reads typed rows (:mod:`countersight.resolve.records`) and writes
+:class:`ResolvedDeployment` records and merge :class:`Link`\ s; the index works on the plain
+tuples its reads return."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, case, cast, delete, func, select, update
 
-from countersight.model import Deployment
+from countersight.model import Organization
+from countersight.resolve.merge import Link
+from countersight.resolve.records import ClaimRow, DocumentRow, ResolvedDeployment
 from countersight.store import schema
 from countersight.store.db import Store
 
@@ -45,33 +49,33 @@ LINK_COLUMNS = (
 _BATCH = 2000
 
 
-def iter_claim_rows(store: Store) -> Iterator[tuple[Any, ...]]:
-    """Every claim as a tuple in :data:`CLAIM_COLUMNS` order (no evidence, no text)."""
+def iter_claim_rows(store: Store) -> Iterator[ClaimRow]:
+    """Every claim's light columns (no evidence, no text), in id order."""
     c = schema.claims
     q = select(*[c.c[n] for n in CLAIM_COLUMNS]).order_by(c.c.id)
     with store.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=50_000).execute(q)
         for row in result:
-            yield tuple(row)
+            yield ClaimRow(*row)
 
 
-def pending_claim_rows(store: Store) -> list[tuple[Any, ...]]:
+def pending_claim_rows(store: Store) -> list[ClaimRow]:
     """Claims no deployment holds yet (added since the last resolution), as :func:`iter_claim_rows`."""
     c = schema.claims
     q = select(*[c.c[n] for n in CLAIM_COLUMNS]).where(c.c.deployment_id.is_(None)).order_by(c.c.id)
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(q)]
+        return [ClaimRow(*r) for r in conn.execute(q)]
 
 
-def claim_rows_of_deployments(store: Store, deployment_ids: Collection[str]) -> list[tuple[Any, ...]]:
+def claim_rows_of_deployments(store: Store, deployment_ids: Collection[str]) -> list[ClaimRow]:
     """The claims merged into these deployments, as :func:`iter_claim_rows`."""
     c = schema.claims
     q = select(*[c.c[n] for n in CLAIM_COLUMNS])
     ids = sorted(deployment_ids)
-    out: list[tuple[Any, ...]] = []
+    out: list[ClaimRow] = []
     with store.engine.connect() as conn:
         for i in range(0, len(ids), _BATCH):
-            out += [tuple(r) for r in conn.execute(q.where(c.c.deployment_id.in_(ids[i : i + _BATCH])))]
+            out += [ClaimRow(*r) for r in conn.execute(q.where(c.c.deployment_id.in_(ids[i : i + _BATCH])))]
     return sorted(out)
 
 
@@ -95,27 +99,23 @@ def deployment_ids_for_keys(
     return out
 
 
-def document_facts(
-    store: Store, ids: Collection[str] | None = None
-) -> dict[str, tuple[dt.date | None, str | None, str | None, str | None]]:
-    """Per document id (all, or ``ids``): (published, publisher, url, dataset)."""
+def document_rows(store: Store, ids: Collection[str] | None = None) -> list[DocumentRow]:
+    """Every document (or those of ``ids``) as resolution needs it: date, publisher, URL, dataset."""
     d = schema.documents
     q = select(d.c.id, d.c.published, d.c.publisher, d.c.url, d.c.dataset)
     with store.engine.connect() as conn:
         if ids is None:
-            return {r[0]: (r[1], r[2], r[3], r[4]) for r in conn.execute(q)}
+            return [DocumentRow(*r) for r in conn.execute(q)]
         wanted = sorted(ids)
-        out = {}
+        out = []
         for i in range(0, len(wanted), _BATCH):
-            for r in conn.execute(q.where(d.c.id.in_(wanted[i : i + _BATCH]))):
-                out[r[0]] = (r[1], r[2], r[3], r[4])
+            out += [DocumentRow(*r) for r in conn.execute(q.where(d.c.id.in_(wanted[i : i + _BATCH])))]
         return out
 
 
-def deployment_row(
-    dep: Deployment, n_claims: int, n_documents: int, n_publishers: int, attrs: dict[str, Any]
-) -> dict[str, Any]:
+def _deployment_row(resolved: ResolvedDeployment) -> dict[str, Any]:
     """The ``deployments`` row of a merged deployment."""
+    dep = resolved.deployment
     return {
         "id": dep.id,
         "country": dep.country,
@@ -130,10 +130,24 @@ def deployment_row(
         "end_year": dep.end_year,
         "city": dep.city,
         "agency": dep.agency,
-        "n_claims": n_claims,
-        "n_documents": n_documents,
-        "n_publishers": n_publishers,
-        "attrs": attrs,
+        "n_claims": resolved.n_claims,
+        "n_documents": resolved.n_documents,
+        "n_publishers": resolved.n_publishers,
+        "attrs": dict(resolved.attrs),
+    }
+
+
+def _link_row(lk: Link) -> dict[str, Any]:
+    """The ``deployment_documents`` row of a merge link."""
+    return {
+        "deployment_id": lk.deployment_id,
+        "document_id": lk.document_id,
+        "country": lk.country,
+        "published": lk.date,
+        "publisher": lk.publisher,
+        "status": lk.status,
+        "confidence": lk.confidence,
+        "n_claims": lk.n_claims,
     }
 
 
@@ -153,8 +167,8 @@ def _scoped(conn: Connection, q: Any, column: Any, scope: Sequence[str] | None) 
 
 def write_resolution(
     store: Store,
-    deployments: Sequence[dict[str, Any]],
-    links: Sequence[dict[str, Any]],
+    deployments: Sequence[ResolvedDeployment],
+    links: Sequence[Link],
     assignments: Iterable[tuple[str, str | None]],
     conn: Connection | None = None,
     scope: Sequence[str] | None = None,
@@ -178,7 +192,7 @@ def write_resolution(
         "claims_reassigned": 0,
     }
     existing = {r.id: dict(r._mapping) for r in _scoped(conn, select(d), d.c.id, scope)}
-    wanted = {r["id"]: r for r in deployments}
+    wanted = {r["id"]: r for r in map(_deployment_row, deployments)}
     gone = sorted(set(existing) - set(wanted))
     for i in range(0, len(gone), _BATCH):
         conn.execute(delete(d).where(d.c.id.in_(gone[i : i + _BATCH])))
@@ -197,7 +211,7 @@ def write_resolution(
     old_links = {
         (r[0], r[1]): r for r in _scoped(conn, select(*[lk.c[n] for n in LINK_COLUMNS]), lk.c.deployment_id, scope)
     }
-    want_links = {(r["deployment_id"], r["document_id"]): r for r in links}
+    want_links = {(r["deployment_id"], r["document_id"]): r for r in map(_link_row, links)}
     drop = [k for k in old_links if k not in want_links]
     for dep_id, doc_id in drop:
         conn.execute(delete(lk).where(lk.c.deployment_id == dep_id, lk.c.document_id == doc_id))
@@ -288,12 +302,13 @@ def deployment_tuples(store: Store, country: str | None = None, with_attrs: bool
         return conn.execute(q).all()  # type: ignore[return-value]
 
 
-def superseded_ids(store: Store) -> dict[str, list[str]]:
-    """Deployment id -> ids it superseded (whose review trail it carries), for those that have any."""
+def superseded_ids(store: Store, ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """Deployment id -> ids it superseded (whose review trail it carries), for those (of all, or
+    of ``ids``) that have any."""
     d = schema.deployments
     out: dict[str, list[str]] = {}
     with store.engine.connect() as conn:
-        for dep_id, attrs in conn.execute(select(d.c.id, d.c.attrs)):
+        for dep_id, attrs in _scoped(conn, select(d.c.id, d.c.attrs), d.c.id, ids):
             old = (attrs or {}).get("supersedes")
             if old:
                 out[dep_id] = list(old)
@@ -390,28 +405,6 @@ def deployment_exists(store: Store, deployment_id: str) -> bool:
         return conn.execute(select(d.c.id).where(d.c.id == deployment_id)).first() is not None
 
 
-def organization_needs_review(store: Store) -> list[dict[str, Any]]:
-    """Organizations flagged for review, with how many deployments name them."""
-    o, d = schema.organizations, schema.deployments
-    counts = select(d.c.vendor, func.count().label("n")).group_by(d.c.vendor).subquery()
-    q = (
-        select(o, func.coalesce(counts.c.n, 0).label("deployments"))
-        .outerjoin(counts, counts.c.vendor == o.c.name)
-        .where(o.c.needs_review.is_(True))
-        .order_by(o.c.name)
-    )
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def organization_by_id(store: Store, org_id: str) -> dict[str, Any] | None:
-    """One organization row by id, or None."""
-    o = schema.organizations
-    with store.engine.connect() as conn:
-        row = conn.execute(select(o).where(o.c.id == org_id)).mappings().first()
-    return dict(row) if row else None
-
-
 def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]:
     """Per country: (code, label, year) of the latest V-Dem regime row at or before ``year``."""
     t = schema.regimes
@@ -442,6 +435,19 @@ def governance_years(store: Store) -> tuple[int | None, int | None]:
     return (int(r) if r is not None else None, int(m) if m is not None else None)
 
 
-def upsert_organizations(store: Store, rows: Sequence[dict[str, Any]], conn: Connection) -> int:
+def upsert_organizations(store: Store, organizations: Sequence[Organization], conn: Connection) -> int:
     """Insert organizations that are not stored yet (by id); return how many were new."""
-    return store.insert_ignore(conn, schema.organizations, list(rows))
+    rows = [
+        {
+            "id": o.id,
+            "name": o.name,
+            "kind": o.kind,
+            "home_country": o.home_country,
+            "parent": o.parent,
+            "aliases": list(o.aliases),
+            "note": o.note,
+            "needs_review": o.needs_review,
+        }
+        for o in organizations
+    ]
+    return store.insert_ignore(conn, schema.organizations, rows)

@@ -26,7 +26,7 @@ from countersight.publish.api.deps import (
     get_store,
     require_role,
 )
-from countersight.resolve import resolve_pending
+from countersight.resolution import resolve_pending
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
 from countersight.textsafe import clean_document

@@ -1,5 +1,5 @@
 """Review through the API: the queue and review actions (accept, reject, edit, dispute, note),
-each recorded as a :class:`ReviewEvent` under the token's name by :mod:`resolve.review`."""
+each recorded as a :class:`ReviewEvent` under the token's name by :mod:`countersight.review`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
+from countersight import review as rv
 from countersight.publish.api import views
 from countersight.publish.api.deps import Audience, IndexCache, get_audience, get_cache, get_store, require_role
-from countersight.resolve import review as rv
 from countersight.store import Store
 from countersight.store.tokens import ApiToken, revoke_token
 

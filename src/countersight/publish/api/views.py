@@ -10,12 +10,13 @@ import datetime as dt
 import functools
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pycountry
 
+from countersight import review as rv
 from countersight.config import Settings
 from countersight.errors import InputError, NotFoundError, UnresolvedNameError
 from countersight.index.compute import compute_index
@@ -29,7 +30,7 @@ from countersight.reference.countries import (
     territories,
 )
 from countersight.reference.vendors import org_id, registry
-from countersight.resolve import review as rv
+from countersight.resolve.review_effect import deployment_review, passes_review_filter, review_selection
 from countersight.resolve.vendors import vendor_groups
 from countersight.store import Store
 from countersight.store import api_queries as aq
@@ -177,14 +178,16 @@ def _view_dict(v: DeploymentView) -> dict[str, Any]:
     return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
 
 
-def _row_dict(row: Mapping[str, Any], state: rv.ReviewState | None, rejected: bool) -> dict[str, Any]:
-    edited = rv.apply_edits(row, state)
+def _row_dict(
+    row: Mapping[str, Any], state: rv.ReviewState | None, bad_vendors: Collection[str] = ()
+) -> dict[str, Any]:
+    review = deployment_review(state, row["vendor"], bad_vendors)
+    edited = {**row, **review.edits, "review": review.review}
     attrs = row.get("attrs") or {}
     out = {k: _iso(edited.get(k)) for k in DEPLOYMENT_FIELDS if k in edited}
     out["country_name"] = country_name(edited["country"])
-    out["review"] = "rejected" if rejected else edited["review"]
-    out["disputed"] = bool(state and state.disputes)
-    out["requeued"] = bool(state and state.requeued)
+    out["disputed"] = review.disputed
+    out["requeued"] = review.requeued
     out["sources"] = list(attrs.get("sources") or ())
     return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
 
@@ -203,11 +206,7 @@ def _matches(d: Mapping[str, Any], f: DeploymentFilter, financing: bool = False)
         return False
     if f.min_confidence is not None and (d.get("confidence") or 0) < f.min_confidence:
         return False
-    if f.review and d.get("review") != f.review:
-        return False
-    if f.reviewed is not None and (d.get("review") != "unreviewed") != f.reviewed:
-        return False
-    if not f.include_rejected and not f.review and d.get("review") == "rejected":
+    if not passes_review_filter(d.get("review"), f.review, f.reviewed, f.include_rejected):
         return False
     last, first = d.get("last_seen") or d.get("first_seen"), d.get("first_seen") or d.get("last_seen")
     if f.since and (not last or str(last) < f.since.isoformat()):
@@ -245,21 +244,9 @@ def list_deployments(
         return paginate(rows, key, cursor, limit, descending)
     states = rv.review_states(store)
     bad_vendors = rv.rejected_vendors(store) if states else set()
-    rejected = {t for t, s in states.items() if s.excluded}
-    reviewed = {t for t, s in states.items() if s.reviewed}
-    edited = frozenset(t for t, s in states.items() if s.edits)
-    include: frozenset[str] | None = None
-    exclude: set[str] = set()
-    if f.review == "rejected":
-        include = frozenset(rejected)
-    elif f.review == "accepted":
-        include = frozenset(t for t, s in states.items() if s.decision == "accepted")
-    elif f.reviewed is True:
-        include = frozenset(reviewed)
-    if f.reviewed is False or f.review == "unreviewed":
-        exclude |= reviewed
-    if not f.include_rejected and f.review != "rejected":
-        exclude |= rejected
+    # The review filters as id sets the SQL applies; edited rows are re-checked in Python.
+    selection = review_selection(states, f.review, f.reviewed, f.include_rejected)
+    edited = selection.edited_ids
     query = aq.DeploymentQuery(
         country=f.country,
         vendors=(f.vendor,) if f.vendor else None,
@@ -270,8 +257,8 @@ def list_deployments(
         since=f.since,
         until=f.until,
         q=f.q,
-        include_ids=include,
-        exclude_ids=frozenset(exclude),
+        include_ids=selection.include_ids,
+        exclude_ids=selection.exclude_ids,
         extra_ids=edited,
         financed=f.financed,
         lender_values=fv.lender_values(store, f.lender) if f.lender else None,
@@ -289,7 +276,7 @@ def list_deployments(
         rows = aq.deployment_page(store, query, key, descending, after, fetch)
         for row in rows:
             last = row
-            d = _row_dict(row, states.get(row["id"]), row["id"] in rejected or row["vendor"] in bad_vendors)
+            d = _row_dict(row, states.get(row["id"]), bad_vendors)
             if (row["id"] not in edited and not bad_vendors) or _matches(d, f):
                 out.append(d)
             if limit is not None and len(out) == limit + 1:
@@ -327,8 +314,8 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
     if not rows:
         raise NotFoundError(f"no deployment {deployment_id!r}")
     state = rv.current_state(store, deployment_id)
-    rejected = state.excluded or (rows[0]["vendor"] in rv.rejected_vendors(store))
-    out = fv.add_financing_summary(store, [_row_dict(rows[0], state if state.n_events else None, rejected)])[0]
+    bad_vendors = rv.rejected_vendors(store)
+    out = fv.add_financing_summary(store, [_row_dict(rows[0], state if state.n_events else None, bad_vendors)])[0]
     out["financing"] = fv.deployment_deals(store, deployment_id)
     out["evidence"] = with_archives(store, evidence_for_deployments(store, [deployment_id]))
     out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
@@ -516,11 +503,8 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
     subsidiaries = sorted(n for n, g in groups.items() if g == org.name and n != org.name)
     names = (org.name, *subsidiaries)
     rows = aq.deployment_page(store, aq.DeploymentQuery(vendors=names), limit=None)
-    states = rv.review_states(store, rows)
-    deps = fv.add_financing_summary(
-        store,
-        [_row_dict(r, states.get(r["id"]), bool(states.get(r["id"]) and states[r["id"]].excluded)) for r in rows],
-    )
+    states = rv.review_states(store, {r["id"]: (r.get("attrs") or {}).get("supersedes") or () for r in rows})
+    deps = fv.add_financing_summary(store, [_row_dict(r, states.get(r["id"])) for r in rows])
     live = [d for d in deps if d["review"] != "rejected"]
     countries: dict[str, dict[str, Any]] = {}
     for d in live:

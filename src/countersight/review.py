@@ -1,0 +1,223 @@
+"""Review through the store: record decisions (validated by :mod:`countersight.resolve.review_check`,
+appended as :class:`ReviewEvent`\\ s, never updated), read the current state of targets (folded by
+:mod:`countersight.resolve.review`), and the queue of what awaits review
+(:mod:`countersight.resolve.queue`). The CLI, the API and the index call these."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, cast
+
+from countersight import clock
+from countersight.errors import NotFoundError
+from countersight.model import ReviewAction, ReviewEvent
+from countersight.resolve.queue import QueueFilter, QueueItem, build_queue
+from countersight.resolve.records import EditValue
+from countersight.resolve.review import (
+    DEPLOYMENT_FIELDS,
+    Dispute,
+    ReviewState,
+    events_by_target,
+    fold_states,
+    merged_events,
+    target_state,
+)
+from countersight.resolve.review import organization_merges as _organization_merges
+from countersight.resolve.review import rejected_vendors as _rejected_vendors
+from countersight.resolve.review_check import (
+    MAX_REASON_CHARS,
+    MAX_SOURCE_CHARS,
+    MAX_VALUE_CHARS,
+    check_event,
+    with_changes,
+)
+from countersight.store import Store
+from countersight.store import deployments as dstore
+from countersight.store import review as review_store
+
+__all__ = [
+    "MAX_REASON_CHARS",
+    "MAX_SOURCE_CHARS",
+    "MAX_VALUE_CHARS",
+    "Dispute",
+    "QueueItem",
+    "ReviewState",
+    "accept",
+    "current_state",
+    "default_actor",
+    "dispute",
+    "edit",
+    "history",
+    "note",
+    "organization_merges",
+    "record",
+    "reject",
+    "rejected_vendors",
+    "review_queue",
+    "review_states",
+]
+
+
+def default_actor() -> str:
+    """Who is reviewing: ``COUNTERSIGHT_REVIEWER`` or the login name."""
+    try:
+        return os.environ.get("COUNTERSIGHT_REVIEWER") or getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+# -- reading states ------------------------------------------------------------------------
+
+
+def review_states(store: Store, supersedes: Mapping[str, Sequence[str]] | None = None) -> dict[str, ReviewState]:
+    """The state of every reviewed target (deployments and organizations), by target id.
+
+    ``supersedes`` gives the carried ids of the deployments that matter (None: every stored
+    deployment's). Targets without events are absent (their state is the default, unreviewed)."""
+    by_target = events_by_target(store.review_events())
+    if not by_target:
+        return {}
+    return fold_states(by_target, dstore.superseded_ids(store) if supersedes is None else supersedes)
+
+
+def _trail(store: Store, target_id: str) -> tuple[list[ReviewEvent], bool]:
+    """A target's events (with those of ids it superseded) and whether it is a stored deployment."""
+    deps = review_store.review_deployments(store, ids=[target_id])
+    events = merged_events(target_id, deps[0].supersedes if deps else (), events_by_target(store.review_events()))
+    return events, bool(deps)
+
+
+def current_state(store: Store, target_id: str) -> ReviewState:
+    """The current review state of a deployment or organization."""
+    deps = review_store.review_deployments(store, ids=[target_id])
+    by_target = events_by_target(store.review_events())
+    return target_state(target_id, by_target, deps[0].supersedes if deps else (), is_deployment=bool(deps))
+
+
+def history(store: Store, target_id: str) -> list[ReviewEvent]:
+    """Every event about a target (including ids it superseded), oldest first."""
+    events, is_deployment = _trail(store, target_id)
+    if not events and not is_deployment and review_store.organization(store, target_id) is None:
+        raise NotFoundError(f"no deployment or organization {target_id!r}")
+    return events
+
+
+def organization_merges(store: Store) -> dict[str, str]:
+    """Reviewer merges of organizations into others: ``{organization name: canonical name}``."""
+    return _organization_merges(store.organizations(kind="vendor"), events_by_target(store.review_events()))
+
+
+def rejected_vendors(store: Store) -> set[str]:
+    """Names of organizations a reviewer rejected (not a vendor): their deployments are excluded."""
+    return _rejected_vendors(store.organizations(kind="vendor"), events_by_target(store.review_events()))
+
+
+def review_queue(
+    store: Store,
+    country: str | None = None,
+    vendor: str | None = None,
+    min_confidence: float | None = None,
+    max_confidence: float | None = None,
+    limit: int | None = None,
+) -> list[QueueItem]:
+    """Deployments and new organizations awaiting review, most important first (see
+    :func:`countersight.resolve.queue.build_queue`)."""
+    deployments = review_store.review_deployments(store, country=country)
+    states = review_states(store, {d.id: d.supersedes for d in deployments})
+    want = QueueFilter(country, vendor, min_confidence, max_confidence, limit)
+    return build_queue(deployments, states, review_store.organizations_for_review(store), want)
+
+
+# -- recording -----------------------------------------------------------------------------
+
+
+def _current_values(store: Store, event: ReviewEvent) -> Mapping[str, EditValue]:
+    """The target's editable fields as they stand (reviewers' edits applied); NotFoundError when
+    it is not stored."""
+    if event.target_kind == "deployment":
+        deps = review_store.review_deployments(store, ids=[event.target_id])
+        if not deps:
+            raise NotFoundError(f"no deployment {event.target_id!r} (run `countersight resolve` first?)")
+        values: dict[str, EditValue] = {f: getattr(deps[0], f) for f in DEPLOYMENT_FIELDS}
+        state = current_state(store, event.target_id)
+        values.update({k: v for k, v in state.edits.items() if k in DEPLOYMENT_FIELDS})
+        return values
+    org = review_store.organization(store, event.target_id)
+    if org is None:
+        raise NotFoundError(f"no organization {event.target_id!r}")
+    return {"home_country": org.home_country, "parent": org.parent, "name": org.name}
+
+
+def record(store: Store, event: ReviewEvent) -> ReviewEvent:
+    """Validate and append a review event; return it with its id and time.
+
+    Deployment edits give ``changes={"fields": {name: value}}``; the stored event records each
+    field as ``{"from": old, "to": new}``. Accept and reject snapshot the claims the reviewer saw,
+    so that later evidence can re-queue the deployment. A dispute needs ``source`` (where the
+    vendor or government said so) and names who disputes in ``changes["by"]``.
+    """
+    check_event(event)
+    current = _current_values(store, event)
+    claim_ids = None
+    if event.action in ("accept", "reject") and event.target_kind == "deployment":
+        claim_ids = dstore.deployment_claim_ids(store, event.target_id)
+    stamped = with_changes(event, current, claim_ids)
+    stamped = replace(stamped, created_at=event.created_at or clock.now())
+    new_id = store.add_review_event(stamped)
+    fields = stamped.changes.get("fields") or {}
+    if event.target_kind == "organization" and event.action == "edit" and {"merge_into", "name"} & set(fields):
+        # Vendor resolution changed, so any claim may move: the full rebuild, so that deployments
+        # are never stale after a write (decisions on deployments are folded in when read).
+        from countersight.resolution import resolve_store  # resolution imports this module
+
+        resolve_store(store)
+    return replace(stamped, id=new_id)
+
+
+def _event(
+    target: str,
+    action: str,
+    reason: str,
+    actor: str | None,
+    changes: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> ReviewEvent:
+    return ReviewEvent(
+        target_id=target,
+        action=cast(ReviewAction, action),
+        actor=actor or default_actor(),
+        reason=reason,
+        changes=changes or {},
+        target_kind="organization" if target.startswith("org-") else "deployment",
+        source=source,
+    )
+
+
+def accept(store: Store, target_id: str, reason: str, actor: str | None = None) -> ReviewEvent:
+    """Accept a deployment (or confirm a new organization)."""
+    return record(store, _event(target_id, "accept", reason, actor))
+
+
+def reject(store: Store, target_id: str, reason: str, actor: str | None = None) -> ReviewEvent:
+    """Reject a deployment (the live index leaves it out) or an organization (not a vendor)."""
+    return record(store, _event(target_id, "reject", reason, actor))
+
+
+def edit(
+    store: Store, target_id: str, reason: str, fields: Mapping[str, EditValue], actor: str | None = None
+) -> ReviewEvent:
+    """Override fields of a deployment or organization (``None`` removes an override)."""
+    return record(store, _event(target_id, "edit", reason, actor, {"fields": dict(fields)}))
+
+
+def dispute(store: Store, target_id: str, reason: str, by: str, source: str, actor: str | None = None) -> ReviewEvent:
+    """Record a right-of-reply dispute (by a vendor or government, with its source)."""
+    return record(store, _event(target_id, "dispute", reason, actor, {"by": by}, source))
+
+
+def note(store: Store, target_id: str, reason: str, actor: str | None = None) -> ReviewEvent:
+    """Add a note to a target's trail without changing its state."""
+    return record(store, _event(target_id, "note", reason, actor))
