@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from countersight import clock
 from countersight.errors import StoreError
 from countersight.model import Claim, Document, Organization
 from countersight.store import schema
@@ -38,13 +39,14 @@ def write_records(conn: Connection, records: Iterable[Document | Claim | Organiz
     rows per table written (``documents``, ``claims``, ``evidence``, ``organizations``; a table no
     record maps to is absent). A claim without evidence is refused before anything is written."""
     rows: dict[str, list[dict[str, Any]]] = {}
+    now = clock.now()  # one stamp per write, converted once for the whole batch (below)
     for record in records:
         if isinstance(record, Document):
-            rows.setdefault("documents", []).append(document_row(record))
+            rows.setdefault("documents", []).append(document_row(record, now))
         elif isinstance(record, Claim):
             if not record.evidence:
                 raise StoreError(f"claim {record.id} has no evidence; every claim needs a source")
-            rows.setdefault("claims", []).append(claim_row(record))
+            rows.setdefault("claims", []).append(claim_row(record, now))
             rows.setdefault("evidence", []).extend(evidence_rows(record))
         elif isinstance(record, Organization):
             rows.setdefault("organizations", []).append(organization_row(record))
@@ -93,11 +95,18 @@ def bound_values(table: Table, columns: tuple[str, ...], rows: Sequence[Row], di
     convert = [(i, p) for i, p in enumerate(_bind_processors(table, columns, dialect)) if p is not None]
     if not convert:
         return values
+    # A value shared by consecutive rows (the batch's commit stamp) is converted once.
+    last: dict[int, tuple[Any, Any]] = {i: (object(), None) for i, _ in convert}
     out = []
     for v in values:
         row = list(v)
         for i, p in convert:
-            row[i] = p(row[i])
+            raw = row[i]
+            seen, done = last[i]
+            if raw is not seen:
+                done = p(raw)
+                last[i] = (raw, done)
+            row[i] = done
         out.append(tuple(row))
     return out
 

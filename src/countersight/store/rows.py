@@ -3,6 +3,7 @@ is laid out in its table (both databases; the bulk writer applies each dialect's
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func
@@ -21,9 +22,9 @@ def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
     return stable_id("ev", [claim_id, index, ev.document_id, ev.start, ev.end, ev.row, ev.column])
 
 
-def document_row(d: Document) -> dict[str, Any]:
+def document_row(d: Document, now: dt.datetime | None = None) -> dict[str, Any]:
     """The ``documents`` row of a document (text sanitised: a no-op for documents the ingest
-    already cleaned before extraction)."""
+    already cleaned before extraction), stored at ``now`` (default: the clock's time)."""
     d = clean_document(d)
     return {
         "id": d.id,
@@ -36,7 +37,7 @@ def document_row(d: Document) -> dict[str, Any]:
         "source_kind": d.source_kind,
         "dataset": d.dataset,
         "fetched_at": d.fetched_at,
-        "ingested_at": clock.now(),
+        "ingested_at": now or clock.now(),
         "text": d.text,
         "meta": d.meta,
     }
@@ -60,8 +61,8 @@ def row_document(r: Any) -> Document:
     )
 
 
-def claim_row(c: Claim) -> dict[str, Any]:
-    """The ``claims`` row of a claim (evidence goes to its own table)."""
+def claim_row(c: Claim, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The ``claims`` row of a claim (evidence goes to its own table), stored at ``now``."""
     f = c.financing or Financing()
     return {
         "id": c.id,
@@ -91,7 +92,7 @@ def claim_row(c: Claim) -> dict[str, Any]:
         "fin_terms": f.terms,
         "attrs": c.attrs,
         "deployment_id": None,
-        "created_at": clock.now(),
+        "created_at": now or clock.now(),
     }
 
 
