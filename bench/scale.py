@@ -11,9 +11,9 @@ time into a fresh SQLite store:
 For each it prints docs/s (from the run's own summary, which includes the cluster's start), the
 wall time of the whole command, and the peak RSS (``VmHWM``, sampled every 0.1 s) of the client and of
 each worker process. Then it measures, in this process, what one core reads and extracts per second
-and what the single writer alone commits per second (documents already extracted, their SQLite rows
-prepared as the workers prepare them, and deserialised: the ceiling of the client however many
-workers feed it), and projects a GDELT-day (250,000
+and what the single writer alone commits per second (documents already extracted, as the records the
+workers send, mapped to rows and written by the store's one bulk path: the ceiling of the client
+however many workers feed it), and projects a GDELT-day (250,000
 articles) on 2 cores and on a 64-core cluster. The stores are checked to hold the same documents,
 claims and evidence.
 
@@ -321,14 +321,11 @@ def main(argv: list[str] | None = None) -> int:
         outcomes, seconds = read_and_extract(corpus)
         per_core = len(outcomes) / seconds
         print(f"one core, no Dask, read + extract only: {per_core:,.0f} docs/s")
-        # What a Dask worker sends a SQLite store: the rows, prepared where they were extracted.
-        started = time.perf_counter()
-        prepared = [o.prepared() for o in outcomes]
-        prepare_rate = len(outcomes) / (time.perf_counter() - started)
-        sqlite_write, sqlite_unpickle = writer_rate(f"sqlite:///{root / 'writer.db'}", prepared)
+        # What a Dask worker sends either store: the records; the writer maps them to rows.
+        sqlite_write, sqlite_unpickle = writer_rate(f"sqlite:///{root / 'writer.db'}", outcomes)
         print(
-            f"single writer alone (SQLite, rows prepared by the workers at {prepare_rate:,.0f} docs/s per core, "
-            f"batches of 200): {sqlite_write:,.0f} docs/s; unpickling results: {sqlite_unpickle:,.0f} docs/s"
+            f"single writer alone (SQLite, batches of 200): {sqlite_write:,.0f} docs/s; "
+            f"unpickling results: {sqlite_unpickle:,.0f} docs/s"
         )
         writers = {"SQLite": (sqlite_write, sqlite_unpickle)}
         if args.postgres:
@@ -337,8 +334,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"single writer alone (PostgreSQL, batches of 200): {writers['PostgreSQL'][0]:,.0f} docs/s; "
                 f"unpickling results: {writers['PostgreSQL'][1]:,.0f} docs/s"
             )
-        result_kb = sum(len(b) for b in (pickle.dumps(c) for c in chunks(prepared, 500))) / len(outcomes) / 1e3
-        del outcomes, prepared
+        result_kb = sum(len(b) for b in (pickle.dumps(c) for c in chunks(outcomes, 500))) / len(outcomes) / 1e3
+        del outcomes
 
         print()
         print(f"projection for a GDELT-day ({GDELT_DAY:,} articles):")

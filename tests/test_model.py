@@ -16,7 +16,6 @@ from countersight.model import (
     Organization,
     ReviewEvent,
 )
-from countersight.store.db import PreparedRows, prepare_sqlite_rows
 
 
 def _examples() -> list[object]:
@@ -49,7 +48,6 @@ def _examples() -> list[object]:
         Financing(),
         Outcome("in-1", "a.warc.gz", 42, doc, (claim,), None),
         Outcome(None, "b.txt", None, None, None, "unreadable"),
-        Outcome("in-1", "a.warc.gz", 43, None, None, None, prepare_sqlite_rows(doc, [claim])),
     ]
 
 
@@ -74,7 +72,6 @@ def test_every_record_class_pickles_by_its_fields() -> None:
         Deployment,
         ReviewEvent,
         Outcome,
-        PreparedRows,
     ):
         assert "__reduce__" not in cls.__dict__  # inherited from FieldsPickle
         params = list(cls.__dataclass_fields__)

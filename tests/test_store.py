@@ -14,9 +14,8 @@ from sqlalchemy import Connection, inspect, select
 from countersight.errors import StoreError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
-from countersight.store import Store, migrations, open_store, schema
-from countersight.store.db import evidence_rows, prepare_sqlite_rows
-from countersight.store.db import sqlite_executemany as db_sqlite_executemany
+from countersight.store import Store, bulk, migrations, open_store, schema
+from countersight.store.db import evidence_rows
 from countersight.store.migrations import current_version
 
 
@@ -173,9 +172,7 @@ def _table_rows(store: Store, table: Any, skip: tuple[str, ...] = ()) -> list[tu
         return sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT {quoted} FROM {table.name}"))
 
 
-def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The writer's executemany path applies SQLAlchemy's own bind processors: the bytes stored
-    (dates, aware datetimes, JSON, floats, NULLs) are those of the SQLAlchemy statement."""
+def _bulk_examples() -> tuple[list[Document], list[Claim]]:
     docs = [
         _doc(),
         Document(
@@ -188,38 +185,70 @@ def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypa
             meta={"nested": {"a": [1, 2.5, None]}, "ç": "ü"},
         ),
     ]
-    claims = [_claim(docs[0]), _claim(docs[1], "facial_recognition")]
+    return docs, [_claim(docs[0]), _claim(docs[1], "facial_recognition")]
+
+
+def test_sqlite_bulk_path_stores_what_sqlalchemy_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's executemany path applies SQLAlchemy's own bind processors: the bytes stored
+    (dates, aware datetimes, JSON, floats, NULLs) are those of the SQLAlchemy statement."""
+    docs, claims = _bulk_examples()
     fast = open_store(f"sqlite:///{tmp_path / 'fast.db'}")
     fast.add(docs, claims)
-    import countersight.store.db as db_module
-
-    monkeypatch.setattr(db_module, "sqlite_executemany", lambda *a, **k: None)
+    monkeypatch.setattr(bulk, "bound_values", lambda *a, **k: None)  # every row through SQLAlchemy
     slow = open_store(f"sqlite:///{tmp_path / 'slow.db'}")
     slow.add(docs, claims)
     monkeypatch.undo()
-    # Rows prepared where the document was extracted (a Dask worker), written by the writer.
-    prepared = open_store(f"sqlite:///{tmp_path / 'prepared.db'}")
-    rows = [prepare_sqlite_rows(docs[0], claims[:1]), prepare_sqlite_rows(docs[1], claims[1:])]
-    with prepared.transaction() as conn:
-        assert prepared.add_prepared(conn, rows) == {"documents": 2, "claims": 2, "evidence": 2}
-        assert prepared.add_prepared(conn, rows) == {"documents": 0, "claims": 0, "evidence": 0}
     for table, stamp in ((schema.documents, ("ingested_at",)), (schema.claims, ("created_at",)), (schema.evidence, ())):
         got, want = _table_rows(fast, table, stamp), _table_rows(slow, table, stamp)
         assert got == want and len(got) == 2, table.name
-        assert _table_rows(prepared, table, stamp) == want, table.name
-    # The commit stamps are stored in the same format on every path.
+    # The commit stamps are stored in the same format on both paths.
     stamps = {}
-    for name, st in (("prepared", prepared), ("slow", slow)):
+    for name, st in (("fast", fast), ("slow", slow)):
         with st.engine.connect() as conn:
             stamps[name] = [r[0] for r in conn.exec_driver_sql("SELECT ingested_at FROM documents")]
-    assert [re.sub(r"\d", "9", x) for x in stamps["prepared"]] == [re.sub(r"\d", "9", x) for x in stamps["slow"]]
-    prepared.close()
+    assert [re.sub(r"\d", "9", x) for x in stamps["fast"]] == [re.sub(r"\d", "9", x) for x in stamps["slow"]]
     back = fast.get_document(docs[1].id)
     # SQLite keeps datetimes without their zone (UTC here), on either path.
     assert back is not None and back.meta == docs[1].meta
     assert back.fetched_at is not None and back.fetched_at.replace(tzinfo=dt.UTC) == docs[1].fetched_at
     fast.close()
     slow.close()
+
+
+def _comparable(value: Any) -> Any:
+    """A stored value as both databases give it back: SQLite drops a datetime's zone (UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+@pytest.mark.postgres
+def test_bulk_write_stores_the_same_rows_on_sqlite_and_postgresql(tmp_path: Path, pg_database_url: str) -> None:
+    """The one bulk path (executemany on SQLite, COPY on PostgreSQL) stores the same rows, counts
+    only new ones, and a re-run (or a duplicate in the batch) inserts nothing."""
+    docs, claims = _bulk_examples()
+    org = Organization(id="org-acme", name="Acme\u202e", kind="vendor", aliases=("A", "B"), needs_review=True)
+    tables = {}
+    for url in (f"sqlite:///{tmp_path / 's.db'}", pg_database_url):
+        st = open_store(url)
+        assert st.add([*docs, docs[0]], claims) == {"documents": 2, "claims": 2, "evidence": 2}
+        assert st.add(docs, claims) == {"documents": 0, "claims": 0, "evidence": 0}
+        assert st.add_organizations([org, org]) == 1
+        assert st.add_organizations([org]) == 0
+        with st.engine.connect() as conn:
+            tables[st.dialect] = {
+                t.name: sorted(
+                    (tuple(_comparable(r[c.name]) for c in t.columns if c.name not in ("ingested_at", "created_at")))
+                    for r in conn.execute(select(t)).mappings()
+                )
+                for t in (schema.documents, schema.claims, schema.evidence, schema.organizations)
+            }
+        assert [c.evidence for c in st.claims()] == [c.evidence for c in sorted(claims, key=lambda c: c.id)]
+        back = st.get_document(docs[1].id)
+        assert back is not None and (back.text, back.meta) == (docs[1].text, docs[1].meta)
+        st.close()
+    assert tables["sqlite"] == tables["postgresql"]
+    assert [len(rows) for rows in tables["sqlite"].values()] == [2, 2, 2, 1]
 
 
 def test_sqlite_bulk_counts_only_new_rows(tmp_path: Path) -> None:
@@ -234,7 +263,7 @@ def test_sqlite_bulk_counts_only_new_rows(tmp_path: Path) -> None:
     with store.transaction() as conn:
         base = {"kind": "vendor", "aliases": [], "needs_review": False}
         rows = [{"id": "org-x", "name": "X", **base}, {"id": "org-y", "name": "Y", **base, "home_country": "CHN"}]
-        assert db_sqlite_executemany(conn, schema.organizations, rows) is None
+        assert bulk.bound_values(schema.organizations, tuple(rows[0]), rows, conn.dialect) is None
         assert store.insert_ignore(conn, schema.organizations, rows) == 2
         assert store.insert_ignore(conn, schema.organizations, rows) == 0
     store.close()

@@ -4,7 +4,7 @@ Inputs are cut into partitions: groups of small files, and byte ranges of large 
 (each worker finds the first record starting in its range). Partitions are submitted a few at
 a time (at most ``2 × workers + 2`` in flight), so the client's memory stays bounded whatever
 the corpus size; results come back as they finish and go to the single
-:class:`~countersight.ingest.BatchWriter`, which commits in batches. A file is marked done
+:class:`~countersight.ingest_batches.BatchWriter`, which commits in batches. A file is marked done
 only when all of its partitions are committed. Resumable like the single-process run:
 finished files are skipped, and each archive range is sent with the record offsets already
 done so the worker passes over them.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from countersight.ingest import BatchWriter, Extractor, Outcome, extract_outcome, iter_inputs, with_done
+from countersight.ingest_batches import BatchWriter, Extractor, Outcome, extract_outcome, iter_inputs, with_done
 from countersight.sources import InputFile, Limits, ReadResult, read_input
 from countersight.sources.warc import split_ranges
 from countersight.store import Store
@@ -59,15 +59,13 @@ class PartitionResult:
     outcomes: list[Outcome]
 
 
-def process_partition(
-    partition: Partition, limits: Limits, extractor: Extractor, prepare: bool = False
-) -> PartitionResult:
-    """Read and extract one partition (runs on a worker; pure apart from reading files).
-    ``prepare`` (a SQLite store) returns the documents as rows ready to insert."""
+def process_partition(partition: Partition, limits: Limits, extractor: Extractor) -> PartitionResult:
+    """Read and extract one partition (runs on a worker; pure apart from reading files): the
+    records go back to the writer, which maps them to rows."""
     outcomes: list[Outcome] = []
     for piece in partition.pieces:
         for result in read_input(piece.item, limits, start=piece.start, end=piece.end, skip=piece.skip):
-            outcomes.append(extract_outcome(result, piece.item.input_id, extractor, prepare))
+            outcomes.append(extract_outcome(result, piece.item.input_id, extractor))
     return PartitionResult(outcomes)
 
 
@@ -181,8 +179,6 @@ def ingest_distributed(
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers or 1)
         max_in_flight = 2 * n_workers + 2
-        # Workers build the SQLite rows themselves: the one writer's CPU is what limits the run.
-        prepare = store.dialect == "sqlite"
         pieces_of: dict[str, int] = {}
         failed_inputs: set[str] = set()
         parts = _partitions(store, paths, limits, writer, pieces_of)
@@ -193,7 +189,7 @@ def ingest_distributed(
             part = next(parts, None)
             if part is None:
                 return False
-            fut = client.submit(process_partition, part, limits, extractor, prepare, pure=False)
+            fut = client.submit(process_partition, part, limits, extractor, pure=False)
             meta[fut] = part
             seq.add(fut)
             return True

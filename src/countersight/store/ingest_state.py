@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, select
 
 from countersight import clock
 from countersight.model import Claim, Document
 from countersight.store import schema
-from countersight.store.db import PreparedRows, Store, sqlite_executemany
+from countersight.store.bulk import insert_rows, write_records
+from countersight.store.db import Store
 
 _LOOKUP_CHUNK = 500
 
@@ -81,21 +81,6 @@ def failed_inputs(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def _upsert(store: Store, conn: Connection, table: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
-    if not rows:
-        return
-    if store.dialect == "sqlite" and sqlite_executemany(conn, table, rows, keys) is not None:
-        return
-    dialect = postgresql if store.dialect == "postgresql" else sqlite
-    stmt = dialect.insert(table)
-    update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=update)
-    # Deduplicate on the key: one statement may not touch the same row twice (PostgreSQL).
-    unique = list({tuple(r[k] for k in keys): r for r in rows}.values())
-    for i in range(0, len(unique), 500):
-        conn.execute(stmt, unique[i : i + 500])
-
-
 def input_row(
     input_id: str, path: str, status: str, error: str | None = None, document_id: str | None = None
 ) -> dict[str, Any]:
@@ -124,15 +109,11 @@ def commit_batch(
     claims: Sequence[Claim],
     inputs: Sequence[dict[str, Any]],
     records: Sequence[dict[str, Any]],
-    prepared: Sequence[PreparedRows] = (),
 ) -> dict[str, int]:
-    """Write documents, claims with evidence (as records, or ``prepared`` rows), and input/record
-    progress in one transaction."""
+    """Write documents, claims with evidence, and input/record progress (upserted: a failed
+    archive record later done is updated) in one transaction."""
     with store.transaction() as conn:
-        counts = store.add(documents, claims, conn=conn)
-        if prepared:
-            more = store.add_prepared(conn, prepared)
-            counts = {k: counts[k] + more[k] for k in counts}
-        _upsert(store, conn, schema.ingest_inputs, inputs, ["id"])
-        _upsert(store, conn, schema.ingest_records, records, ["input_id", "offset"])
-    return counts
+        counts = write_records(conn, [*documents, *claims])
+        insert_rows(conn, schema.ingest_inputs, inputs, ["id"])
+        insert_rows(conn, schema.ingest_records, records, ["input_id", "offset"])
+    return {name: counts.get(name, 0) for name in ("documents", "claims", "evidence")}

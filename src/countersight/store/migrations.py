@@ -8,7 +8,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, bindparam, func, insert, inspect, select
 
 from countersight import clock
+from countersight.model import Evidence
 from countersight.store import schema, search
+from countersight.store.rows import evidence_id
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -46,9 +48,6 @@ def backfill_evidence_positions(conn: Connection) -> int:
     """Give evidence rows without a position the index their id was hashed from (the id is
     ``evidence_id(claim, index, evidence)``, so trying each index of the claim recovers it); rows
     no index reproduces go after the others. Returns how many rows were set."""
-    from countersight.model import Evidence
-    from countersight.store.db import evidence_id
-
     e = schema.evidence
     cols = (e.c.id, e.c.claim_id, e.c.document_id, e.c.start, e.c.end, e.c.row, e.c.column)
     rows = list(conn.execute(select(*cols).where(e.c.position.is_(None))).mappings())

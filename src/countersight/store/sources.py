@@ -16,8 +16,8 @@ from countersight.errors import InputError, NotFoundError
 from countersight.ids import stable_id
 from countersight.model import Claim, Document
 from countersight.store import schema
+from countersight.store.bulk import insert_rows
 from countersight.store.db import Store
-from countersight.store.ingest_state import _upsert
 from countersight.textsafe import clean_text, clean_value
 
 SOURCE_KINDS = ("rss", "atom", "sitemap", "page", "gdelt-gkg")
@@ -268,7 +268,7 @@ def commit_fetch(
             store.insert_ignore(
                 conn, schema.story_bands, [{"band_key": b, "document_id": story["document_id"]} for b in bands]
             )
-        _upsert(store, conn, schema.fetched_urls, [fetch], ["id"])
+        insert_rows(conn, schema.fetched_urls, [fetch], ["id"])
         if warc is not None:
             set_warc_committed(store, conn, warc[0], warc[1])
     return counts
