@@ -24,7 +24,7 @@ from countersight.model import STATUSES
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
-from countersight.sources.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
+from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
 from countersight.store import Store
 from countersight.store import deployments as dstore
 
