@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from countersight.datasets import import_aigs, import_governance
-from countersight.index import analyze, compute_index, diff, flat_row
+from countersight.index import flat_row
+from countersight.reads import analyze, compute_index, diff
 from countersight.reference.countries import resolve_country
 from countersight.resolve import resolve_store
 from countersight.resolve.review import reject
@@ -132,7 +133,7 @@ def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
 def test_charts_are_written_offline(aigs_store: Store, tmp_path: Path) -> None:
     pytest.importorskip("altair")
     pytest.importorskip("vl_convert")
-    from countersight.index.charts import write_chart
+    from countersight.reads import write_chart
 
     png = write_chart(aigs_store, "map", tmp_path / "map.png", edition="2022")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -18,10 +18,10 @@ import pycountry
 
 from countersight.config import Settings
 from countersight.errors import InputError, NotFoundError, UnresolvedNameError
-from countersight.index.compute import compute_index
-from countersight.index.deployments import DeploymentView, deployment_documents, deployment_views
+from countersight.index.deployments import DeploymentView
 from countersight.model import Organization
 from countersight.publish.api import finance_views as fv
+from countersight.reads import compute_index, deployment_documents, deployment_views
 from countersight.reference.countries import (
     country_name,
     parse_country,
@@ -332,7 +332,7 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
     out["financing"] = fv.deployment_deals(store, deployment_id)
     out["evidence"] = with_archives(store, evidence_for_deployments(store, [deployment_id]))
     out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
-    out["documents"] = [{k: _iso(v) for k, v in d.items()} for d in deployment_documents(store, deployment_id)]
+    out["documents"] = [d.as_dict() for d in deployment_documents(store, deployment_id)]
     out["review_state"] = state_dict(state, reviewer_names)
     out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
     out["copies"] = syndicated_copies(store, [e["document_id"] for e in out["evidence"]])

@@ -8,10 +8,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from countersight.index.deployments import list_deployments
 from countersight.model import ReviewEvent
 from countersight.publish.cli.common import OutputFormat, console, esc, parse_country, plain, print_json, store
 from countersight.publish.cli.index_cmds import parse_date
+from countersight.reads import list_deployments
 from countersight.resolve import resolve_store
 from countersight.resolve import review as rv
 from countersight.store import deployments as dstore
