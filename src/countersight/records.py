@@ -87,3 +87,63 @@ class Governance:
 
     regimes: Mapping[str, Regime] = field(default_factory=dict)
     military: Mapping[str, MilitaryExpenditure] = field(default_factory=dict)
+
+
+class SupplyFlow(NamedTuple):
+    """Supplier country -> recipient country -> technology: how many stored deployments."""
+
+    supplier_country: str
+    country: str
+    technology: str
+    deployments: int
+
+
+class MergedClaim(NamedTuple):
+    """A claim merged into a deployment, as the deployment page lists it."""
+
+    id: str
+    document_id: str
+    source: str
+    extractor: str
+    extractor_version: str
+    vendor: str | None
+    vendor_raw: str | None
+    status: str
+    confidence: float
+    start_year: int | None
+    end_year: int | None
+    attrs: Mapping[str, Any] | None  # the extractor's open-ended notes (model, reasons)
+
+
+class DocumentEvidence(NamedTuple):
+    """Evidence quoted from one document, with its claim's deployment and fields."""
+
+    id: str
+    quote: str | None
+    start: int | None
+    end: int | None
+    page: int | None
+    sheet: str | None
+    row: int | None
+    column: str | None
+    claim_id: str
+    deployment_id: str | None
+    country: str
+    vendor: str | None
+    technology: str | None
+    status: str
+
+
+class EvidenceHit(NamedTuple):
+    """A full-text search hit: the evidence, its claim's deployment and fields, and ``position``
+    (the keyset of the next page: FTS5 rowid on SQLite, evidence id on PostgreSQL)."""
+
+    id: str
+    quote: str | None
+    claim_id: str
+    document_id: str
+    deployment_id: str | None
+    country: str
+    vendor: str | None
+    technology: str | None
+    position: int | str

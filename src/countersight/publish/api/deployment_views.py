@@ -15,6 +15,7 @@ from countersight.publish.api import finance_views as fv
 from countersight.publish.api.paging import decode_cursor, deployment_cursor_types, encode_cursor, paginate
 from countersight.publish.api.paging import iso as _iso
 from countersight.reads import deployment_documents, deployment_views
+from countersight.records import MergedClaim
 from countersight.reference.countries import country_name
 from countersight.resolve import review as rv
 from countersight.store import Store
@@ -210,10 +211,10 @@ def list_deployments(
     return page, encode_cursor([key, descending, aq.cursor_value(key, tail[key]), tail["id"]])
 
 
-def _claim_view(row: dict[str, Any]) -> dict[str, Any]:
+def _claim_view(claim: MergedClaim) -> dict[str, Any]:
     """A merged claim as the API shows it: the model that decided it and why, in words."""
-    attrs = row.pop("attrs", None) or {}
-    out = {k: _iso(v) for k, v in row.items()}
+    attrs = claim.attrs or {}
+    out = {k: _iso(v) for k, v in claim._asdict().items() if k != "attrs"}
     out["model"] = attrs.get("model")
     out["explain"] = [
         {"says": str(r.get("says", "")), "weight": r.get("weight")}

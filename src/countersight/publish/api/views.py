@@ -34,6 +34,7 @@ from countersight.publish.api.deployment_views import (
 from countersight.publish.api.paging import MAX_LIMIT, clamp_limit, decode_cursor, encode_cursor, paginate
 from countersight.publish.api.paging import iso as _iso
 from countersight.reads import compute_index, deployment_views
+from countersight.records import EvidenceHit
 from countersight.reference.countries import country_name, parse_country, resolve_country, territories
 from countersight.reference.vendors import org_id, registry
 from countersight.resolve import review as rv
@@ -229,7 +230,7 @@ def document_detail(
     doc = store.get_document(document_id)
     if doc is None:
         raise NotFoundError(f"no document {document_id!r}")
-    evidence = [{k: _iso(v) for k, v in e.items()} for e in aq.document_evidence(store, document_id)]
+    evidence = [e._asdict() for e in aq.document_evidence(store, document_id)]
     return {
         "id": doc.id,
         "title": doc.title,
@@ -265,7 +266,7 @@ def search(
     after = decode_cursor(cursor, "evidence", False, (position_type,))[0] if cursor else None
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
-    nxt = encode_cursor(["evidence", False, hits[limit - 1]["position"], ""]) if len(hits) > limit else None
+    nxt = encode_cursor(["evidence", False, hits[limit - 1].position, ""]) if len(hits) > limit else None
     return {
         "q": q,
         "countries": [{"country": c, "name": country_name(c)} for c in countries],
@@ -275,15 +276,22 @@ def search(
     }
 
 
-def _one_per_quote(hits: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _one_per_quote(hits: Sequence[EvidenceHit]) -> list[dict[str, Any]]:
     """Search hits with one entry per quote of a document: a sentence naming six deployments is
     shown once, with the deployments it supports in ``deployments``."""
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for hit in hits:
-        key = (hit["document_id"], " ".join(str(hit["quote"]).split()))
-        entry = grouped.setdefault(key, {**{k: v for k, v in hit.items() if k != "position"}, "deployments": []})
-        supported = {k: hit[k] for k in ("deployment_id", "country", "vendor", "technology")}
-        if hit.get("deployment_id") and supported not in entry["deployments"]:
+        key = (hit.document_id, " ".join(str(hit.quote).split()))
+        fields = hit._asdict()
+        del fields["position"]
+        entry = grouped.setdefault(key, {**fields, "deployments": []})
+        supported = {
+            "deployment_id": hit.deployment_id,
+            "country": hit.country,
+            "vendor": hit.vendor,
+            "technology": hit.technology,
+        }
+        if hit.deployment_id and supported not in entry["deployments"]:
             entry["deployments"].append(supported)
     return list(grouped.values())
 
@@ -298,9 +306,9 @@ def flow_rows(store: Store, supplier_country: str | None = None) -> list[dict[st
     """Supplier country -> recipient -> technology counts, with country names."""
     return [
         {
-            **r,
-            "supplier_name": country_name(r["supplier_country"]) if r["supplier_country"] != "unknown" else "unknown",
-            "recipient_name": country_name(r["country"]),
+            **r._asdict(),
+            "supplier_name": country_name(r.supplier_country) if r.supplier_country != "unknown" else "unknown",
+            "recipient_name": country_name(r.country),
         }
         for r in aq.flows(store, supplier_country)
     ]
