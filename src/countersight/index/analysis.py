@@ -41,6 +41,7 @@ class Analysis:
     as_of: dt.date | None
     governance_year: int
     universe: str
+    # The result tables are JSON documents (``analyze --format json``, the API); their rows vary by table.
     adoption_by_regime: list[dict[str, Any]] = field(default_factory=list)
     supply_by_regime: list[dict[str, Any]] = field(default_factory=list)
     supply_by_bri: list[dict[str, Any]] = field(default_factory=list)

@@ -64,7 +64,7 @@ class IndexRow:
     military_pct_gdp: float | None = None
     military_year: int | None = None
     disputed: int = 0
-    coded: dict[str, Any] = field(default_factory=dict)
+    coded: dict[str, Any] = field(default_factory=dict)  # the AIGS sheet's own cells, open-ended
     # Financing (AidData records merged into this country's deployments; live edition only).
     financed_deployments: int = 0
     financed_usd_2017: float | None = None
@@ -89,7 +89,7 @@ def technology_columns(edition: str) -> tuple[str, ...]:
     return EDITION_TECHNOLOGIES.get(edition, tuple(technologies()))
 
 
-def flat_row(row: IndexRow) -> dict[str, Any]:
+def flat_row(row: IndexRow) -> dict[str, Any]:  # a CSV/table row: its columns follow the taxonomy
     """The CSV / table form of a row: one column per technology, status and main origin."""
     out: dict[str, Any] = {"country": row.country, "name": row.name, "deployments": row.deployments}
     for tech in technology_columns(row.edition):

@@ -19,6 +19,7 @@ class DiffReport:
 
     from_date: dt.date
     to_date: dt.date
+    # JSON-ready briefs of deployments and countries (``diff --format json``, ``/api/diff``).
     appeared: list[dict[str, Any]] = field(default_factory=list)
     status_changed: list[dict[str, Any]] = field(default_factory=list)
     disappeared: list[dict[str, Any]] = field(default_factory=list)

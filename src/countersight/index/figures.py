@@ -27,7 +27,7 @@ def check_edition(edition: str) -> None:
 
 def compute_figures(
     edition: str, docs: Sequence[Document], claims: Sequence[Claim], vdem: Mapping[str, str | None]
-) -> dict[str, Any]:
+) -> dict[str, Any]:  # a JSON document: one key per published figure
     """Headline figures of an AIGS edition from its row documents (coded cells), its claims and
     (2022) the regime types of its V-Dem sheet.
 

@@ -12,6 +12,7 @@ from countersight.store import Store
 from countersight.store import financing as fstore
 
 
+# The figures and the flows are JSON documents for the API, the dashboard and ``figures --format json``.
 def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> dict[str, Any]:
     """The financing section of ``countersight figures``: surveillance deals (or, with
     ``surveillance=False``, all finance-dataset projects) with known financing."""
@@ -56,6 +57,7 @@ def country_financing_context(store: Store, country: str) -> list[dict[str, Any]
     return [fin.record_dict(r) for r in fin.one_per_project(records)]
 
 
+# JSON-ready flows (lender, country, deals, usd_2017): the API adds names and serves them as they are.
 def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Lender -> recipient flows of surveillance financing (for a flow diagram): deals and 2017 USD."""
     return fin.financing_by_lender_country(fstore.financing_records(store, surveillance=True), as_of)

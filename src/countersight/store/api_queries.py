@@ -133,7 +133,7 @@ def deployment_page(
     descending: bool = False,
     after: tuple[Any, str] | None = None,
     limit: int | None = 50,
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]]:  # mappings: review folding (apply_edits) takes mapping rows
     """Stored deployment rows matching ``query`` (or in ``extra_ids``), in (sort key, id) order
     (both reversed when ``descending``), starting after the cursor ``after`` = (sort value, id);
     ``limit`` None for all."""

@@ -239,6 +239,7 @@ def deployment_rows(
     technology: str | None = None,
 ) -> list[dict[str, Any]]:
     """``deployments`` rows (as dicts), optionally narrowed, in id order."""
+    # Mappings, because review folding (resolve.review.apply_edits, review_states) takes mapping rows.
     d = schema.deployments
     q = select(d).order_by(d.c.id)
     if country:
@@ -410,6 +411,7 @@ def deployment_exists(store: Store, deployment_id: str) -> bool:
 
 def organization_needs_review(store: Store) -> list[dict[str, Any]]:
     """Organizations flagged for review, with how many deployments name them."""
+    # JSON-ready rows for the review queue (its CLI and API print them as they are).
     o, d = schema.organizations, schema.deployments
     counts = select(d.c.vendor, func.count().label("n")).group_by(d.c.vendor).subquery()
     q = (
