@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,16 @@ def _views(
     country: str | None,
     include_rejected: bool,
     with_sources: bool,
-    **narrow: Any,
+    vendors: Collection[str] | None = None,
+    technology: str | None = None,
+    status: str | None = None,
 ) -> list[DeploymentView]:
-    """Deployment views; ``narrow`` holds filters the caller knows SQL may apply (see
-    :func:`dstore.deployment_tuples`)."""
+    """Deployment views; ``vendors``, ``technology`` and ``status`` narrow the stored rows in SQL
+    (only where the caller knows no review edit or replay changes them)."""
     sql_country = dview.sql_country(states, country)
-    rows = dstore.deployment_tuples(store, country=sql_country, with_sources=with_sources, **narrow)
+    rows = dstore.deployment_tuples(
+        store, sql_country, with_sources, vendors=vendors, technology=technology, status=status
+    )
     replay = dstore.replay_rows(store, as_of, sql_country) if as_of is not None else None
     groups = vendor_groups(store.organizations(kind="vendor"))
     bad_vendors = rv.rejected_vendors(store) if states else set()
