@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from countersight.ids import content_hash, stable_id
-from countersight.index import compute_index
 from countersight.model import Claim, Document, Evidence
+from countersight.reads import compute_index
 from countersight.reference.countries import territories
 from countersight.reference.vendors import registry
 from countersight.resolution import resolve_store

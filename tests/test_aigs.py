@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from countersight.datasets import import_aigs, import_governance
-from countersight.index.figures import compute_figures
+from countersight.reads import compute_figures
 from countersight.sources.aigs import read_aigs_2019, read_aigs_2022, split_vendor_cell
 from countersight.store import Store, schema
 

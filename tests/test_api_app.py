@@ -293,3 +293,17 @@ def test_snapshot_and_feed_are_built_once_per_version_with_etags(
         pass
     assert client.get("/api/export/snapshot.zip").content == snap.content  # same data, same bytes
     assert len(built) == 1  # the old version's downloads were dropped
+
+
+def test_country_index_json_is_what_its_response_model_documents(api: tuple[TestClient, dict[str, str]]) -> None:
+    from countersight.publish.api.models import CountryPage
+
+    client, _ = api
+    body = client.get("/api/countries").json()
+    page = CountryPage.model_validate(body)
+    assert {r.country for r in page.items} >= {"KEN", "ECU", "SRB"}
+    # Every key of the JSON is a field of the model and the other way round (nothing undocumented).
+    assert set(body["items"][0]) == set(page.items[0].model_dump())
+    schema = client.get("/openapi.json").json()
+    ok = schema["paths"]["/api/countries"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert ok["schema"]["$ref"].endswith("/CountryPage")

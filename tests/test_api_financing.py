@@ -22,9 +22,9 @@ with warnings.catch_warnings():
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.extract import extract_claims
 from countersight.ids import content_hash
-from countersight.index.financing import country_financing, financing_by_lender_country, financing_figures
 from countersight.model import Document
 from countersight.publish.api.app import create_app
+from countersight.reads import country_financing, financing_by_lender_country, financing_figures
 from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema

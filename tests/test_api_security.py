@@ -25,7 +25,7 @@ from api_fixture import fill_api_store
 from countersight.config import Settings
 from countersight.publish.api.app import create_app
 from countersight.publish.api.deps import FailureThrottle
-from countersight.publish.api.views import encode_cursor
+from countersight.publish.api.paging import encode_cursor
 from countersight.store import Store, schema
 from countersight.store.tokens import create_token, list_tokens
 

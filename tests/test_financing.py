@@ -14,15 +14,15 @@ import pytest
 from countersight.datasets import import_aiddata_gcdf_surveillance, import_aiddata_huawei
 from countersight.extract import extract_claims
 from countersight.ids import content_hash
-from countersight.index import compute_index
-from countersight.index.financing import (
+from countersight.model import Document
+from countersight.publish.cli import main
+from countersight.reads import (
+    compute_index,
     country_financing_context,
     deployment_financing,
     financing_by_lender_country,
     financing_figures,
 )
-from countersight.model import Document
-from countersight.publish.cli import main
 from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from countersight.index import compute_index, list_deployments
-from countersight.index.deployments import deployment_documents
+from countersight.reads import compute_index, deployment_documents, list_deployments
 from countersight.resolution import resolve_pending, resolve_store
 from countersight.resolve.merge import ClaimFacts, DocumentFacts, combine_confidence, merge_claims
 from countersight.resolve.vendors import VendorResolver, vendor_groups
@@ -147,8 +146,8 @@ def test_many_to_many_and_new_organizations(store: Store) -> None:
     assert set(deps) == {"facial_recognition", "license_plate_recognition"}
     face, plates = deps["facial_recognition"], deps["license_plate_recognition"]
     assert face.vendor == "Hikvision" and face.vendor_group == "CETC" and face.n_documents == 2
-    docs_face = {r["document_id"] for r in deployment_documents(store, face.id)}
-    shared = docs_face & {r["document_id"] for r in deployment_documents(store, plates.id)}
+    docs_face = {r.document_id for r in deployment_documents(store, face.id)}
+    shared = docs_face & {r.document_id for r in deployment_documents(store, plates.id)}
     assert len(shared) == 1  # one document supports both deployments, stored once
     orgs = {o.name: o for o in store.organizations()}
     assert orgs["Acme Sentinel Systems"].needs_review

@@ -10,8 +10,8 @@ import pytest
 from countersight import review as rv
 from countersight.datasets import import_aigs
 from countersight.errors import NotFoundError, ReviewError
-from countersight.index import compute_index, list_deployments
 from countersight.model import ReviewEvent
+from countersight.reads import compute_index, list_deployments
 from countersight.resolution import resolve_store
 from countersight.resolve.vendors import VendorResolver
 from countersight.store import Store

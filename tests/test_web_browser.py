@@ -266,7 +266,7 @@ def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path
     _browser_ready()
     from playwright.sync_api import sync_playwright
 
-    from countersight.index.financing import country_financing
+    from countersight.reads import country_financing
     from countersight.store import deployments as dstore
 
     base, store = finance_server

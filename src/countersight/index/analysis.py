@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from countersight import clock
-from countersight.index.compute import IndexRow, compute_index
-from countersight.store import Store
-from countersight.store import deployments as dstore
+from countersight.index.compute import IndexRow
+from countersight.records import Governance
 
 REGIME_ORDER = ("LD", "ED", "EA", "CA")
 REGIME_NAMES = {
@@ -42,6 +41,7 @@ class Analysis:
     as_of: dt.date | None
     governance_year: int
     universe: str
+    # The result tables are JSON documents (``analyze --format json``, the API); their rows vary by table.
     adoption_by_regime: list[dict[str, Any]] = field(default_factory=list)
     supply_by_regime: list[dict[str, Any]] = field(default_factory=list)
     supply_by_bri: list[dict[str, Any]] = field(default_factory=list)
@@ -62,34 +62,42 @@ def _using(row: IndexRow) -> bool:
     return sum(row.technologies.values()) + row.unspecified > 0
 
 
-def _universe(store: Store, edition: str, year: int) -> tuple[dict[str, str], str]:
+def _universe(
+    edition: str, year: int, vdem: Mapping[str, str | None], governance: Governance
+) -> tuple[dict[str, str], str]:
     """Country -> regime label for the denominator, and a description of where it comes from."""
-    if edition == "2022":
-        vdem = {
-            d.meta["country"]: d.meta.get("regime") for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
-        }
-        if vdem:
-            return (
-                {c: r for c, r in vdem.items() if r in REGIME_ORDER},
-                "the 179 countries of the AIGS 2022 sheet 2 (V-Dem 2021 regime types, as coded)",
-            )
-    regimes = dstore.regimes_for_year(store, year)
+    if edition == "2022" and vdem:
+        return (
+            {c: r for c, r in vdem.items() if r in REGIME_ORDER},
+            "the 179 countries of the AIGS 2022 sheet 2 (V-Dem 2021 regime types, as coded)",
+        )
+    regimes = governance.regimes
     return (
         {c: lab for c, (_code, lab, _y) in regimes.items()},
         f"every country with a V-Dem Regimes of the World type for {year} (Our World in Data)",
     )
 
 
-def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -> Analysis:
-    """Run the governance analysis over an edition's index or the live index as of a date."""
-    rows = compute_index(store, as_of=as_of, edition=edition)
+def analysis_year(edition: str, today: dt.date, latest_regime_year: int | None) -> int:
+    """The governance year of the analysis: the year an edition coded, or ``today``'s (the as-of
+    date or the current date) capped at the latest regime data."""
     if edition in ("2019", "2022"):
-        year = int(edition) - 1
-    else:
-        year = (as_of or clock.today()).year
-        latest = dstore.governance_years(store)[0]
-        year = min(year, latest) if latest else year
-    universe, described = _universe(store, edition, year)
+        return int(edition) - 1
+    return min(today.year, latest_regime_year) if latest_regime_year else today.year
+
+
+def analyze(
+    rows: Sequence[IndexRow],
+    governance: Governance,
+    year: int,
+    edition: str = "live",
+    as_of: dt.date | None = None,
+    vdem: Mapping[str, str | None] | None = None,
+) -> Analysis:
+    """The governance analysis over an edition's index ``rows`` or the live index as of a date,
+    with the regime and military rows of ``year`` (:func:`analysis_year`) and, for 2022, the
+    regime types the AIGS 2022 V-Dem sheet codes per country (the denominator)."""
+    universe, described = _universe(edition, year, vdem or {}, governance)
     using = {r.country: r for r in rows if _using(r)}
     result = Analysis(edition=edition, as_of=as_of, governance_year=year, universe=described)
     result.unclassified = sorted(c for c in using if c not in universe)
@@ -128,16 +136,18 @@ def analyze(store: Store, edition: str = "live", as_of: dt.date | None = None) -
                 "us": sum(1 for r in group if r.supplier_origins.get("USA")),
             }
         )
-    result.military = _military(store, using, universe, year)
+    result.military = _military(governance, using, universe, year)
     result.chi_square = _chi_square(universe, using)
-    result.logistic = _logistic(store, universe, using, year)
+    result.logistic = _logistic(governance, universe, using, year)
     return result
 
 
-def _military(store: Store, using: dict[str, IndexRow], universe: dict[str, str], year: int) -> dict[str, Any]:
+def _military(
+    governance: Governance, using: dict[str, IndexRow], universe: dict[str, str], year: int
+) -> dict[str, Any]:
     ranked = [r for r in using.values() if isinstance(r.coded.get("military_rank"), int)]
     top = sorted(r.country for r in ranked if r.coded["military_rank"] <= TOP_MILITARY)
-    military = dstore.military_for_year(store, year)
+    military = governance.military
     users = [military[c][0] for c in using if c in military]
     others = [military[c][0] for c in universe if c not in using and c in military]
     return {
@@ -188,11 +198,13 @@ def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> dict[st
     }
 
 
-def _logistic(store: Store, universe: dict[str, str], using: dict[str, IndexRow], year: int) -> dict[str, Any]:
+def _logistic(
+    governance: Governance, universe: dict[str, str], using: dict[str, IndexRow], year: int
+) -> dict[str, Any]:
     import numpy as np
     import statsmodels.api as sm
 
-    military = dstore.military_for_year(store, year)
+    military = governance.military
     countries = sorted(c for c in universe if c in military and military[c][0] > 0)
     names = ["const", "ED", "EA", "CA", "log_military_pct_gdp"]
     if len(countries) < 20:

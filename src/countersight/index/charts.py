@@ -11,18 +11,17 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
 from countersight.errors import CountersightError, InputError
-from countersight.index.compute import IndexRow, compute_index
-from countersight.index.deployments import deployment_views
+from countersight.index.compute import IndexRow
+from countersight.index.deployments import DeploymentView
 from countersight.reference.countries import country_name
 from countersight.reference.loader import data_path
-from countersight.store import Store
 
 CHARTS = ("map", "origins", "timeline")
 FORMATS = ("png", "svg")
@@ -123,11 +122,11 @@ def origins_chart(rows: Sequence[IndexRow], title: str, top: int = 12) -> Any:
     )
 
 
-def timeline_chart(store: Store, as_of: dt.date | None, title: str) -> Any:
+def timeline_chart(views: Iterable[DeploymentView], title: str) -> Any:
     """Stacked bars: deployments by the year of their first evidence, per technology."""
     alt = _altair()
     counts: Counter[tuple[int, str]] = Counter()
-    for v in deployment_views(store, as_of=as_of):
+    for v in views:
         if v.first_seen:
             counts[(v.first_seen.year, v.technology or "unspecified")] += 1
     values = [{"year": y, "technology": t, "deployments": n} for (y, t), n in sorted(counts.items())]
@@ -160,19 +159,32 @@ def render(chart: Any, out: Path) -> Path:
     return out
 
 
-def write_chart(store: Store, kind: str, out: Path, edition: str = "live", as_of: dt.date | None = None) -> Path:
-    """Build one chart (``map``, ``origins`` or ``timeline``) over an edition or the live data
-    and write it to ``out`` (.png or .svg)."""
+def check_chart(kind: str) -> None:
+    """Raise InputError for a chart kind that does not exist."""
     if kind not in CHARTS:
         raise InputError(f"unknown chart {kind!r}; choose from {', '.join(CHARTS)}")
+
+
+def write_chart(
+    kind: str,
+    out: Path,
+    edition: str,
+    as_of: dt.date | None,
+    rows: Callable[[], Sequence[IndexRow]],
+    views: Callable[[], Iterable[DeploymentView]],
+) -> Path:
+    """Build one chart (``map``, ``origins`` or ``timeline``) over an edition or the live data
+    and write it to ``out`` (.png or .svg). ``rows`` and ``views`` give the index rows and the
+    deployment views, called only for the chart that needs them."""
+    check_chart(kind)
     title = _title(edition, as_of)
     if kind == "timeline":
-        chart = timeline_chart(store, as_of, f"Deployments by year of first evidence: {title}")
+        chart = timeline_chart(views(), f"Deployments by year of first evidence: {title}")
     else:
-        rows = compute_index(store, as_of=as_of, edition=edition)
+        index_rows = rows()
         chart = (
-            map_chart(rows, f"AI surveillance technologies in use: {title}")
+            map_chart(index_rows, f"AI surveillance technologies in use: {title}")
             if kind == "map"
-            else origins_chart(rows, f"Supplier countries: {title}")
+            else origins_chart(index_rows, f"Supplier countries: {title}")
         )
     return render(chart, out)

@@ -13,20 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from countersight import clock
-from countersight.index.deployments import DeploymentView, deployment_views
-from countersight.index.financing import CountryFinancing, country_financing
-from countersight.model import STATUSES
+from countersight.index.deployments import DeploymentView
+from countersight.index.financing import CountryFinancing
+from countersight.model import STATUSES, Claim, Document
+from countersight.records import Governance
+from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
 from countersight.reference.countries import country_name
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
-from countersight.sources.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
-from countersight.store import Store
-from countersight.store import deployments as dstore
 
 EDITIONS = ("2019", "2022", "live")
 EDITION_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
@@ -66,7 +64,7 @@ class IndexRow:
     military_pct_gdp: float | None = None
     military_year: int | None = None
     disputed: int = 0
-    coded: dict[str, Any] = field(default_factory=dict)
+    coded: dict[str, Any] = field(default_factory=dict)  # the AIGS sheet's own cells, open-ended
     # Financing (AidData records merged into this country's deployments; live edition only).
     financed_deployments: int = 0
     financed_usd_2017: float | None = None
@@ -91,7 +89,7 @@ def technology_columns(edition: str) -> tuple[str, ...]:
     return EDITION_TECHNOLOGIES.get(edition, tuple(technologies()))
 
 
-def flat_row(row: IndexRow) -> dict[str, Any]:
+def flat_row(row: IndexRow) -> dict[str, Any]:  # a CSV/table row: its columns follow the taxonomy
     """The CSV / table form of a row: one column per technology, status and main origin."""
     out: dict[str, Any] = {"country": row.country, "name": row.name, "deployments": row.deployments}
     for tech in technology_columns(row.edition):
@@ -124,62 +122,71 @@ def flat_row(row: IndexRow) -> dict[str, Any]:
     return out
 
 
-def _published(edition: str) -> dt.date:
+def check_edition(edition: str) -> None:
+    """Raise ValueError for an edition the index does not know."""
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
+
+
+def edition_published(edition: str) -> dt.date:
+    """The publication date of an AIGS edition (``2019`` or ``2022``)."""
     value = load_yaml("datasets.yaml")[f"aigs-{edition}"]["published"]
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _governance_year(edition: str, as_of: dt.date | None) -> int:
+def governance_year(edition: str, today: dt.date) -> int:
+    """The year whose regime and military rows an index row carries (``today``: the as-of date,
+    or the current date without one)."""
     if edition in EDITION_TECHNOLOGIES:
         # The editions code the governance data of the year before publication (2018, 2021).
-        return _published(edition).year - 1
-    return (as_of or clock.today()).year
+        return edition_published(edition).year - 1
+    return today.year
 
 
-def _governance(store: Store, year: int) -> tuple[dict[str, tuple[int, str, int]], dict[str, tuple[float, int]]]:
-    return dstore.regimes_for_year(store, year), dstore.military_for_year(store, year)
-
-
-def _coded(store: Store) -> dict[str, dict[str, Any]]:
-    """The latest edition's coding per country (BRI membership, military rank, coded regime)."""
+def coded_by_country(aigs_documents: Iterable[Document]) -> dict[str, dict[str, Any]]:
+    """The latest edition's coding per country (BRI membership, military rank, coded regime),
+    from the AIGS 2019 then 2022 row documents (a later edition overrides an earlier one)."""
     out: dict[str, dict[str, Any]] = {}
-    for edition in ("2019", "2022"):
-        for doc in store.documents(dataset=f"aigs-{edition}", with_text=False):
-            m = doc.meta
-            out[m["country"]] = {
-                "edition": edition,
-                "bri": m.get("bri"),
-                "military_rank": m.get("military_rank"),
-                "regime": m.get("regime"),
-            }
+    for doc in aigs_documents:
+        m = doc.meta
+        out[m["country"]] = {
+            "edition": (doc.dataset or "").removeprefix("aigs-"),
+            "bri": m.get("bri"),
+            "military_rank": m.get("military_rank"),
+            "regime": m.get("regime"),
+        }
     return out
 
 
-def compute_index(
-    store: Store,
-    as_of: dt.date | None = None,
-    edition: str = "live",
-    country: str | None = None,
+def review_exclusions(views: Iterable[DeploymentView]) -> tuple[list[str], dict[str, str]]:
+    """Ids of rejected deployments and (id -> new country) of those a reviewer moved: what the
+    store's per-country document counts must leave out or count elsewhere."""
+    excluded, moved = [], {}
+    for v in views:
+        if v.review == "rejected":
+            excluded.append(v.id)
+        if v.country_edited:
+            moved[v.id] = v.country
+    return excluded, moved
+
+
+def live_index(
+    views: Sequence[DeploymentView],
+    as_of: dt.date | None,
+    counts: Mapping[str, tuple[int, int]],
+    coded: Mapping[str, dict[str, Any]],
+    financing: Mapping[str, CountryFinancing],
+    governance: Governance,
     group_vendors: bool = False,
 ) -> list[IndexRow]:
-    """The country index (see the module docstring), sorted by country code."""
-    if edition not in EDITIONS:
-        raise ValueError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
-    if edition == "live":
-        views = deployment_views(store, as_of=as_of, country=country, include_rejected=True, with_sources=False)
-        excluded = [v.id for v in views if v.review == "rejected"]
-        moved = {v.id: v.country for v in views if v.country_edited}
-        counts = dstore.country_document_counts(store, as_of, excluded, moved, country)
-        kept = [v for v in views if v.review != "rejected"]
-        rows = aggregate(kept, "live", as_of, group_vendors=group_vendors, counts=counts)
-        coded = _coded(store)
-        rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
-        financed = country_financing(store, as_of, country)
-        rows = [_with_financing(r, financed[r.country]) if r.country in financed else r for r in rows]
-    else:
-        rows = _edition_rows(store, edition, as_of, country)
-    regimes, military = _governance(store, _governance_year(edition, as_of))
-    return [_with_governance(r, regimes, military) for r in rows]
+    """The live index from the deployment views (rejected ones left out), each country's
+    distinct document and publisher ``counts``, its AIGS ``coded`` cells, financing and
+    governance rows; sorted by country code."""
+    kept = [v for v in views if v.review != "rejected"]
+    rows = aggregate(kept, "live", as_of, group_vendors=group_vendors, counts=counts)
+    rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
+    rows = [_with_financing(r, financing[r.country]) if r.country in financing else r for r in rows]
+    return [_with_governance(r, governance) for r in rows]
 
 
 def aggregate(
@@ -242,18 +249,20 @@ def aggregate(
     return out
 
 
-def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: str | None) -> list[IndexRow]:
-    """An AIGS edition's index from its import alone (claims and coded rows)."""
-    published = _published(edition)
+def edition_index(
+    edition: str,
+    documents: Iterable[Document],
+    claims: Iterable[Claim],
+    governance: Governance,
+    as_of: dt.date | None = None,
+    country: str | None = None,
+) -> list[IndexRow]:
+    """An AIGS edition's index from its import alone: the edition's row ``documents`` (coded
+    cells) and ``claims`` (of ``country`` only, when given); empty before its publication."""
+    published = edition_published(edition)
     if as_of is not None and as_of < published:
         return []
-    dataset = f"aigs-{edition}"
-    docs = {
-        d.meta["country"]: d
-        for d in store.documents(dataset=dataset, with_text=False)
-        if not country or d.meta.get("country") == country
-    }
-    claims = [c for c in store.claims(source=dataset, country=country)]
+    docs = {d.meta["country"]: d for d in documents if not country or d.meta.get("country") == country}
     techs: dict[str, set[str]] = defaultdict(set)
     vendors: dict[str, set[str]] = defaultdict(set)
     conf: dict[str, list[float]] = defaultdict(list)
@@ -305,7 +314,7 @@ def _edition_rows(store: Store, edition: str, as_of: dt.date | None, country: st
                 },
             )
         )
-    return out
+    return [_with_governance(r, governance) for r in out]
 
 
 def _with_financing(row: IndexRow, fin: CountryFinancing) -> IndexRow:
@@ -324,11 +333,9 @@ def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:
     return IndexRow(**{**row.__dict__, "coded": dict(coded)}) if coded else row
 
 
-def _with_governance(
-    row: IndexRow, regimes: dict[str, tuple[int, str, int]], military: dict[str, tuple[float, int]]
-) -> IndexRow:
-    reg = regimes.get(row.country)
-    mil = military.get(row.country)
+def _with_governance(row: IndexRow, governance: Governance) -> IndexRow:
+    reg = governance.regimes.get(row.country)
+    mil = governance.military.get(row.country)
     return IndexRow(
         **{
             **row.__dict__,

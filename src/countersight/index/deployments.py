@@ -13,16 +13,13 @@ wrong later) -- except a reviewer's status override, which applies only from the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from countersight.records import DeploymentRow, ReplayLink
 from countersight.resolve.merge import STATUS_RANK, combine_confidence
 from countersight.resolve.review import ReviewState
-from countersight.resolve.vendors import vendor_groups
-from countersight.review import rejected_vendors, review_states
-from countersight.store import Store
-from countersight.store import deployments as dstore
 
 ACTIVE_STATUSES = ("reported", "planned")
 
@@ -74,7 +71,7 @@ class DeploymentView:
         return out
 
 
-def _replay(links: Iterable[tuple[Any, ...]]) -> dict[str, list[Any]]:
+def _replay(links: Iterable[ReplayLink]) -> dict[str, list[Any]]:
     """Per deployment: [n_documents, best confidence per publisher, first, last, (day, rank),
     status, n_claims] from its links (dates as ISO text)."""
     acc: dict[str, list[Any]] = {}
@@ -106,28 +103,27 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def sql_country(states: Mapping[str, ReviewState], country: str | None) -> str | None:
+    """The country the store may narrow its reads to: none when a reviewer moved a deployment
+    to another country (it must be read under its stored country to be moved)."""
+    return None if any("country" in s.edits for s in states.values()) else country
+
+
 def deployment_views(
-    store: Store,
+    rows: Iterable[DeploymentRow],
+    replay_links: Iterable[ReplayLink] | None,
+    states: Mapping[str, ReviewState],
+    groups: Mapping[str, str],
+    bad_vendors: Collection[str] = (),
     as_of: dt.date | None = None,
     country: str | None = None,
     include_rejected: bool = False,
-    states: Mapping[str, ReviewState] | None = None,
-    with_sources: bool = True,
 ) -> list[DeploymentView]:
-    """Every deployment with evidence published by ``as_of`` (all evidence when None), with
-    review edits applied; rejected deployments (and those of rejected vendors) left out unless
-    ``include_rejected``. ``with_sources=False`` skips reading each deployment's attributes (the
-    index does not need them). Sorted by id."""
-    if states is None:
-        states = review_states(store)
-    moved = any("country" in s.edits for s in states.values())
-    # Narrow by country in SQL unless a reviewer moved a deployment to another country.
-    sql_country = None if moved else country
-    rows = dstore.deployment_tuples(store, country=sql_country, with_attrs=with_sources)
-    replay = _replay(dstore.replay_rows(store, as_of, sql_country)) if as_of is not None else None
-    orgs = store.organizations(kind="vendor")
-    groups = vendor_groups(orgs)
-    bad_vendors = rejected_vendors(store) if states else set()
+    """Deployments (stored ``rows``, in id order) as they stood at ``as_of``: ``replay_links`` are
+    their links dated by then (None without ``as_of``), review ``states`` and the names of
+    ``bad_vendors`` (rejected organizations) applied, vendors grouped by ``groups``. Rejected
+    deployments are left out unless ``include_rejected``; only ``country``'s kept when given."""
+    replay = _replay(replay_links) if replay_links is not None else None
     out: list[DeploymentView] = []
     for row in rows:
         (
@@ -147,7 +143,8 @@ def deployment_views(
             n_claims,
             n_docs,
             n_pubs,
-        ) = row[:16]
+            sources,
+        ) = row
         if replay is not None:
             r = replay.get(dep_id)
             if r is None:
@@ -158,7 +155,6 @@ def deployment_views(
         rejected = bool(state and state.excluded) or vendor in bad_vendors
         if rejected and not include_rejected:
             continue
-        attrs = (row[16] or {}) if with_sources else {}
         if state is None or not state.edits:
             if country and dep_country != country:
                 continue
@@ -184,7 +180,7 @@ def deployment_views(
                     "rejected" if rejected else (state.decision if state else "unreviewed"),
                     bool(state and state.disputes),
                     bool(state and state.requeued),
-                    tuple(attrs.get("sources") or ()),
+                    sources,
                 )
             )
             continue
@@ -217,26 +213,23 @@ def deployment_views(
                 review="rejected" if rejected else state.decision,
                 disputed=bool(state.disputes),
                 requeued=state.requeued,
-                sources=tuple(attrs.get("sources") or ()),
+                sources=sources,
                 country_edited=new_country != dep_country,
             )
         )
     return out
 
 
-def list_deployments(
-    store: Store,
-    as_of: dt.date | None = None,
-    country: str | None = None,
+def filter_views(
+    views: Iterable[DeploymentView],
     vendor: str | None = None,
     technology: str | None = None,
     status: str | None = None,
     group: bool = False,
-    include_rejected: bool = False,
 ) -> list[DeploymentView]:
-    """Deployments filtered by country, vendor (its group too with ``group=True``: a subsidiary's
-    deployments count for the group), technology and status, as of a date."""
-    views = deployment_views(store, as_of=as_of, country=country, include_rejected=include_rejected)
+    """Views of a vendor (its group too with ``group=True``: a subsidiary's deployments count for
+    the group), technology and status. These are the values after review edits and the as-of
+    replay, which is why they are compared here rather than in SQL."""
     out = []
     for v in views:
         if vendor and not (v.vendor == vendor or (group and v.vendor_group == vendor)):
@@ -247,21 +240,3 @@ def list_deployments(
             continue
         out.append(v)
     return out
-
-
-def deployment_documents(store: Store, deployment_id: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """The documents behind one deployment (id, date, publisher, status it gives, confidence)."""
-    rows = dstore.link_rows(store, as_of=as_of, deployment_ids=[deployment_id])
-    keys = (
-        "deployment_id",
-        "document_id",
-        "country",
-        "published",
-        "publisher",
-        "status",
-        "confidence",
-        "n_claims",
-    )
-    return sorted(
-        (dict(zip(keys, r, strict=True)) for r in rows), key=lambda r: (str(r["published"]), r["document_id"])
-    )

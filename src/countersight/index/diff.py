@@ -5,13 +5,12 @@ review decisions applied as in the live index)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from countersight.index.compute import IndexRow, aggregate
-from countersight.index.deployments import DeploymentView, deployment_views
-from countersight.review import review_states
-from countersight.store import Store
+from countersight.index.deployments import DeploymentView
 
 
 @dataclass
@@ -20,6 +19,7 @@ class DiffReport:
 
     from_date: dt.date
     to_date: dt.date
+    # JSON-ready briefs of deployments and countries (``diff --format json``, ``/api/diff``).
     appeared: list[dict[str, Any]] = field(default_factory=list)
     status_changed: list[dict[str, Any]] = field(default_factory=list)
     disappeared: list[dict[str, Any]] = field(default_factory=list)
@@ -78,17 +78,16 @@ def _country_key(row: IndexRow) -> dict[str, Any]:
     }
 
 
-def diff(store: Store, from_date: dt.date, to_date: dt.date, country: str | None = None) -> DiffReport:
-    """Deployments and countries that appeared, changed status or disappeared between two dates."""
-    if to_date < from_date:
-        from_date, to_date = to_date, from_date
-    states = review_states(store)
-    before = {
-        v.id: v for v in deployment_views(store, as_of=from_date, country=country, states=states, with_sources=False)
-    }
-    after = {
-        v.id: v for v in deployment_views(store, as_of=to_date, country=country, states=states, with_sources=False)
-    }
+def diff_views(
+    views_before: Iterable[DeploymentView],
+    views_after: Iterable[DeploymentView],
+    from_date: dt.date,
+    to_date: dt.date,
+) -> DiffReport:
+    """Deployments and countries that appeared, changed status or disappeared between two dates,
+    from the deployment views as of each (``from_date`` the earlier)."""
+    before = {v.id: v for v in views_before}
+    after = {v.id: v for v in views_after}
     report = DiffReport(from_date, to_date)
     for dep_id in sorted(after):
         v = after[dep_id]

@@ -1,17 +1,17 @@
-"""The headline figures of an AIGS edition, computed from the store (never from the
+"""The headline figures of an AIGS edition, computed from its stored rows (never from the
 spreadsheet), and compared with the figures the publisher printed (``data/datasets.yaml``)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from countersight.errors import UsageError
+from countersight.index.compute import IndexRow
 from countersight.model import Claim, Document
 from countersight.reference.loader import load_yaml
 from countersight.reference.technologies import technologies
-from countersight.store import Store
 
 EDITIONS = ("2019", "2022")
 COMPARABLE = (*EDITIONS, "live")
@@ -19,23 +19,23 @@ TOP_MILITARY = 50
 ORIGIN_CODES = ("CHN", "USA", "JPN")
 
 
-def _edition_rows(store: Store, edition: str) -> tuple[list[Document], list[Claim]]:
-    dataset = f"aigs-{edition}"
-    docs = [d for d in store.documents(dataset=dataset, with_text=False)]
-    claims = list(store.claims(source=dataset))
-    return docs, claims
+def check_edition(edition: str) -> None:
+    """Raise UsageError for an edition that has no published figures."""
+    if edition not in EDITIONS:
+        raise UsageError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
 
 
-def compute_figures(store: Store, edition: str) -> dict[str, Any]:
-    """Headline figures of an AIGS edition from the claims and coded rows in ``store``.
+def compute_figures(
+    edition: str, docs: Sequence[Document], claims: Sequence[Claim], vdem: Mapping[str, str | None]
+) -> dict[str, Any]:  # a JSON document: one key per published figure
+    """Headline figures of an AIGS edition from its row documents (coded cells), its claims and
+    (2022) the regime types of its V-Dem sheet.
 
     Countries, technologies and vendors are counted from claims (distinct recipient countries);
     supplier origins, BRI membership, military-spending rank and regime type from the coded cells
     each row's document keeps. Differences from the published figures are explained in ``notes``.
     """
-    if edition not in EDITIONS:
-        raise UsageError(f"unknown edition {edition!r}; choose from {', '.join(EDITIONS)}")
-    docs, claims = _edition_rows(store, edition)
+    check_edition(edition)
     rows = {d.meta["country"]: d.meta for d in docs}
     countries = sorted({c.country for c in claims})
     tech_countries: dict[str, set[str]] = defaultdict(set)
@@ -68,7 +68,7 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
         "top50_military_spenders_using": sum(
             1 for m in rows.values() if m.get("military_rank") and m["military_rank"] <= TOP_MILITARY
         ),
-        "by_regime": _by_regime(store, edition, rows, set(countries)),
+        "by_regime": _by_regime(edition, rows, set(countries), vdem),
         "notes": [],
     }
     result["notes"] = _notes(edition, result, len(rows))
@@ -76,15 +76,13 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
 
 
 def _by_regime(
-    store: Store, edition: str, rows: dict[str, dict[str, Any]], using: set[str]
+    edition: str, rows: dict[str, dict[str, Any]], using: set[str], vdem: Mapping[str, str | None]
 ) -> dict[str, dict[str, int | None]]:
     order = ["LD", "ED", "EA", "CA"]
     out: dict[str, dict[str, int | None]] = {}
     if edition == "2022":
         # Sheet 2 holds all 179 countries with their V-Dem 2021 regime type: the denominator.
-        denominator = {
-            d.meta["country"]: d.meta.get("regime") for d in store.documents(dataset="aigs-2022-vdem", with_text=False)
-        }
+        denominator = vdem
         totals = Counter(r for r in denominator.values() if r)
         used = Counter(denominator.get(c) or rows.get(c, {}).get("regime") for c in using)
         for label in order:
@@ -139,13 +137,11 @@ def figures_table_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def compute_live_figures(store: Store) -> dict[str, Any]:
+def compute_live_figures(index_rows: Sequence[IndexRow]) -> dict[str, Any]:
     """The same headline figures from the live index (resolved deployments from every source,
     after review), in the shape of :func:`compute_figures`. Figures only an AIGS sheet codes (BRI
     membership, military-spending rank) are None."""
-    from countersight.index.compute import compute_index
-
-    rows = [r for r in compute_index(store, edition="live") if r.deployments]
+    rows = [r for r in index_rows if r.deployments]
     tech: Counter[str] = Counter(t for r in rows for t, n in r.technologies.items() if n)
     vendors: Counter[str] = Counter(v for r in rows for v in r.vendors)
     origins: Counter[str] = Counter(o for r in rows for o, n in r.supplier_origins.items() if n)
@@ -169,16 +165,20 @@ def compute_live_figures(store: Store) -> dict[str, Any]:
     }
 
 
-def compare_figures(store: Store, editions: Sequence[str]) -> dict[str, Any]:
-    """The headline figures of several editions (``2019``, ``2022``, ``live``) side by side: one
-    row per figure, one column per edition (None where an edition does not have the figure)."""
+def check_comparable(editions: Sequence[str]) -> None:
+    """Raise UsageError unless ``editions`` are some of ``2019``, ``2022`` and ``live``."""
     unknown = [e for e in editions if e not in COMPARABLE]
     if unknown or not editions:
         raise UsageError(
             f"--compare: unknown edition {', '.join(map(repr, unknown)) or '(none)'}; "
             f"choose from {', '.join(COMPARABLE)}"
         )
-    results = {e: compute_live_figures(store) if e == "live" else compute_figures(store, e) for e in editions}
+
+
+def compare_figures(editions: Sequence[str], results: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The headline figures of several ``editions`` (edition -> :func:`compute_figures` result in
+    ``results``) side by side: one row per figure, one column per edition (None where an edition
+    lacks the figure)."""
     labels: dict[str, None] = {}
     values: dict[str, dict[str, str]] = {}
     for edition, result in results.items():

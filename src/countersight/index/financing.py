@@ -1,6 +1,6 @@
-"""Financing, computed from the store: per deployment, per country (the index's financing columns)
-and the headline figures (deals with known financing, totals by lender and instrument, share
-concessional). Library functions the CLI, the API and the dashboard call.
+"""Financing, computed from the finance records the store reads: per deployment, per country (the
+index's financing columns) and the headline figures (deals with known financing, totals by lender
+and instrument, share concessional).
 
 A project can appear in several AidData files (the Brest grant is in the Huawei file and the
 geocoded subset): every total counts each AidData project once, taking its most complete record.
@@ -13,19 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from countersight.model import FinancingRecord
+from countersight.model import Financing, FinancingRecord
 from countersight.reference.loader import load_yaml
-from countersight.store import Store
-from countersight.store.financing import (
-    claim_deployments,
-    claim_financing,
-    deployment_claim_ids,
-    financing_records,
-)
 
 # When a project appears in several files, the record from the richest file wins (ties).
 DATASET_RANK = {"aiddata-huawei": 0, "aiddata-military": 1, "aiddata-gcdf": 2}
@@ -84,10 +77,12 @@ def record_dict(r: FinancingRecord) -> dict[str, Any]:
     return out
 
 
-def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> dict[str, Any]:
-    """The financing section of ``countersight figures``: surveillance deals (or, with
-    ``surveillance=False``, all finance-dataset projects) with known financing."""
-    records = one_per_project(financing_records(store, surveillance=True if surveillance else None), as_of)
+def financing_figures(
+    records: Iterable[FinancingRecord], as_of: dt.date | None = None, surveillance: bool = True
+) -> dict[str, Any]:
+    """The financing section of ``countersight figures`` from the surveillance ``records`` (or,
+    with ``surveillance=False``, all finance-dataset records) with known financing."""
+    records = one_per_project(records, as_of)
     counted = [r for r in records if r.recommended]
     amounts = [r for r in counted if r.financing.amount_usd_2017 is not None]
     by_lender: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0, "with_amount": 0})
@@ -144,12 +139,15 @@ def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: 
 
 
 def country_financing(
-    store: Store, as_of: dt.date | None = None, country: str | None = None
+    records: Iterable[FinancingRecord],
+    claim_deployments: Mapping[str, str | None],
+    as_of: dt.date | None = None,
 ) -> dict[str, CountryFinancing]:
     """Per country: deployments with known financing, their total in 2017 USD (each project once),
-    lenders and instruments. Only surveillance records (those that became claims)."""
-    records = one_per_project(financing_records(store, surveillance=True, country=country), as_of)
-    deps = claim_deployments(store, [r.claim_id for r in records if r.claim_id])
+    lenders and instruments, from the surveillance ``records`` (those that became claims) and the
+    deployment each record's claim was merged into."""
+    records = one_per_project(records, as_of)
+    deps = claim_deployments
     by_country: dict[str, list[FinancingRecord]] = defaultdict(list)
     for r in records:
         if r.recommended:
@@ -167,38 +165,28 @@ def country_financing(
     return out
 
 
-def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any]]:
-    """The financing behind one deployment: one entry per AidData project (with its cited
-    sources and attribution), and any financing extracted from news claims."""
-    claim_ids = deployment_claim_ids(store, deployment_id)
-    out = [record_dict(r) for r in one_per_project(financing_records(store, claim_ids=claim_ids))]
+def deployment_financing(
+    records: Iterable[FinancingRecord], claim_financing: Sequence[tuple[str, str, str, Financing]]
+) -> list[dict[str, Any]]:
+    """The financing behind one deployment, from the finance ``records`` of its claims and the
+    financing its claims state ((claim id, source, document id, financing)): one entry per
+    AidData project (with its cited sources and attribution), and any financing from news claims."""
+    out = [record_dict(r) for r in one_per_project(records)]
     imported = {r["claim_id"] for r in out}
-    for claim_id, source, document_id, fin in claim_financing(store, claim_ids):
+    for claim_id, source, document_id, fin in claim_financing:
         if claim_id not in imported and not source.startswith("aiddata"):
             out.append({"claim_id": claim_id, "source": source, "document_id": document_id, **asdict(fin)})
     return out
 
 
-def surveillance_financing(
-    store: Store, country: str | None = None, as_of: dt.date | None = None
+def financing_by_lender_country(
+    records: Iterable[FinancingRecord], as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """Financed surveillance deals, one per AidData project (with cited sources), by country."""
-    return [
-        record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=True), as_of)
-    ]
-
-
-def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
-    """Finance-dataset projects in a country that are not about surveillance (grants, training,
-    supplier's credits): context for the vendor and country, never counted as deployments."""
-    return [record_dict(r) for r in one_per_project(financing_records(store, country=country, surveillance=False))]
-
-
-def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """Lender -> recipient flows of surveillance financing (for a flow diagram): deals and 2017 USD."""
+    """Lender -> recipient flows of the surveillance ``records`` (for a flow diagram): deals and
+    2017 USD."""
     flows: dict[tuple[str, str], float] = defaultdict(float)
     deals: Counter[tuple[str, str]] = Counter()
-    for r in one_per_project(financing_records(store, surveillance=True), as_of):
+    for r in one_per_project(records, as_of):
         if not r.recommended:
             continue
         for lender in lenders_of(r) or ["unknown"]:

@@ -22,6 +22,7 @@ from typing import Any
 from countersight.errors import InputError, UnresolvedNameError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence
+from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
 from countersight.reference.countries import resolve_country
 from countersight.reference.loader import data_path, load_yaml
 from countersight.reference.vendors import resolve_org
@@ -31,17 +32,6 @@ EXTRACTOR_VERSION = "1.0"
 # Expert-coded dataset: high, but below certainty (coding errors exist, see the repairs).
 AIGS_CONFIDENCE = 0.9
 
-TECH_COLUMNS_2019 = {
-    "Smart City/Safe City": "safe_city",
-    "Facial Recognition": "facial_recognition",
-    "Smart Policing": "smart_policing",
-}
-TECH_COLUMNS_2022 = {
-    "Safe City System": "safe_city",
-    "Facial Recognition System": "facial_recognition",
-    "Smart Policing": "smart_policing",
-    "Social Media Surveillance": "social_media_monitoring",
-}
 REQUIRED_2019 = [
     "Country",
     "Regime Type",

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Date, and_, func, literal, or_, select
 
+from countersight.records import DocumentEvidence, MergedClaim, SupplyFlow
 from countersight.store import schema
 from countersight.store.db import Store
 from countersight.store.financing import financed_deployment_ids
@@ -132,7 +133,7 @@ def deployment_page(
     descending: bool = False,
     after: tuple[Any, str] | None = None,
     limit: int | None = 50,
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]]:  # mappings: review folding (apply_edits) takes mapping rows
     """Stored deployment rows matching ``query`` (or in ``extra_ids``), in (sort key, id) order
     (both reversed when ``descending``), starting after the cursor ``after`` = (sort value, id);
     ``limit`` None for all."""
@@ -190,7 +191,7 @@ def countries_present(store: Store, codes: Sequence[str]) -> set[str]:
     return found
 
 
-def flows(store: Store, supplier_country: str | None = None) -> list[dict[str, Any]]:
+def flows(store: Store, supplier_country: str | None = None) -> list[SupplyFlow]:
     """Supplier country -> recipient country -> technology: how many stored deployments."""
     d = schema.deployments
     origin = func.coalesce(d.c.vendor_country, "unknown").label("supplier_country")
@@ -200,10 +201,10 @@ def flows(store: Store, supplier_country: str | None = None) -> list[dict[str, A
         q = q.where(d.c.vendor_country == supplier_country)
     q = q.order_by(origin, d.c.country, tech)
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        return [SupplyFlow._make(r) for r in conn.execute(q)]
 
 
-def deployment_claims(store: Store, deployment_id: str) -> list[dict[str, Any]]:
+def deployment_claims(store: Store, deployment_id: str) -> list[MergedClaim]:
     """The claims merged into a deployment: source, extractor, status, confidence, vendor as named,
     and the extractor's attributes (the model version and the reasons for a learned claim)."""
     c = schema.claims
@@ -226,10 +227,10 @@ def deployment_claims(store: Store, deployment_id: str) -> list[dict[str, Any]]:
     ]
     q = select(*cols).where(c.c.deployment_id == deployment_id).order_by(c.c.id)
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        return [MergedClaim._make(r) for r in conn.execute(q)]
 
 
-def document_evidence(store: Store, document_id: str) -> list[dict[str, Any]]:
+def document_evidence(store: Store, document_id: str) -> list[DocumentEvidence]:
     """Evidence quoted from one document, with its claim's deployment, country, vendor, technology."""
     e, c = schema.evidence, schema.claims
     q = (
@@ -254,7 +255,7 @@ def document_evidence(store: Store, document_id: str) -> list[dict[str, Any]]:
         .order_by(e.c.start, e.c.id)
     )
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(q).mappings()]
+        return [DocumentEvidence._make(r) for r in conn.execute(q)]
 
 
 def schema_versions(store: Store) -> list[int]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, String, bindparam, case, cast, delete, func, select, update
 
 from countersight.model import Organization
+from countersight.records import DeploymentLink, DeploymentRow, MilitaryExpenditure, Regime, ReplayLink
 from countersight.resolve.merge import Link
 from countersight.resolve.records import ClaimRow, DocumentRow, ResolvedDeployment
 from countersight.store import schema
@@ -252,6 +253,7 @@ def deployment_rows(
     technology: str | None = None,
 ) -> list[dict[str, Any]]:
     """``deployments`` rows (as dicts), optionally narrowed, in id order."""
+    # Mappings, because review folding (resolve.review.apply_edits, review_states) takes mapping rows.
     d = schema.deployments
     q = select(d).order_by(d.c.id)
     if country:
@@ -290,16 +292,34 @@ VIEW_COLUMNS = (
 )
 
 
-def deployment_tuples(store: Store, country: str | None = None, with_attrs: bool = False) -> list[tuple[Any, ...]]:
-    """Deployments as tuples in :data:`VIEW_COLUMNS` order (plus ``attrs`` last when asked),
-    in id order: the index's read of every deployment, without the JSON unless needed."""
+def deployment_tuples(
+    store: Store,
+    country: str | None = None,
+    with_sources: bool = False,
+    vendors: Collection[str] | None = None,
+    technology: str | None = None,
+    status: str | None = None,
+) -> list[DeploymentRow]:
+    """Deployments in id order, optionally narrowed (by country, vendor names, technology and
+    stored status): the index's read of every deployment, without the attributes JSON unless
+    ``with_sources`` (then each row carries its cited sources)."""
     d = schema.deployments
-    cols = [d.c[n] for n in VIEW_COLUMNS] + ([d.c.attrs] if with_attrs else [])
+    cols = [d.c[n] for n in VIEW_COLUMNS] + ([d.c.attrs] if with_sources else [])
     q = select(*cols).order_by(d.c.id)
     if country:
         q = q.where(d.c.country == country)
+    if vendors is not None:
+        q = q.where(d.c.vendor.in_(sorted(vendors)))
+    if technology:
+        q = q.where(d.c.technology == technology)
+    if status:
+        q = q.where(d.c.status == status)
     with store.engine.connect() as conn:
-        return conn.execute(q).all()  # type: ignore[return-value]
+        rows = conn.execute(q).all()
+    make = DeploymentRow
+    if not with_sources:
+        return [make(*r) for r in rows]
+    return [make._make((*r[:16], tuple((r[16] or {}).get("sources") or ()))) for r in rows]
 
 
 def superseded_ids(store: Store, ids: Sequence[str] | None = None) -> dict[str, list[str]]:
@@ -320,9 +340,9 @@ def link_rows(
     as_of: dt.date | None = None,
     country: str | None = None,
     deployment_ids: Sequence[str] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Deployment-document links as tuples in :data:`LINK_COLUMNS` order, optionally only those
-    dated on or before ``as_of`` (undated links never count as of a date)."""
+) -> list[DeploymentLink]:
+    """Deployment-document links, optionally only those dated on or before ``as_of`` (undated
+    links never count as of a date)."""
     lk = schema.deployment_documents
     q = select(*[lk.c[n] for n in LINK_COLUMNS])
     if as_of is not None:
@@ -331,17 +351,16 @@ def link_rows(
         q = q.where(lk.c.country == country)
     with store.engine.connect() as conn:
         if deployment_ids is None:
-            return [tuple(r) for r in conn.execute(q)]
+            return [DeploymentLink(*r) for r in conn.execute(q)]
         ids = list(deployment_ids)
-        out: list[tuple[Any, ...]] = []
+        out: list[DeploymentLink] = []
         for i in range(0, len(ids), _BATCH):
-            out += [tuple(r) for r in conn.execute(q.where(lk.c.deployment_id.in_(ids[i : i + _BATCH])))]
+            out += [DeploymentLink(*r) for r in conn.execute(q.where(lk.c.deployment_id.in_(ids[i : i + _BATCH])))]
         return out
 
 
-def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> list[tuple[Any, ...]]:
-    """What the as-of replay needs of each link dated on or before ``as_of``: (deployment id,
-    published as ISO text, publisher, status, confidence, n_claims). Dates come back as text on
+def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> list[ReplayLink]:
+    """What the as-of replay needs of each link dated on or before ``as_of``. Dates come back as text on
     both backends (ISO strings order like dates) and without SQLAlchemy type processing: this
     read is the hot path of ``index --as-of`` over a million links."""
     lk = schema.deployment_documents
@@ -356,7 +375,7 @@ def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> lis
     if country:
         q = q.where(lk.c.country == country)
     with store.engine.connect() as conn:
-        return conn.execute(q).all()  # type: ignore[return-value]
+        return [ReplayLink(*r) for r in conn.execute(q)]
 
 
 def country_document_counts(
@@ -405,26 +424,26 @@ def deployment_exists(store: Store, deployment_id: str) -> bool:
         return conn.execute(select(d.c.id).where(d.c.id == deployment_id)).first() is not None
 
 
-def regimes_for_year(store: Store, year: int) -> dict[str, tuple[int, str, int]]:
-    """Per country: (code, label, year) of the latest V-Dem regime row at or before ``year``."""
+def regimes_for_year(store: Store, year: int) -> dict[str, Regime]:
+    """Per country: the latest V-Dem regime row at or before ``year``."""
     t = schema.regimes
     latest = select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year).group_by(t.c.country).subquery()
     q = select(t.c.country, t.c.regime, t.c.label, t.c.year).join(
         latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
     )
     with store.engine.connect() as conn:
-        return {r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)}
+        return {r[0]: Regime(r[1], r[2], r[3]) for r in conn.execute(q)}
 
 
-def military_for_year(store: Store, year: int) -> dict[str, tuple[float, int]]:
-    """Per country: (military expenditure % of GDP, year) of the latest row at or before ``year``."""
+def military_for_year(store: Store, year: int) -> dict[str, MilitaryExpenditure]:
+    """Per country: the latest military-expenditure row at or before ``year``."""
     t = schema.military_expenditure
     latest = select(t.c.country, func.max(t.c.year).label("y")).where(t.c.year <= year).group_by(t.c.country).subquery()
     q = select(t.c.country, t.c.pct_gdp, t.c.year).join(
         latest, (latest.c.country == t.c.country) & (latest.c.y == t.c.year)
     )
     with store.engine.connect() as conn:
-        return {r[0]: (float(r[1]), int(r[2])) for r in conn.execute(q)}
+        return {r[0]: MilitaryExpenditure(float(r[1]), int(r[2])) for r in conn.execute(q)}
 
 
 def governance_years(store: Store) -> tuple[int | None, int | None]:

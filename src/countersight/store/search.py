@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal_column, select, text
 
+from countersight.records import EvidenceHit
 from countersight.store import schema
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,7 +60,7 @@ def _pg_tsquery(words: list[str]) -> str:
     return " & ".join(parts[:-1] + [parts[-1] + ":*"]) if parts else ""
 
 
-def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None) -> list[dict[str, Any]]:
+def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None) -> list[EvidenceHit]:
     """Evidence rows whose quote contains every word of ``q``: evidence id, quote, claim id,
     document id and the claim's deployment, country, vendor and technology, plus ``position`` (the
     keyset to pass back as ``after`` for the next page). Ordered by position: the FTS5 rowid on
@@ -89,7 +90,7 @@ def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None
             return []
         position: Any = literal_column("evidence.rowid")
         stmt = select(*cols, position.label("position")).join(c, c.c.id == e.c.claim_id).where(position.in_(hits))
-        return [dict(r) for r in conn.execute(stmt.order_by(position)).mappings()]
+        return [EvidenceHit._make(r) for r in conn.execute(stmt.order_by(position))]
     tsq = _pg_tsquery(words)
     if not tsq:
         return []
@@ -99,4 +100,4 @@ def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None
     stmt = select(*cols, e.c.id.label("position")).join(c, c.c.id == e.c.claim_id).where(cond)
     if after is not None:
         stmt = stmt.where(e.c.id > str(after))
-    return [dict(r) for r in conn.execute(stmt.order_by(e.c.id).limit(limit)).mappings()]
+    return [EvidenceHit._make(r) for r in conn.execute(stmt.order_by(e.c.id).limit(limit))]

@@ -11,13 +11,18 @@ from fastapi.responses import Response
 from countersight.index.compute import IndexRow, flat_row
 from countersight.publish.api import views
 from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
+from countersight.publish.api.models import CountryPage
 from countersight.store import Store
 
 router = APIRouter(tags=["countries"])
 Edition = Literal["live", "2019", "2022"]
 
 
-@router.get("/api/countries", response_model=None, responses=CSV_RESPONSES)
+@router.get(
+    "/api/countries",
+    response_model=None,
+    responses={200: {**CSV_RESPONSES[200], "model": CountryPage}},
+)
 def countries(
     as_of: dt.date | None = Query(None, description="Index as of this date (evidence published by then)"),
     edition: Edition = Query("live", description="live (resolved deployments) or an AIGS edition"),

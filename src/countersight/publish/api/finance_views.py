@@ -1,7 +1,7 @@
 """What the API and dashboard show of financing (issue 8), as JSON-ready dicts: the deals behind a
 deployment and a country (each with the AidData row document, its cited sources, the attribution
 and licence), the compact ``financed``/``lenders`` fields of deployment lists, the lender filter,
-and the figures with lender -> country flows. Thin shapes over :mod:`countersight.index.financing`.
+and the figures with lender -> country flows. Thin shapes over :mod:`countersight.reads.financing`.
 
 Amounts keep their original currency beside AidData's constant-2017 USD; nothing is converted here.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from countersight.index.financing import (
+from countersight.reads.financing import (
     country_financing,
     country_financing_context,
     deployment_financing,

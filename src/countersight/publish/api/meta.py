@@ -13,8 +13,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from countersight import __version__
-from countersight.index.diff import diff as index_diff
-from countersight.index.figures import compute_figures
 from countersight.publish.api import views
 from countersight.publish.api.deps import (
     CSV_RESPONSES,
@@ -26,6 +24,8 @@ from countersight.publish.api.deps import (
     versioned_download,
 )
 from countersight.publish.export import export
+from countersight.reads import compute_figures
+from countersight.reads import diff as index_diff
 from countersight.store import Store, schema
 from countersight.store import api_queries as aq
 

@@ -15,15 +15,17 @@ from countersight.datasets import (
     import_aigs,
     import_governance,
 )
-from countersight.index.figures import EDITIONS, compare_figures, compute_figures, figures_table_rows
-from countersight.index.financing import (
+from countersight.index.figures import EDITIONS, figures_table_rows
+from countersight.index.financing import financing_table_rows
+from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
+from countersight.reads import (
+    compare_figures,
+    compute_figures,
     country_financing_context,
     deployment_financing,
     financing_figures,
-    financing_table_rows,
     surveillance_financing,
 )
-from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
 
 
 def stats(

@@ -14,8 +14,9 @@ from rich.table import Table
 
 from countersight import clock
 from countersight.errors import UsageError
-from countersight.index import EDITIONS, analyze, compute_index, diff, flat_row
+from countersight.index import EDITIONS, flat_row
 from countersight.publish.cli.common import console, parse_country, plain, print_json, store
+from countersight.reads import analyze, compute_index, diff
 from countersight.textsafe import formula_safe
 
 
@@ -257,7 +258,7 @@ def chart(
     as_of: str = typer.Option(None, "--as-of", help="Only evidence published by this date (YYYY-MM-DD)."),
 ) -> None:
     """Write a static chart for reports (offline): world map, supplier-origin bars, timeline."""
-    from countersight.index.charts import write_chart
+    from countersight.reads import write_chart
 
     path = write_chart(store(ctx), kind, out, edition=_edition(edition), as_of=parse_date(as_of, "--as-of"))
     console.print(f"wrote {path}")

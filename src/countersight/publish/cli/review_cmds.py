@@ -9,10 +9,10 @@ import typer
 from rich.table import Table
 
 from countersight import review as rv
-from countersight.index.deployments import list_deployments
 from countersight.model import ReviewEvent
 from countersight.publish.cli.common import OutputFormat, console, esc, parse_country, plain, print_json, store
 from countersight.publish.cli.index_cmds import parse_date
+from countersight.reads import list_deployments
 from countersight.resolution import resolve_store
 from countersight.store import deployments as dstore
 from countersight.store.export_queries import evidence_for_deployments

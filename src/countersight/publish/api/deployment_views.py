@@ -1,0 +1,295 @@
+"""What the deployment endpoints and pages show, as JSON-ready dicts: the filtered, paged list
+(review edits applied) and one deployment with its evidence, claims, documents and review trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from countersight import review as rv
+from countersight.config import Settings
+from countersight.errors import InputError, NotFoundError
+from countersight.index.deployments import DeploymentView
+from countersight.publish.api import finance_views as fv
+from countersight.publish.api.paging import decode_cursor, deployment_cursor_types, encode_cursor, paginate
+from countersight.publish.api.paging import iso as _iso
+from countersight.reads import deployment_documents, deployment_views
+from countersight.records import MergedClaim
+from countersight.reference.countries import country_name
+from countersight.resolve.review_effect import deployment_review, passes_review_filter, review_selection
+from countersight.store import Store
+from countersight.store import api_queries as aq
+from countersight.store import deployments as dstore
+from countersight.store import sources as sources_store
+from countersight.store.export_queries import evidence_for_deployments
+
+DEPLOYMENT_FIELDS = (
+    "id",
+    "country",
+    "country_name",
+    "technology",
+    "vendor",
+    "vendor_country",
+    "status",
+    "confidence",
+    "first_seen",
+    "last_seen",
+    "start_year",
+    "end_year",
+    "city",
+    "agency",
+    "n_claims",
+    "n_documents",
+    "n_publishers",
+    "review",
+    "disputed",
+    "requeued",
+    "sources",
+    "financed",
+    "lenders",
+)
+
+
+@dataclass(frozen=True)
+class DeploymentFilter:
+    """The filters of ``/api/deployments`` (and its exports)."""
+
+    country: str | None = None
+    vendor: str | None = None
+    supplier_country: str | None = None
+    technology: str | None = None
+    status: str | None = None
+    reviewed: bool | None = None
+    review: str | None = None  # accepted, rejected, unreviewed
+    min_confidence: float | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+    as_of: dt.date | None = None
+    include_rejected: bool = False
+    financed: bool | None = None  # a merged claim states financing (AidData or news)
+    lender: str | None = None  # a lender (canonical name or alias) one of its claims names
+
+
+def view_dict(v: DeploymentView) -> dict[str, Any]:
+    """A deployment view as the API lists it (:data:`DEPLOYMENT_FIELDS`)."""
+    out = v.as_dict()
+    out.pop("vendor_group", None)
+    out.pop("country_edited", None)
+    out["country_name"] = country_name(v.country)
+    return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
+
+
+def row_dict(row: Mapping[str, Any], state: rv.ReviewState | None, bad_vendors: Collection[str] = ()) -> dict[str, Any]:
+    """A stored deployment row as the API lists it, with what its review state means applied
+    (edits, exclusion, a rejected vendor: decided once, in ``resolve.review_effect``)."""
+    review = deployment_review(state, row["vendor"], bad_vendors)
+    edited = {**row, **review.edits, "review": review.review}
+    attrs = row.get("attrs") or {}
+    out = {k: _iso(edited.get(k)) for k in DEPLOYMENT_FIELDS if k in edited}
+    out["country_name"] = country_name(edited["country"])
+    out["disputed"] = review.disputed
+    out["requeued"] = review.requeued
+    out["sources"] = list(attrs.get("sources") or ())
+    return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
+
+
+def _matches(d: Mapping[str, Any], f: DeploymentFilter, financing: bool = False) -> bool:
+    """Whether a deployment dict passes the filters (the financing ones only when ``financing``:
+    rows that went through SQL had those applied there, before their financing fields were set)."""
+    checks = (
+        ("country", f.country),
+        ("vendor", f.vendor),
+        ("vendor_country", f.supplier_country),
+        ("technology", f.technology),
+        ("status", f.status),
+    )
+    if any(want and d.get(name) != want for name, want in checks):
+        return False
+    if f.min_confidence is not None and (d.get("confidence") or 0) < f.min_confidence:
+        return False
+    if not passes_review_filter(d.get("review"), f.review, f.reviewed, f.include_rejected):
+        return False
+    last, first = d.get("last_seen") or d.get("first_seen"), d.get("first_seen") or d.get("last_seen")
+    if f.since and (not last or str(last) < f.since.isoformat()):
+        return False
+    if f.until and (not first or str(first) > f.until.isoformat()):
+        return False
+    if f.q:
+        hay = " ".join(str(d.get(n) or "") for n in ("vendor", "city", "agency", "technology", "country"))
+        if f.q.casefold() not in hay.casefold():
+            return False
+    if not financing:
+        return True
+    if f.financed is not None and bool(d.get("financed")) != f.financed:
+        return False
+    return not f.lender or fv.names_lender(d.get("lenders") or (), f.lender)
+
+
+def list_deployments(
+    store: Store, f: DeploymentFilter, sort: str = "id", cursor: str | None = None, limit: int | None = 50
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of deployments (review edits applied) and the cursor of the next page (None at the
+    end). ``sort`` is a key of :data:`store.api_queries.SORT_KEYS`, ``-`` first for descending;
+    ``limit`` None returns every match (exports). Without ``as_of`` the page is cut in SQL; with it
+    the evidence is replayed to that date (:func:`index.deployments.deployment_views`)."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in aq.SORT_KEYS:
+        raise InputError(f"unknown sort {sort!r}; choose from {', '.join(aq.SORT_KEYS)} (prefix - to reverse)")
+    if f.as_of is not None:
+        views = deployment_views(store, as_of=f.as_of, country=f.country, include_rejected=True)
+        rows = fv.add_financing_summary(store, [view_dict(v) for v in views], fv.all_deployment_lenders(store))
+        rows = [d for d in rows if _matches(d, f, financing=True)]
+        if limit is None:
+            return paginate(rows, key, None, len(rows) or 1, descending)[0], None
+        return paginate(rows, key, cursor, limit, descending)
+    states = rv.review_states(store)
+    bad_vendors = rv.rejected_vendors(store) if states else set()
+    # The review filters as id sets the SQL applies; edited rows are re-checked in Python.
+    selection = review_selection(states, f.review, f.reviewed, f.include_rejected)
+    edited = selection.edited_ids
+    query = aq.DeploymentQuery(
+        country=f.country,
+        vendors=(f.vendor,) if f.vendor else None,
+        supplier_country=f.supplier_country,
+        technology=f.technology,
+        status=f.status,
+        min_confidence=f.min_confidence,
+        since=f.since,
+        until=f.until,
+        q=f.q,
+        include_ids=selection.include_ids,
+        exclude_ids=selection.exclude_ids,
+        extra_ids=edited,
+        financed=f.financed,
+        lender_values=fv.lender_values(store, f.lender) if f.lender else None,
+    )
+    after = decode_cursor(cursor, key, descending, deployment_cursor_types(key)) if cursor else None
+    if after is not None and key in ("first_seen", "last_seen"):
+        try:
+            dt.date.fromisoformat(after[0])
+        except ValueError as exc:
+            raise InputError("bad cursor: pass back next_cursor from the previous page unchanged") from exc
+    fetch = None if limit is None else limit + 1
+    out: list[dict[str, Any]] = []
+    last: dict[str, Any] | None = None
+    while True:
+        rows = aq.deployment_page(store, query, key, descending, after, fetch)
+        for row in rows:
+            last = row
+            d = row_dict(row, states.get(row["id"]), bad_vendors)
+            if (row["id"] not in edited and not bad_vendors) or _matches(d, f):
+                out.append(d)
+            if limit is not None and len(out) == limit + 1:
+                break
+        # Edited or rejected-vendor rows filtered out in Python can leave a short page: read on.
+        if fetch is None or len(rows) < fetch or (limit is not None and len(out) > limit):
+            break
+        assert last is not None
+        after = (aq.cursor_value(key, last[key]), last["id"])
+    if limit is None or len(out) <= limit:
+        return fv.add_financing_summary(store, out), None
+    page = fv.add_financing_summary(store, out[:limit])
+    tail = page[-1]
+    return page, encode_cursor([key, descending, aq.cursor_value(key, tail[key]), tail["id"]])
+
+
+def _claim_view(claim: MergedClaim) -> dict[str, Any]:
+    """A merged claim as the API shows it: the model that decided it and why, in words."""
+    attrs = claim.attrs or {}
+    out = {k: _iso(v) for k, v in claim._asdict().items() if k != "attrs"}
+    out["model"] = attrs.get("model")
+    out["explain"] = [
+        {"says": str(r.get("says", "")), "weight": r.get("weight")}
+        for r in attrs.get("explain") or []
+        if isinstance(r, dict)
+    ]
+    return out
+
+
+def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = False) -> dict[str, Any]:
+    """One deployment with every piece of evidence (quotes, documents, dates), the claims merged
+    into it, the documents behind it and the review history (reviewers named only with
+    ``reviewer_names``)."""
+    rows = dstore.deployment_rows(store, ids=[deployment_id])
+    if not rows:
+        raise NotFoundError(f"no deployment {deployment_id!r}")
+    state = rv.current_state(store, deployment_id)
+    bad_vendors = rv.rejected_vendors(store)
+    out = fv.add_financing_summary(store, [row_dict(rows[0], state if state.n_events else None, bad_vendors)])[0]
+    out["financing"] = fv.deployment_deals(store, deployment_id)
+    out["evidence"] = with_archives(store, evidence_for_deployments(store, [deployment_id]))
+    out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
+    out["documents"] = [d.as_dict() for d in deployment_documents(store, deployment_id)]
+    out["review_state"] = state_dict(state, reviewer_names)
+    out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
+    out["copies"] = syndicated_copies(store, [e["document_id"] for e in out["evidence"]])
+    return out
+
+
+def archived_copy_view(store: Store, settings: Settings, document_id: str, full_text: bool = False) -> dict[str, Any]:
+    """The archived copy of a document: URL, fetch time, WARC file and offset, and its text only
+    with ``full_text`` (a third-party page, as :func:`document_detail` withholds its text). The raw
+    body is always left out: the page shows text, never third-party markup."""
+    from countersight.follow.sources import archived_copy
+
+    copy = archived_copy(store, settings, document_id)
+    copy.pop("body", None)
+    if not full_text:
+        copy["text"] = None
+    copy["text_withheld"] = not full_text
+    return {k: _iso(v) for k, v in copy.items()}
+
+
+def with_archives(store: Store, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence rows with ``archived_at``: when follow fetched the archived copy of the document
+    (None when it has none); the dashboard links it beside the live address."""
+    when = sources_store.archived_at(store, [e["document_id"] for e in evidence])
+    for e in evidence:
+        fetched = when.get(e["document_id"])
+        e["archived_at"] = _iso(fetched) if fetched else None
+    return evidence
+
+
+def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Other publishers' copies of the stories behind these documents (near-duplicate texts: they
+    are listed, never counted as more evidence)."""
+    seen: set[str] = set(document_ids)
+    out = []
+    for doc_id, copies in sources_store.story_copies(store, document_ids).items():
+        for c in copies:
+            if c["document_id"] not in seen:
+                seen.add(c["document_id"])
+                out.append({**{k: _iso(v) for k, v in c.items()}, "copy_of": doc_id})
+    return out
+
+
+def state_dict(state: rv.ReviewState, reviewer_names: bool = False) -> dict[str, Any]:
+    """A review state as JSON, its reviewers' names left out unless ``reviewer_names``."""
+    out = state.as_dict()
+    if not reviewer_names:
+        out["last_actor"] = None
+        # A dispute recorded without a disputer (older events) names its actor as ``by``: a reviewer.
+        out["disputes"] = [
+            {**d, "actor": None, "by": None if d["by"] == d["actor"] else d["by"]} for d in out["disputes"]
+        ]
+    return out
+
+
+def event_dict(ev: Any, reviewer_names: bool = False) -> dict[str, Any]:
+    """A review event as JSON; ``actor`` is None unless ``reviewer_names`` (source protection:
+    the decision and its reason are public, who took it is not by default)."""
+    return {
+        "id": ev.id,
+        "target_id": ev.target_id,
+        "target_kind": ev.target_kind,
+        "action": ev.action,
+        "actor": ev.actor if reviewer_names else None,
+        "reason": ev.reason,
+        "changes": ev.changes,
+        "source": ev.source,
+        "created_at": ev.created_at.isoformat() if ev.created_at else None,
+    }
