@@ -69,7 +69,7 @@ def _claim(document: Document, d: Draft, model: Model | None) -> Claim:
             s.end,
         ],
     )
-    attrs: dict[str, Any] = (
+    attrs: dict[str, Any] = (  # JSON: Claim.attrs, stored as a JSON column
         {"rule": d.how}
         if model is None
         else {
@@ -124,7 +124,7 @@ def extract_claims(
     return list(claims.values())
 
 
-def claim_to_contract(claim: Claim) -> dict[str, Any]:
+def claim_to_contract(claim: Claim) -> dict[str, Any]:  # JSON: a claim of the `extract` jsonl line
     """The per-claim JSON object of the ``countersight extract --format jsonl`` contract."""
     ev = claim.evidence[0] if claim.evidence else None
     fin = claim.financing

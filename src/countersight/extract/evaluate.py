@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from countersight.errors import CountersightError
 from countersight.extract import extract_claims
+from countersight.extract.gold import GoldDeployment
 from countersight.extract.model import Model
 from countersight.model import Document
 
@@ -65,7 +66,7 @@ class Score:
     # Per extracted claim: (confidence, rule, whether its pair is in the gold).
     judged: list[tuple[float, str, bool]] = field(default_factory=list)
 
-    def calibration(self) -> list[dict[str, Any]]:
+    def calibration(self) -> list[dict[str, Any]]:  # JSON: rows of the eval report
         """Claims by confidence: how many, how many right (pair in gold), the share right."""
         rows: dict[float, list[int]] = {}
         for conf, _rule, ok in self.judged:
@@ -77,7 +78,7 @@ class Score:
             for c, (n, r) in sorted(rows.items(), reverse=True)
         ]
 
-    def reliability(self) -> list[dict[str, Any]]:
+    def reliability(self) -> list[dict[str, Any]]:  # JSON: rows of the eval report
         """Claims in confidence bins of 0.1: mean confidence against the share right."""
         bins: dict[int, list[tuple[float, bool]]] = {}
         for conf, _rule, ok in self.judged:
@@ -98,7 +99,7 @@ class Score:
             return None
         return round(sum((c - ok) ** 2 for c, _r, ok in self.judged) / len(self.judged), 4)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: the report `eval --format json` prints
         """Precision, recall, F1 for pairs and triples, technology accuracy, details."""
 
         def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -134,12 +135,13 @@ def evaluate(gold_dir: str | Path, model: Model | None | Literal["bundled"] = "b
         if not line.strip():
             continue
         g = json.loads(line)
-        rows.append((str(g["id"]), (root / f"{g['id']}.txt").read_text("utf-8"), list(g.get("deployments", []))))
+        gold = [GoldDeployment.from_json(d) for d in g.get("deployments", [])]
+        rows.append((str(g["id"]), (root / f"{g['id']}.txt").read_text("utf-8"), gold))
     return score_passages(rows, model)
 
 
 def score_passages(
-    rows: Iterable[tuple[str, str, list[dict[str, Any]]]], model: Model | None | Literal["bundled"] = "bundled"
+    rows: Iterable[tuple[str, str, Sequence[GoldDeployment]]], model: Model | None | Literal["bundled"] = "bundled"
 ) -> Score:
     """Score the extractor on (id, text, gold deployments) passages."""
     score = Score()
@@ -147,13 +149,10 @@ def score_passages(
         gold: dict[tuple[str, str], set[str | None]] = {}
         gold_status: dict[tuple[str, str], set[str]] = {}
         for dep in deployments:
-            key = (
-                supplier_key(dep.get("vendor_canonical") or dep.get("vendor"), dep.get("vendor_country")),
-                dep["country"],
-            )
-            gold.setdefault(key, set()).update({dep.get("technology"), *(dep.get("technology_alternatives") or [])})
-            if dep.get("status"):
-                gold_status.setdefault(key, set()).add(dep["status"])
+            key = (supplier_key(dep.vendor_canonical or dep.vendor, dep.vendor_country), dep.country)
+            gold.setdefault(key, set()).update({dep.technology, *dep.technology_alternatives})
+            if dep.status:
+                gold_status.setdefault(key, set()).add(dep.status)
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
         pred: dict[tuple[str, str], str | None] = {}
         pred_status: dict[tuple[str, str], str] = {}

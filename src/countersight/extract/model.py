@@ -118,15 +118,15 @@ class Model:
     threshold: float
     technology: Multiclass
     status: Multiclass
-    meta: dict[str, Any]
+    meta: dict[str, Any]  # JSON: the model file's free-form metadata (corpus, seed, date)
 
     def to_json(self) -> str:
         """The model file's text (stable key order, so the same training gives the same bytes)."""
 
-        def linear(m: Linear) -> dict[str, Any]:
+        def linear(m: Linear) -> dict[str, Any]:  # JSON: the model file
             return {"bias": round(m.bias, 6), "weights": {f: round(w, 6) for f, w in sorted(m.weights.items())}}
 
-        def multi(m: Multiclass) -> dict[str, Any]:
+        def multi(m: Multiclass) -> dict[str, Any]:  # JSON: the model file
             return {
                 "labels": list(m.labels),
                 "bias": [round(b, 6) for b in m.bias],
@@ -166,7 +166,7 @@ def from_json(text: str, origin: str) -> Model:
         )
     try:
 
-        def multi(m: dict[str, Any]) -> Multiclass:
+        def multi(m: dict[str, Any]) -> Multiclass:  # JSON: as read from the model file
             return Multiclass(
                 tuple(m["labels"]),
                 {f: tuple(float(v) for v in row) for f, row in m["weights"].items()},

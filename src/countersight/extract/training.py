@@ -24,6 +24,7 @@ from typing import Any
 from countersight.errors import InputError
 from countersight.extract.candidates import SUPPLIER_KINDS, analyse
 from countersight.extract.evaluate import supplier_key
+from countersight.extract.gold import GoldDeployment
 from countersight.extract.labels import sentence_features, status_features, technology_features
 from countersight.extract.learned import Prepared, prepare
 from countersight.extract.model import FORMAT, Calibration, Linear, Model, Multiclass
@@ -38,7 +39,7 @@ class Passage:
     id: str
     text: str
     lang: str
-    gold: tuple[dict[str, Any], ...]
+    gold: tuple[GoldDeployment, ...]
 
 
 @dataclass
@@ -68,16 +69,17 @@ def read_corpus(dirs: Iterable[str | Path]) -> list[Passage]:
             try:
                 row = json.loads(line)
                 text = (root / f"{row['id']}.txt").read_text(encoding="utf-8")
-            except (ValueError, KeyError, OSError) as exc:
+                gold_rows = tuple(GoldDeployment.from_json(dep) for dep in row.get("deployments") or ())
+            except (ValueError, KeyError, OSError, AttributeError) as exc:
                 raise InputError(f"bad gold record ({exc})", path=str(gold), position=f"line {n}") from None
-            out.append(Passage(str(row["id"]), text, str(row.get("lang") or "en"), tuple(row.get("deployments") or ())))
+            out.append(Passage(str(row["id"]), text, str(row.get("lang") or "en"), gold_rows))
     return sorted(out, key=lambda p: p.id)
 
 
-def gold_key(dep: dict[str, Any]) -> tuple[str, str]:
+def gold_key(dep: GoldDeployment) -> tuple[str, str]:
     """The scoring key of a gold deployment: (supplier key, recipient ISO3)."""
-    vendor = dep.get("vendor_canonical") or dep.get("vendor")
-    return supplier_key(vendor, None if vendor else dep.get("vendor_country")), str(dep["country"])
+    vendor = dep.vendor_canonical or dep.vendor
+    return supplier_key(vendor, None if vendor else dep.vendor_country), dep.country
 
 
 def candidate_keys(prep: Prepared, i: int) -> set[tuple[str, str]]:
@@ -95,11 +97,11 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s).strip().casefold()
 
 
-def _evidence_spans(text: str, gold: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+def _evidence_spans(text: str, gold: Iterable[GoldDeployment]) -> dict[tuple[str, str], list[tuple[int, int]]]:
     folded = _norm(text)
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for dep in gold:
-        ev = _norm(str(dep.get("evidence") or ""))
+        ev = _norm(dep.evidence or "")
         if len(ev) < 20:
             continue
         pos = folded.find(ev[:60])
@@ -174,9 +176,9 @@ def examples(
             ex.pair_doc.append(p.id)
             dep = gold[key]
             ex.tech_x.append(technology_features(prep.analysis, c))
-            ex.tech_y.append(str(dep.get("technology") or "other"))
+            ex.tech_y.append(dep.technology or "other")
             ex.status_x.append(status_features(prep.analysis, c))
-            ex.status_y.append(str(dep.get("status") or "reported") if dep.get("status") in STATUSES else "reported")
+            ex.status_y.append(dep.status if dep.status in STATUSES else "reported")
     return ex
 
 
@@ -290,7 +292,7 @@ def train(
     threshold: float | None = None,
     folds: int = 5,
     progress: Callable[[str], None] | None = None,
-    meta: dict[str, Any] | None = None,
+    meta: dict[str, Any] | None = None,  # JSON: written into the model file as given
 ) -> Model:
     """Train the three classifiers, calibrate the pair scores on out-of-fold predictions, and
     return the model (its version is a hash of its weights)."""
@@ -358,7 +360,7 @@ def cross_validate(
     c: float = 0.3,
     threshold: float | None = None,
     progress: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]]:  # JSON: per-fold rows of the `eval --cv` report
     """Train on all folds but one and score the one left out, for each fold (by passage)."""
     from countersight.extract.evaluate import score_passages
 
