@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from countersight.extract import lexicon as lx
-from countersight.extract import rules
+from countersight.extract import rule_details, rules
 from countersight.extract.candidates import (
     RECIPIENT_KINDS,
     Analysis,
@@ -144,9 +144,9 @@ def draft_claims(
                 confidence=round(conf, 3),
                 how=f"model:{c.window}",
                 city=city,
-                agency=rules.agency_in(text, sent, a.in_span(sent.start, sent.end)),
+                agency=rule_details.agency_in(text, sent, a.in_span(sent.start, sent.end)),
                 year=int(year.group(1)) if year else None,
-                financing=rules.financing_in(text, [sent, *[s for s in para if s is not sent]], a.in_span),
+                financing=rule_details.financing_in(text, [sent, *[s for s in para if s is not sent]], a.in_span),
                 extra={
                     "explain": explain,
                     "model": model.version,
