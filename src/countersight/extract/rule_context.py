@@ -13,28 +13,20 @@ from dataclasses import dataclass, field
 from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
 from countersight.extract.rule_details import agency_in, financing_in
-from countersight.extract.rule_patterns import (  # noqa: F401
+from countersight.extract.rule_patterns import (
     _ACQUIRED,
-    _AMOUNT,
     _BOUGHT_BY,
     _BUYER_VERB,
-    _CANCELLED,
     _COMPANY_NOUN,
     _COUNTRY_SUPPLIER_VERB,
-    _CURRENCY,
-    _DENIED,
     _FROM,
     _GOV_AFTER,
     _LIST_GAP,
     _LOCATIVE,
-    _MULT,
     _NEGATIVE,
     _ORIGIN_GAP,
-    _PLANNED,
     _SUPPLY_STRONG,
-    _SUPPLY_WEAK,
     _VENUE,
-    _YEAR,
 )
 from countersight.extract.sentences import Sentence
 from countersight.model import Financing

@@ -27,27 +27,10 @@ from countersight.extract.rule_context import (
     _techs,
 )
 from countersight.extract.rule_details import _status, _unknown_vendors
-from countersight.extract.rule_patterns import (  # noqa: F401
-    _ACQUIRED,
-    _AMOUNT,
-    _BOUGHT_BY,
-    _BUYER_VERB,
-    _CANCELLED,
-    _COMPANY_NOUN,
-    _COUNTRY_SUPPLIER_VERB,
-    _CURRENCY,
-    _DENIED,
-    _FROM,
-    _GOV_AFTER,
-    _LIST_GAP,
-    _LOCATIVE,
-    _MULT,
+from countersight.extract.rule_patterns import (
     _NEGATIVE,
-    _ORIGIN_GAP,
-    _PLANNED,
     _SUPPLY_STRONG,
     _SUPPLY_WEAK,
-    _VENUE,
     _YEAR,
 )
 from countersight.extract.sentences import Sentence

@@ -13,6 +13,7 @@ from countersight.model import Organization
 from countersight.resolve.records import OrganizationForReview, ReviewDeployment
 from countersight.store import schema
 from countersight.store.db import Store
+from countersight.store.rows import row_organization
 
 _BATCH = 2000
 
@@ -74,15 +75,4 @@ def organization(store: Store, org_id: str) -> Organization | None:
     o = schema.organizations
     with store.engine.connect() as conn:
         r = conn.execute(select(o).where(o.c.id == org_id)).mappings().first()
-    if r is None:
-        return None
-    return Organization(
-        id=r["id"],
-        name=r["name"],
-        kind=r["kind"],
-        home_country=r["home_country"],
-        parent=r["parent"],
-        aliases=tuple(r["aliases"] or ()),
-        note=r["note"],
-        needs_review=bool(r["needs_review"]),
-    )
+    return None if r is None else row_organization(r)
