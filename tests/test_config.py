@@ -10,8 +10,9 @@ from countersight.config import Settings
 from countersight.errors import UsageError
 from countersight.publish.api.app import create_app
 from countersight.store import open_store
+from paths import ROOT
 
-SECURITY_DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
+SECURITY_DOC = ROOT / "docs" / "security.md"
 SECURITY_VARIABLES = (
     "COUNTERSIGHT_PUBLIC_BASE_URL",
     "COUNTERSIGHT_TRUSTED_HOSTS",
@@ -46,7 +47,7 @@ def test_security_settings_are_documented() -> None:
         assert name in doc, name
 
 
-SOURCES_DOC = Path(__file__).resolve().parents[1] / "docs" / "sources.md"
+SOURCES_DOC = ROOT / "docs" / "sources.md"
 FOLLOW_VARIABLES = (
     "COUNTERSIGHT_ARCHIVE_DIR",
     "COUNTERSIGHT_FETCH_CONTACT",

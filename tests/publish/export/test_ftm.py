@@ -18,8 +18,8 @@ from countersight.demo import build_demo
 from countersight.publish.export import export
 from countersight.store import Store, open_store
 from countersight.store.export_queries import Selection, table_rows
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 followthemoney = pytest.importorskip("followthemoney")
 
 

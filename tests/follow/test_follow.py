@@ -31,6 +31,7 @@ from countersight.publish.cli import main
 from countersight.store import open_store, schema
 from countersight.store.tokens import create_token
 from follow_site import STORIES, Page, article_html, build_acceptance_site, rss, serve
+from paths import ROOT
 
 CLI = [sys.executable, "-c", "import sys; from countersight.publish.cli import main; sys.exit(main())"]
 
@@ -464,7 +465,7 @@ def test_starter_list(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
 
     from countersight.follow.sources import starter_sources
 
-    data = yaml.safe_load((Path(__file__).parents[1] / "src/countersight/data/starter_sources.yaml").read_text())
+    data = yaml.safe_load((ROOT / "src/countersight/data/starter_sources.yaml").read_text())
     assert data["date"] and data["sources"]
     for entry in data["sources"]:
         assert entry["why"].strip() and entry["found_in"], entry["name"]

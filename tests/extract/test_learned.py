@@ -17,8 +17,9 @@ from countersight.extract.orgs import ORG
 from countersight.extract.training import read_corpus, train
 from countersight.model import Document
 from countersight.publish.cli import main
+from paths import TEST_DATA
 
-FIXTURE = Path(__file__).parent / "data" / "extract_eval"
+FIXTURE = TEST_DATA / "extract_eval"
 
 
 def _doc(text: str) -> Document:

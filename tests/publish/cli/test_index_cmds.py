@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from aigs_sheets import SHEET_2022, sheet_rows, ticked
 from countersight.publish.cli import main
-from test_index import SHEET_2022, sheet_rows, ticked
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -19,8 +19,9 @@ from countersight.model import Claim, Document, Evidence
 from countersight.publish.export.static_site import SitePages, build_static_site, relink, svg_path
 from countersight.store import Store, open_store
 from export_fixture import fill
+from paths import ROOT
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "countersight" / "publish" / "web" / "templates"
+TEMPLATES = ROOT / "src" / "countersight" / "publish" / "web" / "templates"
 
 
 @pytest.fixture

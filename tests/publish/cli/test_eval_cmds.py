@@ -14,8 +14,9 @@ import pytest
 from countersight.publish.cli import main
 from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import resolve_org
+from paths import TEST_DATA
 
-DATA = Path(__file__).parent / "data"
+DATA = TEST_DATA
 EVAL_DIRS = [DATA / "extract_eval", DATA / "extract_blind"]
 STATUSES = {"reported", "planned", "cancelled", "denied"}
 

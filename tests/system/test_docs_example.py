@@ -8,7 +8,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "carnegie_2019_figure.py"
+from paths import ROOT
+
+EXAMPLE = ROOT / "docs" / "examples" / "carnegie_2019_figure.py"
 
 
 def test_example_reproduces_the_2019_chart(tmp_path: Path) -> None:

@@ -3,48 +3,20 @@ diff, the governance analysis and charts (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from aigs_sheets import SHEET_2022, TABLE_2019, sheet_rows, ticked
 from countersight.datasets import import_aigs, import_governance
 from countersight.index import flat_row
 from countersight.reads import analyze, compute_index, diff
-from countersight.reference.countries import resolve_country
 from countersight.resolution import resolve_store
 from countersight.review import reject
-from countersight.sources.aigs import _repair_regime_damage, bundled, split_vendor_cell
+from countersight.sources.aigs import split_vendor_cell
 from countersight.store import Store
 from resolve_fixture import nairobi_claims, nairobi_documents
-
-SHEET_2022 = {
-    "Safe City System": "safe_city",
-    "Facial Recognition System": "facial_recognition",
-    "Smart Policing": "smart_policing",
-    "Social Media Surveillance": "social_media_monitoring",
-}
-TABLE_2019 = {
-    "Smart City/Safe City": "safe_city",
-    "Facial Recognition": "facial_recognition",
-    "Smart Policing": "smart_policing",
-}
-
-
-def sheet_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a bundled AIGS CSV with the country resolved (after the documented name repair)."""
-    with bundled(f"aigs/{name}").open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        code = resolve_country(r["Country"]) or resolve_country(_repair_regime_damage(r["Country"]))
-        assert code, r["Country"]
-        r["code"] = code
-    return rows
-
-
-def ticked(cell: str) -> int:
-    return 1 if cell.strip().lower() in ("x", "1") else 0
 
 
 @pytest.fixture
