@@ -19,7 +19,8 @@ KINDS = ("supply", "negative", "planned", "cancelled", "denied", "locative", "or
 
 @functools.cache
 def _data() -> dict[str, object]:
-    return load_yaml("cues.yaml")
+    data: dict[str, object] = load_yaml("cues.yaml")  # YAML: data/cues.yaml as loaded
+    return data
 
 
 def _pattern(stems: list[str], whole: bool) -> re.Pattern[str]:

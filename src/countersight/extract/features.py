@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from countersight.extract import cues
 from countersight.extract import lexicon as lx
@@ -71,7 +71,7 @@ class DocStats:
         """A per-mention result computed once per document (a mention is in many pairs)."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        return cast(T, self._memo[key])
 
     def cue_in(self, kind: str, text: str, sent: Sentence, start: int, end: int) -> bool:
         """Whether a cue of this kind starts in text[start:end] of the sentence (the sentence's

@@ -161,7 +161,8 @@ def _ascii(text: str) -> str:
 @functools.cache
 def lexicon() -> dict[str, object]:
     """The raw ``data/lexicon.yaml``."""
-    return load_yaml("lexicon.yaml")
+    data: dict[str, object] = load_yaml("lexicon.yaml")
+    return data
 
 
 def _add(table: dict[str, list[Entry]], surface: str, entry: Entry) -> None:

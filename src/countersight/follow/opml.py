@@ -58,4 +58,5 @@ def write_opml(sources: Sequence[FeedSource]) -> bytes:
         if s.language:
             attrs["cs:lang"] = s.language
         SubElement(body, "outline", attrs)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8") + b"\n"
+    xml: bytes = tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml + b"\n"
