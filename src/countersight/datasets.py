@@ -11,7 +11,7 @@ from countersight.reference.vendors import registry
 from countersight.resolution import resolve_pending
 from countersight.sources import aigs, governance
 from countersight.sources.aiddata import FinanceBatch, read_aiddata
-from countersight.sources.aigs import DatasetBatch
+from countersight.sources.dataset_files import DatasetBatch
 from countersight.store import Store
 from countersight.store.financing import add_financing
 

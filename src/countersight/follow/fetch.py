@@ -21,10 +21,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from countersight import __version__
 from countersight.config import Settings
 from countersight.errors import FetchError
 from countersight.sources.base import unsafe_url_reason
+from countersight.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,14 @@ class Fetched:
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower case."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        header: str = self.headers.get("content-type", "")
+        return header.split(";")[0].strip().lower()
 
     @property
     def charset(self) -> str | None:
         """The charset the Content-Type header declares, if any."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
+        header: str = self.headers.get("content-type", "")
+        for part in header.split(";")[1:]:
             key, _, value = part.partition("=")
             if key.strip().lower() == "charset" and value.strip():
                 return value.strip().strip('"')
@@ -288,7 +290,7 @@ class Fetcher:
     def _retry_wait(self, retry_after: str | None, attempt: int) -> float:
         """Seconds to wait: the server's Retry-After (seconds or a date), else exponential backoff;
         never more than ``fetch_max_retry_after``."""
-        wait = max(self.settings.fetch_delay, 1.0) * 2**attempt
+        wait = max(self.settings.fetch_delay, 1.0) * 2.0**attempt
         if retry_after:
             value = retry_after.strip()
             if value.isdigit():

@@ -23,7 +23,7 @@ from countersight.reference.countries import resolve_country
 from countersight.reference.financiers import resolve_financier
 from countersight.reference.vendors import org_id, resolve_org
 from countersight.sources import aiddata_classify as rules
-from countersight.sources.aigs import DatasetBatch, _read_csv, bundled, dataset_info
+from countersight.sources.dataset_files import DatasetBatch, bundled, dataset_info, read_csv
 
 EXTRACTOR = "aiddata-import"
 EXTRACTOR_VERSION = "1.0"
@@ -358,7 +358,7 @@ def read_aiddata(dataset: str, path: Path | None = None) -> FinanceBatch:
     if dataset not in FILES:
         raise ValueError(f"unknown AidData dataset {dataset!r}; choose from {', '.join(FILES)}")
     path = Path(path) if path is not None else bundled(FILES[dataset][0])
-    header, rows = _read_csv(path, REQUIRED)
+    header, rows = read_csv(path, REQUIRED)
     reader = _Reader(dataset, path, header)
     seen: dict[str, int] = {}
     for i, cells in enumerate(rows, start=2):

@@ -10,22 +10,27 @@ points at dataset, sheet, row and column. The known defects of the 2022 workbook
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from countersight.errors import InputError, UnresolvedNameError
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence
 from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
 from countersight.reference.countries import resolve_country
-from countersight.reference.loader import data_path, load_yaml
 from countersight.reference.vendors import resolve_org
+from countersight.sources.dataset_files import (
+    DatasetBatch,
+    bundled,
+    cell_text,
+    check_header,
+    dataset_info,
+    publication_date,
+    read_csv,
+    read_xlsx,
+)
 
 EXTRACTOR = "aigs-import"
 EXTRACTOR_VERSION = "1.0"
@@ -66,83 +71,6 @@ _REGIME_LABELS = {
 MULTIPLE_VENDORS = "mult"
 
 
-@dataclass
-class DatasetBatch:
-    """What a dataset reader produced: documents, claims and a report of what it did."""
-
-    dataset: str
-    path: str
-    documents: list[Document] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)
-    disagreements: list[str] = field(default_factory=list)
-    rows: int = 0
-
-
-def dataset_info(name: str) -> dict[str, Any]:
-    """Citation, licence, publication date and published figures of a dataset."""
-    info: dict[str, Any] = load_yaml("datasets.yaml")[name]
-    return info
-
-
-def bundled(name: str) -> Path:
-    """Path of a bundled data file (``aigs/...``, ``governance/...``)."""
-    return data_path("bundled", *name.split("/"))
-
-
-# -- reading files --------------------------------------------------------------------------
-
-
-def _read_csv(path: Path, required: Sequence[str], delimiter: str = ",") -> tuple[list[str], list[list[str]]]:
-    if not path.exists():
-        raise InputError("file not found", path=str(path))
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from exc
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows:
-        raise InputError("empty file", path=str(path))
-    header = [h.strip() for h in rows[0]]
-    _check_header(path, header, required)
-    return header, [r for r in rows[1:] if any(c.strip() for c in r)]
-
-
-def _check_header(path: Path, header: Sequence[str], required: Sequence[str]) -> None:
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(
-            f"wrong header: missing column(s) {', '.join(map(repr, missing))}", path=str(path), position="row 1"
-        )
-
-
-def _read_xlsx(path: Path) -> dict[str, list[list[Any]]]:
-    import openpyxl  # imported here: only the 2022 workbook needs it
-
-    if not path.exists():
-        raise InputError("file not found", path=str(path))
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})", path=str(path)) from exc
-    try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"corrupt .xlsx workbook ({exc.__class__.__name__}: {exc})", path=str(path)) from exc
-    finally:
-        wb.close()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _ticked(value: str) -> bool:
     return value.strip().lower() in ("1", "x", "yes", "1.0")
 
@@ -158,11 +86,6 @@ def _row_text(title: str, header: Sequence[str], cells: Sequence[str]) -> str:
     lines = [title]
     lines += [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if h and c]
     return "\n".join(lines)
-
-
-def _published(name: str) -> dt.date:
-    value = dataset_info(name)["published"]
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 # -- shared row logic -----------------------------------------------------------------------
@@ -286,10 +209,10 @@ def read_aigs_2019(path: Path | None = None, strict: bool = False) -> DatasetBat
     """Read the 2019 index table (CSV extracted from Carnegie's PDF)."""
     path = path or bundled("aigs/aigs-2019-index-table.csv")
     dataset = "aigs-2019"
-    header, rows = _read_csv(path, REQUIRED_2019)
+    header, rows = read_csv(path, REQUIRED_2019)
     batch = DatasetBatch(dataset=dataset, path=str(path), rows=len(rows))
     rb = _RowBuilder(batch, strict, sheet="index table")
-    published = _published(dataset)
+    published = publication_date(dataset)
     for i, cells in enumerate(rows, start=2):
         rec = dict(zip(header, (c.strip() for c in cells), strict=False))
         country = rb.country(rec["Country"], i)
@@ -372,7 +295,7 @@ def _v1_vendors(path: Path) -> tuple[dict[str, tuple[int, list[str], str]], list
     text = path.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     header = [h.strip().strip('"') for h in rows[0]]
-    _check_header(path, header, ["Country", "Company 5"])
+    check_header(path, header, ["Country", "Company 5"])
     first_extra = header.index("Company 5") + 1
     out: dict[str, tuple[int, list[str], str]] = {}
     for i, cells in enumerate(rows[1:], start=2):
@@ -396,25 +319,25 @@ def read_aigs_2022(
     path = path or bundled("aigs/aigs-2022-workbook.xlsx")
     v1_path = v1_path or bundled("aigs/aigs-2022-v1-77countries.csv")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = _read_xlsx(path)
+        sheets = read_xlsx(path)
         names = list(sheets)
         if len(names) < 2:
             raise InputError(f"expected 2 sheets, found {len(names)}", path=str(path))
-        s1 = [[_cell(c) for c in r] for r in sheets[names[0]]]
-        s2 = [[_cell(c) for c in r] for r in sheets[names[1]]]
+        s1 = [[cell_text(c) for c in r] for r in sheets[names[0]]]
+        s2 = [[cell_text(c) for c in r] for r in sheets[names[1]]]
         sheet1_name, sheet2_name = names[0], names[1]
         if not s1:
             raise InputError("sheet 1 is empty", path=str(path))
         header1 = [h.strip() for h in s1[0]]
-        _check_header(path, header1, REQUIRED_2022)
+        check_header(path, header1, REQUIRED_2022)
         rows1 = [r for r in s1[1:] if any(r)]
         header2 = [h.strip() for h in s2[0]] if s2 else []
-        _check_header(path, header2, REQUIRED_VDEM)
+        check_header(path, header2, REQUIRED_VDEM)
         rows2 = [r for r in s2[1:] if any(r)]
     else:
-        header1, rows1 = _read_csv(path, REQUIRED_2022)
+        header1, rows1 = read_csv(path, REQUIRED_2022)
         vdem_path = vdem_path or bundled("aigs/aigs-2022-sheet2-vdem-179.csv")
-        header2, rows2 = _read_csv(vdem_path, REQUIRED_VDEM)
+        header2, rows2 = read_csv(vdem_path, REQUIRED_VDEM)
         sheet1_name, sheet2_name = "AIGS 2022", "Digital Repression Inde + V-Dem"
     # Header-less columns: name them as the shared CSV copy does, then ignore them.
     header1 = [h or f"Company {i - header1.index('Company 5') + 5}" for i, h in enumerate(header1)]
@@ -427,7 +350,7 @@ def read_aigs_2022(
             f"({filled} filled cells); extra vendors taken from the v1 release instead"
         )
     v1, _ = _v1_vendors(v1_path)
-    published = _published(dataset)
+    published = publication_date(dataset)
     rb = _RowBuilder(batch, strict, sheet=sheet1_name)
     known_codes = set(_REGIME_LABELS.values())
 

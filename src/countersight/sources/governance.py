@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from countersight.errors import InputError
-from countersight.sources.aigs import bundled
+from countersight.sources.dataset_files import bundled
 
 REGIME_LABELS = {0: "CA", 1: "EA", 2: "ED", 3: "LD"}
 VDEM_SOURCE = "governance-vdem-owid"
