@@ -5,8 +5,6 @@ The public Python API is re-exported here.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from countersight.api import Countersight, Records, open  # noqa: E402
 from countersight.model import (  # noqa: E402
     Claim,
@@ -18,6 +16,7 @@ from countersight.model import (  # noqa: E402
     ReviewEvent,
 )
 from countersight.store import Store, open_store  # noqa: E402
+from countersight.version import __version__
 
 __all__ = [
     "Claim",

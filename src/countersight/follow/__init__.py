@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 
 from countersight.config import Settings
 from countersight.errors import CountersightError, FetchError
@@ -42,6 +41,7 @@ from countersight.sources.web import web_document
 from countersight.store import Store, schema
 from countersight.store import ingest_state as state
 from countersight.store import sources as sstore
+from countersight.store.deployments import unresolved_claim_ids
 from countersight.store.sources import FeedSource, FetchState
 from countersight.textsafe import clean_document
 
@@ -110,13 +110,6 @@ def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
         resolve_pending(store)
 
 
-def _unresolved_claims(store: Store) -> list[str]:
-    """Claims without a deployment (e.g. stored by a run killed before it resolved)."""
-    c = schema.claims
-    with store.engine.connect() as conn:
-        return list(conn.execute(select(c.c.id).where(c.c.deployment_id.is_(None)).limit(100_000)).scalars())
-
-
 class Follower:
     """One follow run over a store (see :func:`follow`)."""
 
@@ -172,7 +165,7 @@ class Follower:
             log.warning("archives repaired after an interrupted run: %s", ", ".join(repaired))
         before = self.store.count(schema.deployments)
         # Claims a killed run stored but never resolved are resolved with this run's.
-        self._unresolved = _unresolved_claims(self.store)
+        self._unresolved = unresolved_claim_ids(self.store)
         try:
             async with Fetcher(self.settings, transport=self.transport, resolver=self.resolver) as fetcher:
                 while not self.stop.is_set():

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from countersight import __version__
 from countersight.errors import InputError, NotFoundError
+from countersight.version import __version__
 
 log = logging.getLogger(__name__)
 

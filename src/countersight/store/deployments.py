@@ -470,3 +470,10 @@ def upsert_organizations(store: Store, organizations: Sequence[Organization], co
         for o in organizations
     ]
     return store.insert_ignore(conn, schema.organizations, rows)
+
+
+def unresolved_claim_ids(store: Store, limit: int = 100_000) -> list[str]:
+    """Ids of claims no deployment holds (e.g. stored by a run killed before it resolved), at most ``limit``."""
+    c = schema.claims
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(c.c.id).where(c.c.deployment_id.is_(None)).limit(limit)).scalars())

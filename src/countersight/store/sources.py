@@ -390,3 +390,26 @@ def archived_at(store: Store, document_ids: Iterable[str]) -> dict[str, dt.datet
             for doc_id, when in conn.execute(q):
                 out[doc_id] = when
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedCopy:
+    """Where a fetched document's archived copy lies: which WARC file, at which offset, fetched when."""
+
+    document_id: str
+    url: str
+    fetched_at: dt.datetime | None
+    warc_file: str
+    warc_offset: int | None
+
+
+def archived_copies(store: Store) -> list[ArchivedCopy]:
+    """Every archived copy of a stored document, by document and URL."""
+    t = schema.fetched_urls
+    q = (
+        select(t.c.document_id, t.c.url, t.c.fetched_at, t.c.warc_file, t.c.warc_offset)
+        .where(t.c.warc_file.is_not(None) & t.c.document_id.is_not(None))
+        .order_by(t.c.document_id, t.c.url)
+    )
+    with store.engine.connect() as conn:
+        return [ArchivedCopy(*r) for r in conn.execute(q)]

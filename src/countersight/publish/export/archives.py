@@ -9,28 +9,20 @@ import csv
 import shutil
 from pathlib import Path
 
-from sqlalchemy import select
-
 from countersight.config import Settings
-from countersight.store import Store, schema
+from countersight.store import Store
 from countersight.store.export_queries import Selection, table_rows
+from countersight.store.sources import archived_copies
 
 
 def export_archives(store: Store, settings: Settings, dest: Path, selection: Selection | None = None) -> list[Path]:
     """Copy into ``dest`` the WARC files holding the selected documents' archived copies, and write
     ``dest/index.csv`` (document, URL, fetch time, file, offset); return the files written."""
     sel = selection or Selection()
-    t = schema.fetched_urls
-    q = (
-        select(t.c.document_id, t.c.url, t.c.fetched_at, t.c.warc_file, t.c.warc_offset)
-        .where(t.c.warc_file.is_not(None) & t.c.document_id.is_not(None))
-        .order_by(t.c.document_id, t.c.url)
-    )
     wanted: set[str] | None = None
     if sel != Selection():
         wanted = {r["document_id"] for r in table_rows(store, "evidence", sel)}
-    with store.engine.connect() as conn:
-        rows = [r for r in conn.execute(q) if wanted is None or r.document_id in wanted]
+    rows = [r for r in archived_copies(store) if wanted is None or r.document_id in wanted]
     dest.mkdir(parents=True, exist_ok=True)
     source = settings.archive_path()
     written: list[Path] = []
