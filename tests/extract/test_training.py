@@ -84,11 +84,9 @@ def test_framing_puts_each_positive_passage_between_two_negatives_deterministica
     assert frame(passages[:2], seed=3) == []  # fewer than two negatives: nothing to frame with
 
 
-def test_threshold_and_calibration_helpers() -> None:
+def test_the_threshold_maximises_pair_f1_and_the_version_hashes_the_content() -> None:
     assert best_threshold([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0], gold_pairs=2) == 0.8
-    calibration = fit_calibration([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0], [0, 0, 1, 0, 1, 1])
-    assert calibration(-2.0) < calibration(0.5) < calibration(3.0)
-    assert fit_calibration([1.0, 2.0], [1, 1]) == fit_calibration([], [])  # one class: no table
+    assert best_threshold([0.9, 0.5], [0, 0], gold_pairs=1) == 0.9  # ties: the higher cut
     assert model_version("abc") == model_version("abc") != model_version("abd")
     assert model_version("abc").startswith(f"learned-{FORMAT}.")
 
@@ -122,3 +120,10 @@ def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> 
     )
     # A sentence shaped like the fixture's own passages: the model trained on them finds its pair.
     assert [(c.vendor, c.country, c.attrs["model"]) for c in claims] == [("ZTE", "VEN", model.version)]
+
+
+def test_calibration_is_monotone_and_absent_without_both_classes() -> None:
+    """After the training test in this file: scikit-learn is imported by then."""
+    calibration = fit_calibration([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0], [0, 0, 1, 0, 1, 1])
+    assert calibration(-2.0) < calibration(0.5) < calibration(3.0)
+    assert fit_calibration([1.0, 2.0], [1, 1]) == fit_calibration([], [])  # one class: no table
