@@ -21,6 +21,7 @@ from countersight.extract import (
 from countersight.extract.model import FORMAT, bundled
 from countersight.model import Document
 from countersight.publish.cli import main
+from countersight.store import Store
 
 
 def _doc(text: str) -> Document:
@@ -145,7 +146,7 @@ def test_extract_jsonl_contract_with_model_none(tmp_path: Path, capsys: pytest.C
     assert row["claims"][0]["extractor"] == "countersight-rules/0.2.1" and row["claims"][0]["model"] is None
 
 
-def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> None:  # type: ignore[no-untyped-def]
+def test_an_organisation_found_by_extraction_enters_the_review_queue(store: Store) -> None:
     from countersight.resolution import resolve_store
     from countersight.review import review_queue
 
@@ -163,7 +164,7 @@ def test_an_organisation_found_by_extraction_enters_the_review_queue(store) -> N
     assert any(item.vendor == "Vexaro Systems" and "new organization" in item.reasons for item in queue)
 
 
-def test_the_reasons_reach_the_api_and_the_deployment_page(store) -> None:  # type: ignore[no-untyped-def]
+def test_the_reasons_reach_the_api_and_the_deployment_page(store: Store) -> None:
     from fastapi.testclient import TestClient
 
     from countersight.publish.api.app import create_app
