@@ -1,12 +1,15 @@
-"""Tests for the 0.2 rules (``model=None``), kept for comparison with the learned extractor
+"""The 0.2 rules (``extract/rules.py``, ``model=None``), kept for comparison with the learned
+extractor: how a claim is assembled and how sure it is, and what the rules find end to end
 (sentences written for the project)."""
+
+from __future__ import annotations
 
 import functools
 
 from countersight.extract import RULES_NAME as EXTRACTOR_NAME
-from countersight.extract import RULES_VERSION as EXTRACTOR_VERSION
-from countersight.extract import claim_to_contract
+from countersight.extract import _homes, claim_to_contract, rules
 from countersight.extract import extract_claims as _extract
+from countersight.extract.sentences import split
 from countersight.model import Document
 
 extract_claims = functools.partial(_extract, model=None)
@@ -27,36 +30,38 @@ def test_list_of_recipients_yields_one_claim_each_with_exact_offsets() -> None:
         assert c.source == "extract" and c.extractor == EXTRACTOR_NAME
 
 
-def test_ids_are_deterministic() -> None:
-    text = "Huawei installed facial recognition cameras in Kenya."
-    assert [c.id for c in extract_claims(_doc(text))] == [c.id for c in extract_claims(_doc(text))]
+def test_draft_claims_assembles_a_claim_from_one_supply_sentence() -> None:
+    text = "Huawei installed CCTV cameras in Nairobi, Kenya, in 2019."
+    (draft,) = rules.draft_claims(text, None, _homes())
+    assert (draft.vendor, draft.vendor_country, draft.country, draft.city) == ("Huawei", "CHN", "KEN", "Nairobi")
+    assert (draft.technology, draft.status, draft.year) == ("video_surveillance", "reported", 2019)
+    assert (draft.how, draft.confidence, draft.context) == ("sentence", rules.CONFIDENCE["sentence"], None)
+    assert draft.sentence == split(text)[0]
+
+
+def test_confidence_records_how_the_claim_was_assembled() -> None:
+    weak = rules.draft_claims("The police in Kenya used Hikvision cameras.", None, _homes())
+    assert [(d.how, d.confidence) for d in weak] == [("sentence", rules.CONFIDENCE["sentence"] - rules.WEAK_PENALTY)]
+    text = (
+        "Zambia's government is expanding police surveillance in Lusaka. "
+        "Huawei supplied the 1,000 cameras for the first phase."
+    )
+    (neighbour,) = rules.draft_claims(text, None, _homes())
+    assert (neighbour.how, neighbour.confidence) == ("neighbour", rules.CONFIDENCE["neighbour"])
+    assert neighbour.context == split(text)[0]
+    (headline,) = rules.draft_claims("Hikvision installed CCTV cameras for the police.", "Peru buys cameras", _homes())
+    assert (headline.country, headline.how, headline.confidence) == ("PER", "headline", rules.CONFIDENCE["headline"])
+
+
+def test_no_claim_without_a_supplier_a_technology_or_a_recipient() -> None:
+    assert rules.draft_claims("The police in Kenya installed new benches.", None, _homes()) == []
+    assert rules.draft_claims("Huawei installed the system in Kenya.", None, _homes()) == []
+    assert rules.draft_claims("Huawei installed CCTV cameras.", None, _homes()) == []
+    assert rules.draft_claims("Hikvision cameras are popular in Kenya.", None, _homes()) == []  # no supply
 
 
 def test_sanctions_sentence_gives_no_claim() -> None:
     assert extract_claims(_doc("Huawei was sanctioned after it sold CCTV in Kenya.")) == []
-
-
-def test_contract_shape() -> None:
-    claims = extract_claims(_doc("Huawei installed CCTV cameras in Kenya in 2018."))
-    row = claim_to_contract(claims[0])
-    assert set(row) == {
-        "vendor",
-        "vendor_country",
-        "country",
-        "city",
-        "agency",
-        "technology",
-        "status",
-        "financing",
-        "year",
-        "confidence",
-        "evidence",
-        "extractor",
-        "model",
-        "explain",
-    }
-    assert row["extractor"] == f"{EXTRACTOR_NAME}/{EXTRACTOR_VERSION}"
-    assert row["evidence"]["text"] == "Huawei installed CCTV cameras in Kenya in 2018."
 
 
 def test_status_cancelled_and_denied() -> None:
@@ -64,12 +69,6 @@ def test_status_cancelled_and_denied() -> None:
     denied = extract_claims(_doc("Huawei denied that it installed facial recognition cameras in Peru."))
     assert [c.status for c in cancelled] == ["cancelled"]
     assert [c.status for c in denied] == ["denied"]
-
-
-def test_page_from_pdf_page_ranges() -> None:
-    text = "Cover page text.\nHuawei installed CCTV cameras in Kenya."
-    doc = Document(id="d-pdf", text=text, meta={"pages": [[0, 17], [17, len(text)]]})
-    assert [c.evidence[0].page for c in extract_claims(doc)] == [2]
 
 
 def _rows(text: str) -> list[tuple[object, ...]]:

@@ -1,0 +1,32 @@
+"""Feature names in a reviewer's words: every feature the shipped model weighs reads as a
+sentence, conjunctions and bucketed counts included."""
+
+from __future__ import annotations
+
+from countersight.extract.explain import describe
+from countersight.extract.model import bundled
+
+
+def test_plain_features_read_as_sentences() -> None:
+    assert describe("r_locative") == "the recipient follows 'in', 'to', 'for' ..."
+    assert describe("sent_denied") == "the sentence reports a denial"
+
+
+def test_bucketed_features_name_their_bound() -> None:
+    assert describe("tok=3") == "words between supplier and recipient: up to 3"
+    assert describe("org_cue=suffix") == "organisation found by: suffix"
+    assert describe("order=sr") == "order in the sentence: supplier first"
+    assert describe("order=rs") == "order in the sentence: recipient first"
+
+
+def test_conjunctions_join_their_parts_in_words() -> None:
+    said = describe("win=same&sk=company")
+    assert said == "supplier and recipient are in the same sentence and the supplier is a company"
+
+
+def test_an_unknown_feature_is_shown_as_it_is() -> None:
+    assert describe("no_such_feature") == "no_such_feature"
+
+
+def test_every_feature_of_the_shipped_model_is_described_in_words() -> None:
+    assert [f for f in bundled().pair.weights if describe(f) == f] == []

@@ -1,0 +1,116 @@
+"""The extraction interface (``countersight.extract``): ``extract_claims`` with the learned model or
+the rules, evidence with exact offsets, stable ids, the title as context, PDF pages, and the
+per-claim JSON contract of ``countersight extract`` (sentences written for the project)."""
+
+from __future__ import annotations
+
+import pytest
+
+from countersight.extract import (
+    EXTRACTOR_NAME,
+    EXTRACTOR_VERSION,
+    RULES_NAME,
+    RULES_VERSION,
+    claim_to_contract,
+    extract_claims,
+)
+from countersight.model import Document
+
+
+def _doc(text: str, title: str | None = None) -> Document:
+    return Document(id="doc-test", text=text, title=title)
+
+
+def test_the_learned_model_is_the_default_and_the_rules_remain_available() -> None:
+    text = "Huawei installed CCTV cameras in Kenya in 2018."
+    (learned,) = extract_claims(_doc(text))
+    (rules,) = extract_claims(_doc(text), model=None)
+    assert (learned.extractor, learned.extractor_version) == (EXTRACTOR_NAME, EXTRACTOR_VERSION)
+    assert (rules.extractor, rules.extractor_version) == (RULES_NAME, RULES_VERSION)
+    assert "model" in learned.attrs and "explain" in learned.attrs
+    assert rules.attrs == {"rule": "sentence"}
+    # The same pair from the two extractors are two claims, not one overwritten by the other.
+    assert learned.id != rules.id
+    for claim in (learned, rules):
+        ev = claim.evidence[0]
+        assert claim.source == "extract" and text[ev.start : ev.end] == ev.quote == text
+
+
+def test_ids_are_deterministic() -> None:
+    text = "Huawei installed facial recognition cameras in Kenya."
+    for model in ("bundled", None):
+        first = [c.id for c in extract_claims(_doc(text), model=model)]
+        assert first and first == [c.id for c in extract_claims(_doc(text), model=model)]
+
+
+def test_a_title_outside_the_text_lends_its_country_without_evidence_offsets() -> None:
+    (claim,) = extract_claims(_doc("Hikvision installed CCTV cameras for the police.", "Peru buys cameras"), model=None)
+    assert (claim.vendor, claim.country, claim.attrs["rule"]) == ("Hikvision", "PER", "headline")
+    assert len(claim.evidence) == 1  # the title is not part of the text: nothing to cite by offset
+
+
+def test_a_title_the_text_begins_with_is_read_once_as_its_first_line() -> None:
+    text = "Peru buys cameras\n\nHikvision installed CCTV cameras for the police."
+    (claim,) = extract_claims(_doc(text, "Peru buys cameras"), model=None)
+    assert claim.country == "PER"
+    context = claim.evidence[1]
+    assert (context.start, context.end, context.quote) == (0, 17, "Peru buys cameras")
+
+
+def test_page_from_pdf_page_ranges() -> None:
+    text = "Cover page text.\nHuawei installed CCTV cameras in Kenya."
+    doc = Document(id="d-pdf", text=text, meta={"pages": [[0, 17], [17, len(text)]]})
+    assert [c.evidence[0].page for c in extract_claims(doc, model=None)] == [2]
+    assert [c.evidence[0].page for c in extract_claims(_doc(text), model=None)] == [None]
+
+
+def test_contract_shape() -> None:
+    (claim,) = extract_claims(_doc("Huawei installed CCTV cameras in Kenya in 2018."), model=None)
+    row = claim_to_contract(claim)
+    assert set(row) == {
+        "vendor",
+        "vendor_country",
+        "country",
+        "city",
+        "agency",
+        "technology",
+        "status",
+        "financing",
+        "year",
+        "confidence",
+        "evidence",
+        "extractor",
+        "model",
+        "explain",
+    }
+    assert row["extractor"] == f"{RULES_NAME}/{RULES_VERSION}"
+    assert row["evidence"] == {"text": "Huawei installed CCTV cameras in Kenya in 2018.", "start": 0, "end": 47}
+    assert (row["vendor"], row["country"], row["year"], row["model"], row["explain"]) == (
+        "Huawei",
+        "KEN",
+        2018,
+        None,
+        [],
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the shipped model's status classifier (data/models/extractor.json) outweighs the 'planned' cue "
+    "with its 'reported' bias: a plan stated in one sentence is reported (the rules say planned)",
+)
+def test_a_planned_deal_gets_status_planned_by_default() -> None:
+    text = "Huawei plans to install facial recognition cameras in Nairobi, Kenya, next year."
+    assert [c.status for c in extract_claims(_doc(text), model=None)] == ["planned"]
+    assert [c.status for c in extract_claims(_doc(text))] == ["planned"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the shipped model's status classifier gives 'reported' for a sentence with a denial cue: "
+    "'has not supplied' becomes a reported deployment by default (the rules say denied)",
+)
+def test_a_negated_supply_is_not_reported_by_default() -> None:
+    text = "Huawei has not supplied facial recognition cameras to Kenya."
+    assert [c.status for c in extract_claims(_doc(text), model=None)] == ["denied"]
+    assert all(c.status != "reported" for c in extract_claims(_doc(text)))

@@ -1,0 +1,60 @@
+"""Features of a candidate pair: what a reader would look at, named so that the model file and the
+explanations share one vocabulary (sentences written for the project)."""
+
+from __future__ import annotations
+
+from countersight.extract import _homes
+from countersight.extract.candidates import analyse, candidates
+from countersight.extract.features import doc_stats, features
+
+RulePairs = dict[tuple[tuple[str, str], str], set[int]]
+
+
+def _features(text: str, rule_pairs: RulePairs | None = None) -> dict[tuple[str, str, str], list[str]]:
+    """Features by (supplier, recipient country, recipient surface), computed from a fresh reading."""
+    a = analyse(text, _homes())
+    cands = candidates(a)
+    st = doc_stats(a, cands, rule_pairs or {}, {})
+    return {(c.supplier.value, c.country, c.recipient.surface): features(a, c, st) for c in cands}
+
+
+def test_a_feature_vector_is_deterministic() -> None:
+    text = "The Chinese firm Huawei installed CCTV cameras in Lima, Peru.\n\nThe police praised the system."
+    first, second = _features(text), _features(text)
+    assert first == second
+    assert all(len(f) == len(set(f)) for f in first.values())
+
+
+def test_a_supply_sentence_naming_the_recipient_after_a_locative() -> None:
+    f = _features("Huawei sold CCTV cameras to Kenya.")[("Huawei", "KEN", "Kenya")]
+    for name in ("sk=vendor", "rk=country", "win=same", "order=sr", "r_locative", "sent_supply", "sent_tech"):
+        assert name in f
+    assert "sent_negative" not in f and "recipient_is_home" not in f
+    assert "sp=none" in f  # no sentence score given
+
+
+def test_the_supplier_origin_is_marked_as_such() -> None:
+    """'The Chinese firm Huawei': China is Huawei's home, qualifying it, not a buyer."""
+    f = _features("The Chinese firm Huawei installed CCTV cameras in Lima, Peru.")[("Huawei", "CHN", "Chinese")]
+    assert {"recipient_is_home", "r_company_after", "r_origin_adjacent", "order=rs"} <= set(f)
+    lima = _features("The Chinese firm Huawei installed CCTV cameras in Lima, Peru.")[("Huawei", "PER", "Lima")]
+    assert {"r_in_list", "list_size=2", "rk=city"} <= set(lima) and "recipient_is_home" not in lima
+
+
+def test_sanctions_and_other_products_are_visible_to_the_scorer() -> None:
+    sanctioned = _features("Hikvision was sanctioned over cameras in Kenya.")[("Hikvision", "KEN", "Kenya")]
+    assert "sent_negative" in sanctioned and "between_negative" in sanctioned
+    text = "Huawei sold CCTV cameras to Kenya.\n\nHuawei also sold 5G base stations to Peru."
+    peru = _features(text)[("Huawei", "PER", "Peru")]
+    assert "sent_product_no_tech" in peru and "sent_tech" not in peru
+    assert "s_count=2" in peru  # Huawei is named twice nearby
+
+
+def test_the_rules_finding_the_pair_is_a_feature() -> None:
+    text = "Huawei sold CCTV cameras to Kenya."
+    with_rule = _features(text, {(("v", "Huawei"), "KEN"): {0}})[("Huawei", "KEN", "Kenya")]
+    elsewhere = _features(text, {(("v", "Huawei"), "KEN"): {3}})[("Huawei", "KEN", "Kenya")]
+    without = _features(text)[("Huawei", "KEN", "Kenya")]
+    assert {"rule_pair", "rule_pair_here"} <= set(with_rule)
+    assert "rule_pair" in elsewhere and "rule_pair_here" not in elsewhere
+    assert "rule_pair" not in without

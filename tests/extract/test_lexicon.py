@@ -1,0 +1,77 @@
+"""The gazetteer: vendors with their capitals, countries in several languages, cities, technology
+terms, lenders and blockers, with exact offsets (sentences written for the project)."""
+
+from __future__ import annotations
+
+import pytest
+
+from countersight.extract import lexicon as lx
+
+
+def _found(text: str) -> list[tuple[str, str, str]]:
+    return [(m.kind, m.value, m.surface) for m in lx.find_mentions(text)]
+
+
+def test_mentions_carry_exact_offsets() -> None:
+    text = "Huawei installed CCTV cameras in Nairobi, Kenya."
+    mentions = lx.find_mentions(text)
+    assert [(m.kind, m.value) for m in mentions] == [
+        (lx.VENDOR, "Huawei"),
+        (lx.TECH, "video_surveillance"),
+        (lx.TECH, "video_surveillance"),
+        (lx.CITY, "KEN"),
+        (lx.COUNTRY, "KEN"),
+    ]
+    assert all(text[m.start : m.end] == m.surface for m in mentions)
+
+
+def test_country_names_in_spanish_french_and_portuguese_resolve() -> None:
+    assert _found("La empresa instaló cámaras de videovigilancia en Estados Unidos y España.")[-2:] == [
+        (lx.COUNTRY, "USA", "Estados Unidos"),
+        (lx.COUNTRY, "ESP", "España"),
+    ]
+    assert (lx.COUNTRY, "BRA", "Brasil") in _found("Câmeras chegaram ao Brasil.")
+    assert (lx.COUNTRY, "SEN", "Sénégal") in _found("Des caméras au Sénégal.")
+
+
+def test_vendor_aliases_and_casings_resolve_to_the_canonical_vendor() -> None:
+    assert _found("NSO sold Pegasus spyware to Mexico.")[0] == (lx.VENDOR, "NSO Group", "NSO")
+    assert [v for k, v, _ in _found("Sensetime, SENSETIME and SenseTime.") if k == lx.VENDOR] == ["SenseTime"] * 3
+
+
+def test_lower_case_words_are_not_names() -> None:
+    """'the axis of', 'china' and 'turkey' in lower case are words; with capitals they are names."""
+    assert _found("the axis of power sold turkey on china plates.") == []
+    assert [(k, v) for k, v, _ in _found("Axis Communications, China and Turkey.")] == [
+        (lx.VENDOR, "Axis"),
+        (lx.COUNTRY, "CHN"),
+        (lx.COUNTRY, "TUR"),
+    ]
+
+
+def test_lenders_instruments_products_and_blockers() -> None:
+    found = _found("A concessional loan from China Exim Bank paid for 5G base stations, not the Bank of China.")
+    assert (lx.INSTRUMENT, "concessional loan", "concessional loan") in found
+    assert (lx.LENDER, "Export-Import Bank of China", "China Exim Bank") in found
+    assert (lx.PRODUCT, "5G", "5G") in found
+    # "Bank of China" is a lender of its own, and "China" inside it is no country mention.
+    assert (lx.COUNTRY, "CHN", "China") not in found
+
+
+def test_cities_map_to_their_country_and_stop_words_are_no_cities() -> None:
+    assert lx.city_table()["Nairobi"][:2] == ("KEN", "Nairobi")
+    assert "Nairobi" in lx.capitals()
+    assert "Victoria" not in lx.city_table()  # far more often a name than the city
+    assert lx.fold("Quito") == "quito" and len(lx.fold("Straße")) == len("Straße")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lexicon.fold returns the text unchanged when lower-casing changes its length, so one "
+    "'İ' (İzmir, İstanbul) anywhere in a document stops every capitalised name in it from matching: "
+    "the document then gives no claim",
+)
+def test_a_turkish_capital_i_elsewhere_does_not_hide_the_other_names() -> None:
+    text = "Huawei installed CCTV cameras in Kenya. The firm also has an office in İzmir."
+    kinds = [(m.kind, m.value) for m in lx.find_mentions(text)]
+    assert (lx.VENDOR, "Huawei") in kinds and (lx.COUNTRY, "KEN") in kinds

@@ -1,0 +1,46 @@
+"""Organisations outside the registry: which cue makes a run of capitalised words a candidate,
+and what is not one (sentences written for the project)."""
+
+from __future__ import annotations
+
+import pytest
+
+from countersight.extract import lexicon as lx
+from countersight.extract.orgs import ORG, find_orgs
+
+
+def _orgs(text: str) -> list[tuple[str, str]]:
+    taken = [(m.start, m.end) for m in lx.find_mentions(text)]
+    found = find_orgs(text, 0, len(text), taken)
+    for o in found:
+        assert o.mention.kind == ORG and text[o.mention.start : o.mention.end] == o.mention.surface
+    return [(o.mention.value, o.cue) for o in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vexaro Systems Ltd installed cameras in Quito.", ("Vexaro Systems Ltd", "suffix")),
+        ("La empresa Integradores Andinos SAS instaló cámaras en Bogotá.", ("Integradores Andinos SAS", "suffix")),
+        ("The firm Quellor signed a deal in Peru.", ("Quellor", "company_noun")),
+        ("Trovix, a company based in Lagos, sold drones.", ("Trovix", "company_noun")),
+        ("DataWorks sold analytics software to Kenya.", ("DataWorks", "shape")),
+        ("The cameras were supplied by Brontek to the police.", ("Brontek", "supply_verb")),
+    ],
+)
+def test_each_cue_finds_an_unknown_organisation(text: str, expected: tuple[str, str]) -> None:
+    assert _orgs(text) == [expected]
+
+
+def test_registry_vendors_and_plain_capitalised_words_are_not_candidates() -> None:
+    assert _orgs("Huawei installed cameras in Kenya.") == []  # the gazetteer has it already
+    assert _orgs("According to Reuters, the mayor spoke.") == []
+    assert _orgs("Officials installed cameras in Lima.") == []
+
+
+def test_only_the_given_sentence_is_read() -> None:
+    text = "Police met. The firm Quellor signed a deal."
+    start = text.index("The")
+    taken = [(m.start, m.end) for m in lx.find_mentions(text)]
+    assert [o.mention.value for o in find_orgs(text, start, len(text), taken)] == ["Quellor"]
+    assert find_orgs(text, 0, start, taken) == []

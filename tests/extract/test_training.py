@@ -1,0 +1,129 @@
+"""Training the learned extractor: reading labeled passages, framing, thresholds, calibration,
+and deterministic training on the project's own small fixture (tests/data/extract_eval)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from countersight.errors import InputError
+from countersight.extract import _homes, extract_claims
+from countersight.extract.gold import GoldDeployment
+from countersight.extract.model import FORMAT, load
+from countersight.extract.training import (
+    STATUSES,
+    Passage,
+    best_threshold,
+    fit_calibration,
+    frame,
+    gold_key,
+    model_version,
+    read_corpus,
+    train,
+)
+from countersight.model import Document
+from paths import TEST_DATA
+
+FIXTURE = TEST_DATA / "extract_eval"
+
+
+def _write_corpus(root: Path, rows: list[dict[str, object]], texts: dict[str, str]) -> Path:
+    root.mkdir()
+    (root / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for pid, text in texts.items():
+        (root / f"{pid}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_read_corpus_reads_passages_and_their_labels_sorted_by_id(tmp_path: Path) -> None:
+    deployment = {"vendor": "ZTE", "vendor_canonical": "ZTE", "country": "PER", "status": "planned"}
+    root = _write_corpus(
+        tmp_path / "corpus",
+        [{"id": "b", "lang": "es", "deployments": [deployment]}, {"id": "a", "deployments": []}],
+        {"a": "Rain fell in Lima.", "b": "ZTE instalará cámaras en Lima."},
+    )
+    a, b = read_corpus([root])
+    assert (a.id, a.lang, a.gold) == ("a", "en", ())
+    assert (b.id, b.lang, b.text) == ("b", "es", "ZTE instalará cámaras en Lima.")
+    assert b.gold == (GoldDeployment(country="PER", vendor="ZTE", vendor_canonical="ZTE", status="planned"),)
+
+
+def test_a_directory_without_labels_or_with_a_bad_line_is_an_input_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="no gold.jsonl"):
+        read_corpus([empty])
+    bad = _write_corpus(tmp_path / "bad", [{"id": "a"}, {"id": "missing-text"}], {"a": "Text."})
+    with pytest.raises(InputError, match="bad gold record") as caught:
+        read_corpus([bad])
+    assert caught.value.position == "line 2"
+
+
+def test_gold_keys_name_the_vendor_or_else_the_supplier_country() -> None:
+    vendor = GoldDeployment(country="KEN", vendor="Huawei Technologies", vendor_canonical="Huawei")
+    country = GoldDeployment(country="ECU", vendor_country="CHN")
+    assert gold_key(vendor)[1] == "KEN" and gold_key(country)[1] == "ECU"
+    assert gold_key(vendor) != gold_key(country)
+    assert gold_key(vendor) == gold_key(GoldDeployment(country="KEN", vendor_canonical="Huawei"))
+
+
+def test_framing_puts_each_positive_passage_between_two_negatives_deterministically() -> None:
+    gold = (GoldDeployment(country="KEN", vendor_canonical="Huawei"),)
+    passages = [
+        Passage("p1", "Huawei sold cameras to Kenya.", "en", gold),
+        Passage("n1", "Rain fell.", "en", ()),
+        Passage("n2", "Markets rose.", "en", ()),
+    ]
+    (framed,) = frame(passages, seed=3)
+    assert framed.id == "p1+framed" and framed.gold == gold
+    assert "\n\nHuawei sold cameras to Kenya.\n\n" in framed.text
+    assert frame(passages, seed=3) == [framed]
+    assert frame(passages[:2], seed=3) == []  # fewer than two negatives: nothing to frame with
+
+
+def test_the_threshold_maximises_pair_f1_and_the_version_hashes_the_content() -> None:
+    assert best_threshold([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0], gold_pairs=2) == 0.8
+    assert best_threshold([0.9, 0.5], [0, 0], gold_pairs=1) == 0.9  # ties: the higher cut
+    assert model_version("abc") == model_version("abc") != model_version("abd")
+    assert model_version("abc").startswith(f"learned-{FORMAT}.")
+
+
+@pytest.fixture(scope="module")
+def trained() -> tuple[str, str]:
+    """The same fixture trained twice with the same seed (about 3 s together)."""
+    passages = read_corpus([FIXTURE])
+    first = train(passages, _homes(), seed=7, folds=3, meta={"note": "test"}).to_json()
+    second = train(passages, _homes(), seed=7, folds=3, meta={"note": "test"}).to_json()
+    return first, second
+
+
+def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> None:
+    first, second = trained
+    assert first == second
+    body = json.loads(first)
+    assert body["format"] == FORMAT and body["pair"]["weights"] and body["sentence"]["weights"]
+    assert body["meta"] == {"note": "test"} and 0.0 < body["threshold"] < 1.0
+    assert set(body["status"]["labels"]) <= set(STATUSES)
+    path = tmp_path / "m.json"
+    path.write_text(first, encoding="utf-8")
+    model = load(path)
+    # The version is the hash of the model's own content.
+    assert model.version == body["version"] == model_version(dataclasses.replace(model, version="").to_json())
+    claims = extract_claims(
+        Document(
+            id="doc-trained", text="ZTE supplied a surveillance camera network to the police of Caracas, Venezuela."
+        ),
+        model=model,
+    )
+    # A sentence shaped like the fixture's own passages: the model trained on them finds its pair.
+    assert [(c.vendor, c.country, c.attrs["model"]) for c in claims] == [("ZTE", "VEN", model.version)]
+
+
+def test_calibration_is_monotone_and_absent_without_both_classes() -> None:
+    """After the training test in this file: scikit-learn is imported by then."""
+    calibration = fit_calibration([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0], [0, 0, 1, 0, 1, 1])
+    assert calibration(-2.0) < calibration(0.5) < calibration(3.0)
+    assert fit_calibration([1.0, 2.0], [1, 1]) == fit_calibration([], [])  # one class: no table
