@@ -29,13 +29,11 @@ def test_status_from_the_sentence(sentence: str, status: str) -> None:
     assert _status(sentence) == status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rule_patterns._DENIED knows 'did not supplied' and 'didn't supply' but not 'did not supply', "
-    "so a plain negation is a reported deployment at confidence 0.9",
-)
 def test_did_not_supply_is_a_denial() -> None:
+    """The plain negation with the base verb is a denial, as the contracted one always was."""
     assert _status("Huawei did not supply cameras to Kenya.") == "denied"
+    assert _status("ZTE does not sell the platform to Bolivia.") == "denied"
+    assert _status("Huawei didn't supply cameras to Kenya.") == "denied"
 
 
 def test_agency_is_the_agency_head_with_its_capitalised_words() -> None:

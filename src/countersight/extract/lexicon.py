@@ -150,8 +150,16 @@ def fold(text: str) -> str:
     low = text.casefold()
     if len(low) == len(text):
         return low
-    low = text.lower()
-    return low if len(low) == len(text) else text
+    # Rare (İ, ß, ligatures): fold character by character, keeping any whose folded form is longer,
+    # so that one such letter does not leave the whole document unfolded.
+    return "".join(_fold_char(c) for c in text)
+
+
+def _fold_char(c: str) -> str:
+    for low in (c.casefold(), c.lower()):
+        if len(low) == 1:
+            return low
+    return c
 
 
 def _ascii(text: str) -> str:

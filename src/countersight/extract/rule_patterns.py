@@ -58,7 +58,8 @@ _CANCELLED = re.compile(
 _DENIED = re.compile(
     r"\b(den(?:y|ied|ies|ying)|refut\w*|dismiss(?:ed|es) (?:the )?(?:report|claim|allegation)s?|"
     r"rejected (?:the )?(?:report|claim|allegation)s?|never (?:sold|supplied|provided|installed)|"
-    r"(?:has|have|had|did) not (?:sold|supplied|provided|installed|used)|"
+    r"(?:has|have|had) not (?:sold|supplied|provided|installed|used)|"
+    r"(?:did|does|do) not (?:sell|supply|provide|install|use)|"
     r"(?:hasn't|haven't|hadn't|didn't) (?:sold|supplied|provided|installed|used|use|sell|supply)|"
     r"negó|niega|dément\w*|nega\w*)\b",
     re.I,
