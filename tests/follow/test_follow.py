@@ -577,7 +577,7 @@ def test_fetched_pages_are_sanitised_and_extraction_is_budgeted(
                 for ev in claim.evidence:
                     assert doc.text[ev.start : ev.end] == ev.quote
             copy = archived_copy(store, settings, doc.id)
-            assert "Café owners" in copy["text"] and "\u0301" not in copy["text"] and "\u202e" in copy["body"]
+            assert "Café owners" in copy.text and "\u0301" not in copy.text and "\u202e" in copy.body
         finally:
             store.close()
         code, out, err = _run(monkeypatch, capsys, env, "archive", "show", doc.id, "--raw")
