@@ -1,108 +1,17 @@
-"""Resolution: vendor names, deterministic merging, the Nairobi acceptance case, on SQLite and
-PostgreSQL."""
+"""Resolution through the store (resolution.py): the Nairobi acceptance case, new organizations,
+idempotence and incremental runs equal to the full rebuild, on SQLite and PostgreSQL (vendor
+names: resolve/test_vendors.py; merging: resolve/test_merge.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from countersight.reads import compute_index, deployment_documents, list_deployments
 from countersight.resolution import resolve_pending, resolve_store
-from countersight.resolve.merge import ClaimFacts, DocumentFacts, combine_confidence, merge_claims
-from countersight.resolve.vendors import VendorResolver, vendor_groups
 from countersight.store import Store, schema
 from resolve_fixture import nairobi_claims, nairobi_documents, other_records
-
-
-@pytest.mark.parametrize(
-    "raw, canonical",
-    [
-        ("Hikvsion", "Hikvision"),
-        ("Hangzhou Hikvision Digital Technology Co., Ltd.", "Hikvision"),
-        ("HIKVISION", "Hikvision"),
-        ("Huawei Technologies Co.", "Huawei"),
-        ("Briefcam (US)", "BriefCam"),
-        ("IBMN", "IBM"),
-    ],
-)
-def test_vendor_spellings_resolve_to_one_organization(raw: str, canonical: str) -> None:
-    m = VendorResolver.build().resolve(raw)
-    assert (m.name, m.method) == (canonical, "registry")
-
-
-def test_unknown_vendor_is_kept_and_fuzzy_only_suggests() -> None:
-    r = VendorResolver.build()
-    m = r.resolve("Hikvison")  # a typo the registry does not list
-    assert m.method == "new" and m.name == "Hikvison" and m.organization.needs_review
-    assert m.suggestions and m.suggestions[0][0] == "Hikvision"
-    assert r.resolve("Acme Sentinel Systems").suggestions == ()
-
-
-def test_reviewer_merge_resolves_a_new_name() -> None:
-    m = VendorResolver.build(merges={"Hikvison": "Hikvision"}).resolve("Hikvison")
-    assert (m.name, m.method) == ("Hikvision", "review")
-
-
-def test_parents_are_a_relation() -> None:
-    groups = vendor_groups()
-    assert groups["Hikvision"] == "CETC" and groups["Huawei"] == "Huawei"
-
-
-def _facts(cid: str, doc: str, **kw: object) -> ClaimFacts:
-    base: dict[str, object] = dict(
-        id=cid,
-        document_id=doc,
-        source="t",
-        country="KEN",
-        vendor="Huawei",
-        vendor_country="CHN",
-        technology="safe_city",
-        status="reported",
-        confidence=0.6,
-    )
-    base.update(kw)
-    return ClaimFacts(**base)  # type: ignore[arg-type]
-
-
-def test_merge_is_deterministic_and_splits_incompatible_claims() -> None:
-    docs = {d: DocumentFacts(d, dt.date(2015 + i, 1, 1), f"pub{i}") for i, d in enumerate("abcdef")}
-    claims = [
-        _facts("c1", "a", city="Nairobi"),
-        _facts("c2", "b", city="nairobi"),  # same city, other case
-        _facts("c3", "c"),  # no city while two cities compete: a deployment of its own
-        _facts("c4", "d", city="Mombasa"),  # another city: another deployment
-        _facts("c5", "e", technology="facial_recognition"),
-        _facts("c6", "f", vendor="ZTE"),
-        _facts("c7", "a", start_year=2010, end_year=2012, city="Nairobi"),
-    ]
-    one = merge_claims(claims, docs)
-    two = merge_claims(list(reversed(claims)), docs)
-    assert [m.deployment.id for m in one] == [m.deployment.id for m in two]
-    groups = sorted(sorted(m.deployment.claim_ids) for m in one)
-    assert groups == [["c1", "c2", "c7"], ["c3"], ["c4"], ["c5"], ["c6"]]
-    # Without Mombasa, the city-less claim joins Nairobi.
-    assert sorted(sorted(m.deployment.claim_ids) for m in merge_claims([*claims[:3], claims[6]], docs)) == [
-        ["c1", "c2", "c3", "c7"]
-    ]
-    # A stated start after a stated end opens a new period; later undated claims (c3, 2017) join it.
-    later = _facts("c8", "f", start_year=2016, city="Nairobi")
-    split = merge_claims([*claims[:3], claims[6], later], docs)
-    assert sorted(sorted(m.deployment.claim_ids) for m in split) == [["c1", "c2", "c7"], ["c3", "c8"]]
-
-
-def test_confidence_grows_with_independent_publishers() -> None:
-    assert combine_confidence([0.6]) == 0.6
-    assert combine_confidence([0.6, 0.6]) == 0.84
-    docs = {
-        "a": DocumentFacts("a", dt.date(2020, 1, 1), "same"),
-        "b": DocumentFacts("b", dt.date(2020, 2, 1), "same"),
-        "c": DocumentFacts("c", dt.date(2020, 3, 1), "other"),
-    }
-    same = merge_claims([_facts("c1", "a"), _facts("c2", "b")], docs)[0].deployment
-    independent = merge_claims([_facts("c1", "a"), _facts("c3", "c")], docs)[0].deployment
-    assert same.confidence == 0.6 and independent.confidence == 0.84
 
 
 def _nairobi_store(store: Store) -> Store:

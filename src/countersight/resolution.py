@@ -45,7 +45,7 @@ class ResolveReport:
     written: dict[str, int] = field(default_factory=dict)
     incremental: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: the report as the CLI prints it
         """JSON-ready form (the CLI's ``--format json``)."""
         return asdict(self)
 

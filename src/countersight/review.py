@@ -182,7 +182,7 @@ def _event(
     action: str,
     reason: str,
     actor: str | None,
-    changes: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,  # JSON: the review_events.changes column
     source: str | None = None,
 ) -> ReviewEvent:
     return ReviewEvent(

@@ -1,5 +1,5 @@
-"""AidData readers: the title/description classifier against the hand-checked tiers of the subset
-files, and the values a row's claim and finance record carry, checked against the CSV cells."""
+"""AidData readers: the values a row's claim and finance record carry, checked against the CSV
+cells (the classifier: test_aiddata_classify.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from countersight.errors import InputError
 from countersight.sources.aiddata import read_aiddata
-from countersight.sources.aiddata_classify import amount_in_title, classify, coded_tier, instrument
 from countersight.sources.aigs import bundled
 
 SUBSETS = (
@@ -23,46 +22,6 @@ SUBSETS = (
 def _rows(name: str) -> list[dict[str, str]]:
     with bundled(name).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@pytest.mark.parametrize("name", SUBSETS)
-def test_classifier_agrees_with_every_coded_tier(name: str) -> None:
-    rows = _rows(name)
-    mismatches = [
-        (r["AidData TUFF Project ID"], classify(r["Title"], r.get("Description", "")).tier, r["surveillance_tier"])
-        for r in rows
-        if classify(r["Title"], r.get("Description", "")).tier != coded_tier(r["surveillance_tier"])
-    ]
-    assert rows and mismatches == []
-
-
-def test_classifier_on_the_whole_huawei_file() -> None:
-    coded = {r["AidData TUFF Project ID"]: coded_tier(r["surveillance_tier"]) for r in _rows(SUBSETS[0])}
-    full = _rows("finance/aiddata_huawei_finance_gcdf2.csv")
-    ours = {r["AidData TUFF Project ID"]: classify(r["Title"], r["Description"]).tier for r in full}
-    # Surveillance or not: full agreement (the six tier-1 rows and nothing else).
-    assert {p for p, t in ours.items() if t == 1} == {p for p, t in coded.items() if t == 1}
-    # Exact tiers: two rows outside the subset carry a policing / government-ICT word the subset's
-    # hand check left out (an earthquake "command center", a relief donation via the interior ministry).
-    differing = sorted(p for p, t in ours.items() if t != coded.get(p))
-    assert len(full) == 165 and differing == ["41043", "87627"]
-
-
-def test_rules_instrument_and_title_amounts() -> None:
-    assert amount_in_title("China Eximbank provides RMB 850 million government concessional loan") == (
-        850_000_000.0,
-        "CNY",
-        "RMB 850 million",
-    )
-    assert amount_in_title("provides $8.36 million government concessional loan")[:2] == (8_360_000.0, "USD")
-    assert amount_in_title("donates computers to schools") is None
-    assert instrument("Loan", True, "x") == "concessional loan"
-    assert instrument("Loan", None, "x") == "loan"
-    assert instrument("Export Buyer's Credit", None, "preferential buyer's credit for Safe City") == (
-        "preferential buyer's credit"
-    )
-    assert instrument("Scholarships/training in the donor country", True, "x") == "technical assistance"
-    assert classify("Huawei donates 40 computers", "used by the police").tier == 2
 
 
 def test_gcdf_claims_carry_the_loans() -> None:

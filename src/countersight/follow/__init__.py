@@ -13,9 +13,8 @@ import asyncio
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 import httpx
 
@@ -33,11 +32,12 @@ from countersight.follow.fetch import (
     Resolver,
     RobotsDisallowed,
 )
+from countersight.follow.records import MAX_LISTED_FAILURES, SUMMARY_KEYS, FollowStats, UrlOutcome
 from countersight.ingest import Extractor, default_extractor
-from countersight.model import Document
+from countersight.model import Claim, Document
 from countersight.resolve import syndication
 from countersight.sources.base import Limits
-from countersight.sources.web import web_document
+from countersight.sources.web import ArchiveMeta, web_document
 from countersight.store import Store, schema
 from countersight.store import ingest_state as state
 from countersight.store import sources as sstore
@@ -47,57 +47,8 @@ from countersight.textsafe import clean_document
 
 log = logging.getLogger(__name__)
 
-MAX_LISTED_FAILURES = 10_000
 MAX_SITEMAP_DEPTH = 2
-SUMMARY_KEYS = (
-    "sources",
-    "items",
-    "fetched",
-    "not_modified",
-    "robots_skipped",
-    "duplicates",
-    "failed",
-    "claims",
-    "deployments",
-)
-
-
-@dataclass
-class FollowStats:
-    """Counts of a follow run; :meth:`summary` is the JSON the CLI prints (exactly
-    :data:`SUMMARY_KEYS`)."""
-
-    sources: int = 0
-    items: int = 0
-    fetched: int = 0
-    not_modified: int = 0
-    robots_skipped: int = 0
-    duplicates: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
-    claims: int = 0
-    deployments: int = 0
-    interrupted: bool = False
-    claim_ids: list[str] = field(default_factory=list)
-
-    def fail(self, url: str, error: str) -> None:
-        """Record one failed URL with its reason."""
-        if len(self.failed) < MAX_LISTED_FAILURES:
-            self.failed.append({"url": url, "error": error})
-
-    def summary(self) -> dict[str, Any]:
-        """The run summary: sources polled, items seen, fetched, not modified, skipped by robots,
-        duplicates, failures ``[{url, error}]``, new claims, new deployments."""
-        return {
-            "sources": self.sources,
-            "items": self.items,
-            "fetched": self.fetched,
-            "not_modified": self.not_modified,
-            "robots_skipped": self.robots_skipped,
-            "duplicates": self.duplicates,
-            "failed": list(self.failed),
-            "claims": self.claims,
-            "deployments": self.deployments,
-        }
+__all__ = ["MAX_LISTED_FAILURES", "SUMMARY_KEYS", "FollowStats", "Follower", "UrlOutcome", "follow"]
 
 
 def _resolve_touched(store: Store, claim_ids: Iterable[str]) -> None:
@@ -213,14 +164,14 @@ class Follower:
             if source.kind == "page":
                 await self._items(fetcher, source, [Item(source.url)])
             else:
-                pending: list[tuple[dict[str, Any], tuple[str, int]]] = []
+                pending: list[tuple[UrlOutcome, tuple[str, int]]] = []
                 items = await self._discover(fetcher, source, source.url, 0, pending)
                 await self._items(fetcher, source, items)
                 if not self.stop.is_set():
                     # The source's validators only once all its items are handled: a run stopped or
                     # killed before that polls the source in full again (items done are then 304s).
-                    for row, warc in pending:
-                        await self._write(row, warc=(warc[0], self._writer().size))
+                    for outcome, warc in pending:
+                        await self._write(outcome, warc=(warc[0], self._writer().size))
         except (FetchError, CountersightError) as exc:
             error = exc.message
             self.stats.fail(source.url, exc.message)
@@ -235,7 +186,7 @@ class Follower:
         source: FeedSource,
         url: str,
         depth: int,
-        pending: list[tuple[dict[str, Any], tuple[str, int]]],
+        pending: list[tuple[UrlOutcome, tuple[str, int]]],
     ) -> list[Item]:
         """The items a source's document points at; [] when it is unchanged since the last poll.
         Its fetch state goes to ``pending`` (committed by the caller once the items are handled)."""
@@ -264,7 +215,7 @@ class Follower:
             items = list(feed_items(body, fetched.url))
         pending.append(
             (
-                sstore.fetch_row(
+                UrlOutcome(
                     url,
                     source.id,
                     "done",
@@ -335,7 +286,7 @@ class Follower:
         except FetchError as exc:
             self.stats.fail(url, exc.message)
             await self._write(
-                sstore.fetch_row(url, source.id, "failed", error=exc.message, fetched_at=dt.datetime.now(dt.UTC))
+                UrlOutcome(url, source.id, "failed", error=exc.message, fetched_at=dt.datetime.now(dt.UTC))
             )
             return
         if fetched.status == 304:
@@ -350,15 +301,18 @@ class Follower:
     async def _store_page(self, source: FeedSource, item: Item, fetched: Fetched, known: FetchState | None) -> None:
         url = item.url
         warc = self._archive(fetched)
-        row: dict[str, Any] = {
-            "http_status": fetched.status,
-            "etag": fetched.headers.get("etag"),
-            "last_modified": fetched.headers.get("last-modified"),
-            "lastmod": item.lastmod,
-            "warc_file": warc[0],
-            "warc_offset": warc[1],
-            "fetched_at": fetched.fetched_at,
-        }
+        done = UrlOutcome(
+            url,
+            source.id,
+            "done",
+            http_status=fetched.status,
+            etag=fetched.headers.get("etag"),
+            last_modified=fetched.headers.get("last-modified"),
+            lastmod=item.lastmod,
+            warc_file=warc[0],
+            warc_offset=warc[1],
+            fetched_at=fetched.fetched_at,
+        )
         try:
             body = fetched.body(self.settings.fetch_max_bytes)
             document = await asyncio.to_thread(
@@ -369,48 +323,78 @@ class Follower:
                 self.limits,
                 charset=fetched.charset,
                 fetched_at=fetched.fetched_at,
-                meta={"warc_file": warc[0], "warc_offset": warc[1], "follow_source": source.name},
+                meta=ArchiveMeta(warc_file=warc[0], warc_offset=warc[1], follow_source=source.name),
             )
         except CountersightError as exc:
-            await self._write(
-                sstore.fetch_row(url, source.id, "failed", error=exc.message, **row),
-                warc=(warc[0], self._writer().size),
-            )
+            await self._write(replace(done, status="failed", error=exc.message), warc=(warc[0], self._writer().size))
             raise
         if source.language and not document.language:
             document = _with_language(document, source.language)
         # Sanitised as ingest does, before the signature and extraction: evidence offsets point
         # into the text the store keeps.
         document = clean_document(document)
-        await self._ingest(source, url, document, row, warc)
+        await self._ingest(source, url, document, done, warc)
 
-    async def _write(self, fetch: dict[str, Any], **kw: Any) -> dict[str, int]:
+    async def _write(
+        self,
+        outcome: UrlOutcome,
+        *,
+        document: Document | None = None,
+        claims: Sequence[Claim] = (),
+        story: dict[str, str] | None = None,
+        bands: Sequence[str] = (),
+        warc: tuple[str, int] | None = None,
+    ) -> dict[str, int]:
         """Commit one URL's outcome (:func:`sstore.commit_fetch`) off the event loop, so that a
         commit waiting for a database lock never stalls the fetches in flight (their timeouts)."""
-        return await asyncio.to_thread(sstore.commit_fetch, self.store, fetch, **kw)
+        o = outcome
+        row = sstore.fetch_row(
+            o.url,
+            o.source_id,
+            o.status,
+            http_status=o.http_status,
+            etag=o.etag,
+            last_modified=o.last_modified,
+            lastmod=o.lastmod,
+            document_id=o.document_id,
+            warc_file=o.warc_file,
+            warc_offset=o.warc_offset,
+            fetched_at=o.fetched_at,
+            error=o.error,
+        )
+        return await asyncio.to_thread(
+            sstore.commit_fetch,
+            self.store,
+            row,
+            document=document,
+            claims=claims,
+            story=story,
+            bands=bands,
+            warc=warc,
+        )
 
     async def _ingest(
-        self, source: FeedSource, url: str, document: Document, row: dict[str, Any], warc: tuple[str, int]
+        self, source: FeedSource, url: str, document: Document, done: UrlOutcome, warc: tuple[str, int]
     ) -> None:
         """Store one fetched document: an exact or near duplicate is kept as a copy (no claims of
         its own: copies must not count twice); anything else goes through extraction."""
         sig = await asyncio.to_thread(syndication.signature, document.text)
         async with self._commit:  # one at a time: two copies fetched together must not both be originals
-            await self._ingest_locked(source, url, document, row, warc, sig)
+            await self._ingest_locked(source, url, document, done, warc, sig)
 
     async def _ingest_locked(
         self,
         source: FeedSource,
         url: str,
         document: Document,
-        row: dict[str, Any],
+        done: UrlOutcome,
         warc: tuple[str, int],
         sig: tuple[int, ...],
     ) -> None:
         size = (warc[0], self._writer().size)
         if state.existing_document_ids(self.store, [document.id]):
             self.stats.duplicates += 1
-            await self._write(sstore.fetch_row(url, source.id, "done", document_id=document.id, **row), warc=size)
+            await self._write(replace(done, document_id=document.id), warc=size)
             return
         bands = syndication.band_keys(sig)
         match = syndication.best_match(sig, sstore.story_candidates(self.store, bands))
@@ -419,10 +403,10 @@ class Follower:
             "story_id": match[1] if match else document.id,
             "signature": syndication.to_hex(sig),
         }
-        claims: list[Any] = []
+        claims: list[Claim] = []
         if match is not None:
             self.stats.duplicates += 1
-            document = _with_meta(document, {"copy_of": match[0], "similarity": round(match[2], 3)})
+            document = _as_copy(document, match[0], round(match[2], 3))
         else:
             try:
                 claims = await asyncio.to_thread(self.extract, document)
@@ -430,10 +414,10 @@ class Follower:
                 # Over its time budget, or an extractor bug: a failure of this URL with its reason.
                 error = f"extraction failed: {exc.__class__.__name__}: {exc}"
                 log.debug("extraction failed on %s", url, exc_info=True)
-                await self._write(sstore.fetch_row(url, source.id, "failed", error=error, **row), warc=size)
+                await self._write(replace(done, status="failed", error=error), warc=size)
                 raise CountersightError(error, path=url) from exc
         counts = await self._write(
-            sstore.fetch_row(url, source.id, "done", document_id=document.id, **row),
+            replace(done, document_id=document.id),
             document=document,
             claims=claims,
             story=story,
@@ -444,8 +428,9 @@ class Follower:
         self.stats.claim_ids += [c.id for c in claims]
 
 
-def _with_meta(document: Document, extra: dict[str, Any]) -> Document:
-    return replace(document, meta={**document.meta, **extra})
+def _as_copy(document: Document, original_id: str, similarity: float) -> Document:
+    """The document marked as a syndicated copy of ``original_id`` (in its meta)."""
+    return replace(document, meta={**document.meta, "copy_of": original_id, "similarity": similarity})
 
 
 def _with_language(document: Document, language: str) -> Document:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import yaml
 
 from countersight.config import Settings
@@ -67,7 +68,25 @@ def starter_sources() -> list[FeedSource]:
     ]
 
 
-def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ArchivedCopy:
+    """An archived response read back: the URL, the document it became, when it was fetched,
+    where it is (WARC file, offset, record id), its HTTP status and type, its text (sanitised)
+    and its body (decoded, as archived)."""
+
+    url: str
+    document_id: str | None
+    fetched_at: dt.datetime | None
+    warc_file: str
+    warc_offset: int
+    status: int
+    content_type: str
+    text: str
+    body: str
+    warc_record_id: str | None
+
+
+def archived_copy(store: Store, settings: Settings, key: str) -> ArchivedCopy:
     """The newest archived copy of a document (by id) or URL: where it is, its body and its text."""
     from countersight.sources.web import web_document
 
@@ -86,7 +105,7 @@ def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
     body = Fetched(
         url=latest.url,
         status=record.status,
-        headers=_headers(record.http_headers),
+        headers=httpx.Headers(record.http_headers),
         raw_body=record.body,
         request_head=b"",
         response_head=b"",
@@ -98,21 +117,15 @@ def archived_copy(store: Store, settings: Settings, key: str) -> dict[str, Any]:
         text = f"(no text: {exc.message})"
     # The same sanitiser as the stored document's text (controls, bidi overrides, invisible characters).
     text = clean_text(text)
-    return {
-        "url": latest.url,
-        "document_id": latest.document_id,
-        "fetched_at": latest.fetched_at,
-        "warc_file": latest.warc_file,
-        "warc_offset": latest.warc_offset,
-        "status": record.status,
-        "content_type": ctype,
-        "text": text,
-        "body": body.decode("utf-8", "replace"),
-        "warc_record_id": record.warc_headers.get("warc-record-id"),
-    }
-
-
-def _headers(values: dict[str, str]) -> Any:
-    import httpx
-
-    return httpx.Headers(values)
+    return ArchivedCopy(
+        url=latest.url,
+        document_id=latest.document_id,
+        fetched_at=latest.fetched_at,
+        warc_file=latest.warc_file,
+        warc_offset=latest.warc_offset,
+        status=record.status,
+        content_type=ctype,
+        text=text,
+        body=body.decode("utf-8", "replace"),
+        warc_record_id=record.warc_headers.get("warc-record-id"),
+    )

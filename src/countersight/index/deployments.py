@@ -184,29 +184,31 @@ def deployment_views(
                 )
             )
             continue
-        edits = state.edits
-        new_country = edits.get("country", dep_country)
+        edits = state.deployment_edits  # a field not overridden is None
+        new_country = dep_country if edits.country is None else edits.country
         if country and new_country != country:
             continue
-        if "status" in edits and (as_of is None or (state.last_at is not None and state.last_at.date() <= as_of)):
-            status = edits["status"]
-        new_vendor = edits.get("vendor", vendor)
+        if edits.status is not None and (
+            as_of is None or (state.last_at is not None and state.last_at.date() <= as_of)
+        ):
+            status = edits.status
+        new_vendor = vendor if edits.vendor is None else edits.vendor
         out.append(
             DeploymentView(
                 id=dep_id,
                 country=new_country,
-                technology=edits.get("technology", technology),
+                technology=technology if edits.technology is None else edits.technology,
                 vendor=new_vendor,
                 vendor_group=groups.get(new_vendor, new_vendor) if new_vendor else None,
-                vendor_country=edits.get("vendor_country", vendor_country),
+                vendor_country=vendor_country if edits.vendor_country is None else edits.vendor_country,
                 status=status,
                 confidence=float(conf),
                 first_seen=_date(first),
                 last_seen=_date(last),
-                start_year=edits.get("start_year", start_year),
-                end_year=edits.get("end_year", end_year),
-                city=edits.get("city", city),
-                agency=edits.get("agency", agency),
+                start_year=start_year if edits.start_year is None else edits.start_year,
+                end_year=end_year if edits.end_year is None else edits.end_year,
+                city=city if edits.city is None else edits.city,
+                agency=agency if edits.agency is None else edits.agency,
                 n_documents=int(n_docs),
                 n_publishers=int(n_pubs),
                 n_claims=int(n_claims),

@@ -15,10 +15,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from countersight.ids import stable_id
 from countersight.model import Deployment, Status
+from countersight.resolve.records import DeploymentAttrs
 
 # Within one document, and between documents of the same day, the more final status wins.
 STATUS_RANK: dict[str, int] = {"planned": 0, "reported": 1, "denied": 2, "cancelled": 3}
@@ -75,7 +76,7 @@ class MergedDeployment:
     deployment: Deployment
     links: list[Link]
     n_claims: int
-    attrs: dict[str, Any] = field(default_factory=dict)
+    attrs: DeploymentAttrs = field(default_factory=DeploymentAttrs)
 
 
 def fold(value: str | None) -> str:
@@ -203,13 +204,13 @@ def _build(did: str, claims: list[ClaimFacts], docs: Mapping[str, DocumentFacts]
         city=_most_common(c.city for c in claims),
         agency=_most_common(c.agency for c in claims),
     )
-    attrs: dict[str, Any] = {
-        "sources": sorted({c.source for c in claims}),
-        "statuses": dict(sorted(statuses.items())),
-        "contradicting": "denied" in statuses and len(statuses) > 1,
-        "vendor_names": sorted({c.vendor_raw for c in claims if c.vendor_raw})[:20],
-        "supplier_key": supplier_key(first.vendor, first.vendor_country),
-    }
+    attrs = DeploymentAttrs(
+        sources=sorted({c.source for c in claims}),
+        statuses=dict(sorted(statuses.items())),
+        contradicting="denied" in statuses and len(statuses) > 1,
+        vendor_names=sorted({c.vendor_raw for c in claims if c.vendor_raw})[:20],
+        supplier_key=supplier_key(first.vendor, first.vendor_country),
+    )
     return MergedDeployment(dep, links, len(claims), attrs)
 
 

@@ -134,7 +134,7 @@ def plan_resolution(
         for cid in dep.claim_ids:
             if previous.get(cid) != dep.id:
                 assignments.append((cid, dep.id))
-        attrs = dict(md.attrs)
+        attrs = md.attrs.copy()
         if dep.vendor:
             attrs["vendor_group"] = group_of(dep.vendor, groups)
         if carried:

@@ -27,7 +27,7 @@ class QueueItem:
     status: str | None
     summary: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: the item as the CLI prints and the API returns it
         """JSON-ready form."""
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in ((n, getattr(self, n)) for n in self.__slots__)}
 

@@ -7,12 +7,69 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypedDict
 
 from countersight.model import Deployment
 
 # A value a reviewer can set on a field: text, a year, or None (the override removed).
 EditValue = str | int | None
+
+
+class DeploymentAttrs(TypedDict, total=False):
+    """A deployment's descriptive attributes, stored as its JSON ``attrs`` column: the sources of
+    its claims, their statuses counted, whether they contradict, the vendor names as written, the
+    supplier part of its key, the vendor's group and the ids whose review trail it carries."""
+
+    sources: list[str]
+    statuses: dict[str, int]
+    contradicting: bool
+    vendor_names: list[str]
+    supplier_key: str
+    vendor_group: str | None
+    supersedes: list[str]
+
+
+def _text(value: EditValue) -> str | None:
+    return None if value is None else str(value)
+
+
+def _year(value: EditValue) -> int | None:
+    return None if value is None else int(value)
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentEdits:
+    """A reviewer's overrides of a deployment's fields, as typed values; None: not overridden
+    (an override is never None: setting a field back to None removes it)."""
+
+    country: str | None = None
+    technology: str | None = None
+    vendor: str | None = None
+    vendor_country: str | None = None
+    city: str | None = None
+    agency: str | None = None
+    status: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+
+    @classmethod
+    def from_edits(cls, edits: Mapping[str, EditValue]) -> DeploymentEdits:
+        """The deployment fields among ``edits`` (field name -> value set); others are ignored."""
+        return cls(
+            country=_text(edits.get("country")),
+            technology=_text(edits.get("technology")),
+            vendor=_text(edits.get("vendor")),
+            vendor_country=_text(edits.get("vendor_country")),
+            city=_text(edits.get("city")),
+            agency=_text(edits.get("agency")),
+            status=_text(edits.get("status")),
+            start_year=_year(edits.get("start_year")),
+            end_year=_year(edits.get("end_year")),
+        )
+
+    def __bool__(self) -> bool:
+        """True when any field is overridden."""
+        return any(getattr(self, name) is not None for name in self.__slots__)
 
 
 class ClaimRow(NamedTuple):
@@ -47,14 +104,13 @@ class DocumentRow(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ResolvedDeployment:
-    """A merged deployment as it is written: the record, its counts and its attributes (JSON:
-    ``sources``, ``contradicting``, ``vendor_group``, ``supersedes`` ...)."""
+    """A merged deployment as it is written: the record, its counts and its attributes."""
 
     deployment: Deployment
     n_claims: int
     n_documents: int
     n_publishers: int
-    attrs: Mapping[str, Any]
+    attrs: DeploymentAttrs
 
     @property
     def supersedes(self) -> tuple[str, ...]:

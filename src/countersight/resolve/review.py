@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from countersight.model import Organization, ReviewEvent
+from countersight.resolve.records import DeploymentEdits, EditValue
 
 DEPLOYMENT_FIELDS = (
     "country",
@@ -53,16 +54,15 @@ class ReviewState:
     """The current review state of one target, derived from its events (oldest first).
 
     ``decision`` is ``unreviewed``, ``accepted`` or ``rejected``; ``edits`` are the field
-    overrides in force; ``requeued`` is True when new evidence arrived after a rejection (the
+    overrides in force (field name -> value set; :attr:`deployment_edits` types a deployment's);
+    ``requeued`` is True when new evidence arrived after a rejection (the
     rejection still applies until a reviewer decides again).
     """
 
     target_id: str
     target_kind: str = "deployment"
     decision: str = "unreviewed"
-    # Values are what reviewers set (text or a year), read back from stored JSON: Any, because the
-    # index (index/deployments.py) reads them into its typed fields by name.
-    edits: dict[str, Any] = field(default_factory=dict)
+    edits: Mapping[str, EditValue] = field(default_factory=dict)
     disputes: tuple[Dispute, ...] = ()
     requeued: bool = False
     requeue_note: str | None = None
@@ -79,17 +79,22 @@ class ReviewState:
         return self.decision != "unreviewed" or bool(self.edits)
 
     @property
+    def deployment_edits(self) -> DeploymentEdits:
+        """The overrides of a deployment's fields, typed."""
+        return DeploymentEdits.from_edits(self.edits)
+
+    @property
     def excluded(self) -> bool:
         """True when the live index must leave the target out."""
         return self.decision == "rejected"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: the state as the CLI prints and the API returns it
         """JSON-ready form."""
         return {
             "target_id": self.target_id,
             "target_kind": self.target_kind,
             "decision": self.decision,
-            "edits": self.edits,
+            "edits": dict(self.edits),
             "requeued": self.requeued,
             "requeue_note": self.requeue_note,
             "disputes": [
@@ -114,19 +119,21 @@ class ReviewState:
 def derive_state(target_id: str, events: Iterable[ReviewEvent], target_kind: str = "deployment") -> ReviewState:
     """Fold a target's events (in recorded order) into its current state."""
     state = ReviewState(target_id=target_id, target_kind=target_kind)
-    edits: dict[str, Any] = {}
+    edits: dict[str, EditValue] = {}
     disputes: list[Dispute] = []
     for ev in events:
         changes = ev.changes or {}
-        upd: dict[str, Any] = {
-            "n_events": state.n_events + 1,
-            "last_action": ev.action,
-            "last_actor": ev.actor,
-            "last_reason": ev.reason,
-            "last_at": ev.created_at,
-        }
+        state = replace(
+            state,
+            n_events=state.n_events + 1,
+            last_action=ev.action,
+            last_actor=ev.actor,
+            last_reason=ev.reason,
+            last_at=ev.created_at,
+        )
         if ev.action in ("accept", "reject"):
-            upd.update(
+            state = replace(
+                state,
                 decision="accepted" if ev.action == "accept" else "rejected",
                 requeued=False,
                 requeue_note=None,
@@ -151,8 +158,7 @@ def derive_state(target_id: str, events: Iterable[ReviewEvent], target_kind: str
                 )
             )
         elif ev.action == "requeue":
-            upd.update(requeued=True, requeue_note=ev.reason)
-        state = replace(state, **upd)
+            state = replace(state, requeued=True, requeue_note=ev.reason)
     return replace(state, edits=dict(edits), disputes=tuple(disputes))
 
 

@@ -24,7 +24,7 @@ MAX_SOURCE_CHARS = 2000
 TARGET_KINDS = ("deployment", "organization")
 
 
-def check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, EditValue]:
+def check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, EditValue]:  # JSON: an edit as given
     """The edited fields of a ``kind`` target, normalised (country codes, canonical organization
     names, years as int; "" or None removes an override); ReviewError on anything else."""
     allowed = DEPLOYMENT_FIELDS if kind == "deployment" else ORGANIZATION_FIELDS
@@ -91,7 +91,7 @@ def with_changes(
     """The event as it is appended: an edit records each field as ``{"from": current value, "to":
     new value}``; accept and reject of a deployment keep ``claim_ids`` (the claims the reviewer
     saw, so that later evidence can re-queue it); a dispute must name its source and disputer."""
-    changes: dict[str, Any] = dict(event.changes or {})
+    changes: dict[str, Any] = dict(event.changes or {})  # JSON: the review_events.changes column
     if event.action == "edit":
         fields = check_fields(event.target_kind, changes.get("fields") or {})
         if not fields:

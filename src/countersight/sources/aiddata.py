@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from countersight.errors import InputError
 from countersight.ids import content_hash, stable_id
@@ -67,6 +67,16 @@ class FinanceBatch(DatasetBatch):
 
     financing: list[FinancingRecord] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
+
+
+class CitedSource(TypedDict):
+    """A source a row cites, as listed in the claim's ``attrs["sources"]`` (a JSON column)."""
+
+    url: str
+    title: str | None
+    publisher: str | None
+    type: str | None
+    document_id: str
 
 
 def _split(cell: str) -> list[str]:
@@ -142,7 +152,7 @@ class _Reader:
             meta={"project_id": rec["AidData TUFF Project ID"], "recipient": rec["Recipient"], "file": self.path.name},
         )
 
-    def cited_sources(self, rec: dict[str, str], row: int) -> list[tuple[Document, dict[str, Any]]]:
+    def cited_sources(self, rec: dict[str, str], row: int) -> list[tuple[Document, CitedSource]]:
         """The row's cited sources as linked documents (not fetched), with what the row says."""
         urls = _split(rec.get("Source URLs", ""))
         titles = _split(rec.get("Source Titles", ""))
@@ -171,7 +181,7 @@ class _Reader:
                 meta={"fetched": False, "source_type": kind, "cited_by": f"{self.dataset} row {row}"},
             )
             self.citation_docs[text] = doc
-            out.append((doc, {"url": url, "title": title, "publisher": publisher, "type": kind, "document_id": doc.id}))
+            out.append((doc, CitedSource(url=url, title=title, publisher=publisher, type=kind, document_id=doc.id)))
         return out
 
     def lender(self, rec: dict[str, str], row: int) -> str | None:
@@ -229,6 +239,7 @@ class _Reader:
             self.batch.unresolved.append(f"row {row} (project {project}): unknown status {stage!r}, kept as reported")
         conc = rules.concessional(rec.get("Concessional"), rec.get("Flow Class"))
         amount, currency = _float(rec.get("Amount (Original Currency)", "")), rec.get("Original Currency", "").strip()
+        # JSON: the claim's and the financing record's attrs column (open-ended notes on the row)
         attrs: dict[str, Any] = {"project_id": project, "stage": stage, "file": self.path.name, "row": row}
         if "Amount (Original Currency)" not in rec:
             parsed = rules.amount_in_title(title)

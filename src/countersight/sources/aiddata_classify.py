@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from countersight.extract.lexicon import TECH, find_mentions
 from countersight.reference.loader import load_yaml
@@ -15,14 +16,42 @@ SURVEILLANCE, POLICING, GOV_ICT = 1, 2, 3
 TIER_NAMES = {SURVEILLANCE: "1_surveillance_core", POLICING: "2_policing_adjacent", GOV_ICT: "3_gov_ict_adjacent"}
 
 
+class FlowTypeRule(TypedDict):
+    """One rule mapping an AidData flow type to an instrument (the first that holds wins)."""
+
+    flow_type: str
+    instrument: str
+    concessional: NotRequired[bool | None]
+    text: NotRequired[str]
+
+
+class AidDataRules(TypedDict):
+    """The shape of ``data/aiddata.yaml`` (see its comments for what each part means)."""
+
+    instruments: list[str]
+    flow_types: list[FlowTypeRule]
+    concessional_values: dict[str, bool | None]
+    concessional_by_flow_class: dict[str, bool]
+    statuses: dict[str, str]
+    currency_words: dict[str, str]
+    scale_words: dict[str, int]
+    core_terms: dict[str, str]
+    weak_terms: list[str]
+    police_terms: list[str]
+    govict_terms: list[str]
+    technology_priority: list[str]
+    generic_agency_patterns: list[str]
+    operating_agency_patterns: list[str]
+
+
 @functools.cache
-def rules() -> dict[str, Any]:
+def rules() -> AidDataRules:
     """The parsed ``data/aiddata.yaml``."""
-    data: dict[str, Any] = load_yaml("aiddata.yaml")
+    data: AidDataRules = load_yaml("aiddata.yaml")
     return data
 
 
-def _pattern(terms: Any) -> re.Pattern[str]:
+def _pattern(terms: Iterable[str]) -> re.Pattern[str]:
     words = sorted((str(t) for t in terms), key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TypedDict
 
 import trafilatura
 
@@ -20,6 +20,14 @@ from countersight.sources.html import html_document, sniff_charset
 log = logging.getLogger(__name__)
 
 
+class ArchiveMeta(TypedDict):
+    """Where follow archived a fetched response, kept in the document's meta (a JSON column)."""
+
+    warc_file: str
+    warc_offset: int
+    follow_source: str
+
+
 def web_document(
     data: bytes,
     url: str,
@@ -28,9 +36,9 @@ def web_document(
     *,
     charset: str | None = None,
     fetched_at: dt.datetime | None = None,
-    meta: dict[str, Any] | None = None,
+    meta: ArchiveMeta | None = None,
 ) -> Document:
-    """A document from a fetched response body (HTML or plain text)."""
+    """A document from a fetched response body (HTML or plain text); ``meta`` joins its meta."""
     extra = dict(meta or {})
     if content_type == "text/plain":
         text, encoding = decode_text(data, url, charset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from countersight import review as rv
@@ -236,7 +236,7 @@ def archived_copy_view(store: Store, settings: Settings, document_id: str, full_
     body is always left out: the page shows text, never third-party markup."""
     from countersight.follow.sources import archived_copy
 
-    copy = archived_copy(store, settings, document_id)
+    copy = asdict(archived_copy(store, settings, document_id))
     copy.pop("body", None)
     if not full_text:
         copy["text"] = None

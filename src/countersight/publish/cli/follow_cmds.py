@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -230,14 +231,14 @@ def archive_show(
 
     copy = archived_copy(store(ctx), settings(ctx), key)
     if fmt is OutputFormat.json:
-        print_json(copy)
+        print_json(asdict(copy))
         return
     err_console.print(
-        plain(f"{copy['url']}: archived {copy['fetched_at']} in {copy['warc_file']} at offset {copy['warc_offset']}"),
+        plain(f"{copy.url}: archived {copy.fetched_at} in {copy.warc_file} at offset {copy.warc_offset}"),
         highlight=False,
     )
     # Third-party text: escape sequences and controls stripped before they reach the terminal.
-    typer.echo(terminal_safe(copy["body"] if raw else copy["text"]))
+    typer.echo(terminal_safe(copy.body if raw else copy.text))
 
 
 def register(app: typer.Typer) -> None:
