@@ -47,7 +47,7 @@ def test_editions_match_the_sheets_cell_by_cell(aigs_store: Store) -> None:
         assert bool(row.supplier_origins.get("CHN")) == bool(ticked(r["China AI Tech"]))
         named = [n for n in split_vendor_cell(r["Key Companies"]) if n.casefold() != "mult"]
         assert len(row.vendors) == len(set(row.vendors)) and len(row.vendors) <= len(named)
-    assert rows19["KEN"].regime_year == 2018 and rows19["KEN"].coded["regime"]
+    assert rows19["KEN"].regime_year == 2018 and rows19["KEN"].coded and rows19["KEN"].coded.regime
     # Nothing of an edition counts before it was published.
     assert compute_index(aigs_store, edition="2022", as_of=dt.date(2022, 3, 9)) == []
 
@@ -67,14 +67,12 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
     aigs_store.add(docs.values(), nairobi_claims(docs))
     resolve_store(aigs_store)
     report = diff(aigs_store, dt.date(2016, 1, 1), dt.date(2019, 12, 31))
-    huawei_ken = [d for d in report.status_changed if d["country"] == "KEN"]
-    assert [(d["vendor"], d["from_status"], d["to_status"]) for d in huawei_ken] == [
-        ("Huawei", "reported", "cancelled")
-    ]
+    huawei_ken = [d for d in report.status_changed if d.country == "KEN"]
+    assert [(d.vendor, d.from_status, d.to_status) for d in huawei_ken] == [("Huawei", "reported", "cancelled")]
     assert len(report.appeared) > 300 and "KEN" not in report.countries_appeared  # KEN had Huawei since 2015
     assert "ARG" in report.countries_appeared  # first reported in the 2019 edition
     # A rejection leaves the live index but not the edition.
-    dep = next(d["id"] for d in report.appeared if d["country"] == "ARG" and d["technology"] == "facial_recognition")
+    dep = next(d.id for d in report.appeared if d.country == "ARG" and d.technology == "facial_recognition")
     reject(aigs_store, dep, reason="test", actor="t")
     assert "facial_recognition" not in compute_index(aigs_store, country="ARG")[0].technologies
     assert compute_index(aigs_store, edition="2019", country="ARG")[0].technologies["facial_recognition"] == 1
@@ -82,23 +80,24 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
 
 def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
     a19 = analyze(aigs_store, edition="2019")
-    assert a19.military["top50_using"] == 40  # "40 of the top 50 military spenders"
-    assert sum(r["using"] for r in a19.adoption_by_regime) + len(a19.unclassified) == 75
+    assert a19.military.top50_using == 40  # "40 of the top 50 military spenders"
+    assert sum(r.using for r in a19.adoption_by_regime) + len(a19.unclassified) == 75
     a22 = analyze(aigs_store, edition="2022")
-    by = {r["regime"]: (r["using"], r["total"]) for r in a22.adoption_by_regime}
+    by = {r.regime: (r.using, r.total) for r in a22.adoption_by_regime}
     assert by == {"LD": (22, 34), "ED": (30, 55), "EA": (32, 60), "CA": (13, 30)}
-    assert a22.chi_square["n"] == 179 and a22.chi_square["dof"] == 3 and 0 < a22.chi_square["p_value"] < 1
+    p_value = a22.chi_square.p_value
+    assert a22.chi_square.n == 179 and a22.chi_square.dof == 3 and p_value is not None and 0 < p_value < 1
     lg = a22.logistic
-    assert lg["n"] > 150 and [c["term"] for c in lg["coefficients"]] == [
+    assert lg.n > 150 and [c.term for c in lg.coefficients] == [
         "const",
         "ED",
         "EA",
         "CA",
         "log_military_pct_gdp",
     ]
-    assert all(c["ci_low"] < c["coef"] < c["ci_high"] for c in lg["coefficients"])
-    bri = {r["bri"]: r for r in a22.supply_by_bri}
-    assert bri["BRI member"]["using"] + bri["not a BRI member"]["using"] == 97
+    assert all(c.ci_low < c.coef < c.ci_high for c in lg.coefficients)
+    bri = {r.bri: r for r in a22.supply_by_bri}
+    assert bri["BRI member"].using + bri["not a BRI member"].using == 97
     assert "reported" in a22.caveat
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from countersight.index import financing as fin
 from countersight.index.financing import CountryFinancing
+from countersight.index.records import FinancingFigures, LenderFlow
 from countersight.store import Store
 from countersight.store import financing as fstore
 
 
-# The figures and the flows are JSON documents for the API, the dashboard and ``figures --format json``.
-def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> dict[str, Any]:
+def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> FinancingFigures:
     """The financing section of ``countersight figures``: surveillance deals (or, with
     ``surveillance=False``, all finance-dataset projects) with known financing."""
     records = fstore.financing_records(store, surveillance=True if surveillance else None)
@@ -34,7 +34,7 @@ def country_financing(
 # the dashboard and the CLI's JSON output: open-ended AidData fields plus cited sources.
 
 
-def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any]]:
+def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any]]:  # JSON: deal entries
     """The financing behind one deployment: one entry per AidData project (with its cited
     sources and attribution), and any financing extracted from news claims."""
     claim_ids = fstore.deployment_claim_ids(store, deployment_id)
@@ -44,20 +44,19 @@ def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any
 
 def surveillance_financing(
     store: Store, country: str | None = None, as_of: dt.date | None = None
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]]:  # JSON: deal entries
     """Financed surveillance deals, one per AidData project (with cited sources), by country."""
     records = fstore.financing_records(store, country=country, surveillance=True)
     return [fin.record_dict(r) for r in fin.one_per_project(records, as_of)]
 
 
-def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
+def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:  # JSON: deal entries
     """Finance-dataset projects in a country that are not about surveillance (grants, training,
     supplier's credits): context for the vendor and country, never counted as deployments."""
     records = fstore.financing_records(store, country=country, surveillance=False)
     return [fin.record_dict(r) for r in fin.one_per_project(records)]
 
 
-# JSON-ready flows (lender, country, deals, usd_2017): the API adds names and serves them as they are.
-def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[LenderFlow]:
     """Lender -> recipient flows of surveillance financing (for a flow diagram): deals and 2017 USD."""
     return fin.financing_by_lender_country(fstore.financing_records(store, surveillance=True), as_of)

@@ -174,7 +174,7 @@ def country_financing_detail(store: Store, code: str, as_of: dt.date | None = No
 
 def flow_rows(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Lender -> recipient flows of surveillance financing, with country names."""
-    return [{**r, "country_name": country_name(r["country"])} for r in financing_by_lender_country(store, as_of)]
+    return [{**r.as_dict(), "country_name": country_name(r.country)} for r in financing_by_lender_country(store, as_of)]
 
 
 FINANCE_DATASETS = ("aiddata-huawei", "aiddata-gcdf", "aiddata-military")
@@ -194,7 +194,7 @@ def financing_overview(store: Store, as_of: dt.date | None = None, scope: str = 
     """``/api/financing``: the figures (deals, totals by lender and instrument, share concessional)
     and the lender -> country flows, with the attribution of the data."""
     return {
-        "figures": financing_figures(store, as_of, surveillance=scope == "surveillance"),
+        "figures": financing_figures(store, as_of, surveillance=scope == "surveillance").as_dict(),
         "flows": flow_rows(store, as_of),
         "attribution": attributions(),
     }
