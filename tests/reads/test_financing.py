@@ -81,8 +81,8 @@ def test_import_is_idempotent_and_figures_match_the_csvs(store: Store) -> None:
     assert {"Export-Import Bank of China", "Huawei", mofcom} <= financiers
     # Non-surveillance rows are context, never claims: Huawei's supplier's credits in Serbia.
     context = country_financing_context(store, "SRB")
-    assert context and all(not r["surveillance"] and r["claim_id"] is None for r in context)
-    assert any(r["instrument"] == "supplier's credit" and r["currency"] == "EUR" for r in context)
+    assert context and all(not r.surveillance and r.claim_id is None for r in context)
+    assert any(r.financing.instrument == "supplier's credit" and r.financing.currency == "EUR" for r in context)
 
 
 def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
@@ -114,7 +114,7 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
         for d in c.document_ids
     }
     assert kinds == {"dataset", "citation", "text"}
-    fin = deployment_financing(store, dep["id"])
+    fin = deployment_financing(store, dep["id"]).as_dicts()
     aid = [f for f in fin if f.get("project_id") == "37016"]
     assert len(aid) == 1 and aid[0]["amount"] == 850_000_000.0 and aid[0]["currency"] == "CNY"
     assert aid[0]["sources"] and aid[0]["attribution"].startswith("AidData")

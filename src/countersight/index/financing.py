@@ -14,10 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
-from countersight.index.records import DealTotal, FinancingFigures, LenderFlow
+from countersight.index.records import (
+    ClaimFinancing,
+    DealTotal,
+    DeploymentFinancing,
+    FinancingFigures,
+    LenderFlow,
+)
 from countersight.model import Financing, FinancingRecord
 from countersight.reference.loader import load_yaml
 
@@ -66,16 +71,6 @@ def one_per_project(records: Iterable[FinancingRecord], as_of: dt.date | None = 
 def lenders_of(r: FinancingRecord) -> list[str]:
     """The lenders of a record (a project can have several funders, joined by "; ")."""
     return [x.strip() for x in (r.financing.lender or "").split(";") if x.strip()]
-
-
-def record_dict(r: FinancingRecord) -> dict[str, Any]:  # JSON: a deal of the API, the CLI, the dashboard
-    """JSON-ready form of a record: financing fields, project, and its cited sources."""
-    out = asdict(r)  # JSON: the record's fields, then its financing's, flattened
-    fin = out.pop("financing")
-    out.update(fin)
-    out["sources"] = list(r.attrs.get("sources") or ())
-    out["attribution"] = r.attrs.get("attribution")
-    return out
 
 
 @dataclass
@@ -173,16 +168,16 @@ def country_financing(
 
 def deployment_financing(
     records: Iterable[FinancingRecord], claim_financing: Sequence[tuple[str, str, str, Financing]]
-) -> list[dict[str, Any]]:  # JSON: deals as the API and ``financing --format json`` list them
+) -> DeploymentFinancing:
     """The financing behind one deployment, from the finance ``records`` of its claims and the
-    financing its claims state ((claim id, source, document id, financing)): one entry per
-    AidData project (with its cited sources and attribution), and any financing from news claims."""
-    out = [record_dict(r) for r in one_per_project(records)]
-    imported = {r["claim_id"] for r in out}
-    for claim_id, source, document_id, fin in claim_financing:
-        if claim_id not in imported and not source.startswith("aiddata"):
-            out.append({"claim_id": claim_id, "source": source, "document_id": document_id, **asdict(fin)})
-    return out
+    financing its claims state ((claim id, source, document id, financing)): one record per
+    AidData project, and any financing from news claims (those no record covers)."""
+    kept = tuple(one_per_project(records))
+    imported = {r.claim_id for r in kept}
+    claims = tuple(
+        ClaimFinancing(*c) for c in claim_financing if c[0] not in imported and not c[1].startswith("aiddata")
+    )
+    return DeploymentFinancing(kept, claims)
 
 
 def financing_by_lender_country(records: Iterable[FinancingRecord], as_of: dt.date | None = None) -> list[LenderFlow]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+from countersight.model import Financing, FinancingRecord
 
 # A CSV / table row of the index: one column per technology of the taxonomy, so its keys vary.
 FlatRow = dict[str, str | int | float | None]
@@ -367,6 +369,48 @@ class FinancingFigures:
         for name in ("excluded_not_recommended", "projects", "notes"):
             out[name] = list(out[name])
         return out
+
+
+class ClaimFinancing(NamedTuple):
+    """The financing a claim states, with the claim's id, source and document."""
+
+    claim_id: str
+    source: str
+    document_id: str
+    financing: Financing
+
+    def as_dict(self) -> dict[str, Any]:  # JSON: a deal extracted from news, as the API lists it
+        """JSON-ready form: the claim, then the financing's fields."""
+        return {
+            "claim_id": self.claim_id,
+            "source": self.source,
+            "document_id": self.document_id,
+            **dataclasses.asdict(self.financing),
+        }
+
+
+def record_dict(r: FinancingRecord) -> dict[str, Any]:  # JSON: a deal of the API, the CLI, the dashboard
+    """JSON-ready form of a finance-dataset record: its fields, its financing's fields flattened,
+    its cited sources and attribution."""
+    out = dataclasses.asdict(r)  # JSON: the form being built
+    fin = out.pop("financing")
+    out.update(fin)
+    out["sources"] = list(r.attrs.get("sources") or ())
+    out["attribution"] = r.attrs.get("attribution")
+    return out
+
+
+@dataclass(frozen=True)
+class DeploymentFinancing:
+    """The financing behind one deployment: one finance-dataset record per project, then the
+    financing its news claims state (those no record covers)."""
+
+    records: tuple[FinancingRecord, ...]
+    claims: tuple[ClaimFinancing, ...]
+
+    def as_dicts(self) -> list[dict[str, Any]]:  # JSON: the deployment's deals, as the API lists them
+        """JSON-ready deal entries: the records (:func:`record_dict`), then the claims."""
+        return [record_dict(r) for r in self.records] + [c.as_dict() for c in self.claims]
 
 
 @dataclass(frozen=True)

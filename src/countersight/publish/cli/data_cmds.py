@@ -16,7 +16,7 @@ from countersight.datasets import (
 )
 from countersight.index.figures import EDITIONS, figures_table_rows
 from countersight.index.financing import financing_table_rows
-from countersight.index.records import FigureComparison, FinancingFigures
+from countersight.index.records import FigureComparison, FinancingFigures, record_dict
 from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
 from countersight.reads import (
     compare_figures,
@@ -217,13 +217,13 @@ def financing_cmd(
     code = parse_country(country)
     s = store(ctx)
     if deployment:
-        records = deployment_financing(s, deployment)
+        records = deployment_financing(s, deployment).as_dicts()
     elif context:
         if not country:
             raise typer.BadParameter("--context needs --country")
-        records = country_financing_context(s, code or "")
+        records = [record_dict(r) for r in country_financing_context(s, code or "")]
     else:
-        records = surveillance_financing(s, code)
+        records = [record_dict(r) for r in surveillance_financing(s, code)]
     if fmt is OutputFormat.json:
         print_json(records)
         return
