@@ -16,13 +16,13 @@ from countersight.extract import extract_claims
 from countersight.ids import content_hash
 from countersight.model import Document
 from countersight.publish.cli import main
-from countersight.reads import (
-    compute_index,
+from countersight.reads.financing import (
     country_financing_context,
     deployment_financing,
     financing_by_lender_country,
     financing_figures,
 )
+from countersight.reads.index import compute_index
 from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema

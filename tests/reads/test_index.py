@@ -10,8 +10,9 @@ import pytest
 
 from aigs_sheets import SHEET_2022, TABLE_2019, sheet_rows, ticked
 from countersight.datasets import import_aigs, import_governance
+from countersight.errors import UsageError
 from countersight.index import flat_row
-from countersight.reads import analyze, compute_index, diff
+from countersight.reads.index import analyze, compare_figures, compute_index, compute_live_figures, diff
 from countersight.resolution import resolve_store
 from countersight.review import reject
 from countersight.sources.aigs import split_vendor_cell
@@ -101,10 +102,21 @@ def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
     assert "reported" in a22.caveat
 
 
+def test_figures_side_by_side(aigs_store: Store) -> None:
+    comparison = compare_figures(aigs_store, ["2019", "live"])
+    rows = {r.figure: r.values for r in comparison.rows}
+    live = compute_live_figures(aigs_store)
+    assert rows["countries"] == {"2019": "75", "live": str(live.countries)} and live.countries > 75
+    assert rows["Chinese tech and BRI member"] == {"2019": "36", "live": None}  # coded only in the sheets
+    assert comparison.figures["live"] == live and comparison.as_dict()["editions"] == ["2019", "live"]
+    with pytest.raises(UsageError, match="unknown edition"):
+        compare_figures(aigs_store, ["2020"])
+
+
 def test_charts_are_written_offline(aigs_store: Store, tmp_path: Path) -> None:
     pytest.importorskip("altair")
     pytest.importorskip("vl_convert")
-    from countersight.reads import write_chart
+    from countersight.reads.index import write_chart
 
     png = write_chart(aigs_store, "map", tmp_path / "map.png", edition="2022")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -125,27 +137,3 @@ def test_index_modules_import_neither_the_store_nor_a_pipeline() -> None:
         names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         bad = [m for m in names if m.startswith(("countersight.store", "countersight.sources"))]
         assert not bad, (path.name, bad)
-
-
-def test_live_index_is_computed_from_records_alone() -> None:
-    from countersight.index import deployment_views, live_index
-    from countersight.records import DeploymentRow, Governance, MilitaryExpenditure, Regime, ReplayLink
-
-    rows = [
-        DeploymentRow("d1", "KEN", "safe_city", "Huawei", "CHN", "reported", 0.8, dt.date(2015, 1, 2),
-                      dt.date(2016, 3, 4), 2015, None, "Nairobi", None, 2, 2, 2),
-        DeploymentRow("d2", "KEN", None, "Hikvision", "CHN", "cancelled", 0.6, dt.date(2017, 1, 1),
-                      dt.date(2017, 1, 1), None, None, None, None, 1, 1, 1),
-    ]  # fmt: skip
-    links = [ReplayLink("d1", "2015-01-02", "Ledger", "planned", 0.7, 1)]
-    views = deployment_views(rows, links, {}, {"Hikvision": "CETC"}, as_of=dt.date(2015, 6, 1))
-    assert [(v.id, v.status, v.n_documents) for v in views] == [("d1", "planned", 1)]
-    governance = Governance({"KEN": Regime(1, "EA", 2015)}, {"KEN": MilitaryExpenditure(1.234, 2015)})
-    (row,) = live_index(views, dt.date(2015, 6, 1), {"KEN": (1, 1)}, {}, {}, governance)
-    assert (row.country, row.deployments, row.technologies, row.statuses) == (
-        "KEN",
-        1,
-        {"safe_city": 1},
-        {"planned": 1},
-    )
-    assert (row.regime, row.military_pct_gdp, row.documents, row.vendors) == ("EA", 1.234, 1, ("Huawei",))

@@ -208,7 +208,7 @@ def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> ChiSqua
         for r in REGIME_ORDER
     ]
     counts = tuple((r, t[0], t[1]) for r, t in zip(REGIME_ORDER, table, strict=True))
-    if any(sum(row) == 0 for row in table) or sum(r[0] for r in table) == 0:
+    if any(sum(row) == 0 for row in table) or any(sum(col) == 0 for col in zip(*table, strict=True)):
         return ChiSquare(
             test="chi-square of independence, regime type x use",
             n=sum(map(sum, table)),
