@@ -87,6 +87,7 @@ class _Tally:
 
 
 def _totals(tallies: Mapping[str, _Tally]) -> dict[str, DealTotal]:
+    """The tallies as reported, the largest 2017 USD total first."""
     return {k: v.total() for k, v in sorted(tallies.items(), key=lambda kv: (-kv[1].usd_2017, kv[0]))}
 
 

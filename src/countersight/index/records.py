@@ -19,6 +19,7 @@ FlatRow = dict[str, str | int | float | None]
 
 
 def _iso(day: dt.date | None) -> str | None:
+    """A date as ISO text (None stays None)."""
     return day.isoformat() if day else None
 
 
