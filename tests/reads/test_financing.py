@@ -16,13 +16,13 @@ from countersight.extract import extract_claims
 from countersight.ids import content_hash
 from countersight.model import Document
 from countersight.publish.cli import main
-from countersight.reads import (
-    compute_index,
+from countersight.reads.financing import (
     country_financing_context,
     deployment_financing,
     financing_by_lender_country,
     financing_figures,
 )
+from countersight.reads.index import compute_index
 from countersight.resolution import resolve_store
 from countersight.sources.aigs import bundled
 from countersight.store import Store, schema
@@ -71,18 +71,18 @@ def test_import_is_idempotent_and_figures_match_the_csvs(store: Store) -> None:
     }
     projects, total = _csv_surveillance_totals()
     fig = financing_figures(store)
-    assert set(fig["projects"]) == projects and fig["deals"] == len(projects) == 11
-    assert fig["total_usd_2017"] == pytest.approx(total, abs=0.01)
-    assert fig["original_currency_totals"]["CNY"] == 850_000_000.0
-    assert fig["by_lender"]["Export-Import Bank of China"]["deals"] == 3
-    assert sum(v["deals"] for v in fig["by_instrument"].values()) == fig["deals"]
+    assert set(fig.projects) == projects and fig.deals == len(projects) == 11
+    assert fig.total_usd_2017 == pytest.approx(total, abs=0.01)
+    assert fig.original_currency_totals["CNY"] == 850_000_000.0
+    assert fig.by_lender["Export-Import Bank of China"].deals == 3
+    assert sum(v.deals for v in fig.by_instrument.values()) == fig.deals
     financiers = {o.name for o in store.organizations(kind="financier")}
     mofcom = "Ministry of Commerce of the People's Republic of China"
     assert {"Export-Import Bank of China", "Huawei", mofcom} <= financiers
     # Non-surveillance rows are context, never claims: Huawei's supplier's credits in Serbia.
     context = country_financing_context(store, "SRB")
-    assert context and all(not r["surveillance"] and r["claim_id"] is None for r in context)
-    assert any(r["instrument"] == "supplier's credit" and r["currency"] == "EUR" for r in context)
+    assert context and all(not r.surveillance and r.claim_id is None for r in context)
+    assert any(r.financing.instrument == "supplier's credit" and r.financing.currency == "EUR" for r in context)
 
 
 def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
@@ -114,7 +114,7 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
         for d in c.document_ids
     }
     assert kinds == {"dataset", "citation", "text"}
-    fin = deployment_financing(store, dep["id"])
+    fin = deployment_financing(store, dep["id"]).as_dicts()
     aid = [f for f in fin if f.get("project_id") == "37016"]
     assert len(aid) == 1 and aid[0]["amount"] == 850_000_000.0 and aid[0]["currency"] == "CNY"
     assert aid[0]["sources"] and aid[0]["attribution"].startswith("AidData")
@@ -123,7 +123,7 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     pak = {r.country: r for r in compute_index(store)}["PAK"]
     assert pak.financed_deployments == 1 and pak.lenders == ("Export-Import Bank of China",)
     assert pak.financed_usd_2017 == pytest.approx(151769013.919269)
-    flows = financing_by_lender_country(store)
+    flows = [f.as_dict() for f in financing_by_lender_country(store)]
     assert {
         "lender": "Export-Import Bank of China",
         "country": "TJK",

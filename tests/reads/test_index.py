@@ -10,8 +10,9 @@ import pytest
 
 from aigs_sheets import SHEET_2022, TABLE_2019, sheet_rows, ticked
 from countersight.datasets import import_aigs, import_governance
+from countersight.errors import UsageError
 from countersight.index import flat_row
-from countersight.reads import analyze, compute_index, diff
+from countersight.reads.index import analyze, compare_figures, compute_index, compute_live_figures, diff
 from countersight.resolution import resolve_store
 from countersight.review import reject
 from countersight.sources.aigs import split_vendor_cell
@@ -47,7 +48,7 @@ def test_editions_match_the_sheets_cell_by_cell(aigs_store: Store) -> None:
         assert bool(row.supplier_origins.get("CHN")) == bool(ticked(r["China AI Tech"]))
         named = [n for n in split_vendor_cell(r["Key Companies"]) if n.casefold() != "mult"]
         assert len(row.vendors) == len(set(row.vendors)) and len(row.vendors) <= len(named)
-    assert rows19["KEN"].regime_year == 2018 and rows19["KEN"].coded["regime"]
+    assert rows19["KEN"].regime_year == 2018 and rows19["KEN"].coded and rows19["KEN"].coded.regime
     # Nothing of an edition counts before it was published.
     assert compute_index(aigs_store, edition="2022", as_of=dt.date(2022, 3, 9)) == []
 
@@ -67,14 +68,12 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
     aigs_store.add(docs.values(), nairobi_claims(docs))
     resolve_store(aigs_store)
     report = diff(aigs_store, dt.date(2016, 1, 1), dt.date(2019, 12, 31))
-    huawei_ken = [d for d in report.status_changed if d["country"] == "KEN"]
-    assert [(d["vendor"], d["from_status"], d["to_status"]) for d in huawei_ken] == [
-        ("Huawei", "reported", "cancelled")
-    ]
+    huawei_ken = [d for d in report.status_changed if d.country == "KEN"]
+    assert [(d.vendor, d.from_status, d.to_status) for d in huawei_ken] == [("Huawei", "reported", "cancelled")]
     assert len(report.appeared) > 300 and "KEN" not in report.countries_appeared  # KEN had Huawei since 2015
     assert "ARG" in report.countries_appeared  # first reported in the 2019 edition
     # A rejection leaves the live index but not the edition.
-    dep = next(d["id"] for d in report.appeared if d["country"] == "ARG" and d["technology"] == "facial_recognition")
+    dep = next(d.id for d in report.appeared if d.country == "ARG" and d.technology == "facial_recognition")
     reject(aigs_store, dep, reason="test", actor="t")
     assert "facial_recognition" not in compute_index(aigs_store, country="ARG")[0].technologies
     assert compute_index(aigs_store, edition="2019", country="ARG")[0].technologies["facial_recognition"] == 1
@@ -82,30 +81,42 @@ def test_live_index_as_of_and_diff(aigs_store: Store) -> None:
 
 def test_analysis_reproduces_published_figures(aigs_store: Store) -> None:
     a19 = analyze(aigs_store, edition="2019")
-    assert a19.military["top50_using"] == 40  # "40 of the top 50 military spenders"
-    assert sum(r["using"] for r in a19.adoption_by_regime) + len(a19.unclassified) == 75
+    assert a19.military.top50_using == 40  # "40 of the top 50 military spenders"
+    assert sum(r.using for r in a19.adoption_by_regime) + len(a19.unclassified) == 75
     a22 = analyze(aigs_store, edition="2022")
-    by = {r["regime"]: (r["using"], r["total"]) for r in a22.adoption_by_regime}
+    by = {r.regime: (r.using, r.total) for r in a22.adoption_by_regime}
     assert by == {"LD": (22, 34), "ED": (30, 55), "EA": (32, 60), "CA": (13, 30)}
-    assert a22.chi_square["n"] == 179 and a22.chi_square["dof"] == 3 and 0 < a22.chi_square["p_value"] < 1
+    p_value = a22.chi_square.p_value
+    assert a22.chi_square.n == 179 and a22.chi_square.dof == 3 and p_value is not None and 0 < p_value < 1
     lg = a22.logistic
-    assert lg["n"] > 150 and [c["term"] for c in lg["coefficients"]] == [
+    assert lg.n > 150 and [c.term for c in lg.coefficients] == [
         "const",
         "ED",
         "EA",
         "CA",
         "log_military_pct_gdp",
     ]
-    assert all(c["ci_low"] < c["coef"] < c["ci_high"] for c in lg["coefficients"])
-    bri = {r["bri"]: r for r in a22.supply_by_bri}
-    assert bri["BRI member"]["using"] + bri["not a BRI member"]["using"] == 97
+    assert all(c.ci_low < c.coef < c.ci_high for c in lg.coefficients)
+    bri = {r.bri: r for r in a22.supply_by_bri}
+    assert bri["BRI member"].using + bri["not a BRI member"].using == 97
     assert "reported" in a22.caveat
+
+
+def test_figures_side_by_side(aigs_store: Store) -> None:
+    comparison = compare_figures(aigs_store, ["2019", "live"])
+    rows = {r.figure: r.values for r in comparison.rows}
+    live = compute_live_figures(aigs_store)
+    assert rows["countries"] == {"2019": "75", "live": str(live.countries)} and live.countries > 75
+    assert rows["Chinese tech and BRI member"] == {"2019": "36", "live": None}  # coded only in the sheets
+    assert comparison.figures["live"] == live and comparison.as_dict()["editions"] == ["2019", "live"]
+    with pytest.raises(UsageError, match="unknown edition"):
+        compare_figures(aigs_store, ["2020"])
 
 
 def test_charts_are_written_offline(aigs_store: Store, tmp_path: Path) -> None:
     pytest.importorskip("altair")
     pytest.importorskip("vl_convert")
-    from countersight.reads import write_chart
+    from countersight.reads.index import write_chart
 
     png = write_chart(aigs_store, "map", tmp_path / "map.png", edition="2022")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -126,27 +137,3 @@ def test_index_modules_import_neither_the_store_nor_a_pipeline() -> None:
         names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         bad = [m for m in names if m.startswith(("countersight.store", "countersight.sources"))]
         assert not bad, (path.name, bad)
-
-
-def test_live_index_is_computed_from_records_alone() -> None:
-    from countersight.index import deployment_views, live_index
-    from countersight.records import DeploymentRow, Governance, MilitaryExpenditure, Regime, ReplayLink
-
-    rows = [
-        DeploymentRow("d1", "KEN", "safe_city", "Huawei", "CHN", "reported", 0.8, dt.date(2015, 1, 2),
-                      dt.date(2016, 3, 4), 2015, None, "Nairobi", None, 2, 2, 2),
-        DeploymentRow("d2", "KEN", None, "Hikvision", "CHN", "cancelled", 0.6, dt.date(2017, 1, 1),
-                      dt.date(2017, 1, 1), None, None, None, None, 1, 1, 1),
-    ]  # fmt: skip
-    links = [ReplayLink("d1", "2015-01-02", "Ledger", "planned", 0.7, 1)]
-    views = deployment_views(rows, links, {}, {"Hikvision": "CETC"}, as_of=dt.date(2015, 6, 1))
-    assert [(v.id, v.status, v.n_documents) for v in views] == [("d1", "planned", 1)]
-    governance = Governance({"KEN": Regime(1, "EA", 2015)}, {"KEN": MilitaryExpenditure(1.234, 2015)})
-    (row,) = live_index(views, dt.date(2015, 6, 1), {"KEN": (1, 1)}, {}, {}, governance)
-    assert (row.country, row.deployments, row.technologies, row.statuses) == (
-        "KEN",
-        1,
-        {"safe_city": 1},
-        {"planned": 1},
-    )
-    assert (row.regime, row.military_pct_gdp, row.documents, row.vendors) == ("EA", 1.234, 1, ("Huawei",))

@@ -20,7 +20,7 @@ def aigs_store(store: Store) -> Store:
 
 
 def test_figures_2019(aigs_store: Store) -> None:
-    f = compute_figures(aigs_store, "2019")
+    f = compute_figures(aigs_store, "2019").as_dict()
     assert f["countries"] == 75
     assert f["technology"] == {"safe_city": 56, "facial_recognition": 64, "smart_policing": 53}
     assert f["supplier_origin"]["CHN"] == 63 and f["supplier_origin"]["USA"] == 32
@@ -40,7 +40,7 @@ def test_figures_2019(aigs_store: Store) -> None:
 
 
 def test_figures_2022(aigs_store: Store) -> None:
-    f = compute_figures(aigs_store, "2022")
+    f = compute_figures(aigs_store, "2022").as_dict()
     assert f["countries"] == 97
     assert f["technology"] == {
         "safe_city": 64,

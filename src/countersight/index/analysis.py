@@ -6,14 +6,24 @@ what exists: every result carries that caveat.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from countersight.index.compute import IndexRow
+from countersight.index.records import (
+    BriSupply,
+    ChiSquare,
+    Logistic,
+    LogitTerm,
+    MilitarySpending,
+    RegimeAdoption,
+    RegimeSupply,
+)
 from countersight.records import Governance
 
 REGIME_ORDER = ("LD", "ED", "EA", "CA")
@@ -33,7 +43,7 @@ CAVEAT = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
     """The results of :func:`analyze`, JSON-ready through :meth:`as_dict`."""
 
@@ -41,21 +51,31 @@ class Analysis:
     as_of: dt.date | None
     governance_year: int
     universe: str
-    # The result tables are JSON documents (``analyze --format json``, the API); their rows vary by table.
-    adoption_by_regime: list[dict[str, Any]] = field(default_factory=list)
-    supply_by_regime: list[dict[str, Any]] = field(default_factory=list)
-    supply_by_bri: list[dict[str, Any]] = field(default_factory=list)
-    military: dict[str, Any] = field(default_factory=dict)
-    chi_square: dict[str, Any] = field(default_factory=dict)
-    logistic: dict[str, Any] = field(default_factory=dict)
-    unclassified: list[str] = field(default_factory=list)
+    adoption_by_regime: tuple[RegimeAdoption, ...]
+    supply_by_regime: tuple[RegimeSupply, ...]
+    supply_by_bri: tuple[BriSupply, ...]
+    military: MilitarySpending
+    chi_square: ChiSquare
+    logistic: Logistic
+    unclassified: tuple[str, ...] = ()
     caveat: str = CAVEAT
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: ``analyze --format json``
         """JSON-ready form."""
-        out = dict(self.__dict__)
-        out["as_of"] = self.as_of.isoformat() if self.as_of else None
-        return out
+        return {
+            "edition": self.edition,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "governance_year": self.governance_year,
+            "universe": self.universe,
+            "adoption_by_regime": [dataclasses.asdict(r) for r in self.adoption_by_regime],
+            "supply_by_regime": [dataclasses.asdict(r) for r in self.supply_by_regime],
+            "supply_by_bri": [dataclasses.asdict(r) for r in self.supply_by_bri],
+            "military": self.military.as_dict(),
+            "chi_square": self.chi_square.as_dict(),
+            "logistic": self.logistic.as_dict(),
+            "unclassified": list(self.unclassified),
+            "caveat": self.caveat,
+        }
 
 
 def _using(row: IndexRow) -> bool:
@@ -99,68 +119,76 @@ def analyze(
     regime types the AIGS 2022 V-Dem sheet codes per country (the denominator)."""
     universe, described = _universe(edition, year, vdem or {}, governance)
     using = {r.country: r for r in rows if _using(r)}
-    result = Analysis(edition=edition, as_of=as_of, governance_year=year, universe=described)
-    result.unclassified = sorted(c for c in using if c not in universe)
-
     totals = Counter(universe.values())
     used = Counter(universe[c] for c in using if c in universe)
-    for label in REGIME_ORDER:
-        n, k = totals.get(label, 0), used.get(label, 0)
-        result.adoption_by_regime.append(
-            {
-                "regime": label,
-                "name": REGIME_NAMES[label],
-                "using": k,
-                "total": n,
-                "share": round(k / n, 4) if n else None,
-            }
+    adoption = tuple(
+        RegimeAdoption(
+            regime=label,
+            name=REGIME_NAMES[label],
+            using=used.get(label, 0),
+            total=totals.get(label, 0),
+            share=round(used.get(label, 0) / totals[label], 4) if totals.get(label) else None,
         )
+        for label in REGIME_ORDER
+    )
+    supply = []
     for label in REGIME_ORDER:
         group = [r for c, r in using.items() if universe.get(c) == label]
-        result.supply_by_regime.append(
-            {
-                "regime": label,
-                "using": len(group),
-                "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
-                "us": sum(1 for r in group if r.supplier_origins.get("USA")),
-                "both": sum(1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")),
-            }
+        supply.append(
+            RegimeSupply(
+                regime=label,
+                using=len(group),
+                chinese=sum(1 for r in group if r.supplier_origins.get("CHN")),
+                us=sum(1 for r in group if r.supplier_origins.get("USA")),
+                both=sum(1 for r in group if r.supplier_origins.get("CHN") and r.supplier_origins.get("USA")),
+            )
         )
+    by_bri = []
     for bri, label in ((True, "BRI member"), (False, "not a BRI member"), (None, "not coded")):
-        group = [r for r in using.values() if r.coded.get("bri") is bri]
-        result.supply_by_bri.append(
-            {
-                "bri": label,
-                "using": len(group),
-                "chinese": sum(1 for r in group if r.supplier_origins.get("CHN")),
-                "us": sum(1 for r in group if r.supplier_origins.get("USA")),
-            }
+        members = [r for r in using.values() if r.bri is bri]
+        by_bri.append(
+            BriSupply(
+                bri=label,
+                using=len(members),
+                chinese=sum(1 for r in members if r.supplier_origins.get("CHN")),
+                us=sum(1 for r in members if r.supplier_origins.get("USA")),
+            )
         )
-    result.military = _military(governance, using, universe, year)
-    result.chi_square = _chi_square(universe, using)
-    result.logistic = _logistic(governance, universe, using, year)
-    return result
+    return Analysis(
+        edition=edition,
+        as_of=as_of,
+        governance_year=year,
+        universe=described,
+        adoption_by_regime=adoption,
+        supply_by_regime=tuple(supply),
+        supply_by_bri=tuple(by_bri),
+        military=_military(governance, using, universe, year),
+        chi_square=_chi_square(universe, using),
+        logistic=_logistic(governance, universe, using, year),
+        unclassified=tuple(sorted(c for c in using if c not in universe)),
+    )
 
 
 def _military(
     governance: Governance, using: dict[str, IndexRow], universe: dict[str, str], year: int
-) -> dict[str, Any]:
-    ranked = [r for r in using.values() if isinstance(r.coded.get("military_rank"), int)]
-    top = sorted(r.country for r in ranked if r.coded["military_rank"] <= TOP_MILITARY)
+) -> MilitarySpending:
+    top = sorted(
+        r.country for r in using.values() if isinstance(r.military_rank, int) and r.military_rank <= TOP_MILITARY
+    )
     military = governance.military
     users = [military[c][0] for c in using if c in military]
     others = [military[c][0] for c in universe if c not in using and c in military]
-    return {
-        "top50_using": len(top),
-        "top50_countries": top,
-        "rank_source": "the editions' coded 'Military Expenditures Ranking (2018)' column "
+    return MilitarySpending(
+        top50_using=len(top),
+        top50_countries=tuple(top),
+        rank_source="the editions' coded 'Military Expenditures Ranking (2018)' column "
         "(absolute spending, SIPRI); only countries in an edition carry a rank",
-        "pct_gdp_year": year,
-        "median_pct_gdp_using": round(_median(users), 3) if users else None,
-        "median_pct_gdp_not_using": round(_median(others), 3) if others else None,
-        "n_using_with_pct_gdp": len(users),
-        "n_not_using_with_pct_gdp": len(others),
-    }
+        pct_gdp_year=year,
+        median_pct_gdp_using=round(_median(users), 3) if users else None,
+        median_pct_gdp_not_using=round(_median(others), 3) if others else None,
+        n_using_with_pct_gdp=len(users),
+        n_not_using_with_pct_gdp=len(others),
+    )
 
 
 def _median(values: list[float]) -> float:
@@ -169,7 +197,7 @@ def _median(values: list[float]) -> float:
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
-def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> dict[str, Any]:
+def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> ChiSquare:
     from scipy.stats import chi2_contingency
 
     table = [
@@ -179,28 +207,27 @@ def _chi_square(universe: dict[str, str], using: dict[str, IndexRow]) -> dict[st
         ]
         for r in REGIME_ORDER
     ]
-    if any(sum(row) == 0 for row in table) or sum(r[0] for r in table) == 0:
-        return {
-            "test": "chi-square of independence, regime type x use",
-            "n": sum(map(sum, table)),
-            "table": table,
-            "note": "not computed: an empty row or column",
-        }
+    counts = tuple((r, t[0], t[1]) for r, t in zip(REGIME_ORDER, table, strict=True))
+    if any(sum(row) == 0 for row in table) or any(sum(col) == 0 for col in zip(*table, strict=True)):
+        return ChiSquare(
+            test="chi-square of independence, regime type x use",
+            n=sum(map(sum, table)),
+            table=counts,
+            note="not computed: an empty row or column",
+        )
     res = chi2_contingency(table)
-    return {
-        "test": "chi-square of independence, regime type (LD, ED, EA, CA) x use (yes, no)",
-        "table": {r: {"using": t[0], "not_using": t[1]} for r, t in zip(REGIME_ORDER, table, strict=True)},
-        "chi2": round(float(res.statistic), 4),
-        "dof": int(res.dof),
-        "p_value": float(f"{res.pvalue:.4g}"),
-        "n": sum(map(sum, table)),
-        "min_expected": round(float(res.expected_freq.min()), 2),
-    }
+    return ChiSquare(
+        test="chi-square of independence, regime type (LD, ED, EA, CA) x use (yes, no)",
+        n=sum(map(sum, table)),
+        table=counts,
+        chi2=round(float(res.statistic), 4),
+        dof=int(res.dof),
+        p_value=float(f"{res.pvalue:.4g}"),
+        min_expected=round(float(res.expected_freq.min()), 2),
+    )
 
 
-def _logistic(
-    governance: Governance, universe: dict[str, str], using: dict[str, IndexRow], year: int
-) -> dict[str, Any]:
+def _logistic(governance: Governance, universe: dict[str, str], using: dict[str, IndexRow], year: int) -> Logistic:
     import numpy as np
     import statsmodels.api as sm
 
@@ -208,7 +235,7 @@ def _logistic(
     countries = sorted(c for c in universe if c in military and military[c][0] > 0)
     names = ["const", "ED", "EA", "CA", "log_military_pct_gdp"]
     if len(countries) < 20:
-        return {"model": "logit", "n": len(countries), "note": "not computed: too few countries"}
+        return Logistic(model="logit", n=len(countries), note="not computed: too few countries")
     x = np.array(
         [
             [
@@ -221,33 +248,28 @@ def _logistic(
     )
     y = np.array([1.0 if c in using else 0.0 for c in countries])
     if y.min() == y.max():
-        return {
-            "model": "logit",
-            "n": len(countries),
-            "note": "not computed: every country has the same outcome",
-        }
+        return Logistic(model="logit", n=len(countries), note="not computed: every country has the same outcome")
     fit = sm.Logit(y, x).fit(disp=0)
     ci = fit.conf_int(0.05)
-    coefs = []
-    for i, name in enumerate(names):
-        coefs.append(
-            {
-                "term": name,
-                "coef": round(float(fit.params[i]), 4),
-                "std_err": round(float(fit.bse[i]), 4),
-                "ci_low": round(float(ci[i][0]), 4),
-                "ci_high": round(float(ci[i][1]), 4),
-                "p_value": float(f"{fit.pvalues[i]:.4g}"),
-                "odds_ratio": round(math.exp(float(fit.params[i])), 4),
-            }
+    coefs = tuple(
+        LogitTerm(
+            term=name,
+            coef=round(float(fit.params[i]), 4),
+            std_err=round(float(fit.bse[i]), 4),
+            ci_low=round(float(ci[i][0]), 4),
+            ci_high=round(float(ci[i][1]), 4),
+            p_value=float(f"{fit.pvalues[i]:.4g}"),
+            odds_ratio=round(math.exp(float(fit.params[i])), 4),
         )
-    return {
-        "model": "logit: P(use) ~ regime type (reference: liberal democracy) + log(military expenditure % GDP)",
-        "n": len(countries),
-        "n_using": int(y.sum()),
-        "pseudo_r2": round(float(fit.prsquared), 4),
-        "log_likelihood": round(float(fit.llf), 4),
-        "converged": bool(fit.mle_retvals.get("converged", True)),
-        "coefficients": coefs,
-        "excluded": "countries without a regime type or military expenditure for the year",
-    }
+        for i, name in enumerate(names)
+    )
+    return Logistic(
+        model="logit: P(use) ~ regime type (reference: liberal democracy) + log(military expenditure % GDP)",
+        n=len(countries),
+        n_using=int(y.sum()),
+        pseudo_r2=round(float(fit.prsquared), 4),
+        log_likelihood=round(float(fit.llf), 4),
+        converged=bool(fit.mle_retvals.get("converged", True)),
+        coefficients=coefs,
+        excluded="countries without a regime type or military expenditure for the year",
+    )

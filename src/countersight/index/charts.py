@@ -7,6 +7,7 @@ TopoJSON vendored with the web assets (ISO numeric ids; see its LICENSE).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -20,6 +21,7 @@ import pycountry
 from countersight.errors import CountersightError, InputError
 from countersight.index.compute import IndexRow
 from countersight.index.deployments import DeploymentView
+from countersight.index.records import MapCell
 from countersight.reference.countries import country_name
 from countersight.reference.loader import data_path
 
@@ -37,10 +39,10 @@ def _altair() -> Any:
 
 
 @functools.cache
-def _world() -> dict[str, Any]:
+def _world() -> dict[str, Any]:  # JSON: the world-atlas TopoJSON as loaded
     path = data_path("..", "publish", "web", "static", "vendor", "world-atlas", "countries-110m.json")
     with path.resolve().open(encoding="utf-8") as fh:
-        topo: dict[str, Any] = json.load(fh)
+        topo: dict[str, Any] = json.load(fh)  # JSON: as above
     return topo
 
 
@@ -62,23 +64,43 @@ def _title(edition: str, as_of: dt.date | None) -> str:
     return label + (f", as of {as_of.isoformat()}" if as_of else "")
 
 
-def map_chart(rows: Sequence[IndexRow], title: str) -> Any:
-    """Choropleth of technologies in use per country (countries without a row in light grey)."""
-    alt = _altair()
-    by_key: dict[str, dict[str, Any]] = {}
+def map_cells(rows: Sequence[IndexRow]) -> list[MapCell]:
+    """The countries the map colours: those using a technology, by world-atlas key (where two
+    codes share a shape, the one with more technologies)."""
+    by_key: dict[str, MapCell] = {}
     for r in rows:
         key = _map_key(r.country)
         techs = sum(1 for n in r.technologies.values() if n)
         if key and (techs or r.unspecified):
             prev = by_key.get(key)
-            if prev is None or techs > prev["technologies"]:
-                by_key[key] = {
-                    "key": key,
-                    "technologies": techs,
-                    "deployments": r.deployments,
-                    "name": r.name,
-                }
-    values = list(by_key.values())
+            if prev is None or techs > prev.technologies:
+                by_key[key] = MapCell(key, techs, r.deployments, r.name)
+    return list(by_key.values())
+
+
+def origin_counts(rows: Sequence[IndexRow], top: int = 12) -> list[tuple[str, int]]:
+    """(supplier country, countries it supplied), most first, ``top`` of them."""
+    counts: Counter[str] = Counter()
+    for r in rows:
+        for origin, n in r.supplier_origins.items():
+            if n and origin != "unknown":
+                counts[origin] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+
+
+def timeline_counts(views: Iterable[DeploymentView]) -> list[tuple[int, str, int]]:
+    """(year of first evidence, technology or "unspecified", deployments), by year and technology."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for v in views:
+        if v.first_seen:
+            counts[(v.first_seen.year, v.technology or "unspecified")] += 1
+    return [(y, t, n) for (y, t), n in sorted(counts.items())]
+
+
+def map_chart(rows: Sequence[IndexRow], title: str) -> Any:
+    """Choropleth of technologies in use per country (countries without a row in light grey)."""
+    alt = _altair()
+    values = [dataclasses.asdict(cell) for cell in map_cells(rows)]
     world = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
     base = alt.Chart(world).mark_geoshape(fill="#e8e8e8", stroke="white", strokeWidth=0.4)
     layer = (
@@ -101,15 +123,7 @@ def map_chart(rows: Sequence[IndexRow], title: str) -> Any:
 def origins_chart(rows: Sequence[IndexRow], title: str, top: int = 12) -> Any:
     """Bars: number of countries supplied from each supplier country."""
     alt = _altair()
-    counts: Counter[str] = Counter()
-    for r in rows:
-        for origin, n in r.supplier_origins.items():
-            if n and origin != "unknown":
-                counts[origin] += 1
-    values = [
-        {"origin": country_name(k), "code": k, "countries": v}
-        for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    ]
+    values = [{"origin": country_name(k), "code": k, "countries": v} for k, v in origin_counts(rows, top)]
     return (
         alt.Chart(alt.InlineData(values=values))
         .mark_bar(color="#b5442c")
@@ -125,11 +139,7 @@ def origins_chart(rows: Sequence[IndexRow], title: str, top: int = 12) -> Any:
 def timeline_chart(views: Iterable[DeploymentView], title: str) -> Any:
     """Stacked bars: deployments by the year of their first evidence, per technology."""
     alt = _altair()
-    counts: Counter[tuple[int, str]] = Counter()
-    for v in views:
-        if v.first_seen:
-            counts[(v.first_seen.year, v.technology or "unspecified")] += 1
-    values = [{"year": y, "technology": t, "deployments": n} for (y, t), n in sorted(counts.items())]
+    values = [{"year": y, "technology": t, "deployments": n} for y, t, n in timeline_counts(views)]
     return (
         alt.Chart(alt.InlineData(values=values))
         .mark_bar()

@@ -10,15 +10,17 @@ in the status counts.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from countersight.index.deployments import DeploymentView
 from countersight.index.financing import CountryFinancing
+from countersight.index.records import AigsCoding, EditionCoding, FlatRow, coding_from_dict
 from countersight.model import STATUSES, Claim, Document
 from countersight.records import Governance
 from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
@@ -41,7 +43,8 @@ class IndexRow:
     ``technologies`` counts deployments per technology id (for an edition: 1 when the sheet ticks
     it); ``unspecified`` counts deployments whose source names a vendor but no technology;
     ``supplier_origins`` counts deployments per supplier country (for an edition: the coded flags);
-    ``coded`` keeps the edition's own coding (BRI, military-spending rank, regime, flags).
+    ``coded`` keeps the AIGS sheet's own coding (BRI, military-spending rank, regime; an edition's
+    supplier flags too), None where no sheet codes the country.
     """
 
     country: str
@@ -64,24 +67,48 @@ class IndexRow:
     military_pct_gdp: float | None = None
     military_year: int | None = None
     disputed: int = 0
-    coded: dict[str, Any] = field(default_factory=dict)  # the AIGS sheet's own cells, open-ended
+    coded: AigsCoding | None = None
     # Financing (AidData records merged into this country's deployments; live edition only).
     financed_deployments: int = 0
     financed_usd_2017: float | None = None
     lenders: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (dates as ISO strings)."""
-        out: dict[str, Any] = {}
+    def as_dict(self) -> dict[str, Any]:  # JSON: ``index --format json``, the /api/countries rows
+        """JSON-ready form (dates as ISO strings, ``coded`` as an object, ``{}`` when None)."""
+        out: dict[str, Any] = {}  # JSON: the row being built
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = list(value)
+            elif name == "coded":
+                value = value.as_dict() if value else {}
             out[name] = value
         return out
+
+    @classmethod
+    def from_dict(cls, cells: dict[str, Any]) -> IndexRow:  # JSON: a row cached in its as_dict form
+        """The row back from its :meth:`as_dict` form."""
+        values = dict(cells)
+        for name in ("as_of", "first_evidence", "last_evidence"):
+            if values.get(name):
+                values[name] = dt.date.fromisoformat(values[name])
+        for name in ("vendors", "lenders", "instruments"):
+            values[name] = tuple(values.get(name) or ())
+        values["coded"] = coding_from_dict(values.get("coded") or {})
+        return cls(**values)
+
+    @property
+    def bri(self) -> bool | None:
+        """Belt and Road membership as an AIGS sheet codes it (None: not coded)."""
+        return self.coded.bri if self.coded else None
+
+    @property
+    def military_rank(self) -> int | None:
+        """The military-spending rank an AIGS sheet codes (None: not coded)."""
+        return self.coded.military_rank if self.coded else None
 
 
 def technology_columns(edition: str) -> tuple[str, ...]:
@@ -89,9 +116,9 @@ def technology_columns(edition: str) -> tuple[str, ...]:
     return EDITION_TECHNOLOGIES.get(edition, tuple(technologies()))
 
 
-def flat_row(row: IndexRow) -> dict[str, Any]:  # a CSV/table row: its columns follow the taxonomy
+def flat_row(row: IndexRow) -> FlatRow:
     """The CSV / table form of a row: one column per technology, status and main origin."""
-    out: dict[str, Any] = {"country": row.country, "name": row.name, "deployments": row.deployments}
+    out: FlatRow = {"country": row.country, "name": row.name, "deployments": row.deployments}
     for tech in technology_columns(row.edition):
         out[tech] = row.technologies.get(tech, 0)
     out["unspecified"] = row.unspecified
@@ -112,8 +139,8 @@ def flat_row(row: IndexRow) -> dict[str, Any]:  # a CSV/table row: its columns f
     out["regime_year"] = row.regime_year
     out["military_pct_gdp"] = row.military_pct_gdp
     out["military_year"] = row.military_year
-    out["bri"] = row.coded.get("bri")
-    out["military_rank"] = row.coded.get("military_rank")
+    out["bri"] = row.bri
+    out["military_rank"] = row.military_rank
     out["disputed"] = row.disputed
     out["financed_deployments"] = row.financed_deployments
     out["financed_usd_2017"] = row.financed_usd_2017
@@ -143,18 +170,18 @@ def governance_year(edition: str, today: dt.date) -> int:
     return today.year
 
 
-def coded_by_country(aigs_documents: Iterable[Document]) -> dict[str, dict[str, Any]]:
+def coded_by_country(aigs_documents: Iterable[Document]) -> dict[str, AigsCoding]:
     """The latest edition's coding per country (BRI membership, military rank, coded regime),
     from the AIGS 2019 then 2022 row documents (a later edition overrides an earlier one)."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, AigsCoding] = {}
     for doc in aigs_documents:
         m = doc.meta
-        out[m["country"]] = {
-            "edition": (doc.dataset or "").removeprefix("aigs-"),
-            "bri": m.get("bri"),
-            "military_rank": m.get("military_rank"),
-            "regime": m.get("regime"),
-        }
+        out[m["country"]] = AigsCoding(
+            edition=(doc.dataset or "").removeprefix("aigs-"),
+            bri=m.get("bri"),
+            military_rank=m.get("military_rank"),
+            regime=m.get("regime"),
+        )
     return out
 
 
@@ -174,7 +201,7 @@ def live_index(
     views: Sequence[DeploymentView],
     as_of: dt.date | None,
     counts: Mapping[str, tuple[int, int]],
-    coded: Mapping[str, dict[str, Any]],
+    coded: Mapping[str, AigsCoding],
     financing: Mapping[str, CountryFinancing],
     governance: Governance,
     group_vendors: bool = False,
@@ -184,7 +211,7 @@ def live_index(
     governance rows; sorted by country code."""
     kept = [v for v in views if v.review != "rejected"]
     rows = aggregate(kept, "live", as_of, group_vendors=group_vendors, counts=counts)
-    rows = [_with_coded(r, coded.get(r.country, {})) for r in rows]
+    rows = [_with_coded(r, coded[r.country]) if r.country in coded else r for r in rows]
     rows = [_with_financing(r, financing[r.country]) if r.country in financing else r for r in rows]
     return [_with_governance(r, governance) for r in rows]
 
@@ -303,15 +330,15 @@ def edition_index(
                 mean_confidence=round(statistics.fmean(conf[code]), 4) if conf[code] else None,
                 first_evidence=published,
                 last_evidence=published,
-                coded={
-                    "edition": edition,
-                    "bri": m.get("bri"),
-                    "military_rank": m.get("military_rank"),
-                    "regime": m.get("regime"),
-                    "china_tech": m.get("china_tech"),
-                    "us_tech": m.get("us_tech"),
-                    "multiple_vendors": m.get("multiple_vendors"),
-                },
+                coded=EditionCoding(
+                    edition=edition,
+                    bri=m.get("bri"),
+                    military_rank=m.get("military_rank"),
+                    regime=m.get("regime"),
+                    china_tech=m.get("china_tech"),
+                    us_tech=m.get("us_tech"),
+                    multiple_vendors=m.get("multiple_vendors"),
+                ),
             )
         )
     return [_with_governance(r, governance) for r in out]
@@ -329,8 +356,8 @@ def _with_financing(row: IndexRow, fin: CountryFinancing) -> IndexRow:
     )
 
 
-def _with_coded(row: IndexRow, coded: dict[str, Any]) -> IndexRow:
-    return IndexRow(**{**row.__dict__, "coded": dict(coded)}) if coded else row
+def _with_coded(row: IndexRow, coded: AigsCoding) -> IndexRow:
+    return dataclasses.replace(row, coded=coded)
 
 
 def _with_governance(row: IndexRow, governance: Governance) -> IndexRow:

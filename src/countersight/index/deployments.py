@@ -58,9 +58,9 @@ class DeploymentView:
         """True when the latest evidence says it exists or is planned (not cancelled or denied)."""
         return self.status in ACTIVE_STATUSES
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: ``deployments --format json``, the API's deployments
         """JSON-ready form (dates as ISO strings)."""
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {}  # JSON: the form being built
         for name in self.__slots__:
             value = getattr(self, name)
             if isinstance(value, dt.date):

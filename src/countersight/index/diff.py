@@ -11,6 +11,7 @@ from typing import Any
 
 from countersight.index.compute import IndexRow, aggregate
 from countersight.index.deployments import DeploymentView
+from countersight.index.records import CountryChange, CountryState, DeploymentBrief, StatusChange
 
 
 @dataclass
@@ -19,25 +20,24 @@ class DiffReport:
 
     from_date: dt.date
     to_date: dt.date
-    # JSON-ready briefs of deployments and countries (``diff --format json``, ``/api/diff``).
-    appeared: list[dict[str, Any]] = field(default_factory=list)
-    status_changed: list[dict[str, Any]] = field(default_factory=list)
-    disappeared: list[dict[str, Any]] = field(default_factory=list)
+    appeared: list[DeploymentBrief] = field(default_factory=list)
+    status_changed: list[StatusChange] = field(default_factory=list)
+    disappeared: list[DeploymentBrief] = field(default_factory=list)
     countries_appeared: list[str] = field(default_factory=list)
     countries_disappeared: list[str] = field(default_factory=list)
-    countries_changed: list[dict[str, Any]] = field(default_factory=list)
+    countries_changed: list[CountryChange] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: ``diff --format json``, ``/api/diff``
         """JSON-ready form."""
         return {
             "from": self.from_date.isoformat(),
             "to": self.to_date.isoformat(),
-            "appeared": self.appeared,
-            "status_changed": self.status_changed,
-            "disappeared": self.disappeared,
+            "appeared": [d.as_dict() for d in self.appeared],
+            "status_changed": [d.as_dict() for d in self.status_changed],
+            "disappeared": [d.as_dict() for d in self.disappeared],
             "countries_appeared": self.countries_appeared,
             "countries_disappeared": self.countries_disappeared,
-            "countries_changed": self.countries_changed,
+            "countries_changed": [c.as_dict() for c in self.countries_changed],
         }
 
     @property
@@ -53,29 +53,30 @@ class DiffReport:
         )
 
 
-def _brief(v: DeploymentView) -> dict[str, Any]:
-    return {
-        "id": v.id,
-        "country": v.country,
-        "vendor": v.vendor,
-        "vendor_country": v.vendor_country,
-        "technology": v.technology,
-        "status": v.status,
-        "confidence": v.confidence,
-        "first_seen": v.first_seen.isoformat() if v.first_seen else None,
-        "last_seen": v.last_seen.isoformat() if v.last_seen else None,
-        "documents": v.n_documents,
-    }
+def brief(v: DeploymentView) -> DeploymentBrief:
+    """A deployment view as a diff lists it."""
+    return DeploymentBrief(
+        v.id,
+        v.country,
+        v.vendor,
+        v.vendor_country,
+        v.technology,
+        v.status,
+        v.confidence,
+        v.first_seen,
+        v.last_seen,
+        v.n_documents,
+    )
 
 
-def _country_key(row: IndexRow) -> dict[str, Any]:
-    return {
-        "technologies": row.technologies,
-        "unspecified": row.unspecified,
-        "statuses": row.statuses,
-        "supplier_origins": row.supplier_origins,
-        "vendors": list(row.vendors),
-    }
+def status_change(before: DeploymentView, after: DeploymentView) -> StatusChange:
+    """A deployment whose status went from ``before``'s to ``after``'s."""
+    return StatusChange(**brief(after).__dict__, from_status=before.status, to_status=after.status)
+
+
+def country_state(row: IndexRow) -> CountryState:
+    """What a diff compares of a country's index row."""
+    return CountryState(row.technologies, row.unspecified, row.statuses, row.supplier_origins, row.vendors)
 
 
 def diff_views(
@@ -92,10 +93,10 @@ def diff_views(
     for dep_id in sorted(after):
         v = after[dep_id]
         if dep_id not in before:
-            report.appeared.append(_brief(v))
+            report.appeared.append(brief(v))
         elif before[dep_id].status != v.status:
-            report.status_changed.append({**_brief(v), "from_status": before[dep_id].status, "to_status": v.status})
-    report.disappeared = [_brief(before[d]) for d in sorted(set(before) - set(after))]
+            report.status_changed.append(status_change(before[dep_id], v))
+    report.disappeared = [brief(before[d]) for d in sorted(set(before) - set(after))]
     rows_before = {r.country: r for r in aggregate(before.values(), "live", from_date)}
     rows_after = {r.country: r for r in aggregate(after.values(), "live", to_date)}
 
@@ -108,6 +109,6 @@ def diff_views(
             report.countries_appeared.append(code)
         elif active(b) and not active(a):
             report.countries_disappeared.append(code)
-        elif a and b and _country_key(a) != _country_key(b):
-            report.countries_changed.append({"country": code, "from": _country_key(b), "to": _country_key(a)})
+        elif a and b and country_state(a) != country_state(b):
+            report.countries_changed.append(CountryChange(code, country_state(b), country_state(a)))
     return report

@@ -14,9 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
+from countersight.index.records import (
+    ClaimFinancing,
+    DealTotal,
+    DeploymentFinancing,
+    FinancingFigures,
+    LenderFlow,
+)
 from countersight.model import Financing, FinancingRecord
 from countersight.reference.loader import load_yaml
 
@@ -67,75 +73,71 @@ def lenders_of(r: FinancingRecord) -> list[str]:
     return [x.strip() for x in (r.financing.lender or "").split(";") if x.strip()]
 
 
-def record_dict(r: FinancingRecord) -> dict[str, Any]:
-    """JSON-ready form of a record: financing fields, project, and its cited sources."""
-    out = asdict(r)
-    fin = out.pop("financing")
-    out.update(fin)
-    out["sources"] = list(r.attrs.get("sources") or ())
-    out["attribution"] = r.attrs.get("attribution")
-    return out
+@dataclass
+class _Tally:
+    """Deals of one lender or instrument being counted."""
+
+    deals: int = 0
+    usd_2017: float = 0.0
+    with_amount: int = 0
+
+    def total(self) -> DealTotal:
+        """The tally as reported: no deal with an amount is "not stated" (None), never 0."""
+        return DealTotal(self.deals, self.with_amount, round(self.usd_2017, 2) if self.with_amount else None)
+
+
+def _totals(tallies: Mapping[str, _Tally]) -> dict[str, DealTotal]:
+    """The tallies as reported, the largest 2017 USD total first."""
+    return {k: v.total() for k, v in sorted(tallies.items(), key=lambda kv: (-kv[1].usd_2017, kv[0]))}
 
 
 def financing_figures(
     records: Iterable[FinancingRecord], as_of: dt.date | None = None, surveillance: bool = True
-) -> dict[str, Any]:
+) -> FinancingFigures:
     """The financing section of ``countersight figures`` from the surveillance ``records`` (or,
     with ``surveillance=False``, all finance-dataset records) with known financing."""
     records = one_per_project(records, as_of)
     counted = [r for r in records if r.recommended]
     amounts = [r for r in counted if r.financing.amount_usd_2017 is not None]
-    by_lender: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0, "with_amount": 0})
-    by_instrument: dict[str, dict[str, Any]] = defaultdict(lambda: {"deals": 0, "usd_2017": 0.0, "with_amount": 0})
+    by_lender: dict[str, _Tally] = defaultdict(_Tally)
+    by_instrument: dict[str, _Tally] = defaultdict(_Tally)
     by_currency: dict[str, float] = defaultdict(float)
     for r in counted:
         usd = r.financing.amount_usd_2017
         inst = r.financing.instrument or "unknown"
         for group in [by_lender[lender] for lender in lenders_of(r) or ["unknown"]] + [by_instrument[inst]]:
-            group["deals"] += 1
+            group.deals += 1
             if usd is not None:
-                group["usd_2017"] += usd
-                group["with_amount"] += 1
+                group.usd_2017 += usd
+                group.with_amount += 1
         if r.financing.amount is not None and r.financing.currency:
             by_currency[r.financing.currency] += r.financing.amount
     known = [r for r in counted if r.financing.concessional is not None]
     concessional = [r for r in known if r.financing.concessional]
     conc_usd = sum(r.financing.amount_usd_2017 or 0.0 for r in concessional)
     total = sum(r.financing.amount_usd_2017 or 0.0 for r in amounts)
-
-    def rounded(d: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        # No deal with an amount is "not stated" (None), never 0.
-        return {
-            k: {
-                "deals": v["deals"],
-                "deals_with_amount": v["with_amount"],
-                "usd_2017": round(v["usd_2017"], 2) if v["with_amount"] else None,
-            }
-            for k, v in sorted(d.items(), key=lambda kv: (-kv[1]["usd_2017"], kv[0]))
-        }
-
-    return {
-        "scope": "surveillance" if surveillance else "all",
-        "as_of": as_of.isoformat() if as_of else None,
-        "deals": len(counted),
-        "deals_with_amount": len(amounts),
-        "total_usd_2017": round(total, 2),
-        "countries": len({r.country for r in counted}),
-        "by_lender": rounded(by_lender),
-        "by_instrument": rounded(by_instrument),
-        "original_currency_totals": {k: round(v, 2) for k, v in sorted(by_currency.items())},
-        "share_concessional": round(len(concessional) / len(known), 4) if known else None,
-        "share_concessional_usd_2017": round(conc_usd / total, 4) if total else None,
-        "concessionality_unknown": len(counted) - len(known),
-        "excluded_not_recommended": sorted(r.project_id for r in records if not r.recommended),
-        "projects": [r.project_id for r in counted],
-        "notes": [
+    return FinancingFigures(
+        scope="surveillance" if surveillance else "all",
+        as_of=as_of,
+        deals=len(counted),
+        deals_with_amount=len(amounts),
+        total_usd_2017=round(total, 2),
+        countries=len({r.country for r in counted}),
+        by_lender=_totals(by_lender),
+        by_instrument=_totals(by_instrument),
+        original_currency_totals={k: round(v, 2) for k, v in sorted(by_currency.items())},
+        share_concessional=round(len(concessional) / len(known), 4) if known else None,
+        share_concessional_usd_2017=round(conc_usd / total, 4) if total else None,
+        concessionality_unknown=len(counted) - len(known),
+        excluded_not_recommended=tuple(sorted(r.project_id for r in records if not r.recommended)),
+        projects=tuple(r.project_id for r in counted),
+        notes=(
             "Each AidData project counted once (its most complete record across the bundled files).",
             "Amounts in constant 2017 USD as computed by AidData; original currencies are summed per currency.",
             "Source: AidData (Global Huawei Finance Dataset; Global Chinese Development Finance Dataset v2.0 and "
             "its military companion; Custer et al. 2021). Licence: ODC-By 1.0.",
-        ],
-    }
+        ),
+    )
 
 
 def country_financing(
@@ -167,21 +169,19 @@ def country_financing(
 
 def deployment_financing(
     records: Iterable[FinancingRecord], claim_financing: Sequence[tuple[str, str, str, Financing]]
-) -> list[dict[str, Any]]:
+) -> DeploymentFinancing:
     """The financing behind one deployment, from the finance ``records`` of its claims and the
-    financing its claims state ((claim id, source, document id, financing)): one entry per
-    AidData project (with its cited sources and attribution), and any financing from news claims."""
-    out = [record_dict(r) for r in one_per_project(records)]
-    imported = {r["claim_id"] for r in out}
-    for claim_id, source, document_id, fin in claim_financing:
-        if claim_id not in imported and not source.startswith("aiddata"):
-            out.append({"claim_id": claim_id, "source": source, "document_id": document_id, **asdict(fin)})
-    return out
+    financing its claims state ((claim id, source, document id, financing)): one record per
+    AidData project, and any financing from news claims (those no record covers)."""
+    kept = tuple(one_per_project(records))
+    imported = {r.claim_id for r in kept}
+    claims = tuple(
+        ClaimFinancing(*c) for c in claim_financing if c[0] not in imported and not c[1].startswith("aiddata")
+    )
+    return DeploymentFinancing(kept, claims)
 
 
-def financing_by_lender_country(
-    records: Iterable[FinancingRecord], as_of: dt.date | None = None
-) -> list[dict[str, Any]]:
+def financing_by_lender_country(records: Iterable[FinancingRecord], as_of: dt.date | None = None) -> list[LenderFlow]:
     """Lender -> recipient flows of the surveillance ``records`` (for a flow diagram): deals and
     2017 USD."""
     flows: dict[tuple[str, str], float] = defaultdict(float)
@@ -192,25 +192,28 @@ def financing_by_lender_country(
         for lender in lenders_of(r) or ["unknown"]:
             flows[(lender, r.country)] += r.financing.amount_usd_2017 or 0.0
             deals[(lender, r.country)] += 1
-    return [{"lender": k[0], "country": k[1], "deals": deals[k], "usd_2017": round(flows[k], 2)} for k in sorted(deals)]
+    return [
+        LenderFlow(lender, country, deals[lender, country], round(flows[lender, country], 2))
+        for lender, country in sorted(deals)
+    ]
 
 
 def _usd(value: float | None) -> str:
     return "not stated" if value is None else f"{value:,.0f}"
 
 
-def financing_table_rows(fin: dict[str, Any]) -> list[tuple[str, str]]:
+def financing_table_rows(fin: FinancingFigures) -> list[tuple[str, str]]:
     """(label, value) pairs of :func:`financing_figures` for a human-readable table."""
-    share = fin["share_concessional"]
+    share = fin.share_concessional
     rows = [
-        ("deals with known financing", str(fin["deals"])),
-        ("  of them with an amount", str(fin["deals_with_amount"])),
-        ("recipient countries", str(fin["countries"])),
-        ("total (constant 2017 USD)", f"{fin['total_usd_2017']:,.0f}"),
+        ("deals with known financing", str(fin.deals)),
+        ("  of them with an amount", str(fin.deals_with_amount)),
+        ("recipient countries", str(fin.countries)),
+        ("total (constant 2017 USD)", f"{fin.total_usd_2017:,.0f}"),
         ("share concessional (deals)", "n/a" if share is None else f"{share:.0%}"),
-        ("concessionality unknown", str(fin["concessionality_unknown"])),
+        ("concessionality unknown", str(fin.concessionality_unknown)),
     ]
-    rows += [(f"lender: {k}", f"{v['deals']} · {_usd(v['usd_2017'])}") for k, v in fin["by_lender"].items()]
-    rows += [(f"instrument: {k}", f"{v['deals']} · {_usd(v['usd_2017'])}") for k, v in fin["by_instrument"].items()]
-    rows += [(f"original currency: {k}", f"{v:,.0f}") for k, v in fin["original_currency_totals"].items()]
+    rows += [(f"lender: {k}", f"{v.deals} · {_usd(v.usd_2017)}") for k, v in fin.by_lender.items()]
+    rows += [(f"instrument: {k}", f"{v.deals} · {_usd(v.usd_2017)}") for k, v in fin.by_instrument.items()]
+    rows += [(f"original currency: {k}", f"{v:,.0f}") for k, v in fin.original_currency_totals.items()]
     return rows

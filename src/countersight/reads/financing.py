@@ -4,16 +4,16 @@ country, per deployment, the headline figures and the lender -> recipient flows.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from countersight.index import financing as fin
 from countersight.index.financing import CountryFinancing
+from countersight.index.records import DeploymentFinancing, FinancingFigures, LenderFlow
+from countersight.model import FinancingRecord
 from countersight.store import Store
 from countersight.store import financing as fstore
 
 
-# The figures and the flows are JSON documents for the API, the dashboard and ``figures --format json``.
-def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> dict[str, Any]:
+def financing_figures(store: Store, as_of: dt.date | None = None, surveillance: bool = True) -> FinancingFigures:
     """The financing section of ``countersight figures``: surveillance deals (or, with
     ``surveillance=False``, all finance-dataset projects) with known financing."""
     records = fstore.financing_records(store, surveillance=True if surveillance else None)
@@ -30,12 +30,8 @@ def country_financing(
     return fin.country_financing(records, deployments, as_of)
 
 
-# The three below are JSON-ready deal entries (:func:`index.financing.record_dict`) for the API,
-# the dashboard and the CLI's JSON output: open-ended AidData fields plus cited sources.
-
-
-def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any]]:
-    """The financing behind one deployment: one entry per AidData project (with its cited
+def deployment_financing(store: Store, deployment_id: str) -> DeploymentFinancing:
+    """The financing behind one deployment: one record per AidData project (with its cited
     sources and attribution), and any financing extracted from news claims."""
     claim_ids = fstore.deployment_claim_ids(store, deployment_id)
     records = fstore.financing_records(store, claim_ids=claim_ids)
@@ -44,20 +40,19 @@ def deployment_financing(store: Store, deployment_id: str) -> list[dict[str, Any
 
 def surveillance_financing(
     store: Store, country: str | None = None, as_of: dt.date | None = None
-) -> list[dict[str, Any]]:
-    """Financed surveillance deals, one per AidData project (with cited sources), by country."""
+) -> list[FinancingRecord]:
+    """Financed surveillance deals, one record per AidData project (its most complete), by project id."""
     records = fstore.financing_records(store, country=country, surveillance=True)
-    return [fin.record_dict(r) for r in fin.one_per_project(records, as_of)]
+    return fin.one_per_project(records, as_of)
 
 
-def country_financing_context(store: Store, country: str) -> list[dict[str, Any]]:
+def country_financing_context(store: Store, country: str) -> list[FinancingRecord]:
     """Finance-dataset projects in a country that are not about surveillance (grants, training,
     supplier's credits): context for the vendor and country, never counted as deployments."""
     records = fstore.financing_records(store, country=country, surveillance=False)
-    return [fin.record_dict(r) for r in fin.one_per_project(records)]
+    return fin.one_per_project(records)
 
 
-# JSON-ready flows (lender, country, deals, usd_2017): the API adds names and serves them as they are.
-def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def financing_by_lender_country(store: Store, as_of: dt.date | None = None) -> list[LenderFlow]:
     """Lender -> recipient flows of surveillance financing (for a flow diagram): deals and 2017 USD."""
     return fin.financing_by_lender_country(fstore.financing_records(store, surveillance=True), as_of)

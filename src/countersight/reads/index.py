@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from countersight import clock
 from countersight import review as rv
@@ -17,6 +16,7 @@ from countersight.index.analysis import Analysis
 from countersight.index.compute import IndexRow
 from countersight.index.deployments import DeploymentView
 from countersight.index.diff import DiffReport, diff_views
+from countersight.index.records import FigureComparison, Figures
 from countersight.reads.financing import country_financing
 from countersight.records import DeploymentLink, Governance
 from countersight.resolve.review import ReviewState
@@ -183,10 +183,7 @@ def write_chart(store: Store, kind: str, out: Path, edition: str = "live", as_of
     )
 
 
-# Figures are open-ended JSON documents (one key per published figure), hence the dicts.
-
-
-def compute_figures(store: Store, edition: str) -> dict[str, Any]:
+def compute_figures(store: Store, edition: str) -> Figures:
     """Headline figures of an AIGS edition from the claims and coded rows in ``store``."""
     figures.check_edition(edition)
     dataset = f"aigs-{edition}"
@@ -195,12 +192,12 @@ def compute_figures(store: Store, edition: str) -> dict[str, Any]:
     return figures.compute_figures(edition, docs, claims, _vdem_regimes(store) if edition == "2022" else {})
 
 
-def compute_live_figures(store: Store) -> dict[str, Any]:
+def compute_live_figures(store: Store) -> Figures:
     """The headline figures of the live index, in the shape of :func:`compute_figures`."""
     return figures.compute_live_figures(compute_index(store, edition="live"))
 
 
-def compare_figures(store: Store, editions: Sequence[str]) -> dict[str, Any]:
+def compare_figures(store: Store, editions: Sequence[str]) -> FigureComparison:
     """The headline figures of several editions (``2019``, ``2022``, ``live``) side by side."""
     figures.check_comparable(editions)
     results = {e: compute_live_figures(store) if e == "live" else compute_figures(store, e) for e in editions}

@@ -45,12 +45,7 @@ def countries(
 
 
 def _row(d: dict[str, Any]) -> IndexRow:
-    values = dict(d)
-    for name in ("as_of", "first_evidence", "last_evidence"):
-        if values.get(name):
-            values[name] = dt.date.fromisoformat(values[name])
-    values["vendors"] = tuple(values.get("vendors") or ())
-    return IndexRow(**values)
+    return IndexRow.from_dict(d)
 
 
 @router.get("/api/countries/{iso3}", response_model=None)

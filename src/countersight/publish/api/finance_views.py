@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from countersight.index.records import record_dict
 from countersight.reads.financing import (
     country_financing,
     country_financing_context,
@@ -136,14 +137,14 @@ def deal_entry(store: Store, rec: Mapping[str, Any], deployment_id: str | None =
 
 def deployment_deals(store: Store, deployment_id: str) -> list[dict[str, Any]]:
     """The deals behind one deployment (one per AidData project, then financing from news claims)."""
-    return [deal_entry(store, r, deployment_id) for r in deployment_financing(store, deployment_id)]
+    return [deal_entry(store, r, deployment_id) for r in deployment_financing(store, deployment_id).as_dicts()]
 
 
 def country_financing_detail(store: Store, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """A country's financing: the index's columns, the surveillance deals (each linked to its
     deployment) and the other finance-dataset projects there (context, never deployments)."""
     summary = country_financing(store, as_of, code).get(code)
-    records = surveillance_financing(store, code, as_of)
+    records = [record_dict(r) for r in surveillance_financing(store, code, as_of)]
     deps = claim_deployments(store, [r["claim_id"] for r in records if r.get("claim_id")])
     return {
         "financed_deployments": summary.financed_deployments if summary else 0,
@@ -167,14 +168,14 @@ def country_financing_detail(store: Store, code: str, as_of: dt.date | None = No
                     "document_id",
                 )
             }
-            for r in country_financing_context(store, code)
+            for r in map(record_dict, country_financing_context(store, code))
         ],
     }
 
 
 def flow_rows(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Lender -> recipient flows of surveillance financing, with country names."""
-    return [{**r, "country_name": country_name(r["country"])} for r in financing_by_lender_country(store, as_of)]
+    return [{**r.as_dict(), "country_name": country_name(r.country)} for r in financing_by_lender_country(store, as_of)]
 
 
 FINANCE_DATASETS = ("aiddata-huawei", "aiddata-gcdf", "aiddata-military")
@@ -194,7 +195,7 @@ def financing_overview(store: Store, as_of: dt.date | None = None, scope: str = 
     """``/api/financing``: the figures (deals, totals by lender and instrument, share concessional)
     and the lender -> country flows, with the attribution of the data."""
     return {
-        "figures": financing_figures(store, as_of, surveillance=scope == "surveillance"),
+        "figures": financing_figures(store, as_of, surveillance=scope == "surveillance").as_dict(),
         "flows": flow_rows(store, as_of),
         "attribution": attributions(),
     }

@@ -47,7 +47,7 @@ def health(store: Store = Depends(get_store)) -> dict[str, Any]:
 @router.get("/api/figures")
 def figures(edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)) -> dict[str, Any]:
     """An AIGS edition's headline figures computed from the store, compared with the published ones."""
-    return compute_figures(store, edition)
+    return compute_figures(store, edition).as_dict()
 
 
 @router.get("/api/diff")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -17,6 +16,7 @@ from countersight.datasets import (
 )
 from countersight.index.figures import EDITIONS, figures_table_rows
 from countersight.index.financing import financing_table_rows
+from countersight.index.records import FigureComparison, FinancingFigures, record_dict
 from countersight.publish.cli.common import OutputFormat, console, parse_country, plain, print_json, store
 from countersight.reads import (
     compare_figures,
@@ -158,13 +158,13 @@ def figures(
     if financing:
         fin = financing_figures(s, surveillance=not all_projects)
         if fmt is OutputFormat.json:
-            print_json(fin)
+            print_json(fin.as_dict())
         else:
             _print_financing(fin)
         return
-    result: dict[str, Any] = compute_figures(s, edition)
+    result = compute_figures(s, edition)
     if fmt is OutputFormat.json:
-        print_json(result)
+        print_json(result.as_dict())
         return
     table = Table(title=f"AIGS {edition}: figures computed from the store")
     table.add_column("figure")
@@ -172,37 +172,37 @@ def figures(
     for label, value in figures_table_rows(result):
         table.add_row(label, value)
     console.print(table)
-    for note in result["notes"]:
+    for note in result.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
     fin = financing_figures(s)
-    if fin["deals"]:
+    if fin.deals:
         _print_financing(fin)
 
 
-def _print_comparison(result: dict[str, Any], fmt: OutputFormat) -> None:
+def _print_comparison(result: FigureComparison, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
-        print_json(result)
+        print_json(result.as_dict())
         return
     table = Table(title="Headline figures computed from the store, side by side")
     table.add_column("figure")
-    for edition in result["editions"]:
+    for edition in result.editions:
         table.add_column(edition if edition == "live" else f"AIGS {edition}", justify="right")
-    for row in result["rows"]:
-        table.add_row(row["figure"], *[row[e] if row[e] is not None else "–" for e in result["editions"]])
+    for row in result.rows:
+        table.add_row(row.figure, *[row.values[e] if row.values[e] is not None else "–" for e in result.editions])
     console.print(table)
-    for edition, figures in result["figures"].items():
-        for note in figures["notes"]:
+    for edition, figures in result.figures.items():
+        for note in figures.notes:
             console.print(f"note ({edition}): {note}", markup=False, highlight=False)
 
 
-def _print_financing(fin: dict[str, Any]) -> None:
-    table = Table(title=f"Financing ({fin['scope']} deals, AidData): computed from the store")
+def _print_financing(fin: FinancingFigures) -> None:
+    table = Table(title=f"Financing ({fin.scope} deals, AidData): computed from the store")
     table.add_column("figure")
     table.add_column("value", justify="right")
     for label, value in financing_table_rows(fin):
         table.add_row(label, value)
     console.print(table)
-    for note in fin["notes"]:
+    for note in fin.notes:
         console.print(f"note: {note}", markup=False, highlight=False)
 
 
@@ -217,13 +217,13 @@ def financing_cmd(
     code = parse_country(country)
     s = store(ctx)
     if deployment:
-        records = deployment_financing(s, deployment)
+        records = deployment_financing(s, deployment).as_dicts()
     elif context:
         if not country:
             raise typer.BadParameter("--context needs --country")
-        records = country_financing_context(s, code or "")
+        records = [record_dict(r) for r in country_financing_context(s, code or "")]
     else:
-        records = surveillance_financing(s, code)
+        records = [record_dict(r) for r in surveillance_financing(s, code)]
     if fmt is OutputFormat.json:
         print_json(records)
         return

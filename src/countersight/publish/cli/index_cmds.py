@@ -15,6 +15,7 @@ from rich.table import Table
 from countersight import clock
 from countersight.errors import UsageError
 from countersight.index import EDITIONS, flat_row
+from countersight.index.records import StatusChange
 from countersight.publish.cli.common import console, parse_country, plain, print_json, store
 from countersight.reads import analyze, compute_index, diff
 from countersight.textsafe import formula_safe
@@ -91,23 +92,23 @@ def index(
         "milex%",
     ):
         table.add_column(col, overflow="fold")
-    for r, f in zip(rows, flat, strict=True):
+    for r in rows:
         techs = ", ".join(f"{_short(t)} {n}" for t, n in r.technologies.items() if n)
         if r.unspecified:
             techs += f"{', ' if techs else ''}unspecified {r.unspecified}"
         origins = ", ".join(f"{k} {n}" for k, n in sorted(r.supplier_origins.items(), key=lambda kv: -kv[1]))
-        dates = f"{f['first_evidence'] or ''}..{f['last_evidence'] or ''}"
+        dates = f"{r.first_evidence or ''}..{r.last_evidence or ''}"
         table.add_row(
-            f["country"],
-            str(f["deployments"]),
+            r.country,
+            str(r.deployments),
             techs,
             origins,
-            plain(_trim(f["vendors"].replace(";", ", "))),  # vendor names come from documents
-            f"{f['documents']}/{f['publishers']}",
-            _num(f["mean_confidence"]),
+            plain(_trim(";".join(r.vendors).replace(";", ", "))),  # vendor names come from documents
+            f"{r.documents}/{r.publishers}",
+            _num(r.mean_confidence),
             dates,
-            f["regime"] or "",
-            _num(f["military_pct_gdp"]),
+            r.regime or "",
+            _num(r.military_pct_gdp),
         )
     console.print(table)
     console.print(f"{len(flat)} countries")
@@ -157,7 +158,7 @@ def diff_cmd(
     console.print(f"[bold]changes from {report.from_date} to {report.to_date}[/bold]")
     console.print(f"countries appeared: {', '.join(report.countries_appeared) or '-'}")
     console.print(f"countries disappeared: {', '.join(report.countries_disappeared) or '-'}")
-    console.print(f"countries changed: {', '.join(c['country'] for c in report.countries_changed) or '-'}")
+    console.print(f"countries changed: {', '.join(c.country for c in report.countries_changed) or '-'}")
     for title, items in (
         ("deployments appeared", report.appeared),
         ("deployments changed status", report.status_changed),
@@ -165,10 +166,9 @@ def diff_cmd(
     ):
         console.print(f"{title}: {len(items)}")
         for d in items:
-            change = f" {d['from_status']} → {d['to_status']}" if "from_status" in d else f" ({d['status']})"
+            change = f" {d.from_status} → {d.to_status}" if isinstance(d, StatusChange) else f" ({d.status})"
             console.print(
-                f"  {d['id']} {d['country']} {d['vendor'] or d['vendor_country'] or '?'} "
-                f"{d['technology'] or 'unspecified'}{change}",
+                f"  {d.id} {d.country} {d.vendor or d.vendor_country or '?'} {d.technology or 'unspecified'}{change}",
                 markup=False,
                 highlight=False,
             )
@@ -192,59 +192,54 @@ def analyze_cmd(
     t = Table(title="adoption by regime type")
     for col in ("regime", "using", "total", "share"):
         t.add_column(col)
-    for r in result.adoption_by_regime:
-        t.add_row(
-            f"{r['regime']} {r['name']}",
-            str(r["using"]),
-            str(r["total"]),
-            "" if r["share"] is None else f"{r['share']:.0%}",
-        )
+    for a in result.adoption_by_regime:
+        t.add_row(f"{a.regime} {a.name}", str(a.using), str(a.total), "" if a.share is None else f"{a.share:.0%}")
     console.print(t)
     t = Table(title="Chinese and US supply among users, by regime type")
     for col in ("regime", "using", "Chinese", "US", "both"):
         t.add_column(col)
-    for r in result.supply_by_regime:
-        t.add_row(r["regime"], str(r["using"]), str(r["chinese"]), str(r["us"]), str(r["both"]))
+    for s in result.supply_by_regime:
+        t.add_row(s.regime, str(s.using), str(s.chinese), str(s.us), str(s.both))
     console.print(t)
     t = Table(title="Chinese and US supply among users, by Belt and Road membership")
     for col in ("BRI", "using", "Chinese", "US"):
         t.add_column(col)
-    for r in result.supply_by_bri:
-        t.add_row(r["bri"], str(r["using"]), str(r["chinese"]), str(r["us"]))
+    for b in result.supply_by_bri:
+        t.add_row(b.bri, str(b.using), str(b.chinese), str(b.us))
     console.print(t)
     m = result.military
-    console.print(f"top-{50} military spenders (coded rank) that use AI surveillance: {m['top50_using']}")
+    console.print(f"top-{50} military spenders (coded rank) that use AI surveillance: {m.top50_using}")
     console.print(
-        f"median military expenditure ({m['pct_gdp_year']}, % GDP): users {m['median_pct_gdp_using']} "
-        f"(n={m['n_using_with_pct_gdp']}), non-users {m['median_pct_gdp_not_using']} "
-        f"(n={m['n_not_using_with_pct_gdp']})"
+        f"median military expenditure ({m.pct_gdp_year}, % GDP): users {m.median_pct_gdp_using} "
+        f"(n={m.n_using_with_pct_gdp}), non-users {m.median_pct_gdp_not_using} "
+        f"(n={m.n_not_using_with_pct_gdp})"
     )
     c = result.chi_square
-    if "chi2" in c:
+    if c.note is None:
         console.print(
-            f"chi-square (regime type x use): chi2={c['chi2']}, dof={c['dof']}, p={c['p_value']}, "
-            f"n={c['n']}, smallest expected count {c['min_expected']}"
+            f"chi-square (regime type x use): chi2={c.chi2}, dof={c.dof}, p={c.p_value}, "
+            f"n={c.n}, smallest expected count {c.min_expected}"
         )
     else:
-        console.print(f"chi-square: {c.get('note')}")
+        console.print(f"chi-square: {c.note}")
     lg = result.logistic
-    if "coefficients" in lg:
-        console.print(f"{lg['model']}; n={lg['n']} ({lg['n_using']} using), pseudo R²={lg['pseudo_r2']}")
+    if lg.note is None:
+        console.print(f"{lg.model}; n={lg.n} ({lg.n_using} using), pseudo R²={lg.pseudo_r2}")
         t = Table()
         for col in ("term", "coef", "std err", "95% CI", "p", "odds ratio"):
             t.add_column(col)
-        for co in lg["coefficients"]:
+        for co in lg.coefficients:
             t.add_row(
-                co["term"],
-                f"{co['coef']:.3f}",
-                f"{co['std_err']:.3f}",
-                f"[{co['ci_low']:.3f}, {co['ci_high']:.3f}]",
-                f"{co['p_value']:.3g}",
-                f"{co['odds_ratio']:.3f}",
+                co.term,
+                f"{co.coef:.3f}",
+                f"{co.std_err:.3f}",
+                f"[{co.ci_low:.3f}, {co.ci_high:.3f}]",
+                f"{co.p_value:.3g}",
+                f"{co.odds_ratio:.3f}",
             )
         console.print(t)
     else:
-        console.print(f"logistic regression: {lg.get('note')}")
+        console.print(f"logistic regression: {lg.note}")
     if result.unclassified:
         console.print(f"users without a regime type (left out of the tests): {', '.join(result.unclassified)}")
     console.print(f"caveat: {result.caveat}", markup=False, highlight=False)
