@@ -220,7 +220,7 @@ class Follower:
             if source.kind == "page":
                 await self._items(fetcher, source, [Item(source.url)])
             else:
-                pending: list[tuple[dict[str, Any], tuple[str, int]]] = []
+                pending: list[tuple[sstore.FetchValues, tuple[str, int]]] = []
                 items = await self._discover(fetcher, source, source.url, 0, pending)
                 await self._items(fetcher, source, items)
                 if not self.stop.is_set():
@@ -242,7 +242,7 @@ class Follower:
         source: FeedSource,
         url: str,
         depth: int,
-        pending: list[tuple[dict[str, Any], tuple[str, int]]],
+        pending: list[tuple[sstore.FetchValues, tuple[str, int]]],
     ) -> list[Item]:
         """The items a source's document points at; [] when it is unchanged since the last poll.
         Its fetch state goes to ``pending`` (committed by the caller once the items are handled)."""
@@ -391,7 +391,7 @@ class Follower:
         document = clean_document(document)
         await self._ingest(source, url, document, row, warc)
 
-    async def _write(self, fetch: dict[str, Any], **kw: Any) -> dict[str, int]:
+    async def _write(self, fetch: sstore.FetchValues, **kw: Any) -> dict[str, int]:
         """Commit one URL's outcome (:func:`sstore.commit_fetch`) off the event loop, so that a
         commit waiting for a database lock never stalls the fetches in flight (their timeouts)."""
         return await asyncio.to_thread(sstore.commit_fetch, self.store, fetch, **kw)
