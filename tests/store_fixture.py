@@ -1,12 +1,16 @@
 """Small records the store tests write: a document, a claim of it with evidence and financing,
-and a claim quoting six spans of one document (for evidence order). Texts are invented."""
+a claim quoting six spans of one document (for evidence order), and a store holding three claims
+merged into two deployments. Texts are invented."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence, Financing
+from countersight.resolution import resolve_store
+from countersight.store import Store
 
 
 def sample_document(text: str = "Acme installed cameras in Freedonia.") -> Document:
@@ -56,3 +60,25 @@ def many_evidence_claim() -> tuple[Document, Claim]:
         vendor="Acme",
     )
     return doc, claim
+
+
+def resolved_store(store: Store) -> tuple[list[Document], list[Claim]]:
+    """Fill ``store`` with three documents and their claims (two on Huawei cameras in Kenya, one on
+    Huawei facial recognition in Uganda, published on different days) and merge them into
+    deployments; return what was written."""
+    docs = [
+        dataclasses.replace(sample_document(text), publisher=publisher, published=published)
+        for text, publisher, published in (
+            ("Huawei cameras went up across Nairobi this spring.", "Daily One", dt.date(2019, 3, 1)),
+            ("More Huawei cameras were added in Nairobi, officials said.", "Weekly Two", dt.date(2020, 6, 1)),
+            ("Huawei will supply face matching to the Kampala police.", "Daily One", dt.date(2021, 1, 5)),
+        )
+    ]
+    claims = [
+        sample_claim(docs[0]),
+        sample_claim(docs[1]),
+        sample_claim(docs[2], "facial_recognition", country="UGA"),
+    ]
+    store.add(docs, claims)
+    resolve_store(store)
+    return docs, claims

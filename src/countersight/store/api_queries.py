@@ -269,4 +269,4 @@ def review_targets(store: Store, actions: Sequence[str]) -> set[str]:
     """Ids that have at least one review event with one of ``actions``."""
     t = schema.review_events
     with store.engine.connect() as conn:
-        return set(conn.execute(select(t.c.target_id.distinct()).where(t.c.action.in_(list(actions)))).scalars())
+        return set(conn.execute(select(t.c.target_id).where(t.c.action.in_(list(actions))).distinct()).scalars())

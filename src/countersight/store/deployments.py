@@ -1,8 +1,8 @@
 """SQL for resolution, review and the index: the light claim and document rows merging needs,
 writing deployments and their document links (only what changed), and the reads the index
 replays. Resolution reads typed rows (:mod:`countersight.resolve.records`) and writes
-:class:`ResolvedDeployment` records and merge :class:`Link`\ s; the index works on the plain
-tuples its reads return."""
+:class:`ResolvedDeployment` records and merge :class:`Link` records; reads return typed rows
+(:mod:`countersight.records`): the API's :class:`StoredDeployment`, the index's tuples."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from countersight.resolve.merge import Link
 from countersight.resolve.records import ClaimRow, DocumentRow, ResolvedDeployment
 from countersight.store import schema
 from countersight.store.db import Store
+from countersight.store.rows import organization_row
 
 CLAIM_COLUMNS = (
     "id",
@@ -458,17 +459,4 @@ def governance_years(store: Store) -> tuple[int | None, int | None]:
 
 def upsert_organizations(store: Store, organizations: Sequence[Organization], conn: Connection) -> int:
     """Insert organizations that are not stored yet (by id); return how many were new."""
-    rows = [
-        {
-            "id": o.id,
-            "name": o.name,
-            "kind": o.kind,
-            "home_country": o.home_country,
-            "parent": o.parent,
-            "aliases": list(o.aliases),
-            "note": o.note,
-            "needs_review": o.needs_review,
-        }
-        for o in organizations
-    ]
-    return store.insert_ignore(conn, schema.organizations, rows)
+    return store.insert_ignore(conn, schema.organizations, [organization_row(o) for o in organizations])
