@@ -135,7 +135,7 @@ class MergedClaim(NamedTuple):
     confidence: float
     start_year: int | None
     end_year: int | None
-    attrs: Mapping[str, Any] | None  # the extractor's open-ended notes (model, reasons)
+    attrs: Mapping[str, Any] | None  # JSON: claims.attrs, the extractor's open-ended notes (model, reasons)
 
 
 class DocumentEvidence(NamedTuple):
