@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,44 +147,6 @@ def test_dask_local_cluster_equals_single_process(tmp_path: Path) -> None:
         assert a.execute(q).scalars().all() == b.execute(q).scalars().all()
     for s in (single, local, sched):
         s.close()
-
-
-def test_with_done_looks_up_in_chunks_and_never_reads_past_stdin(tmp_path: Path, store: Store) -> None:
-    """Finished inputs are found a chunk at a time; standard input (spooled only while its item is
-    current) is handed over before the next input is even listed."""
-    from countersight.ingest import with_done
-    from countersight.sources import InputFile
-
-    files = []
-    for i in range(5):
-        p = tmp_path / f"{i}.txt"
-        p.write_text(f"Text number {i}.", encoding="utf-8")
-        files.append(p)
-    ingest(store, [str(files[1]), str(files[3])])
-    from countersight.sources import walk_inputs
-
-    listed = [i for i in walk_inputs([str(p) for p in files]) if isinstance(i, InputFile)]
-    stdin = InputFile(path=tmp_path / "stdin", source="-", kind="text", size=1, input_id=None)
-    pulled: list[str] = []
-
-    def source() -> Iterator[InputFile]:
-        for item in [*listed[:2], stdin, *listed[2:]]:
-            pulled.append(item.source)
-            yield item
-
-    seen = []
-    for item, done in with_done(store, source(), chunk=2):
-        if item.source == "-":
-            assert pulled[-1] == "-"  # nothing after stdin was pulled yet
-        seen.append((Path(item.source).name if item.source != "-" else "-", done))
-    assert seen == [
-        ("0.txt", False),
-        ("1.txt", True),
-        ("-", False),
-        ("2.txt", False),
-        ("3.txt", True),
-        ("4.txt", False),
-    ]
 
 
 def test_ingested_text_is_sanitised_before_extraction(tmp_path: Path, store: Store) -> None:

@@ -24,6 +24,7 @@ from countersight.store.export_queries import Selection
 _DATE_COLUMNS = ("published", "first_seen", "last_seen", "start_date", "fetched_at", "created_at", "updated")
 
 
+# JSON-shaped rows at the edge: analysts get the rows the JSON export writes, as plain dicts for pandas.
 class Records(list[dict[str, Any]]):
     """A list of records (dicts) with a :meth:`to_dataframe` method; ``columns`` names the fields
     (so that an empty selection still gives a DataFrame with the right columns)."""

@@ -29,7 +29,7 @@ class ImportReport:
     disagreements: list[str] = field(default_factory=list)
     resolved: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:  # JSON: the report `import` prints
         """JSON-ready form."""
         return asdict(self)
 

@@ -248,7 +248,7 @@ def extract_documents(
     yield from ordered_map(_ExtractOne(extract), _read_all(paths, limits), jobs)
 
 
-def document_contract(outcome: Outcome) -> dict[str, Any]:
+def document_contract(outcome: Outcome) -> dict[str, Any]:  # JSON: one line of `extract --format jsonl`
     """The ``extract --format jsonl`` line of one document (issue 3's stable contract)."""
     from countersight.extract import claim_to_contract
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from countersight.model import Claim, Document, FieldsPickle
 from countersight.sources import InputFile, Limits, ReadResult, spool_stdin, walk_inputs
@@ -46,6 +46,14 @@ class Outcome(FieldsPickle):
         return self.document.id if self.document is not None else None
 
 
+class ListedFailure(TypedDict):
+    """One failure as the run summary lists it: the input, the error, the archive record's offset."""
+
+    path: str
+    error: str
+    record: NotRequired[int]
+
+
 @dataclass
 class IngestStats:
     """Counts of a run; ``summary()`` is the JSON the CLI prints."""
@@ -56,7 +64,7 @@ class IngestStats:
     claims: int = 0
     resumed: int = 0
     not_documents: list[dict[str, str]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[ListedFailure] = field(default_factory=list)
     failed_total: int = 0
     interrupted: bool = False
     resolved: dict[str, int] = field(default_factory=dict)
@@ -71,12 +79,12 @@ class IngestStats:
         """Count a failure (the first ``MAX_LISTED_FAILURES`` are listed)."""
         self.failed_total += 1
         if len(self.failed) < MAX_LISTED_FAILURES:
-            entry: dict[str, Any] = {"path": path, "error": error}
+            entry: ListedFailure = {"path": path, "error": error}
             if record is not None:
                 entry["record"] = record
             self.failed.append(entry)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:  # JSON: what `ingest` and `extract` print
         """The run summary: documents read, new, skipped (already stored), claims, failures."""
         return {
             "documents": self.documents,
@@ -139,7 +147,7 @@ class BatchWriter:
         self.quarantine_dir = quarantine_dir
         self.progress = progress
         self._outcomes: list[Outcome] = []
-        self._inputs: list[dict[str, Any]] = []
+        self._inputs: list[state.InputValues] = []
 
     def add(self, outcome: Outcome) -> None:
         """Queue one outcome; commits when the batch is full."""
@@ -175,7 +183,7 @@ class BatchWriter:
         seen: set[str] = set()
         documents: list[Document] = []
         claims: list[Claim] = []
-        records: list[dict[str, Any]] = []
+        records: list[state.RecordValues] = []
         for o in outcomes:
             doc_id = o.document_id
             duplicate = doc_id is not None and (doc_id in existing or doc_id in seen)

@@ -53,6 +53,7 @@ class Document(FieldsPickle):
     source_kind: str = "text"  # text, html, pdf, feed, warc, dataset
     dataset: str | None = None  # e.g. "aigs-2019" for dataset rows
     fetched_at: dt.datetime | None = None
+    # JSON: the documents.meta column (a reader's open-ended notes: feed, archive, sheet)
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -121,7 +122,7 @@ class FinancingRecord(FieldsPickle):
     flow_type: str | None = None
     flow_class: str | None = None
     recommended: bool = True  # AidData's "Recommended For Aggregates"
-    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # JSON: financing.attrs
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,7 @@ class Claim(FieldsPickle):
     end_year: int | None = None
     start_date: dt.date | None = None
     confidence: float = 0.5
-    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # JSON: the claims.attrs column
 
     @property
     def document_ids(self) -> tuple[str, ...]:
@@ -203,7 +204,7 @@ class ReviewEvent(FieldsPickle):
     action: ReviewAction
     actor: str
     reason: str
-    changes: dict[str, Any] = field(default_factory=dict, hash=False)
+    changes: dict[str, Any] = field(default_factory=dict, hash=False)  # JSON: review_events.changes
     target_kind: str = "deployment"
     created_at: dt.datetime | None = None
     source: str | None = None  # right of reply: who disputes (vendor, government) and where

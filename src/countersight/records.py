@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 
 class DeploymentRow(NamedTuple):
@@ -34,6 +34,29 @@ class DeploymentRow(NamedTuple):
     n_documents: int
     n_publishers: int
     sources: tuple[str, ...] = ()
+
+
+class StoredDeployment(NamedTuple):
+    """A ``deployments`` row, every column in table order: what the API lists and review edits apply
+    to (``attrs`` holds the merge's notes: sources, superseded ids)."""
+
+    id: str
+    country: str
+    technology: str | None
+    vendor: str | None
+    vendor_country: str | None
+    status: str
+    confidence: float
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+    start_year: int | None
+    end_year: int | None
+    city: str | None
+    agency: str | None
+    n_claims: int
+    n_documents: int
+    n_publishers: int
+    attrs: Mapping[str, Any]  # JSON: the deployments.attrs column
 
 
 class ReplayLink(NamedTuple):
@@ -112,7 +135,7 @@ class MergedClaim(NamedTuple):
     confidence: float
     start_year: int | None
     end_year: int | None
-    attrs: Mapping[str, Any] | None  # the extractor's open-ended notes (model, reasons)
+    attrs: Mapping[str, Any] | None  # JSON: claims.attrs, the extractor's open-ended notes (model, reasons)
 
 
 class DocumentEvidence(NamedTuple):
@@ -147,3 +170,36 @@ class EvidenceHit(NamedTuple):
     vendor: str | None
     technology: str | None
     position: int | str
+
+
+class StoreStats(TypedDict):
+    """What a store holds: its URL (password hidden), rows per table and claims per source (a JSON
+    shape: ``countersight stats --format json`` prints it as it is)."""
+
+    database: str
+    documents: int
+    claims: int
+    evidence: int
+    deployments: int
+    organizations: int
+    review_events: int
+    by_source: dict[str, int]
+
+
+class FailedInput(NamedTuple):
+    """A recorded ingest failure: a whole input (``record`` None) or one archive record (its offset;
+    ``path`` None when its input row is gone)."""
+
+    path: str | None
+    record: int | None
+    error: str | None
+
+
+class StoryCopy(NamedTuple):
+    """A syndicated copy of a document: another stored document of the same story."""
+
+    document_id: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published: dt.date | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from countersight.model import Document, ReviewEvent
 
@@ -70,28 +70,25 @@ def clean_value(value: T) -> T:
     return value
 
 
-def _clean_fields(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    changes = {}
-    for name in names:
-        old = getattr(record, name)
-        new = clean_value(old)
-        if new is not old and new != old:
-            changes[name] = new
-    return changes
-
-
 def clean_document(doc: Document) -> Document:
     """``doc`` with its text and descriptive fields sanitised (the same object when clean).
 
     Run before extraction, so that evidence offsets point into the stored text."""
-    changes = _clean_fields(doc, ("text", "url", "title", "publisher", "language", "meta"))
-    return dataclasses.replace(doc, **changes) if changes else doc
+    text, meta = clean_text(doc.text), clean_value(doc.meta)
+    url, title, publisher, language = (clean_value(v) for v in (doc.url, doc.title, doc.publisher, doc.language))
+    old = (doc.text, doc.url, doc.title, doc.publisher, doc.language, doc.meta)
+    if (text, url, title, publisher, language, meta) == old:
+        return doc
+    return dataclasses.replace(doc, text=text, url=url, title=title, publisher=publisher, language=language, meta=meta)
 
 
 def clean_review_event(ev: ReviewEvent) -> ReviewEvent:
-    """``ev`` with its actor, reason, source and changed values sanitised."""
-    changes = _clean_fields(ev, ("actor", "reason", "source", "changes"))
-    return dataclasses.replace(ev, **changes) if changes else ev
+    """``ev`` with its actor, reason, source and changed values sanitised (the same object when clean)."""
+    actor, reason = clean_text(ev.actor), clean_text(ev.reason)
+    source, changes = clean_value(ev.source), clean_value(ev.changes)
+    if (actor, reason, source, changes) == (ev.actor, ev.reason, ev.source, ev.changes):
+        return ev
+    return dataclasses.replace(ev, actor=actor, reason=reason, source=source, changes=changes)
 
 
 def xml_safe(value: str) -> str:

@@ -103,10 +103,10 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
     assert [(c.country, c.vendor, c.technology) for c in claims] == [("PAK", "Huawei", "safe_city")]
     store.add([doc], claims)
     resolve_store(store)
-    deps = [r for r in dstore.deployment_rows(store) if r["country"] == "PAK"]
+    deps = [r for r in dstore.deployment_rows(store) if r.country == "PAK"]
     assert len(deps) == 1
     dep = deps[0]
-    assert dep["n_claims"] == 2 and sorted(dep["attrs"]["sources"]) == ["aiddata-gcdf", "extract"]
+    assert dep.n_claims == 2 and sorted(dep.attrs["sources"]) == ["aiddata-gcdf", "extract"]
     # Two kinds of evidence: AidData's row (with the source it links) and the news text.
     kinds = {
         store.get_document(d).source_kind  # type: ignore[union-attr]
@@ -114,7 +114,7 @@ def test_news_claim_and_aiddata_loan_are_one_deployment(store: Store) -> None:
         for d in c.document_ids
     }
     assert kinds == {"dataset", "citation", "text"}
-    fin = deployment_financing(store, dep["id"]).as_dicts()
+    fin = deployment_financing(store, dep.id).as_dicts()
     aid = [f for f in fin if f.get("project_id") == "37016"]
     assert len(aid) == 1 and aid[0]["amount"] == 850_000_000.0 and aid[0]["currency"] == "CNY"
     assert aid[0]["sources"] and aid[0]["attribution"].startswith("AidData")

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Date, and_, func, literal, or_, select
 
-from countersight.records import DocumentEvidence, MergedClaim, SupplyFlow
+from countersight.records import DocumentEvidence, MergedClaim, StoredDeployment, SupplyFlow
 from countersight.store import schema
 from countersight.store.db import Store
 from countersight.store.financing import financed_deployment_ids
@@ -133,7 +133,7 @@ def deployment_page(
     descending: bool = False,
     after: tuple[Any, str] | None = None,
     limit: int | None = 50,
-) -> list[dict[str, Any]]:  # mappings: review folding (apply_edits) takes mapping rows
+) -> list[StoredDeployment]:
     """Stored deployment rows matching ``query`` (or in ``extra_ids``), in (sort key, id) order
     (both reversed when ``descending``), starting after the cursor ``after`` = (sort value, id);
     ``limit`` None for all."""
@@ -142,7 +142,7 @@ def deployment_page(
     d = schema.deployments
     key = _sort_column(sort)
     conds = _where(query)
-    stmt = select(d)
+    stmt = select(*(d.c[n] for n in StoredDeployment._fields))
     if conds:
         matched = and_(*conds)
         stmt = stmt.where(or_(matched, d.c.id.in_(sorted(query.extra_ids))) if query.extra_ids else matched)
@@ -165,7 +165,7 @@ def deployment_page(
     if limit is not None:
         stmt = stmt.limit(limit)
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(stmt).mappings()]
+        return [StoredDeployment(*r) for r in conn.execute(stmt)]
 
 
 def vendor_deployment_counts(store: Store) -> dict[str, tuple[int, int]]:
@@ -269,4 +269,4 @@ def review_targets(store: Store, actions: Sequence[str]) -> set[str]:
     """Ids that have at least one review event with one of ``actions``."""
     t = schema.review_events
     with store.engine.connect() as conn:
-        return set(conn.execute(select(t.c.target_id.distinct()).where(t.c.action.in_(list(actions)))).scalars())
+        return set(conn.execute(select(t.c.target_id).where(t.c.action.in_(list(actions))).distinct()).scalars())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
@@ -26,9 +26,8 @@ from countersight import clock
 from countersight.errors import StoreError
 from countersight.model import Claim, Document, Organization
 from countersight.store import schema
-from countersight.store.rows import claim_row, document_row, evidence_rows, organization_row
+from countersight.store.rows import SqlRow, claim_row, document_row, evidence_rows, organization_row
 
-Row = Mapping[str, Any]
 _Processor = Callable[[Any], Any] | None
 # Parents before children: SQLite checks foreign keys as each row goes in.
 _TABLE_ORDER = (schema.documents, schema.organizations, schema.claims, schema.evidence)
@@ -38,7 +37,7 @@ def write_records(conn: Connection, records: Iterable[Document | Claim | Organiz
     """Store records in the caller's transaction, leaving existing ids untouched; return the new
     rows per table written (``documents``, ``claims``, ``evidence``, ``organizations``; a table no
     record maps to is absent). A claim without evidence is refused before anything is written."""
-    rows: dict[str, list[dict[str, Any]]] = {}
+    rows: dict[str, list[SqlRow]] = {}
     now = clock.now()  # one stamp per write, converted once for the whole batch (below)
     for record in records:
         if isinstance(record, Document):
@@ -55,7 +54,7 @@ def write_records(conn: Connection, records: Iterable[Document | Claim | Organiz
     return {t.name: insert_rows(conn, t, rows[t.name]) for t in _TABLE_ORDER if t.name in rows}
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Row], conflict: Sequence[str] = ()) -> int:
+def insert_rows(conn: Connection, table: Table, rows: Sequence[SqlRow], conflict: Sequence[str] = ()) -> int:
     """Insert rows in the caller's transaction: with ``conflict`` empty, skipping those whose key
     exists (``ON CONFLICT DO NOTHING``); else updating every other column on those key columns.
     Returns the rows written."""
@@ -79,7 +78,7 @@ def _bind_processors(table: Table, columns: tuple[str, ...], dialect: Dialect) -
     return tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
 
 
-def bound_values(table: Table, columns: tuple[str, ...], rows: Sequence[Row], dialect: Dialect) -> list[Any] | None:
+def bound_values(table: Table, columns: tuple[str, ...], rows: Sequence[SqlRow], dialect: Dialect) -> list[Any] | None:
     """``rows`` as tuples in ``columns`` order with the dialect's bind processors applied; None
     when the rows do not all have exactly those columns."""
     n = len(columns)
@@ -111,7 +110,7 @@ def bound_values(table: Table, columns: tuple[str, ...], rows: Sequence[Row], di
     return out
 
 
-def _insert_statement(conn: Connection, table: Table, rows: Sequence[Row], conflict: Sequence[str]) -> int:
+def _insert_statement(conn: Connection, table: Table, rows: Sequence[SqlRow], conflict: Sequence[str]) -> int:
     """Rows whose columns differ from one to the next, through SQLAlchemy (which fills each
     statement's missing columns)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.engine import make_url
@@ -17,11 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from countersight.errors import StoreError
 from countersight.model import Claim, Document, Evidence, Organization, ReviewEvent
+from countersight.records import StoreStats
 from countersight.store import schema
 from countersight.store.bulk import insert_rows, write_records
 from countersight.store.engine import create_private, make_engine, normalize_url, sqlite_file
 from countersight.store.migrations import migrate
 from countersight.store.rows import (
+    SqlRow,
     claim_row,
     document_row,
     evidence_id,
@@ -114,7 +115,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def insert_ignore(self, conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    def insert_ignore(self, conn: Connection, table: Table, rows: Sequence[SqlRow]) -> int:
         """Insert rows, skipping those whose primary key exists; return how many were new."""
         return insert_rows(conn, table, rows)
 
@@ -247,7 +248,7 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> StoreStats:
         """What the store holds: counts per table and claims per source."""
         with self.engine.connect() as conn:
             by_source = {
@@ -258,16 +259,16 @@ class Store:
                     .order_by(schema.claims.c.source)
                 )
             }
-        return {
-            "database": self.url,
-            "documents": self.count(schema.documents),
-            "claims": self.count(schema.claims),
-            "evidence": self.count(schema.evidence),
-            "deployments": self.count(schema.deployments),
-            "organizations": self.count(schema.organizations),
-            "review_events": self.count(schema.review_events),
-            "by_source": by_source,
-        }
+        return StoreStats(
+            database=self.url,
+            documents=self.count(schema.documents),
+            claims=self.count(schema.claims),
+            evidence=self.count(schema.evidence),
+            deployments=self.count(schema.deployments),
+            organizations=self.count(schema.organizations),
+            review_events=self.count(schema.review_events),
+            by_source=by_source,
+        )
 
 
 _BACKENDS = ("sqlite", "postgresql")

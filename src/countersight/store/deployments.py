@@ -1,8 +1,8 @@
 """SQL for resolution, review and the index: the light claim and document rows merging needs,
 writing deployments and their document links (only what changed), and the reads the index
 replays. Resolution reads typed rows (:mod:`countersight.resolve.records`) and writes
-:class:`ResolvedDeployment` records and merge :class:`Link`\ s; the index works on the plain
-tuples its reads return."""
+:class:`ResolvedDeployment` records and merge :class:`Link` records; reads return typed rows
+(:mod:`countersight.records`): the API's :class:`StoredDeployment`, the index's tuples."""
 
 from __future__ import annotations
 
@@ -13,11 +13,19 @@ from typing import Any
 from sqlalchemy import Connection, String, bindparam, case, cast, delete, func, select, update
 
 from countersight.model import Organization
-from countersight.records import DeploymentLink, DeploymentRow, MilitaryExpenditure, Regime, ReplayLink
+from countersight.records import (
+    DeploymentLink,
+    DeploymentRow,
+    MilitaryExpenditure,
+    Regime,
+    ReplayLink,
+    StoredDeployment,
+)
 from countersight.resolve.merge import Link
 from countersight.resolve.records import ClaimRow, DocumentRow, ResolvedDeployment
 from countersight.store import schema
 from countersight.store.db import Store
+from countersight.store.rows import organization_row
 
 CLAIM_COLUMNS = (
     "id",
@@ -48,6 +56,8 @@ LINK_COLUMNS = (
     "n_claims",
 )
 _BATCH = 2000
+# Every column of a deployment, in the order of :class:`StoredDeployment`'s fields.
+_SELECT_DEPLOYMENTS = select(*(schema.deployments.c[n] for n in StoredDeployment._fields))
 
 
 def iter_claim_rows(store: Store) -> Iterator[ClaimRow]:
@@ -114,46 +124,42 @@ def document_rows(store: Store, ids: Collection[str] | None = None) -> list[Docu
         return out
 
 
-def _deployment_row(resolved: ResolvedDeployment) -> dict[str, Any]:
+def _deployment_row(resolved: ResolvedDeployment) -> StoredDeployment:
     """The ``deployments`` row of a merged deployment."""
     dep = resolved.deployment
-    return {
-        "id": dep.id,
-        "country": dep.country,
-        "technology": dep.technology,
-        "vendor": dep.vendor,
-        "vendor_country": dep.vendor_country,
-        "status": dep.status,
-        "confidence": dep.confidence,
-        "first_seen": dep.first_seen,
-        "last_seen": dep.last_seen,
-        "start_year": dep.start_year,
-        "end_year": dep.end_year,
-        "city": dep.city,
-        "agency": dep.agency,
-        "n_claims": resolved.n_claims,
-        "n_documents": resolved.n_documents,
-        "n_publishers": resolved.n_publishers,
-        "attrs": dict(resolved.attrs),
-    }
+    return StoredDeployment(
+        id=dep.id,
+        country=dep.country,
+        technology=dep.technology,
+        vendor=dep.vendor,
+        vendor_country=dep.vendor_country,
+        status=dep.status,
+        confidence=dep.confidence,
+        first_seen=dep.first_seen,
+        last_seen=dep.last_seen,
+        start_year=dep.start_year,
+        end_year=dep.end_year,
+        city=dep.city,
+        agency=dep.agency,
+        n_claims=resolved.n_claims,
+        n_documents=resolved.n_documents,
+        n_publishers=resolved.n_publishers,
+        attrs=dict(resolved.attrs),
+    )
 
 
-def _link_row(lk: Link) -> dict[str, Any]:
+def _link_row(lk: Link) -> DeploymentLink:
     """The ``deployment_documents`` row of a merge link."""
-    return {
-        "deployment_id": lk.deployment_id,
-        "document_id": lk.document_id,
-        "country": lk.country,
-        "published": lk.date,
-        "publisher": lk.publisher,
-        "status": lk.status,
-        "confidence": lk.confidence,
-        "n_claims": lk.n_claims,
-    }
-
-
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return all(a.get(k) == b.get(k) for k in a)
+    return DeploymentLink(
+        deployment_id=lk.deployment_id,
+        document_id=lk.document_id,
+        country=lk.country,
+        published=lk.date,
+        publisher=lk.publisher,
+        status=lk.status,
+        confidence=lk.confidence,
+        n_claims=lk.n_claims,
+    )
 
 
 def _scoped(conn: Connection, q: Any, column: Any, scope: Sequence[str] | None) -> list[Any]:
@@ -192,37 +198,35 @@ def write_resolution(
         "links_changed": 0,
         "claims_reassigned": 0,
     }
-    existing = {r.id: dict(r._mapping) for r in _scoped(conn, select(d), d.c.id, scope)}
-    wanted = {r["id"]: r for r in map(_deployment_row, deployments)}
+    existing = {r.id: StoredDeployment(*r) for r in _scoped(conn, _SELECT_DEPLOYMENTS, d.c.id, scope)}
+    wanted = {r.id: r for r in map(_deployment_row, deployments)}
     gone = sorted(set(existing) - set(wanted))
     for i in range(0, len(gone), _BATCH):
         conn.execute(delete(d).where(d.c.id.in_(gone[i : i + _BATCH])))
     stats["deployments_removed"] = len(gone)
     new_rows = [r for k, r in wanted.items() if k not in existing]
-    store.insert_ignore(conn, d, new_rows)
+    store.insert_ignore(conn, d, [r._asdict() for r in new_rows])
     stats["deployments_new"] = len(new_rows)
-    changed = [r for k, r in wanted.items() if k in existing and not _same(r, existing[k])]
+    changed = [r for k, r in wanted.items() if k in existing and r != existing[k]]
     if changed:
         cols = [n for n in DEPLOYMENT_COLUMNS if n != "id"]
         stmt = update(d).where(d.c.id == bindparam("_id")).values({n: bindparam(n) for n in cols})
         for i in range(0, len(changed), _BATCH):
-            conn.execute(stmt, [{**r, "_id": r["id"]} for r in changed[i : i + _BATCH]])
+            conn.execute(stmt, [{**r._asdict(), "_id": r.id} for r in changed[i : i + _BATCH]])
     stats["deployments_changed"] = len(changed)
 
     old_links = {
         (r[0], r[1]): r for r in _scoped(conn, select(*[lk.c[n] for n in LINK_COLUMNS]), lk.c.deployment_id, scope)
     }
-    want_links = {(r["deployment_id"], r["document_id"]): r for r in map(_link_row, links)}
+    want_links = {(r.deployment_id, r.document_id): r for r in map(_link_row, links)}
     drop = [k for k in old_links if k not in want_links]
     for dep_id, doc_id in drop:
         conn.execute(delete(lk).where(lk.c.deployment_id == dep_id, lk.c.document_id == doc_id))
     stats["links_removed"] = len(drop)
     add = [r for k, r in want_links.items() if k not in old_links]
-    store.insert_ignore(conn, lk, add)
+    store.insert_ignore(conn, lk, [r._asdict() for r in add])
     stats["links_new"] = len(add)
-    upd = [
-        r for k, r in want_links.items() if k in old_links and tuple(r[n] for n in LINK_COLUMNS) != tuple(old_links[k])
-    ]
+    upd = [r for k, r in want_links.items() if k in old_links and r != tuple(old_links[k])]
     if upd:
         cols = [n for n in LINK_COLUMNS if n not in ("deployment_id", "document_id")]
         stmt = (
@@ -233,7 +237,7 @@ def write_resolution(
         for i in range(0, len(upd), _BATCH):
             conn.execute(
                 stmt,
-                [{**r, "_dep": r["deployment_id"], "_doc": r["document_id"]} for r in upd[i : i + _BATCH]],
+                [{**r._asdict(), "_dep": r.deployment_id, "_doc": r.document_id} for r in upd[i : i + _BATCH]],
             )
     stats["links_changed"] = len(upd)
 
@@ -251,11 +255,10 @@ def deployment_rows(
     country: str | None = None,
     vendors: Sequence[str] | None = None,
     technology: str | None = None,
-) -> list[dict[str, Any]]:
-    """``deployments`` rows (as dicts), optionally narrowed, in id order."""
-    # Mappings, because review folding (resolve.review.apply_edits, review_states) takes mapping rows.
+) -> list[StoredDeployment]:
+    """Stored deployments (every column), optionally narrowed, in id order."""
     d = schema.deployments
-    q = select(d).order_by(d.c.id)
+    q = _SELECT_DEPLOYMENTS.order_by(d.c.id)
     if country:
         q = q.where(d.c.country == country)
     if vendors is not None:
@@ -264,12 +267,12 @@ def deployment_rows(
         q = q.where(d.c.technology == technology)
     with store.engine.connect() as conn:
         if ids is None:
-            return [dict(r) for r in conn.execute(q).mappings()]
-        out: list[dict[str, Any]] = []
+            return [StoredDeployment(*r) for r in conn.execute(q)]
+        out: list[StoredDeployment] = []
         id_list = list(ids)
         for i in range(0, len(id_list), _BATCH):
-            out += [dict(r) for r in conn.execute(q.where(d.c.id.in_(id_list[i : i + _BATCH]))).mappings()]
-        return sorted(out, key=lambda r: r["id"])
+            out += [StoredDeployment(*r) for r in conn.execute(q.where(d.c.id.in_(id_list[i : i + _BATCH])))]
+        return sorted(out, key=lambda r: r.id)
 
 
 VIEW_COLUMNS = (
@@ -456,20 +459,7 @@ def governance_years(store: Store) -> tuple[int | None, int | None]:
 
 def upsert_organizations(store: Store, organizations: Sequence[Organization], conn: Connection) -> int:
     """Insert organizations that are not stored yet (by id); return how many were new."""
-    rows = [
-        {
-            "id": o.id,
-            "name": o.name,
-            "kind": o.kind,
-            "home_country": o.home_country,
-            "parent": o.parent,
-            "aliases": list(o.aliases),
-            "note": o.note,
-            "needs_review": o.needs_review,
-        }
-        for o in organizations
-    ]
-    return store.insert_ignore(conn, schema.organizations, rows)
+    return store.insert_ignore(conn, schema.organizations, [organization_row(o) for o in organizations])
 
 
 def unresolved_claim_ids(store: Store, limit: int = 100_000) -> list[str]:

@@ -4,9 +4,9 @@ them back for the index, the figures and the API (financing of a deployment or a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, RowMapping, select
 
 from countersight.model import Financing, FinancingRecord
 from countersight.store import schema
@@ -16,7 +16,41 @@ from countersight.store.db import Store
 FIN_FIELDS = schema.FIN_FIELDS
 
 
-def financing_row(r: FinancingRecord) -> dict[str, Any]:
+class FinancingValues(TypedDict):
+    """The parameters of one ``financing`` INSERT (the record's financing flattened to columns)."""
+
+    id: str
+    dataset: str
+    project_id: str
+    document_id: str
+    claim_id: str | None
+    country: str
+    title: str
+    status: str
+    stage: str | None
+    commitment_year: int | None
+    vendor: str | None
+    vendor_country: str | None
+    technology: str | None
+    tier: int | None
+    tier_coded: int | None
+    surveillance: bool
+    lender: str | None
+    instrument: str | None
+    amount: float | None
+    currency: str | None
+    amount_usd_2017: float | None
+    amount_nominal_usd: float | None
+    concessional: bool | None
+    terms: str | None
+    text: str | None
+    flow_type: str | None
+    flow_class: str | None
+    recommended: bool
+    attrs: dict[str, Any]  # JSON: the financing.attrs column
+
+
+def financing_row(r: FinancingRecord) -> FinancingValues:
     """The ``financing`` row of a record."""
     f = r.financing
     return {
@@ -52,7 +86,7 @@ def financing_row(r: FinancingRecord) -> dict[str, Any]:
     }
 
 
-def row_financing(row: Any) -> FinancingRecord:
+def row_financing(row: RowMapping) -> FinancingRecord:
     """A record from a ``financing`` row."""
     return FinancingRecord(
         id=row["id"],

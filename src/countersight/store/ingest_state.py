@@ -5,18 +5,42 @@ either all of a batch or none of it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import Table, and_, select
 
 from countersight import clock
 from countersight.model import Claim, Document
+from countersight.records import FailedInput
 from countersight.store import schema
 from countersight.store.bulk import insert_rows, write_records
 from countersight.store.db import Store
 
 _LOOKUP_CHUNK = 500
+
+
+class InputValues(TypedDict):
+    """The parameters of one ``ingest_inputs`` upsert: a whole input's progress."""
+
+    id: str
+    path: str
+    record: int | None
+    status: str
+    error: str | None
+    document_id: str | None
+    updated_at: dt.datetime
+
+
+class RecordValues(TypedDict):
+    """The parameters of one ``ingest_records`` upsert: one archive record's progress."""
+
+    input_id: str
+    offset: int
+    status: str
+    error: str | None
+    document_id: str | None
 
 
 def _stored_ids(store: Store, table: Table, ids: Iterable[str], status: str | None = None) -> set[str]:
@@ -63,27 +87,26 @@ def done_offsets(store: Store, input_id: str, start: int = 0, end: int | None = 
         return set(conn.execute(select(t.c.offset).where(cond)).scalars())
 
 
-def failed_inputs(store: Store) -> list[dict[str, Any]]:
-    """Every recorded failure: whole inputs and single archive records."""
+def failed_inputs(store: Store) -> list[FailedInput]:
+    """Every recorded failure: whole inputs (by path), then single archive records (by input and
+    offset)."""
     ti, tr = schema.ingest_inputs, schema.ingest_records
     with store.engine.connect() as conn:
-        rows = [
-            {"path": r.path, "record": r.record, "error": r.error}
-            for r in conn.execute(select(ti).where(ti.c.status == "failed").order_by(ti.c.path))
-        ]
+        q_inputs = select(ti.c.path, ti.c.record, ti.c.error).where(ti.c.status == "failed").order_by(ti.c.path)
+        rows = [FailedInput(*r) for r in conn.execute(q_inputs)]
         q = (
             select(ti.c.path, tr.c.offset, tr.c.error)
             .join(ti, ti.c.id == tr.c.input_id, isouter=True)
             .where(tr.c.status == "failed")
             .order_by(tr.c.input_id, tr.c.offset)
         )
-        rows += [{"path": r.path, "record": r.offset, "error": r.error} for r in conn.execute(q)]
+        rows += [FailedInput(*r) for r in conn.execute(q)]
     return rows
 
 
 def input_row(
     input_id: str, path: str, status: str, error: str | None = None, document_id: str | None = None
-) -> dict[str, Any]:
+) -> InputValues:
     """An ``ingest_inputs`` row for a whole input."""
     return {
         "id": input_id,
@@ -98,7 +121,7 @@ def input_row(
 
 def record_row(
     input_id: str, offset: int, status: str, error: str | None = None, document_id: str | None = None
-) -> dict[str, Any]:
+) -> RecordValues:
     """An ``ingest_records`` row for one archive record."""
     return {"input_id": input_id, "offset": offset, "status": status, "error": error, "document_id": document_id}
 
@@ -107,8 +130,8 @@ def commit_batch(
     store: Store,
     documents: Sequence[Document],
     claims: Sequence[Claim],
-    inputs: Sequence[dict[str, Any]],
-    records: Sequence[dict[str, Any]],
+    inputs: Sequence[InputValues],
+    records: Sequence[RecordValues],
 ) -> dict[str, int]:
     """Write documents, claims with evidence, and input/record progress (upserted: a failed
     archive record later done is updated) in one transaction."""

@@ -4,15 +4,115 @@ is laid out in its table (both databases; the bulk writer applies each dialect's
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
-from sqlalchemy import func
+from sqlalchemy import RowMapping, func
 
 from countersight import clock
 from countersight.ids import stable_id
 from countersight.model import Claim, Document, Evidence, Financing, Organization, ReviewEvent
 from countersight.store import schema
 from countersight.textsafe import clean_document, clean_text, clean_value
+
+# SQL row: column name -> value, the parameters of one INSERT (executemany or COPY). The typed
+# rows below are these for the tables records are written to; ad hoc inserts pass plain mappings.
+SqlRow = Mapping[str, object]
+
+
+class DocumentValues(TypedDict):
+    """The parameters of one ``documents`` INSERT."""
+
+    id: str
+    url: str | None
+    path: str | None
+    title: str | None
+    publisher: str | None
+    published: dt.date | None
+    language: str | None
+    source_kind: str
+    dataset: str | None
+    fetched_at: dt.datetime | None
+    ingested_at: dt.datetime
+    text: str
+    meta: dict[str, Any]  # JSON: the documents.meta column
+
+
+class ClaimValues(TypedDict):
+    """The parameters of one ``claims`` INSERT (financing flattened to ``fin_*`` columns)."""
+
+    id: str
+    document_id: str
+    source: str
+    extractor: str
+    extractor_version: str
+    vendor: str | None
+    vendor_raw: str | None
+    vendor_country: str | None
+    country: str
+    city: str | None
+    agency: str | None
+    technology: str | None
+    status: str
+    start_year: int | None
+    end_year: int | None
+    start_date: dt.date | None
+    confidence: float
+    fin_lender: str | None
+    fin_instrument: str | None
+    fin_amount: float | None
+    fin_currency: str | None
+    fin_text: str | None
+    fin_amount_usd_2017: float | None
+    fin_concessional: bool | None
+    fin_terms: str | None
+    attrs: dict[str, Any]  # JSON: the claims.attrs column
+    deployment_id: str | None
+    created_at: dt.datetime
+
+
+class EvidenceValues(TypedDict):
+    """The parameters of one ``evidence`` INSERT."""
+
+    id: str
+    claim_id: str
+    document_id: str
+    quote: str
+    start: int | None
+    end: int | None
+    page: int | None
+    dataset: str | None
+    sheet: str | None
+    row: int | None
+    column: str | None
+    position: int
+
+
+class OrganizationValues(TypedDict):
+    """The parameters of one ``organizations`` INSERT."""
+
+    id: str
+    name: str
+    kind: str
+    home_country: str | None
+    parent: str | None
+    aliases: list[str]
+    note: str | None
+    needs_review: bool
+
+
+class ReviewEventValues(TypedDict):
+    """The parameters of one ``review_events`` INSERT (the database assigns the id)."""
+
+    target_kind: str
+    target_id: str
+    action: str
+    actor: str
+    reason: str
+    changes: dict[str, Any]  # JSON: the review_events.changes column
+    source: str | None
+    created_at: dt.datetime
+
 
 _FIN_FIELDS = ("lender", "instrument", "amount", "currency", "text", "amount_usd_2017", "concessional", "terms")
 
@@ -22,7 +122,7 @@ def evidence_id(claim_id: str, index: int, ev: Evidence) -> str:
     return stable_id("ev", [claim_id, index, ev.document_id, ev.start, ev.end, ev.row, ev.column])
 
 
-def document_row(d: Document, now: dt.datetime | None = None) -> dict[str, Any]:
+def document_row(d: Document, now: dt.datetime | None = None) -> DocumentValues:
     """The ``documents`` row of a document (text sanitised: a no-op for documents the ingest
     already cleaned before extraction), stored at ``now`` (default: the clock's time)."""
     d = clean_document(d)
@@ -43,7 +143,7 @@ def document_row(d: Document, now: dt.datetime | None = None) -> dict[str, Any]:
     }
 
 
-def row_document(r: Any) -> Document:
+def row_document(r: RowMapping) -> Document:
     """A document from a ``documents`` row (text may be absent)."""
     return Document(
         id=r["id"],
@@ -61,7 +161,7 @@ def row_document(r: Any) -> Document:
     )
 
 
-def claim_row(c: Claim, now: dt.datetime | None = None) -> dict[str, Any]:
+def claim_row(c: Claim, now: dt.datetime | None = None) -> ClaimValues:
     """The ``claims`` row of a claim (evidence goes to its own table), stored at ``now``."""
     f = c.financing or Financing()
     return {
@@ -96,7 +196,7 @@ def claim_row(c: Claim, now: dt.datetime | None = None) -> dict[str, Any]:
     }
 
 
-def evidence_rows(c: Claim) -> list[dict[str, Any]]:
+def evidence_rows(c: Claim) -> list[EvidenceValues]:
     """The ``evidence`` rows of a claim."""
     return [
         {
@@ -124,7 +224,7 @@ def evidence_order() -> tuple[Any, ...]:
     return (func.coalesce(e.c.position, 2_147_483_647), e.c.id)
 
 
-def row_evidence(r: Any) -> Evidence:
+def row_evidence(r: RowMapping) -> Evidence:
     """An evidence record from an ``evidence`` row."""
     return Evidence(
         document_id=r["document_id"],
@@ -139,7 +239,7 @@ def row_evidence(r: Any) -> Evidence:
     )
 
 
-def row_claim(r: Any, evidence: tuple[Evidence, ...]) -> Claim:
+def row_claim(r: RowMapping, evidence: tuple[Evidence, ...]) -> Claim:
     """A claim from a ``claims`` row and its evidence."""
     fin = {k: r[f"fin_{k}"] for k in _FIN_FIELDS}
     return Claim(
@@ -165,7 +265,7 @@ def row_claim(r: Any, evidence: tuple[Evidence, ...]) -> Claim:
     )
 
 
-def organization_row(o: Organization) -> dict[str, Any]:
+def organization_row(o: Organization) -> OrganizationValues:
     """The ``organizations`` row of an organization (text sanitised)."""
     return {
         "id": o.id,
@@ -179,7 +279,7 @@ def organization_row(o: Organization) -> dict[str, Any]:
     }
 
 
-def row_organization(r: Any) -> Organization:
+def row_organization(r: RowMapping) -> Organization:
     """An organization from an ``organizations`` row."""
     return Organization(
         id=r["id"],
@@ -193,7 +293,7 @@ def row_organization(r: Any) -> Organization:
     )
 
 
-def review_event_row(ev: ReviewEvent) -> dict[str, Any]:
+def review_event_row(ev: ReviewEvent) -> ReviewEventValues:
     """The ``review_events`` row of an event (without its id, which the database assigns); the
     caller sanitises the text first."""
     return {
@@ -208,7 +308,7 @@ def review_event_row(ev: ReviewEvent) -> dict[str, Any]:
     }
 
 
-def row_review_event(r: Any) -> ReviewEvent:
+def row_review_event(r: RowMapping) -> ReviewEvent:
     """A review event from a ``review_events`` row."""
     return ReviewEvent(
         id=r["id"],

@@ -81,7 +81,7 @@ def search_evidence(conn: Connection, q: str, limit: int = 20, after: Any = None
     ]
     if conn.dialect.name == "sqlite":
         sql = "SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH :match"
-        params: dict[str, Any] = {"match": _fts5_match(words), "n": limit}
+        params: dict[str, str | int] = {"match": _fts5_match(words), "n": limit}
         if after is not None:
             sql += " AND rowid > :after"
             params["after"] = int(after)

@@ -6,15 +6,16 @@ document, its claims, its fetch state and the archive's committed size in one tr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, RowMapping, delete, select, update
 
 from countersight.errors import InputError, NotFoundError
 from countersight.ids import stable_id
 from countersight.model import Claim, Document
+from countersight.records import StoryCopy
 from countersight.store import schema
 from countersight.store.bulk import insert_rows
 from countersight.store.db import Store
@@ -57,6 +58,24 @@ class FetchState:
     error: str | None = None
 
 
+class FetchValues(TypedDict):
+    """The parameters of one ``fetched_urls`` upsert: what follow remembers of a URL."""
+
+    id: str
+    url: str
+    source_id: str | None
+    status: str
+    http_status: int | None
+    etag: str | None
+    last_modified: str | None
+    lastmod: str | None
+    document_id: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    fetched_at: dt.datetime | None
+    error: str | None
+
+
 def source_id(url: str) -> str:
     """The deterministic id of a source (from its URL)."""
     return stable_id("src", [url.strip()])
@@ -67,7 +86,7 @@ def url_id(url: str) -> str:
     return stable_id("url", [url])
 
 
-def _row_source(r: Any) -> FeedSource:
+def _row_source(r: RowMapping) -> FeedSource:
     return FeedSource(
         id=r["id"],
         name=r["name"],
@@ -228,7 +247,7 @@ def fetch_row(
     warc_offset: int | None = None,
     fetched_at: dt.datetime | None = None,
     error: str | None = None,
-) -> dict[str, Any]:
+) -> FetchValues:
     """A ``fetched_urls`` row. The URL and the error (which quotes the remote server) are sanitised
     as shown text; the id hashes the URL as fetched, and the validators stay verbatim (sent back
     to the server and compared, never shown)."""
@@ -251,16 +270,17 @@ def fetch_row(
 
 def commit_fetch(
     store: Store,
-    fetch: dict[str, Any],
+    fetch: FetchValues,
     *,
     document: Document | None = None,
     claims: Sequence[Claim] = (),
-    story: dict[str, Any] | None = None,
+    story: Mapping[str, str] | None = None,
     bands: Sequence[str] = (),
     warc: tuple[str, int] | None = None,
 ) -> dict[str, int]:
     """Write one fetched URL's outcome in one transaction: its document and claims (ids already
-    stored are kept), its syndication group, its fetch state and the WARC file's committed size."""
+    stored are kept), its syndication group (``story``: the ``document_stories`` row, document id,
+    story id and signature), its fetch state and the WARC file's committed size."""
     with store.transaction() as conn:
         counts = store.add([document] if document is not None else [], claims, conn=conn)
         if story is not None:
@@ -304,12 +324,12 @@ def story_candidates(store: Store, bands: Sequence[str]) -> dict[str, tuple[str,
         return {r.document_id: (r.story_id, r.signature) for r in conn.execute(q)}
 
 
-def story_copies(store: Store, document_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def story_copies(store: Store, document_ids: Iterable[str]) -> dict[str, list[StoryCopy]]:
     """For each of ``document_ids``, the other documents of its story (syndicated copies), with
     their URL, title, publisher and date."""
     s, d = schema.document_stories, schema.documents
     wanted = list(dict.fromkeys(document_ids))
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[StoryCopy]] = {}
     if not wanted:
         return out
     with store.engine.connect() as conn:
@@ -325,7 +345,7 @@ def story_copies(store: Store, document_ids: Iterable[str]) -> dict[str, list[di
             )
         if not stories:
             return out
-        members: dict[str, list[dict[str, Any]]] = {}
+        members: dict[str, list[StoryCopy]] = {}
         q = (
             select(s.c.story_id, d.c.id, d.c.url, d.c.title, d.c.publisher, d.c.published)
             .join(d, d.c.id == s.c.document_id)
@@ -333,17 +353,9 @@ def story_copies(store: Store, document_ids: Iterable[str]) -> dict[str, list[di
             .order_by(d.c.id)
         )
         for r in conn.execute(q):
-            members.setdefault(r.story_id, []).append(
-                {
-                    "document_id": r.id,
-                    "url": r.url,
-                    "title": r.title,
-                    "publisher": r.publisher,
-                    "published": r.published,
-                }
-            )
+            members.setdefault(r.story_id, []).append(StoryCopy(r.id, r.url, r.title, r.publisher, r.published))
     for doc_id, story in stories.items():
-        copies = [m for m in members.get(story, []) if m["document_id"] != doc_id]
+        copies = [m for m in members.get(story, []) if m.document_id != doc_id]
         if copies:
             out[doc_id] = copies
     return out

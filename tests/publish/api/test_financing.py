@@ -195,7 +195,7 @@ def _store_financing(store: Store) -> dict[str, set[str]]:
 def test_financed_and_lender_filters_match_the_store(fin_api: tuple[TestClient, Store]) -> None:
     client, store = fin_api
     financed = _store_financing(store)
-    everything = {r["id"] for r in dstore.deployment_rows(store)}
+    everything = {r.id for r in dstore.deployment_rows(store)}
     assert len(financed) >= 8 and len(everything - set(financed)) >= 2
 
     paged = _paged_ids(client, {"financed": "true"})
@@ -204,7 +204,7 @@ def test_financed_and_lender_filters_match_the_store(fin_api: tuple[TestClient, 
     assert _csv_ids(client, {"financed": "false"}) == everything - set(financed)
     assert set(_paged_ids(client, {"financed": "true", "as_of": "2100-01-01"})) == set(financed)
     assert _csv_ids(client, {"financed": "true", "country": "TJK"}) == {
-        d for d in financed if d in {r["id"] for r in dstore.deployment_rows(store) if r["country"] == "TJK"}
+        d for d in financed if d in {r.id for r in dstore.deployment_rows(store) if r.country == "TJK"}
     }
 
     lenders = {x for v in financed.values() for x in v}

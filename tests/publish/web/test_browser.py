@@ -270,7 +270,7 @@ def test_financing_in_chromium(finance_server: tuple[str, Store], tmp_path: Path
     from countersight.store import deployments as dstore
 
     base, store = finance_server
-    (islamabad,) = [r["id"] for r in dstore.deployment_rows(store) if r["city"] == "Islamabad"]
+    (islamabad,) = [r.id for r in dstore.deployment_rows(store) if r.city == "Islamabad"]
     financed = country_financing(store)
     outside: list[str] = []
     problems: list[str] = []

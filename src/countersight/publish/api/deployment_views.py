@@ -16,7 +16,7 @@ from countersight.publish.api import finance_views as fv
 from countersight.publish.api.paging import decode_cursor, deployment_cursor_types, encode_cursor, paginate
 from countersight.publish.api.paging import iso as _iso
 from countersight.reads import deployment_documents, deployment_views
-from countersight.records import MergedClaim
+from countersight.records import MergedClaim, StoredDeployment
 from countersight.reference.countries import country_name
 from countersight.resolve.review_effect import deployment_review, passes_review_filter, review_selection
 from countersight.store import Store
@@ -82,12 +82,12 @@ def view_dict(v: DeploymentView) -> dict[str, Any]:
     return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
 
 
-def row_dict(row: Mapping[str, Any], state: rv.ReviewState | None, bad_vendors: Collection[str] = ()) -> dict[str, Any]:
+def row_dict(row: StoredDeployment, state: rv.ReviewState | None, bad_vendors: Collection[str] = ()) -> dict[str, Any]:
     """A stored deployment row as the API lists it, with what its review state means applied
     (edits, exclusion, a rejected vendor: decided once, in ``resolve.review_effect``)."""
-    review = deployment_review(state, row["vendor"], bad_vendors)
-    edited = {**row, **review.edits, "review": review.review}
-    attrs = row.get("attrs") or {}
+    review = deployment_review(state, row.vendor, bad_vendors)
+    edited = {**row._asdict(), **review.edits, "review": review.review}
+    attrs = row.attrs or {}
     out = {k: _iso(edited.get(k)) for k in DEPLOYMENT_FIELDS if k in edited}
     out["country_name"] = country_name(edited["country"])
     out["disputed"] = review.disputed
@@ -175,21 +175,21 @@ def list_deployments(
             raise InputError("bad cursor: pass back next_cursor from the previous page unchanged") from exc
     fetch = None if limit is None else limit + 1
     out: list[dict[str, Any]] = []
-    last: dict[str, Any] | None = None
+    last: StoredDeployment | None = None
     while True:
-        rows = aq.deployment_page(store, query, key, descending, after, fetch)
-        for row in rows:
+        stored = aq.deployment_page(store, query, key, descending, after, fetch)
+        for row in stored:
             last = row
-            d = row_dict(row, states.get(row["id"]), bad_vendors)
-            if (row["id"] not in edited and not bad_vendors) or _matches(d, f):
+            d = row_dict(row, states.get(row.id), bad_vendors)
+            if (row.id not in edited and not bad_vendors) or _matches(d, f):
                 out.append(d)
             if limit is not None and len(out) == limit + 1:
                 break
         # Edited or rejected-vendor rows filtered out in Python can leave a short page: read on.
-        if fetch is None or len(rows) < fetch or (limit is not None and len(out) > limit):
+        if fetch is None or len(stored) < fetch or (limit is not None and len(out) > limit):
             break
         assert last is not None
-        after = (aq.cursor_value(key, last[key]), last["id"])
+        after = (aq.cursor_value(key, getattr(last, key)), last.id)
     if limit is None or len(out) <= limit:
         return fv.add_financing_summary(store, out), None
     page = fv.add_financing_summary(store, out[:limit])
@@ -261,9 +261,9 @@ def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[st
     out = []
     for doc_id, copies in sources_store.story_copies(store, document_ids).items():
         for c in copies:
-            if c["document_id"] not in seen:
-                seen.add(c["document_id"])
-                out.append({**{k: _iso(v) for k, v in c.items()}, "copy_of": doc_id})
+            if c.document_id not in seen:
+                seen.add(c.document_id)
+                out.append({**{k: _iso(v) for k, v in c._asdict().items()}, "copy_of": doc_id})
     return out
 
 

@@ -183,8 +183,8 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
     subsidiaries = sorted(n for n, g in groups.items() if g == org.name and n != org.name)
     names = (org.name, *subsidiaries)
     rows = aq.deployment_page(store, aq.DeploymentQuery(vendors=names), limit=None)
-    states = rv.review_states(store, {r["id"]: (r.get("attrs") or {}).get("supersedes") or () for r in rows})
-    deps = fv.add_financing_summary(store, [row_dict(r, states.get(r["id"])) for r in rows])
+    states = rv.review_states(store, {r.id: (r.attrs or {}).get("supersedes") or () for r in rows})
+    deps = fv.add_financing_summary(store, [row_dict(r, states.get(r.id)) for r in rows])
     live = [d for d in deps if d["review"] != "rejected"]
     countries: dict[str, dict[str, Any]] = {}
     for d in live:

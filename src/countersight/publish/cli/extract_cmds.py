@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import typer
@@ -55,7 +56,7 @@ def explain_text(row: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _print_failures(failed: list[dict[str, Any]], total: int) -> None:
+def _print_failures(failed: Sequence[Mapping[str, object]], total: int) -> None:
     if not total:
         return
     err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)
