@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from countersight.config import Settings
+from countersight.export_records import ExportEvidence
 from countersight.store import Store, schema
-from countersight.store.export_queries import Selection, table_rows
+from countersight.store.export_queries import Selection, table_records
 
 
 def export_archives(store: Store, settings: Settings, dest: Path, selection: Selection | None = None) -> list[Path]:
@@ -28,7 +29,7 @@ def export_archives(store: Store, settings: Settings, dest: Path, selection: Sel
     )
     wanted: set[str] | None = None
     if sel != Selection():
-        wanted = {r["document_id"] for r in table_rows(store, "evidence", sel)}
+        wanted = {e.document_id for e in table_records(store, ExportEvidence, sel)}
     with store.engine.connect() as conn:
         rows = [r for r in conn.execute(q) if wanted is None or r.document_id in wanted]
     dest.mkdir(parents=True, exist_ok=True)
