@@ -175,7 +175,7 @@ class FtmExporter(Exporter):
             currency=fin.fin_currency if fin else None,
             summary=fin.fin_text if fin else None,
             notes=note,
-            description=f"confidence {rec.confidence}" if rec.confidence is not None else None,
+            description=f"confidence {rec.confidence}",
         )
         if vendor:
             supplier = self._org(vendor, "vendor")
