@@ -64,7 +64,7 @@ class Countersight:
     ) -> Records:
         """Deployments (merged claims), optionally of one country, vendor, technology or source."""
         return Records(
-            q.deployments(self.store, Selection(country, vendor, technology, source)),
+            [r._asdict() for r in q.deployments(self.store, Selection(country, vendor, technology, source))],
             q.exported_columns("deployments"),
         )
 
@@ -77,7 +77,8 @@ class Countersight:
     ) -> Records:
         """Claims with their financing columns (``fin_*``), optionally filtered."""
         return Records(
-            q.claims(self.store, Selection(country, vendor, technology, source)), q.exported_columns("claims")
+            [r._asdict() for r in q.claims(self.store, Selection(country, vendor, technology, source))],
+            q.exported_columns("claims"),
         )
 
     def evidence(
@@ -89,26 +90,28 @@ class Countersight:
     ) -> Records:
         """Evidence rows (quote, document, offsets or dataset cell) of the selected claims."""
         return Records(
-            q.table_rows(self.store, "evidence", Selection(country, vendor, technology, source)),
+            [r._asdict() for r in q.table_rows(self.store, "evidence", Selection(country, vendor, technology, source))],
             q.exported_columns("evidence"),
         )
 
     def deployment_evidence(self, deployment_id: str) -> Records:
         """Every piece of evidence behind one deployment, with its document's title, URL and publisher."""
-        return Records(q.evidence_for_deployments(self.store, [deployment_id]))
+        return Records(e._asdict() for e in q.evidence_for_deployments(self.store, [deployment_id]))
 
     def documents(self, source: str | None = None, with_text: bool = False) -> Records:
         """Documents behind the claims (of one source); texts only when asked."""
         rows = q.table_rows(self.store, "documents", Selection(source=source))
-        return Records(r if with_text else {k: v for k, v in r.items() if k != "text"} for r in rows)
+        return Records({k: v for k, v in r._asdict().items() if with_text or k != "text"} for r in rows)
 
     def organizations(self) -> Records:
         """Vendors, financiers and agencies."""
-        return Records(q.table_rows(self.store, "organizations"), q.exported_columns("organizations"))
+        return Records(
+            (r._asdict() for r in q.table_rows(self.store, "organizations")), q.exported_columns("organizations")
+        )
 
     def table(self, name: str) -> Records:
         """Any exported table by name (e.g. ``regimes``, ``military_expenditure``)."""
-        return Records(q.table_rows(self.store, name), q.exported_columns(name))
+        return Records((r._asdict() for r in q.table_rows(self.store, name)), q.exported_columns(name))
 
     def changes(
         self,
@@ -119,7 +122,9 @@ class Countersight:
     ) -> Records:
         """Deployments new or changed since a date, newest first (what the watch feed lists)."""
         when = dt.date.fromisoformat(since) if isinstance(since, str) else since
-        return Records(q.deployment_changes(self.store, Selection(country, vendor, technology), when))
+        return Records(
+            c.as_dict() for c in q.deployment_changes(self.store, Selection(country, vendor, technology), when)
+        )
 
     def snapshot_id(self) -> str:
         """The content hash of the store's data (recorded in every export)."""

@@ -1,8 +1,9 @@
-"""Read-only queries the exporters, feeds and the Python API need: whole tables as plain rows in
+"""Read-only queries the exporters, feeds and the Python API need: whole tables as typed rows in
 a stable order, filtered selections, deployment changes since a date, and the data snapshot id.
 
-Everything here returns plain dicts of JSON-ready values (dates as ISO strings) in primary-key
-order, so that two exports of the same store are byte-identical.
+Everything here returns records of ``countersight.export_records`` holding JSON-ready values
+(dates as ISO strings) in primary-key order, so that two exports of the same store are
+byte-identical.
 """
 
 from __future__ import annotations
@@ -11,13 +12,29 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, or_, select
 
+from countersight.export_records import (
+    TABLE_RECORDS,
+    ChangeEvent,
+    DeploymentChange,
+    DeploymentEvidence,
+    ExportClaim,
+    ExportDeployment,
+    ExportDocument,
+    ExportEvidence,
+    ExportFinancing,
+    ExportMilitaryExpenditure,
+    ExportOrganization,
+    ExportRegime,
+    ExportReviewEvent,
+    ExportRow,
+)
 from countersight.store import schema
 from countersight.store.db import Store, evidence_order
 
@@ -26,17 +43,21 @@ from countersight.store.db import Store, evidence_order
 HOUSEKEEPING = {"documents": ("ingested_at",), "claims": ("created_at",)}
 
 # Tables an export carries, in the order they are written.
-EXPORT_TABLES: tuple[str, ...] = (
-    "documents",
-    "claims",
-    "evidence",
-    "organizations",
-    "deployments",
-    "review_events",
-    "regimes",
-    "military_expenditure",
-    "financing",
+EXPORT_TABLES: tuple[str, ...] = tuple(TABLE_RECORDS)
+
+R = TypeVar(
+    "R",
+    ExportDocument,
+    ExportClaim,
+    ExportEvidence,
+    ExportOrganization,
+    ExportDeployment,
+    ExportReviewEvent,
+    ExportRegime,
+    ExportMilitaryExpenditure,
+    ExportFinancing,
 )
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,7 @@ def exported_columns(name: str) -> list[str]:
 
 
 def _jsonable(value: Any) -> Any:
+    """A stored value as exports write it: dates as ISO text, times as ISO UTC text with a ``Z``."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
@@ -90,10 +112,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _order(t: Table) -> list[Any]:
+    """A table's primary-key columns: the order every export writes its rows in."""
     return list(t.primary_key.columns)
 
 
 def _sel_claims(sel: Selection) -> Any:
+    """The SELECT of the ids of the claims a selection keeps."""
     c = schema.claims
     q = select(c.c.id)
     if sel.country:
@@ -108,6 +132,7 @@ def _sel_claims(sel: Selection) -> Any:
 
 
 def _sel_deployments(sel: Selection) -> Any:
+    """The SELECT of the ids of the deployments a selection keeps."""
     d = schema.deployments
     q = select(d.c.id)
     if sel.country:
@@ -169,15 +194,29 @@ def public_path(path: str | None) -> str | None:
     return path
 
 
-def table_rows(store: Store, name: str, selection: Selection | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of one exported table as JSON-ready dicts, in primary-key order."""
+def _read(store: Store, name: str, make: Callable[..., T], selection: Selection | None) -> Iterator[T]:
+    """Rows of one exported table built by ``make`` from its JSON-ready values, in primary-key order."""
     q = _filtered(name, selection or Selection())
+    path = ExportDocument._fields.index("path") if name == "documents" else -1
     with store.engine.connect() as conn:
-        for row in conn.execute(q).mappings():
-            out = {k: _jsonable(v) for k, v in row.items()}
-            if name == "documents" and "path" in out:
-                out["path"] = public_path(out["path"])
-            yield out
+        for row in conn.execute(q):
+            values = [_jsonable(v) for v in row]
+            if path >= 0:
+                values[path] = public_path(values[path])
+            yield make(*values)
+
+
+def table_rows(store: Store, name: str, selection: Selection | None = None) -> Iterator[ExportRow]:
+    """Rows of one exported table as its records (``TABLE_RECORDS``), in primary-key order."""
+    if name not in TABLE_RECORDS:
+        raise KeyError(f"not an exported table: {name}")
+    return _read(store, name, TABLE_RECORDS[name], selection)
+
+
+def table_records(store: Store, record: type[R], selection: Selection | None = None) -> Iterator[R]:
+    """Rows of the exported table whose record type is ``record``, in primary-key order."""
+    (name,) = [n for n, r in TABLE_RECORDS.items() if r is record]
+    return _read(store, name, record, selection)
 
 
 def snapshot_id(store: Store) -> str:
@@ -189,66 +228,70 @@ def snapshot_id(store: Store) -> str:
     for name in EXPORT_TABLES:
         h.update(name.encode())
         for row in table_rows(store, name):
-            h.update(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str).encode())
+            h.update(json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False, default=str).encode())
             h.update(b"\n")
     return "snap-" + h.hexdigest()[:20]
 
 
-def deployments(store: Store, selection: Selection | None = None) -> list[dict[str, Any]]:
+def deployments(store: Store, selection: Selection | None = None) -> list[ExportDeployment]:
     """Deployments matching a selection, in id order."""
-    return list(table_rows(store, "deployments", selection))
+    return list(table_records(store, ExportDeployment, selection))
 
 
-def claims(store: Store, selection: Selection | None = None) -> list[dict[str, Any]]:
+def claims(store: Store, selection: Selection | None = None) -> list[ExportClaim]:
     """Claims matching a selection, in id order."""
-    return list(table_rows(store, "claims", selection))
+    return list(table_records(store, ExportClaim, selection))
+
+
+def _change_events(store: Store, ids: Sequence[str]) -> dict[str, list[ChangeEvent]]:
+    """The review events about each of ``ids``, in the order they were recorded."""
+    t = schema.review_events
+    out: dict[str, list[ChangeEvent]] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            q = (
+                select(t.c.target_id, t.c.action, t.c.actor, t.c.reason, t.c.created_at)
+                .where(t.c.target_id.in_(ids[i : i + 500]))
+                .order_by(t.c.id)
+            )
+            for r in conn.execute(q):
+                out.setdefault(r.target_id, []).append(ChangeEvent(*(_jsonable(v) for v in r)))
+    return out
 
 
 def deployment_changes(
     store: Store, selection: Selection | None = None, since: dt.date | None = None
-) -> list[dict[str, Any]]:
+) -> list[DeploymentChange]:
     """Deployments new or changed on or after ``since``, newest first.
 
     A deployment counts as changed on its ``last_seen`` date (new evidence) and on the date of
-    any review event about it. Each row gains ``updated`` (ISO date-time) and ``events`` (the
-    review actions on or after ``since``).
+    any review event about it. Each change carries ``updated`` (ISO date-time) and ``events``
+    (the review actions on or after ``since``).
     """
     rows = deployments(store, selection)
-    ids = [r["id"] for r in rows]
-    ev_by_target: dict[str, list[dict[str, Any]]] = {}
-    if ids:
-        t = schema.review_events
-        with store.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                q = (
-                    select(t.c.target_id, t.c.action, t.c.actor, t.c.reason, t.c.created_at)
-                    .where(t.c.target_id.in_(ids[i : i + 500]))
-                    .order_by(t.c.id)
-                )
-                for r in conn.execute(q).mappings():
-                    ev_by_target.setdefault(r["target_id"], []).append({k: _jsonable(v) for k, v in r.items()})
+    events_of = _change_events(store, [r.id for r in rows])
+    since_s = since.isoformat() if since else None
     out = []
     for row in rows:
         stamps = []
-        if row.get("last_seen") or row.get("first_seen"):
-            stamps.append(f"{row.get('last_seen') or row.get('first_seen')}T00:00:00Z")
-        events = ev_by_target.get(row["id"], [])
-        stamps += [e["created_at"] for e in events if e.get("created_at")]
+        if row.last_seen or row.first_seen:
+            stamps.append(f"{row.last_seen or row.first_seen}T00:00:00Z")
+        events = events_of.get(row.id, [])
+        stamps += [e.created_at for e in events if e.created_at]
         updated = max(stamps) if stamps else None
-        since_s = since.isoformat() if since else None
         if since_s and (updated is None or updated[:10] < since_s):
             continue
-        recent = [e for e in events if not since_s or (e.get("created_at") or "")[:10] >= since_s]
-        out.append({**row, "updated": updated, "events": recent})
-    out.sort(key=lambda r: (r["updated"] or "", r["id"]), reverse=True)
+        recent = tuple(e for e in events if not since_s or (e.created_at or "")[:10] >= since_s)
+        out.append(DeploymentChange(row, updated, recent))
+    out.sort(key=lambda c: (c.updated or "", c.deployment.id), reverse=True)
     return out
 
 
-def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> list[dict[str, Any]]:
+def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> list[DeploymentEvidence]:
     """Evidence rows behind deployments (through their claims), with the claim's deployment id and
     the document's title, URL and publisher, by deployment, claim, then as each claim listed it."""
     c, e, d = schema.claims, schema.evidence, schema.documents
-    out: list[dict[str, Any]] = []
+    out: list[DeploymentEvidence] = []
     with store.engine.connect() as conn:
         for i in range(0, len(deployment_ids), 500):
             q = (
@@ -275,5 +318,5 @@ def evidence_for_deployments(store: Store, deployment_ids: Sequence[str]) -> lis
                 .where(c.c.deployment_id.in_(list(deployment_ids[i : i + 500])))
                 .order_by(c.c.deployment_id, e.c.claim_id, *evidence_order())
             )
-            out += [{k: _jsonable(v) for k, v in r.items()} for r in conn.execute(q).mappings()]
+            out += [DeploymentEvidence(*(_jsonable(v) for v in r)) for r in conn.execute(q)]
     return out

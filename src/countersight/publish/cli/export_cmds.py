@@ -129,7 +129,7 @@ def watch_cmd(
         return
     rows = deployment_changes(st, sel, when)
     if fmt is WatchFormat.json:
-        print_json(rows)
+        print_json([r.as_dict() for r in rows])
         return
     table = Table(title=f"deployments new or changed{' since ' + str(when) if when else ''}: {len(rows)}")
     for col in ("updated", "country", "technology", "vendor", "status", "evidence", "id"):
@@ -139,13 +139,13 @@ def watch_cmd(
             *(
                 plain(v)
                 for v in (
-                    r["updated"],
-                    r["country"],
-                    r.get("technology"),
-                    r.get("vendor"),
-                    r["status"],
-                    f"{r['n_claims']} claims / {r['n_documents']} docs",
-                    r["id"],
+                    r.updated,
+                    r.deployment.country,
+                    r.deployment.technology,
+                    r.deployment.vendor,
+                    r.deployment.status,
+                    f"{r.deployment.n_claims} claims / {r.deployment.n_documents} docs",
+                    r.deployment.id,
                 )
             )
         )

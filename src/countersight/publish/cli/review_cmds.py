@@ -368,7 +368,7 @@ def show(
             {
                 "deployment": v.as_dict(),
                 "review": state.as_dict(),
-                "evidence": evidence,
+                "evidence": [e._asdict() for e in evidence],
                 "claim_ids": dstore.deployment_claim_ids(s, target_id),
             }
         )
@@ -384,9 +384,9 @@ def show(
     for d in state.disputes:
         console.print(f"[red]disputed by {esc(d.by)}[/red] ({esc(d.source)}): {esc(d.reason)}", highlight=False)
     for e in evidence:
-        where = e.get("url") or e.get("dataset") or e["document_id"][:12]
+        where = e.url or e.dataset or e.document_id[:12]
         console.print(
-            plain(f"  {e.get('published') or '?'} {e.get('publisher') or ''} {where}: “{_clip(e['quote'])}”"),
+            plain(f"  {e.published or '?'} {e.publisher or ''} {where}: “{_clip(e.quote)}”"),
             highlight=False,
         )
 

@@ -10,8 +10,9 @@ import shutil
 from pathlib import Path
 
 from countersight.config import Settings
+from countersight.export_records import ExportEvidence
 from countersight.store import Store
-from countersight.store.export_queries import Selection, table_rows
+from countersight.store.export_queries import Selection, table_records
 from countersight.store.sources import archived_copies
 
 
@@ -21,7 +22,7 @@ def export_archives(store: Store, settings: Settings, dest: Path, selection: Sel
     sel = selection or Selection()
     wanted: set[str] | None = None
     if sel != Selection():
-        wanted = {r["document_id"] for r in table_rows(store, "evidence", sel)}
+        wanted = {e.document_id for e in table_records(store, ExportEvidence, sel)}
     rows = [r for r in archived_copies(store) if wanted is None or r.document_id in wanted]
     dest.mkdir(parents=True, exist_ok=True)
     source = settings.archive_path()

@@ -5,11 +5,11 @@ first, the feed's ``updated`` is its newest entry's (no wall-clock time)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 from countersight import __version__
+from countersight.export_records import DeploymentChange, ExportDeployment
 from countersight.publish.urls import deployment_path
 from countersight.reference.countries import country_name
 from countersight.store import Store
@@ -20,34 +20,36 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00Z"
 
 
-def _title(dep: dict[str, Any]) -> str:
-    tech = (dep.get("technology") or "surveillance technology").replace("_", " ")
-    vendor = dep.get("vendor") or (
-        f"a supplier from {dep['vendor_country']}" if dep.get("vendor_country") else "an unnamed supplier"
-    )
-    return f"{country_name(dep['country'])}: {tech} from {vendor} ({dep.get('status', 'reported')})"
+def _title(dep: ExportDeployment) -> str:
+    """An entry's title: country, technology, supplier and status."""
+    tech = (dep.technology or "surveillance technology").replace("_", " ")
+    vendor = dep.vendor or (f"a supplier from {dep.vendor_country}" if dep.vendor_country else "an unnamed supplier")
+    return f"{country_name(dep.country)}: {tech} from {vendor} ({dep.status})"
 
 
-def _summary(dep: dict[str, Any], reviewer_names: bool) -> str:
-    parts = [f"Status {dep.get('status')}, confidence {dep.get('confidence')}."]
-    if dep.get("city") or dep.get("agency"):
-        parts.append("Where: " + ", ".join(x for x in (dep.get("agency"), dep.get("city")) if x) + ".")
-    years = "–".join(str(y) for y in (dep.get("start_year"), dep.get("end_year")) if y)
+def _summary(change: DeploymentChange, reviewer_names: bool) -> str:
+    """An entry's text: status, place, years, how much evidence, and the review events."""
+    dep = change.deployment
+    parts = [f"Status {dep.status}, confidence {dep.confidence}."]
+    if dep.city or dep.agency:
+        parts.append("Where: " + ", ".join(x for x in (dep.agency, dep.city) if x) + ".")
+    years = "–".join(str(y) for y in (dep.start_year, dep.end_year) if y)
     if years:
         parts.append(f"Years: {years}.")
     parts.append(
-        f"{dep.get('n_claims')} claims from {dep.get('n_documents')} documents "
-        f"({dep.get('n_publishers')} publishers); first seen {dep.get('first_seen')}, "
-        f"last seen {dep.get('last_seen')}."
+        f"{dep.n_claims} claims from {dep.n_documents} documents "
+        f"({dep.n_publishers} publishers); first seen {dep.first_seen}, "
+        f"last seen {dep.last_seen}."
     )
-    for ev in dep.get("events") or []:
+    for ev in change.events:
         # Reviewers' names are private by default (source protection); the decision and reason are not.
-        who = f" by {ev['actor']}" if reviewer_names else ""
-        parts.append(f"Review {ev['created_at']}: {ev['action']}{who}: {ev['reason']}")
+        who = f" by {ev.actor}" if reviewer_names else ""
+        parts.append(f"Review {ev.created_at}: {ev.action}{who}: {ev.reason}")
     return " ".join(parts)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """Append an Atom element with text and attributes, made safe for XML."""
     # Stored text may predate the sanitiser: one control character would make the whole feed
     # invalid XML for every subscriber, so each value is filtered on the way out.
     el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
@@ -87,28 +89,29 @@ def deployments_feed(
         "id",
         "tag:countersight,2026:feeds/deployments" + (f"?{urlencode(sorted(query.items()))}" if query else ""),
     )
-    _sub(feed, "updated", max((r["updated"] for r in rows if r["updated"]), default=EPOCH))
+    _sub(feed, "updated", max((r.updated for r in rows if r.updated), default=EPOCH))
     _sub(feed, "link", rel="self", href=self_href, type="application/atom+xml")
     author = _sub(feed, "author")
     _sub(author, "name", "countersight")
     _sub(feed, "generator", "countersight", version=__version__)
     _sub(feed, "subtitle", f"data snapshot {snapshot_id(store)}")
-    for dep in rows:
+    for change in rows:
+        dep = change.deployment
         entry = _sub(feed, "entry")
         _sub(entry, "title", _title(dep))
-        _sub(entry, "id", f"tag:countersight,2026:deployment:{dep['id']}")
-        _sub(entry, "updated", dep["updated"] or EPOCH)
-        if dep.get("first_seen"):
-            _sub(entry, "published", f"{dep['first_seen']}T00:00:00Z")
+        _sub(entry, "id", f"tag:countersight,2026:deployment:{dep.id}")
+        _sub(entry, "updated", change.updated or EPOCH)
+        if dep.first_seen:
+            _sub(entry, "published", f"{dep.first_seen}T00:00:00Z")
         _sub(
             entry,
             "link",
             rel="alternate",
-            href=f"{base_url}{deployment_path(dep['id'])}",
+            href=f"{base_url}{deployment_path(dep.id)}",
         )
-        for term in (dep.get("country"), dep.get("technology"), dep.get("vendor")):
+        for term in (dep.country, dep.technology, dep.vendor):
             if term:
                 _sub(entry, "category", term=str(term))
-        _sub(entry, "summary", _summary(dep, reviewer_names), type="text")
+        _sub(entry, "summary", _summary(change, reviewer_names), type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

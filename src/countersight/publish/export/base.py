@@ -4,15 +4,26 @@ small ``Exporter`` protocol (setup, feed one table, finish) and deterministic wr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from countersight import __version__
+from countersight.export_records import ExportDocument, ExportReviewEvent, ExportRow
 from countersight.reference.loader import load_yaml
 from countersight.store import Store
-from countersight.store.export_queries import EXPORT_TABLES, Selection, snapshot_id, table_rows
+from countersight.store.export_queries import EXPORT_TABLES, Selection, snapshot_id, table_records, table_rows
+
+
+class ExportMeta(TypedDict):
+    """What every export records about itself (``export.json`` and the formats' own metadata)."""
+
+    countersight_version: str
+    snapshot_id: str
+    filter: dict[str, str]
+    full_text: bool
+    licence: str
 
 
 @dataclass
@@ -28,7 +39,7 @@ class ExportContext:
     snapshot: str = ""
     version: str = __version__
 
-    def meta(self) -> dict[str, Any]:
+    def meta(self) -> ExportMeta:
         """What every export records about itself: tool version, data snapshot, selection."""
         sel = {k: v for k, v in vars(self.selection).items() if v}
         return {
@@ -55,8 +66,8 @@ class Exporter:
     def setup(self) -> None:
         """Prepare the output (create folders, open files)."""
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Take one table's rows (JSON-ready dicts in primary-key order)."""
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Take one table's rows (its records, ``TABLE_RECORDS``, in primary-key order)."""
         raise NotImplementedError
 
     def finish(self) -> list[Path]:
@@ -66,35 +77,36 @@ class Exporter:
 
 def run_exporter(exporter: Exporter) -> list[Path]:
     """Drive an exporter over the tables it wants, in a fixed order."""
-    ctx = exporter.context
     exporter.setup()
     for name in exporter.tables:
-        rows = table_rows(ctx.store, name, ctx.selection)
-        if name == "documents" and not ctx.full_text:
-            rows = (_redact_text(r) for r in rows)
-        if not ctx.reviewer_names and name in ("documents", "review_events"):
-            rows = (_redact_names(r) for r in rows)
-        exporter.feed(name, rows)
+        exporter.feed(name, published_rows(exporter.context, name))
     return exporter.finish()
 
 
-def _redact_text(row: dict[str, Any]) -> dict[str, Any]:
+def published_rows(ctx: ExportContext, name: str) -> Iterator[ExportRow]:
+    """One table's rows as an export publishes them: article texts and reviewers' names left out
+    unless the context asks for them."""
+    if name == "documents":
+        docs = table_records(ctx.store, ExportDocument, ctx.selection)
+        return (redact_document(d, ctx.full_text, ctx.reviewer_names) for d in docs)
+    if name == "review_events" and not ctx.reviewer_names:
+        # Reviewers and admins are not public by default (source protection, docs/security.md):
+        # review events keep what was decided and why, not who decided it.
+        events = table_records(ctx.store, ExportReviewEvent, ctx.selection)
+        return (e._replace(actor=None) for e in events)
+    return table_rows(ctx.store, name, ctx.selection)
+
+
+def redact_document(doc: ExportDocument, full_text: bool, reviewer_names: bool) -> ExportDocument:
+    """A document as an export publishes it: without its text unless ``full_text`` or it is a
+    dataset row, without who submitted it unless ``reviewer_names``."""
     # Article texts are usually third-party copyright: exports keep the evidence quotes, the
     # URL and the hash, and carry full texts only of dataset rows (openly licensed) unless asked.
-    if row.get("source_kind") != "dataset":
-        return {**row, "text": ""}
-    return row
-
-
-def _redact_names(row: dict[str, Any]) -> dict[str, Any]:
-    # Reviewers and admins are not public by default (source protection, docs/security.md): review
-    # events keep what was decided and why, documents lose who submitted them.
-    if "actor" in row:
-        return {**row, "actor": None}
-    meta = row.get("meta")
-    if isinstance(meta, dict) and "submitted_by" in meta:
-        return {**row, "meta": {k: v for k, v in meta.items() if k != "submitted_by"}}
-    return row
+    if not full_text and doc.source_kind != "dataset":
+        doc = doc._replace(text="")
+    if not reviewer_names and "submitted_by" in doc.meta:
+        doc = doc._replace(meta={k: v for k, v in doc.meta.items() if k != "submitted_by"})
+    return doc
 
 
 def make_context(
@@ -138,6 +150,6 @@ def write_text(path: Path, text: str, bom: bool = False) -> Path:
     return path
 
 
-def dataset_info() -> dict[str, Any]:
+def dataset_info() -> dict[str, Any]:  # YAML: data/datasets.yaml as loaded
     """The bundled datasets' citations and licences (``data/datasets.yaml``)."""
     return dict(load_yaml("datasets.yaml"))

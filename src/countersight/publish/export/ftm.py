@@ -15,14 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pycountry
 
 from countersight.errors import CountersightError
+from countersight.export_records import (
+    ExportClaim,
+    ExportDeployment,
+    ExportDocument,
+    ExportEvidence,
+    ExportFinancing,
+    ExportOrganization,
+    ExportRow,
+    rows_of,
+)
 from countersight.ids import stable_id
 from countersight.publish.export.base import Exporter, dumps, write_text
 from countersight.reference.countries import country_name
+
+if TYPE_CHECKING:  # followthemoney is an optional extra: imported in setup()
+    from followthemoney.model import Model
+    from followthemoney.proxy import EntityProxy
 
 PREFIX = "cs-"
 # FtM's topic for a government body (every PublicBody here buys for a government). Vendors and
@@ -31,13 +45,15 @@ GOVERNMENT_TOPIC = "gov"
 
 
 def _iso2(code: str | None) -> str | None:
+    """The lower-case ISO 3166-1 alpha-2 code FtM wants for an ISO3 code (None when unknown)."""
     if not code:
         return None
     found = pycountry.countries.get(alpha_3=code)
     return found.alpha_2.lower() if found else None
 
 
-def _year_or_date(year: Any, date: Any = None) -> str | None:
+def _year_or_date(year: int | None, date: str | None = None) -> str | None:
+    """An FtM date: the ISO date when known, else the year."""
     if date:
         return str(date)
     return str(year) if year else None
@@ -50,36 +66,40 @@ class FtmExporter(Exporter):
     tables = ("organizations", "documents", "deployments", "claims", "evidence", "financing")
 
     def setup(self) -> None:
+        """Check that followthemoney is installed."""
         try:
             from followthemoney import model
         except ImportError as exc:
             raise CountersightError("ftm export needs followthemoney: pip install 'countersight[ftm]'") from exc
-        self.model = model
-        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.model: Model = model
+        self.rows: dict[str, list[ExportRow]] = {}
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Keep one table's rows for :meth:`finish` (entities link across tables)."""
         self.rows[table] = list(rows)
 
     # -- entity builders -------------------------------------------------------------------
 
-    def _entity(self, schema: str, id_: str, **props: Any) -> Any:
+    def _entity(self, schema: str, id_: str, **props: Any) -> str:
+        """Make (or replace) the entity ``id_`` of an FtM schema, empty values left out; its id."""
         proxy = self.model.make_entity(schema)
-        proxy.id = id_ if id_.startswith(PREFIX) else PREFIX + id_
+        ident = id_ if id_.startswith(PREFIX) else PREFIX + id_
+        proxy.id = ident
         for prop, value in props.items():
             values = value if isinstance(value, (list, tuple)) else [value]
             for v in values:
                 if v is not None and v != "":
                     proxy.add(prop, v)
-        self.entities[proxy.id] = proxy
-        return proxy
+        self.entities[ident] = proxy
+        return ident
 
     def _org(self, name: str, kind: str) -> str:
         """Id of the entity for an organization name, created on first use."""
         row = self.orgs_by_name.get(name)
-        if row is not None and row["kind"] in ("vendor", "financier", "agency"):
+        if row is not None and row.kind in ("vendor", "financier", "agency"):
             # One entity per stored organization, of its own kind: Huawei paying for a deployment
             # stays the Company it is (a payer may be any legal entity), not a second entity on its id.
-            kind = row["kind"]
+            kind = row.kind
         key = (kind, name)
         if key in self.org_ids:
             return self.org_ids[key]
@@ -87,28 +107,29 @@ class FtmExporter(Exporter):
         if row is not None:
             ent = self._entity(
                 schema,
-                row["id"],
-                name=row["name"],
-                alias=list(row.get("aliases") or []),
-                country=_iso2(row.get("home_country")),
-                notes=row.get("note"),
+                row.id,
+                name=row.name,
+                alias=list(row.aliases or []),
+                country=_iso2(row.home_country),
+                notes=row.note,
                 topics=GOVERNMENT_TOPIC if kind == "agency" else None,
             )
-            if row.get("parent") and kind == "vendor":
-                parent_id = self._org(row["parent"], "vendor")
+            if row.parent and kind == "vendor":
+                parent_id = self._org(row.parent, "vendor")
                 self._entity(
                     "Ownership",
-                    stable_id("own", [parent_id, ent.id]),
+                    stable_id("own", [parent_id, ent]),
                     owner=parent_id,
-                    asset=ent.id,
+                    asset=ent,
                     role="parent company",
                 )
         else:
             ent = self._entity(schema, stable_id(f"org-{kind}", [name]), name=name)
-        self.org_ids[key] = ent.id
-        return str(ent.id)
+        self.org_ids[key] = ent
+        return ent
 
     def _buyer(self, agency: str | None, country: str) -> str:
+        """Id of the buying ``PublicBody``: the agency, or the recipient government when none is named."""
         if agency:
             ent = self._entity(
                 "PublicBody",
@@ -128,15 +149,18 @@ class FtmExporter(Exporter):
                 topics=GOVERNMENT_TOPIC,
                 notes="Recipient government: the source names no buying agency.",
             )
-        return str(ent.id)
+        return ent
 
-    def _contract(self, id_: str, rec: dict[str, Any], fin: dict[str, Any] | None, merged: bool) -> str:
-        country = rec["country"]
-        tech = (rec.get("technology") or "surveillance technology").replace("_", " ")
-        vendor = rec.get("vendor")
+    def _contract(self, id_: str, rec: ExportDeployment | ExportClaim, fin: ExportClaim | None, merged: bool) -> str:
+        """Id of the ``Contract`` of a deployment (or of a claim not merged into one), with its
+        ``ContractAward`` to the vendor and, for a claim's own financing, its ``Payment``."""
+        country = rec.country
+        tech = (rec.technology or "surveillance technology").replace("_", " ")
+        vendor = rec.vendor
         title = f"{tech} in {country_name(country)}" + (f" supplied by {vendor}" if vendor else "")
-        authority = self._buyer(rec.get("agency"), country)
+        authority = self._buyer(rec.agency, country)
         note = None if merged else "A single claim, not yet merged into a deployment by resolution."
+        start = _year_or_date(rec.start_year, rec.start_date if isinstance(rec, ExportClaim) else None)
         contract = self._entity(
             "Contract",
             id_,
@@ -144,144 +168,153 @@ class FtmExporter(Exporter):
             name=title,
             authority=authority,
             country=_iso2(country),
-            classification=rec.get("technology"),
-            status=rec.get("status"),
-            contractDate=_year_or_date(rec.get("start_year"), rec.get("start_date")),
-            amount=(fin or {}).get("fin_amount"),
-            currency=(fin or {}).get("fin_currency"),
-            summary=(fin or {}).get("fin_text"),
+            classification=rec.technology,
+            status=rec.status,
+            contractDate=start,
+            amount=fin.fin_amount if fin else None,
+            currency=fin.fin_currency if fin else None,
+            summary=fin.fin_text if fin else None,
             notes=note,
-            description=f"confidence {rec.get('confidence')}" if rec.get("confidence") is not None else None,
+            description=f"confidence {rec.confidence}",
         )
         if vendor:
             supplier = self._org(vendor, "vendor")
             self._entity(
                 "ContractAward",
-                stable_id("award", [contract.id, supplier]),
-                contract=contract.id,
+                stable_id("award", [contract, supplier]),
+                contract=contract,
                 supplier=supplier,
                 role="supplier",
-                startDate=_year_or_date(rec.get("start_year"), rec.get("start_date")),
-                endDate=_year_or_date(rec.get("end_year")),
-                date=rec.get("first_seen"),
-                status=rec.get("status"),
-                amount=(fin or {}).get("fin_amount"),
-                currency=(fin or {}).get("fin_currency"),
+                startDate=start,
+                endDate=_year_or_date(rec.end_year),
+                date=rec.first_seen if isinstance(rec, ExportDeployment) else None,
+                status=rec.status,
+                amount=fin.fin_amount if fin else None,
+                currency=fin.fin_currency if fin else None,
             )
         # A claim imported with a finance record gets its Payment from that record (see _payment).
-        if fin and fin.get("fin_lender") and fin.get("id") not in self.financed_claims:
-            payer = self._org(fin["fin_lender"], "financier")
+        if fin and fin.fin_lender and fin.id not in self.financed_claims:
+            payer = self._org(fin.fin_lender, "financier")
             self._entity(
                 "Payment",
-                stable_id("pay", [contract.id, payer]),
+                stable_id("pay", [contract, payer]),
                 payer=payer,
                 beneficiary=authority,
-                contract=contract.id,
-                amount=fin.get("fin_amount"),
-                currency=fin.get("fin_currency"),
-                purpose=fin.get("fin_instrument"),
-                summary=fin.get("fin_text"),
-                description=fin.get("fin_terms"),
+                contract=contract,
+                amount=fin.fin_amount,
+                currency=fin.fin_currency,
+                purpose=fin.fin_instrument,
+                summary=fin.fin_text,
+                description=fin.fin_terms,
             )
-        return str(contract.id)
+        return contract
 
-    def _payment(self, f: dict[str, Any], contract: str | None, proof: str | None) -> None:
+    def _payment(self, f: ExportFinancing, contract: str | None, proof: str | None) -> None:
         """A ``Payment`` for one finance record: amounts as reported, nothing converted."""
-        attrs = f.get("attrs") or {}
-        payers = [self._org(x.strip(), "financier") for x in (f.get("lender") or "").split(";") if x.strip()]
+        attrs = f.attrs or {}
+        payers = [self._org(x.strip(), "financier") for x in (f.lender or "").split(";") if x.strip()]
         agencies = [a for a in attrs.get("receiving_agencies") or [] if a]
-        if not agencies and f.get("claim_id") in self.claim_agency:
-            agencies = [self.claim_agency[f["claim_id"]]]
-        beneficiaries = [self._buyer(a, f["country"]) for a in agencies] or [self._buyer(None, f["country"])]
-        usd, conc = f.get("amount_usd_2017"), f.get("concessional")
+        if not agencies and f.claim_id in self.claim_agency:
+            agencies = [self.claim_agency[f.claim_id]]
+        beneficiaries = [self._buyer(a, f.country) for a in agencies] or [self._buyer(None, f.country)]
+        usd, conc = f.amount_usd_2017, f.concessional
         details = [
-            f"flow type {f['flow_type']}" if f.get("flow_type") else "",
+            f"flow type {f.flow_type}" if f.flow_type else "",
             "concessional" if conc is True else "not concessional" if conc is False else "",
-            f"terms: {f['terms']}" if f.get("terms") else "",
+            f"terms: {f.terms}" if f.terms else "",
             f"{usd:.0f} in constant 2017 USD (AidData)" if usd is not None else "",
-            f"AidData stage {f['stage']}" if f.get("stage") else "",
+            f"AidData stage {f.stage}" if f.stage else "",
         ]
         self._entity(
             "Payment",
-            f["id"],
+            f.id,
             payer=payers,
             beneficiary=beneficiaries,
             contract=contract,
-            amount=f.get("amount"),
-            currency=f.get("currency"),
-            amountUsd=f.get("amount_nominal_usd"),  # AidData's nominal USD figure, when it gives one
-            date=_year_or_date(f.get("commitment_year")),
-            programme=f.get("title"),
-            summary=f.get("text"),
-            purpose=f.get("instrument"),
+            amount=f.amount,
+            currency=f.currency,
+            amountUsd=f.amount_nominal_usd,  # AidData's nominal USD figure, when it gives one
+            date=_year_or_date(f.commitment_year),
+            programme=f.title,
+            summary=f.text,
+            purpose=f.instrument,
             description="; ".join(d for d in details if d) or None,
-            recordId=f"{f['dataset']}:{f['project_id']}",
+            recordId=f"{f.dataset}:{f.project_id}",
             sourceUrl=sorted({s["url"] for s in attrs.get("sources") or [] if s.get("url")}),
             publisher="AidData",
             proof=proof,
         )
 
     def finish(self) -> list[Path]:
-        self.entities: dict[str, Any] = {}
-        financing = self.rows.get("financing", [])
-        self.financed_claims = {f["claim_id"] for f in financing if f.get("claim_id")}
-        self.claim_agency = {c["id"]: c["agency"] for c in self.rows["claims"] if c.get("agency")}
+        """Build every entity and write them as JSON lines sorted by id, with ``OUT.meta.json``."""
+        self.entities: dict[str, EntityProxy] = {}
+        organizations = rows_of(self.rows["organizations"], ExportOrganization)
+        documents = rows_of(self.rows["documents"], ExportDocument)
+        deployments = rows_of(self.rows["deployments"], ExportDeployment)
+        claims = rows_of(self.rows["claims"], ExportClaim)
+        evidence = rows_of(self.rows["evidence"], ExportEvidence)
+        financing = rows_of(self.rows.get("financing", []), ExportFinancing)
+        self.financed_claims = {f.claim_id for f in financing if f.claim_id}
+        self.claim_agency = {c.id: c.agency for c in claims if c.agency}
         self.org_ids: dict[tuple[str, str], str] = {}
-        self.orgs_by_name = {r["name"]: r for r in self.rows["organizations"]}
-        for row in self.rows["organizations"]:
-            self._org(row["name"], row["kind"] if row["kind"] in ("vendor", "financier", "agency") else "vendor")
+        self.orgs_by_name = {r.name: r for r in organizations}
+        for row in organizations:
+            self._org(row.name, row.kind if row.kind in ("vendor", "financier", "agency") else "vendor")
         articles: dict[str, str] = {}
-        for d in self.rows["documents"]:
+        for d in documents:
             art = self._entity(
                 "Article",
-                d["id"][:40],
-                title=d.get("title"),
-                name=d.get("title") or d["id"][:12],
-                publishedAt=d.get("published"),
-                sourceUrl=d.get("url"),
-                publisher=d.get("publisher"),
-                language=d.get("language"),
+                d.id[:40],
+                title=d.title,
+                name=d.title or d.id[:12],
+                publishedAt=d.published,
+                sourceUrl=d.url,
+                publisher=d.publisher,
+                language=d.language,
                 contentHash=None,
-                fileName=d.get("path"),
+                fileName=d.path,
             )
-            articles[d["id"]] = str(art.id)
-        claims = self.rows["claims"]
-        fin_by_dep: dict[str, dict[str, Any]] = {}
+            articles[d.id] = art
+        fin_by_dep: dict[str, ExportClaim] = {}
         for c in claims:
-            if c.get("deployment_id") and (c.get("fin_lender") or c.get("fin_amount")):
-                fin_by_dep.setdefault(c["deployment_id"], c)  # claims come in id order: stable pick
+            if c.deployment_id and c.financed:
+                fin_by_dep.setdefault(c.deployment_id, c)  # claims come in id order: stable pick
         contract_of: dict[str, str] = {}
-        for dep in self.rows["deployments"]:
-            contract_of[dep["id"]] = self._contract(dep["id"], dep, fin_by_dep.get(dep["id"]), merged=True)
+        for dep in deployments:
+            contract_of[dep.id] = self._contract(dep.id, dep, fin_by_dep.get(dep.id), merged=True)
         claim_contract: dict[str, str] = {}
         for c in claims:
-            dep_id = c.get("deployment_id")
-            if dep_id and dep_id in contract_of:
-                claim_contract[c["id"]] = contract_of[dep_id]
+            if c.deployment_id and c.deployment_id in contract_of:
+                claim_contract[c.id] = contract_of[c.deployment_id]
             else:
-                fin = c if (c.get("fin_lender") or c.get("fin_amount")) else None
-                claim_contract[c["id"]] = self._contract(c["id"], c, fin, merged=False)
-        for e in self.rows["evidence"]:
-            doc = articles.get(e["document_id"])
-            contract = claim_contract.get(e["claim_id"])
+                claim_contract[c.id] = self._contract(c.id, c, c if c.financed else None, merged=False)
+        for e in evidence:
+            doc = articles.get(e.document_id)
+            contract = claim_contract.get(e.claim_id)
             if not doc or not contract:  # the selection queries keep these together: losing one is a bug
-                raise CountersightError(f"evidence {e['id']} cites a document or claim missing from the export")
-            where = ", ".join(
-                f"{k} {e[k]}" for k in ("sheet", "row", "column", "page", "start", "end") if e.get(k) is not None
+                raise CountersightError(f"evidence {e.id} cites a document or claim missing from the export")
+            place = (
+                ("sheet", e.sheet),
+                ("row", e.row),
+                ("column", e.column),
+                ("page", e.page),
+                ("start", e.start),
+                ("end", e.end),
             )
+            where = ", ".join(f"{k} {v}" for k, v in place if v is not None)
             self._entity(
                 "Documentation",
-                e["id"],
+                e.id,
                 document=doc,
                 entity=contract,
                 role="evidence",
-                summary=e.get("quote"),
+                summary=e.quote,
                 description=where or None,
             )
         for f in financing:
-            if f["document_id"] not in articles:
-                raise CountersightError(f"finance record {f['id']} cites a document missing from the export")
-            self._payment(f, claim_contract.get(f.get("claim_id") or ""), articles[f["document_id"]])
+            if f.document_id not in articles:
+                raise CountersightError(f"finance record {f.id} cites a document missing from the export")
+            self._payment(f, claim_contract.get(f.claim_id or ""), articles[f.document_id])
         lines = [dumps(self.entities[k].to_dict(), indent=None) for k in sorted(self.entities)]
         out = self.context.out
         files = [write_text(out, "".join(line + "\n" for line in lines))]

@@ -8,13 +8,15 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pycountry
 
 from countersight.errors import InputError
+from countersight.export_records import ExportClaim, ExportDeployment, ExportDocument, ExportRow, rows_of
 from countersight.publish.export.base import Exporter, dumps, write_text
 from countersight.reference.countries import country_name, resolve_country
 from countersight.reference.loader import data_path
@@ -32,7 +34,8 @@ def world_map_path() -> Path:
     return found[0]
 
 
-def _decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
+def _decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:  # JSON: a TopoJSON document
+    """The topology's arcs as absolute coordinates (delta-decoded and transformed when quantized)."""
     transform = topology.get("transform")
     arcs = []
     for arc in topology["arcs"]:
@@ -51,6 +54,7 @@ def _decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def _ring(indexes: list[int], arcs: list[list[list[float]]]) -> list[list[float]]:
+    """A ring joined from its arcs (a negative index is an arc walked backwards)."""
     ring: list[list[float]] = []
     for i in indexes:
         points = arcs[i] if i >= 0 else arcs[~i][::-1]
@@ -58,7 +62,10 @@ def _ring(indexes: list[int], arcs: list[list[list[float]]]) -> list[list[float]
     return ring
 
 
-def topojson_features(topology: dict[str, Any], obj: str = "countries") -> list[dict[str, Any]]:
+def topojson_features(
+    topology: dict[str, Any],  # JSON: a TopoJSON document as loaded
+    obj: str = "countries",
+) -> list[dict[str, Any]]:  # JSON: GeoJSON features
     """GeoJSON features of one TopoJSON object (Polygon and MultiPolygon geometries)."""
     arcs = _decode_arcs(topology)
     features = []
@@ -86,7 +93,8 @@ def world_geometries_path() -> Path:
     return data_path(*WORLD_GEOJSON)
 
 
-def _code(feature: dict[str, Any]) -> str | None:
+def _code(feature: dict[str, Any]) -> str | None:  # JSON: a GeoJSON feature
+    """The ISO3 code of a map feature: from its numeric id, else from its name."""
     if feature.get("id"):
         found = pycountry.countries.get(numeric=str(feature["id"]).zfill(3))
         if found:
@@ -94,7 +102,7 @@ def _code(feature: dict[str, Any]) -> str | None:
     return resolve_country(feature["properties"].get("name"))
 
 
-def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
+def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:  # JSON: TopoJSON in, GeoJSON out
     """A GeoJSON FeatureCollection (id = ISO3) of the TopoJSON map's countries that shapely finds valid,
     with outer rings counter-clockwise and holes clockwise (RFC 7946, section 3.1.6).
 
@@ -109,6 +117,7 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
     from shapely.geometry.polygon import orient
 
     def unwrapped(polygon: list[list[list[float]]]) -> Polygon:
+        """The polygon with a ring crossing the antimeridian moved to one side of it."""
         outer = polygon[0]
         if (
             not any(abs(a[0] - b[0]) > 180 for a, b in zip(outer, outer[1:], strict=False))
@@ -123,6 +132,7 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
         return Polygon(shift[0], shift[1:])
 
     def split_at_antimeridian(geom: Any) -> list[Any]:
+        """The geometry cut into its parts within -180..180, each moved back into that range."""
         parts = []
         for offset in (0, 360, -360):
             window = box(-180 + offset, -90, 180 + offset, 90)
@@ -161,7 +171,7 @@ def build_world_geometries(topology: dict[str, Any]) -> dict[str, Any]:
 
 
 @functools.cache
-def country_geometries() -> dict[str, dict[str, Any]]:
+def country_geometries() -> dict[str, dict[str, Any]]:  # JSON: GeoJSON geometry objects
     """GeoJSON geometry per ISO3 (or project territory) code: valid, RFC 7946 ring orientation."""
     path = world_geometries_path()
     if not path.is_file():
@@ -171,48 +181,74 @@ def country_geometries() -> dict[str, dict[str, Any]]:
     return {f["id"]: f["geometry"] for f in collection["features"]}
 
 
+class CountrySummary(TypedDict):
+    """A recipient country's properties in the GeoJSON export (lists sorted)."""
+
+    deployments: int
+    claims: int
+    vendors: list[str]
+    technologies: list[str]
+    sources: list[str]
+    vendor_countries: list[str]
+
+
+@dataclass
+class _Tally:
+    """What :func:`country_summaries` counts and collects for one country."""
+
+    deployments: int = 0
+    claims: int = 0
+    vendors: set[str] = field(default_factory=set)
+    technologies: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    vendor_countries: set[str] = field(default_factory=set)
+
+
 def country_summaries(
-    claims: Iterable[dict[str, Any]], deployments: Iterable[dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
+    claims: Iterable[ExportClaim], deployments: Iterable[ExportDeployment]
+) -> dict[str, CountrySummary]:
     """Per recipient country: deployments, claims, vendors, technologies and sources (sorted)."""
-    acc: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "deployments": 0,
-            "claims": 0,
-            "vendors": set(),
-            "technologies": set(),
-            "sources": set(),
-            "vendor_countries": set(),
-        }
-    )
+    acc: dict[str, _Tally] = defaultdict(_Tally)
     for d in deployments:
-        acc[d["country"]]["deployments"] += 1
+        acc[d.country].deployments += 1
     for c in claims:
-        a = acc[c["country"]]
-        a["claims"] += 1
-        for key, field in (
-            ("vendors", "vendor"),
-            ("technologies", "technology"),
-            ("sources", "source"),
-            ("vendor_countries", "vendor_country"),
+        a = acc[c.country]
+        a.claims += 1
+        for values, value in (
+            (a.vendors, c.vendor),
+            (a.technologies, c.technology),
+            (a.sources, c.source),
+            (a.vendor_countries, c.vendor_country),
         ):
-            if c.get(field):
-                a[key].add(c[field])
-    return {code: {k: sorted(v) if isinstance(v, set) else v for k, v in a.items()} for code, a in sorted(acc.items())}
+            if value:
+                values.add(value)
+    return {
+        code: CountrySummary(
+            deployments=a.deployments,
+            claims=a.claims,
+            vendors=sorted(a.vendors),
+            technologies=sorted(a.technologies),
+            sources=sorted(a.sources),
+            vendor_countries=sorted(a.vendor_countries),
+        )
+        for code, a in sorted(acc.items())
+    }
 
 
 # Cells of an AIGS row that the index codes per country, kept as coded (see data/README).
 AIGS_CODED = ("china_tech", "us_tech", "japan_tech", "bri", "regime", "military_rank", "multiple_vendors")
 
 
-def aigs_coding(documents: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def aigs_coding(
+    documents: Iterable[ExportDocument],
+) -> dict[str, dict[str, dict[str, Any]]]:  # JSON: cells as the rows' meta holds them
     """Per country, the AIGS editions' coded cells, e.g. ``{"aigs_2019": {"china_tech": true, ...}}``."""
-    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    out: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # JSON: as above
     for d in documents:
-        meta = d.get("meta") or {}
-        if d.get("dataset") in ("aigs-2019", "aigs-2022") and meta.get("country"):
+        meta = d.meta or {}
+        if d.dataset in ("aigs-2019", "aigs-2022") and meta.get("country"):
             cells = {k: meta[k] for k in AIGS_CODED if k in meta}
-            out[meta["country"]][str(d["dataset"]).replace("-", "_")] = cells
+            out[meta["country"]][d.dataset.replace("-", "_")] = cells
     return out
 
 
@@ -223,24 +259,27 @@ class GeojsonExporter(Exporter):
     tables = ("claims", "deployments", "documents")
 
     def setup(self) -> None:
-        self.rows: dict[str, list[dict[str, Any]]] = {}
+        """Start with no rows."""
+        self.rows: dict[str, list[ExportRow]] = {}
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Keep one table's rows for :meth:`finish`."""
         self.rows[table] = list(rows)
 
     def finish(self) -> list[Path]:
+        """Write the FeatureCollection: one feature per recipient country."""
         geoms = country_geometries()
-        summaries = country_summaries(self.rows["claims"], self.rows["deployments"])
-        coded = aigs_coding(self.rows["documents"])
-        for code, props in summaries.items():
-            props.update(coded.get(code, {}))
+        summaries = country_summaries(
+            rows_of(self.rows["claims"], ExportClaim), rows_of(self.rows["deployments"], ExportDeployment)
+        )
+        coded = aigs_coding(rows_of(self.rows["documents"], ExportDocument))
         features = []
-        for code, props in summaries.items():
+        for code, summary in summaries.items():
             features.append(
                 {
                     "type": "Feature",
                     "id": code,
-                    "properties": {"iso3": code, "name": country_name(code), **props},
+                    "properties": {"iso3": code, "name": country_name(code), **summary, **coded.get(code, {})},
                     "geometry": geoms.get(code),
                 }
             )  # null geometry: territory not on the map

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from countersight.export_records import ExportRow
 from countersight.publish.export.base import Exporter, dumps, write_text
 from countersight.store import schema
 from countersight.store.export_queries import exported_columns
@@ -26,6 +27,7 @@ _SQL_TYPES = {"Integer": "INTEGER", "Float": "REAL", "Boolean": "INTEGER"}
 
 
 def _ddl(table: str) -> str:
+    """The CREATE TABLE of an exported table: its exported columns, primary and foreign keys."""
     t = schema.metadata.tables[table]
     cols = exported_columns(table)
     parts = [f'"{c}" {_SQL_TYPES.get(type(t.c[c].type).__name__, "TEXT")}' for c in cols]
@@ -38,6 +40,7 @@ def _ddl(table: str) -> str:
 
 
 def _value(v: Any) -> Any:
+    """A value as SQLite stores it: booleans as 0/1, JSON columns as compact JSON text."""
     if isinstance(v, bool):
         return int(v)
     if isinstance(v, (dict, list)):
@@ -51,6 +54,7 @@ class SqliteExporter(Exporter):
     name = "sqlite"
 
     def setup(self) -> None:
+        """Start a new database file (any earlier one and its journal removed)."""
         out = self.context.out
         out.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-journal", "-wal", "-shm"):
@@ -60,7 +64,8 @@ class SqliteExporter(Exporter):
         self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.execute("PRAGMA page_size=4096")
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Create and fill one table with its indexes and full-text index."""
         cols = exported_columns(table)
         with self.conn:
             self.conn.execute(_ddl(table))
@@ -68,7 +73,7 @@ class SqliteExporter(Exporter):
             names = ", ".join(f'"{c}"' for c in cols)
             self.conn.executemany(
                 f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                ([_value(r.get(c)) for c in cols] for r in rows),
+                ([_value(getattr(r, c)) for c in cols] for r in rows),
             )
             for col in ("country", "document_id", "claim_id", "deployment_id", "vendor", "source"):
                 if col in cols and col not in [c.name for c in schema.metadata.tables[table].primary_key.columns]:
@@ -82,6 +87,7 @@ class SqliteExporter(Exporter):
                 self.conn.execute(f'INSERT INTO "{table}_fts" (rowid, {fcols}) SELECT rowid, {fcols} FROM "{table}"')
 
     def finish(self) -> list[Path]:
+        """Write ``_export_meta``, compact the file and write datasette's metadata beside it."""
         meta = self.context.meta()
         with self.conn:
             self.conn.execute('CREATE TABLE "_export_meta" (key TEXT PRIMARY KEY, value TEXT)')

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from countersight.errors import InputError
 from countersight.publish.api import finance_views, views
-from countersight.publish.export.base import ExportContext, dumps, write_text
+from countersight.publish.export.base import ExportContext, ExportMeta, dumps, write_text
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.web import pages, words
 from countersight.reference.countries import country_name
@@ -46,17 +46,19 @@ def _unwrap(ring: list[list[float]]) -> list[list[float]]:
 
 
 def _ring_path(ring: list[list[float]]) -> str:
+    """SVG path data of one ring."""
     pts = [f"{(lon + 180) * WIDTH / 360:.1f},{(90 - lat) * HEIGHT / 180:.1f}" for lon, lat in _unwrap(ring)]
     return "M" + "L".join(pts) + "Z"
 
 
-def svg_path(geometry: dict[str, Any]) -> str:
+def svg_path(geometry: dict[str, Any]) -> str:  # JSON: a GeoJSON geometry
     """SVG path data of a GeoJSON (Multi)Polygon in an equirectangular projection."""
     polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     return "".join(_ring_path(ring) for poly in polys for ring in poly)
 
 
 def _shade(n: int, top: int) -> str:
+    """The fill of a country with ``n`` deployments when the busiest has ``top``."""
     if n <= 0:
         return "#e8e8e8"
     # Five steps of one hue, by share of the busiest country.
@@ -64,7 +66,27 @@ def _shade(n: int, top: int) -> str:
     return steps[min(4, (n * 5 - 1) // max(top, 1))]
 
 
-def drawn_map(counts: Mapping[str, int], linked: Iterable[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MapShape:
+    """One country on the drawn map: its outline, fill and page (None: no page)."""
+
+    iso3: str
+    name: str
+    d: str
+    fill: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class DrawnMap:
+    """The world as SVG paths, for the templates' ``drawn_map`` macro."""
+
+    width: int
+    height: int
+    shapes: tuple[MapShape, ...]
+
+
+def drawn_map(counts: Mapping[str, int], linked: Iterable[str]) -> DrawnMap:
     """The world as SVG paths for the templates' ``drawn_map`` macro: shaded by ``counts``, the
     ``linked`` countries linking to their page."""
     try:
@@ -73,17 +95,17 @@ def drawn_map(counts: Mapping[str, int], linked: Iterable[str]) -> dict[str, Any
         geoms = {}  # no bundled map: the tables still list every country
     top = max(counts.values(), default=0)
     links = set(linked)
-    shapes = [
-        {
-            "iso3": code,
-            "name": country_name(code),
-            "d": svg_path(g),
-            "fill": _shade(counts.get(code, 0), top),
-            "href": f"/country/{code}" if code in links else None,
-        }
+    shapes = tuple(
+        MapShape(
+            iso3=code,
+            name=country_name(code),
+            d=svg_path(g),
+            fill=_shade(counts.get(code, 0), top),
+            href=f"/country/{code}" if code in links else None,
+        )
         for code, g in sorted(geoms.items())
-    ]
-    return {"width": WIDTH, "height": HEIGHT, "shapes": shapes}
+    )
+    return DrawnMap(WIDTH, HEIGHT, shapes)
 
 
 _ANCHOR = re.compile(r'<a\s([^>]*?)href="(/[^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -131,12 +153,14 @@ def relink(page_html: str, root: str, file_for: Callable[[str], str | None]) -> 
     relative (``root`` climbs to the site's top), links to routes it lacks become plain text."""
 
     def anchor(m: re.Match[str]) -> str:
+        """A link to a route: relative when the site has its page, plain text when not."""
         target = file_for(html.unescape(m[2]))
         if target is None:
             return f"<span>{m[4]}</span>"
         return f'<a {m[1]}href="{html.escape(root + target)}"{m[3]}>{m[4]}</a>'
 
     def rooted(m: re.Match[str]) -> str:
+        """A rooted href, src or action made relative (the site must have its file)."""
         target = file_for(html.unescape(m[2]))
         if target is None:  # the templates' static-site mode emits no forms or scripts: a bug
             raise InputError(f"the static site has no file for {m[2]!r}")
@@ -148,11 +172,13 @@ def relink(page_html: str, root: str, file_for: Callable[[str], str | None]) -> 
 class _Writer:
     """Renders dashboard templates into files, each with its JSON twin."""
 
-    def __init__(self, out: Path, meta: dict[str, Any], site: SitePages):
+    def __init__(self, out: Path, meta: ExportMeta, site: SitePages):
+        """Write under ``out``, every page recording ``meta``."""
         self.out, self.meta, self.site = out, meta, site
         self.files: list[Path] = []
 
-    def page(self, rel: str, template: str, data: dict[str, Any], **extra: Any) -> None:
+    def page(self, rel: str, template: str, data: dict[str, Any], **extra: Any) -> None:  # JSON: the twin's data
+        """Render ``template`` with ``data`` (and ``extra``) to ``rel``, and ``data`` to its JSON twin."""
         root = "../" * rel.count("/")
         twin = Path(rel).with_suffix(".json")
         body = pages.render_html(template, twin.name, static_site=True, meta=self.meta, **data, **extra)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from countersight.errors import CountersightError
+from countersight.export_records import ExportRow
 from countersight.publish.export.base import Exporter, dataset_info, dumps, write_text
 from countersight.reference.loader import load_yaml
 from countersight.store import schema
@@ -20,6 +21,7 @@ REDACTABLE = {("documents", "text"), ("review_events", "actor")}
 
 
 def _cell(value: Any) -> str:
+    """One CSV cell: booleans as true/false, JSON columns as compact JSON, text formula-safe."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,13 +36,13 @@ def _cell(value: Any) -> str:
     return formula_safe(str(value))
 
 
-def csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
-    """RFC 4180 CSV text (``\\r\\n`` line ends as the RFC and Excel expect)."""
+def csv_text(columns: list[str], rows: Iterable[ExportRow]) -> str:
+    """RFC 4180 CSV text of ``columns`` of the rows (``\\r\\n`` line ends as the RFC and Excel expect)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_cell(getattr(row, c)) for c in columns])
     return buf.getvalue()
 
 
@@ -50,14 +52,17 @@ class CsvExporter(Exporter):
     name = "csv"
 
     def setup(self) -> None:
+        """Create the output folder."""
         self.context.out.mkdir(parents=True, exist_ok=True)
         self.files: list[Path] = []
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Write ``OUT/<table>.csv``."""
         text = csv_text(exported_columns(table), rows)
         self.files.append(write_text(self.context.out / f"{table}.csv", text, bom=self.context.bom))
 
     def finish(self) -> list[Path]:
+        """Write ``OUT/export.json``."""
         self.files.append(write_text(self.context.out / "export.json", dumps(self.context.meta()) + "\n"))
         return self.files
 
@@ -68,16 +73,20 @@ class JsonExporter(Exporter):
     name = "json"
 
     def setup(self) -> None:
-        self.data: dict[str, Any] = {"meta": self.context.meta()}
+        """Start the document with the export's metadata."""
+        self.data: dict[str, Any] = {"meta": self.context.meta()}  # JSON: the document written
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        self.data[table] = list(rows)
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Add one table's rows as JSON objects."""
+        self.data[table] = [row._asdict() for row in rows]
 
     def finish(self) -> list[Path]:
+        """Write the document."""
         return [write_text(self.context.out, dumps(self.data) + "\n")]
 
 
 def _arrow_type(col: Any) -> Any:
+    """The Arrow type a column is written as."""
     import pyarrow as pa
 
     kind = type(col.type).__name__
@@ -96,6 +105,7 @@ class ParquetExporter(Exporter):
     name = "parquet"
 
     def setup(self) -> None:
+        """Check that pyarrow is installed; create the output folder."""
         try:
             import pyarrow  # noqa: F401
         except ImportError as exc:
@@ -103,7 +113,8 @@ class ParquetExporter(Exporter):
         self.context.out.mkdir(parents=True, exist_ok=True)
         self.files: list[Path] = []
 
-    def feed(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def feed(self, table: str, rows: Iterable[ExportRow]) -> None:
+        """Write ``OUT/<table>.parquet`` (JSON columns as JSON text)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -113,7 +124,7 @@ class ParquetExporter(Exporter):
         data: dict[str, list[Any]] = {c: [] for c in cols}
         for row in rows:
             for c in cols:
-                v = row.get(c)
+                v = getattr(row, c)
                 data[c].append(dumps(v, indent=None) if isinstance(v, (dict, list)) else v)
         meta = {b"countersight": dumps(self.context.meta(), indent=None).encode()}
         arrow = pa.table(data, schema=pa.schema(fields, metadata=meta))
@@ -122,6 +133,7 @@ class ParquetExporter(Exporter):
         self.files.append(path)
 
     def finish(self) -> list[Path]:
+        """Write ``OUT/export.json``."""
         self.files.append(write_text(self.context.out / "export.json", dumps(self.context.meta()) + "\n"))
         return self.files
 
@@ -191,7 +203,7 @@ def _sources_and_licences(table: str) -> tuple[list[dict[str, str]], list[dict[s
     return sources, licences
 
 
-def table_schema(table: str) -> dict[str, Any]:
+def table_schema(table: str) -> dict[str, Any]:  # JSON: a Frictionless Table Schema as written
     """Frictionless Table Schema of an exported table (fields, primary key, foreign keys)."""
     t = schema.metadata.tables[table]
     cols = exported_columns(table)
@@ -201,7 +213,7 @@ def table_schema(table: str) -> dict[str, Any]:
         ftype = _FIELD_TYPES.get(type(col.type).__name__, "string")
         if ftype == "object" and c in _JSON_ARRAYS:
             ftype = "array"
-        f: dict[str, Any] = {"name": c, "type": ftype}
+        f: dict[str, Any] = {"name": c, "type": ftype}  # JSON: one field of the schema
         if ftype == "boolean":
             f["trueValues"], f["falseValues"] = ["true"], ["false"]
         if ftype == "datetime":
@@ -211,7 +223,7 @@ def table_schema(table: str) -> dict[str, Any]:
         if not col.nullable and not col.primary_key and (table, c) not in REDACTABLE:
             f["constraints"] = {"required": True}
         fields.append(f)
-    out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    out: dict[str, Any] = {"fields": fields, "missingValues": [""]}  # JSON: the schema
     pk = [c.name for c in t.primary_key.columns]
     if pk:
         out["primaryKey"] = pk
@@ -235,8 +247,9 @@ class DatapackageExporter(CsvExporter):
     name = "datapackage"
 
     def finish(self) -> list[Path]:
+        """Write ``datapackage.json`` and ``export.json`` beside the CSV files."""
         ctx = self.context
-        resources: list[dict[str, Any]] = []
+        resources: list[dict[str, Any]] = []  # JSON: the package's resources as written
         for table in self.tables:
             sources, licences = _sources_and_licences(table)
             resources.append(

@@ -135,7 +135,9 @@ def country_context(
     """A country page's data: the API's country detail and the evidence of each deployment."""
     data = views.country_detail(store, iso3, as_of, edition, index_rows)
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in views.with_archives(store, evidence_for_deployments(store, [d["id"] for d in data["deployments"]])):
+    for e in views.with_archives(
+        store, [e._asdict() for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]])]
+    ):
         evidence[e["deployment_id"]].append(e)
     return {"c": data, "evidence": dict(evidence)}
 
