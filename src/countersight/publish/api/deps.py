@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -312,7 +312,7 @@ class DataResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     # Text cells never start with a formula character (CSV injection); numbers stay numbers.
     if isinstance(value, list | tuple):
         return formula_safe(";".join(str(v) for v in value))
@@ -353,7 +353,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def csv_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
+def csv_response(rows: Iterable[Mapping[str, object]], columns: Sequence[str], filename: str) -> Response:
     """Rows as a CSV download (lists joined with ``;``, mappings as JSON)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -79,8 +79,8 @@ def review_action(
     else:
         event = rv.note(store, target_id, body.reason, actor)
     cache.clear()
-    state = views.state_dict(rv.current_state(store, target_id), reviewer_names=True)
-    return {"event": views.event_dict(event, reviewer_names=True), "state": state}
+    state = views.state_body(rv.current_state(store, target_id), reviewer_names=True)
+    return {"event": views.event_body(event, reviewer_names=True), "state": state}
 
 
 @router.get("/api/review/{target_id}/history")
@@ -91,6 +91,6 @@ def review_history(
     took them is shown to signed-in users unless the server publishes reviewers' names)."""
     return {
         "target_id": target_id,
-        "events": [views.event_dict(e, audience.reviewer_names) for e in rv.history(store, target_id)],
-        "state": views.state_dict(rv.current_state(store, target_id), audience.reviewer_names),
+        "events": [views.event_body(e, audience.reviewer_names) for e in rv.history(store, target_id)],
+        "state": views.state_body(rv.current_state(store, target_id), audience.reviewer_names),
     }
