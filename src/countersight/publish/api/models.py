@@ -46,9 +46,8 @@ class IndexRowModel(BaseModel):
     instruments: list[str]
 
 
-# JSON: an index row as ``IndexRow.as_dict`` gives it (documented by IndexRowModel), cached in that
-# form because the map asks for the whole index on every move of its slider.
-IndexRowJson = dict[str, Any]
+# Cached in this form because the map asks for the whole index on every move of its slider.
+IndexRowJson = dict[str, Any]  # JSON: an index row as IndexRow.as_dict gives it (IndexRowModel documents it)
 
 
 class CountryPage(BaseModel):

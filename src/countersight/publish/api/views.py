@@ -15,6 +15,7 @@ import pycountry
 
 from countersight import review as rv
 from countersight.errors import InputError, NotFoundError, UnresolvedNameError
+from countersight.index.compute import IndexRow
 from countersight.index.deployments import DeploymentView
 from countersight.model import Organization
 from countersight.publish.api import finance_views as fv
@@ -137,13 +138,17 @@ def country_detail(
     )
 
 
-def index_rows(store: Store, as_of: dt.date | None, edition: str) -> list[IndexRowJson]:
-    """The country index as JSON rows."""
+def index_records(store: Store, as_of: dt.date | None, edition: str) -> list[IndexRow]:
+    """The country index (an unknown edition is an :class:`InputError`)."""
     try:
-        rows = compute_index(store, as_of=as_of, edition=edition)
+        return compute_index(store, as_of=as_of, edition=edition)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    return [r.as_dict() for r in rows]
+
+
+def index_rows(store: Store, as_of: dt.date | None, edition: str) -> list[IndexRowJson]:
+    """The country index as JSON rows."""
+    return [r.as_dict() for r in index_records(store, as_of, edition)]
 
 
 # -- vendors -------------------------------------------------------------------------------------

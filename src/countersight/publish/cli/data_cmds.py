@@ -162,7 +162,7 @@ def figures(
         else:
             _print_financing(fin)
         return
-    result: dict[str, Any] = compute_figures(s, edition)
+    result: dict[str, Any] = compute_figures(s, edition)  # JSON: the figures report
     if fmt is OutputFormat.json:
         print_json(result)
         return
@@ -179,7 +179,8 @@ def figures(
         _print_financing(fin)
 
 
-def _print_comparison(result: dict[str, Any], fmt: OutputFormat) -> None:
+def _print_comparison(result: dict[str, Any], fmt: OutputFormat) -> None:  # JSON: the comparison report
+    """Editions' figures side by side, as JSON or a table."""
     if fmt is OutputFormat.json:
         print_json(result)
         return
@@ -195,7 +196,8 @@ def _print_comparison(result: dict[str, Any], fmt: OutputFormat) -> None:
             console.print(f"note ({edition}): {note}", markup=False, highlight=False)
 
 
-def _print_financing(fin: dict[str, Any]) -> None:
+def _print_financing(fin: dict[str, Any]) -> None:  # JSON: the financing figures report
+    """The financing figures as a table, with their notes."""
     table = Table(title=f"Financing ({fin['scope']} deals, AidData): computed from the store")
     table.add_column("figure")
     table.add_column("value", justify="right")
