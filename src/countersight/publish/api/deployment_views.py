@@ -19,9 +19,11 @@ from countersight.publish.api.models import (
     DeploymentDetail,
     DeploymentItem,
     DisputeBody,
+    DocumentLink,
     ExplainLine,
     ReviewEventBody,
     ReviewStateBody,
+    StoryCopy,
 )
 from countersight.publish.api.paging import (
     decode_cursor,
@@ -31,7 +33,7 @@ from countersight.publish.api.paging import (
 )
 from countersight.publish.api.paging import iso as _iso
 from countersight.reads import deployment_documents, deployment_views
-from countersight.records import MergedClaim
+from countersight.records import DeploymentLink, MergedClaim
 from countersight.reference.countries import country_name
 from countersight.resolve.review_effect import deployment_review, passes_review_filter, review_selection
 from countersight.store import Store
@@ -119,6 +121,7 @@ def view_item(v: DeploymentView) -> DeploymentItem:
 
 
 def _day(value: dt.date | None) -> str | None:
+    """A date as ISO text (None stays None)."""
     return value.isoformat() if value else None
 
 
@@ -302,7 +305,7 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
         financing=fv.deployment_deals(store, deployment_id),
         evidence=evidence,
         claims=[_claim_view(c) for c in aq.deployment_claims(store, deployment_id)],
-        documents=[d.as_dict() for d in deployment_documents(store, deployment_id)],
+        documents=[_link(d) for d in deployment_documents(store, deployment_id)],
         review_state=state_body(state, reviewer_names),
         history=[event_body(e, reviewer_names) for e in rv.history(store, deployment_id)],
         copies=syndicated_copies(store, [e["document_id"] for e in evidence]),
@@ -337,8 +340,7 @@ def with_archives(store: Store, evidence: EvidenceRows) -> EvidenceRows:
     return evidence
 
 
-# JSON: a copy's url, title, publisher, date (ISO) and the document it copies
-def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[str, Any]]:
+def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[StoryCopy]:
     """Other publishers' copies of the stories behind these documents (near-duplicate texts: they
     are listed, never counted as more evidence)."""
     seen: set[str] = set(document_ids)
@@ -347,8 +349,31 @@ def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[st
         for c in copies:
             if c["document_id"] not in seen:
                 seen.add(c["document_id"])
-                out.append({**{k: _iso(v) for k, v in c.items()}, "copy_of": doc_id})
+                out.append(
+                    StoryCopy(
+                        document_id=c["document_id"],
+                        url=c["url"],
+                        title=c["title"],
+                        publisher=c["publisher"],
+                        published=_iso(c["published"]),
+                        copy_of=doc_id,
+                    )
+                )
     return out
+
+
+def _link(link: DeploymentLink) -> DocumentLink:
+    """A document behind a deployment as JSON."""
+    return DocumentLink(
+        deployment_id=link.deployment_id,
+        document_id=link.document_id,
+        country=link.country,
+        published=_iso(link.published),
+        publisher=link.publisher,
+        status=link.status,
+        confidence=link.confidence,
+        n_claims=link.n_claims,
+    )
 
 
 def state_body(state: rv.ReviewState, reviewer_names: bool = False) -> ReviewStateBody:

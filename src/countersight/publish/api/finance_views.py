@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from countersight.publish.api.models import (
+from countersight.publish.api.finance_models import (
     Attribution,
     Deal,
-    DeploymentItem,
     DocumentRef,
     FinancingOverview,
     FinancingSummary,
     LenderFlow,
 )
+from countersight.publish.api.models import DeploymentItem
 from countersight.reads.financing import (
     country_financing,
     country_financing_context,

@@ -1,9 +1,8 @@
 """The JSON the API answers, typed: the shapes the view functions build (``TypedDict``, so that the
 bodies stay the plain dicts :class:`deps.DataResponse` writes without per-row validation: the index
 and lists are hot paths) and the pydantic models of the country index. Routers name them as their
-response models, so each is documented in OpenAPI, and the schema tests hold the two together.
-
-``typing_extensions.TypedDict`` because pydantic reads only that one on Python 3.11."""
+response models, so each is documented in OpenAPI; tests/publish/api/test_models.py holds the two
+together. ``typing_extensions.TypedDict``: pydantic reads only that one on Python 3.11."""
 
 from __future__ import annotations
 
@@ -13,7 +12,24 @@ from typing import Any
 from pydantic import BaseModel
 from typing_extensions import TypedDict
 
+from countersight.publish.api.finance_models import (
+    Attribution,
+    Deal,
+    DocumentRef,
+    FinancingOverview,
+    FinancingSummary,
+    LenderFlow,
+)
 from countersight.resolve.records import EditValue
+
+__all__ = [
+    "Attribution",
+    "Deal",
+    "DocumentRef",
+    "FinancingOverview",
+    "FinancingSummary",
+    "LenderFlow",
+]
 
 
 class IndexRowModel(BaseModel):
@@ -195,74 +211,28 @@ class ClaimView(TypedDict):
     explain: list[ExplainLine]
 
 
-class DocumentRef(TypedDict):
-    """A document as a deal names it, with its API address."""
+class DocumentLink(TypedDict):
+    """A document behind a deployment: its date, publisher, the status it gives, confidence."""
 
-    id: str
-    title: str | None
+    deployment_id: str
+    document_id: str
+    country: str
+    published: str | None
+    publisher: str | None
+    status: str
+    confidence: float
+    n_claims: int
+
+
+class StoryCopy(TypedDict):
+    """Another publisher's copy of a story behind a deployment (listed, never counted as evidence)."""
+
+    document_id: str
     url: str | None
+    title: str | None
     publisher: str | None
     published: str | None
-    source_kind: str
-    dataset: str | None
-    api: str
-
-
-class Deal(TypedDict):
-    """One loan, grant or credit behind a deployment: amounts in the original currency beside
-    AidData's constant-2017 USD, the document it comes from and that document's cited sources."""
-
-    source: str | None
-    project_id: str | None
-    title: str | None
-    lender: str | None
-    lenders: list[str]
-    instrument: str | None
-    amount: float | None
-    currency: str | None
-    amount_from_title: bool | None
-    amount_usd_2017: float | None
-    amount_nominal_usd: float | None
-    concessional: bool | None
-    terms: str | None
-    flow_type: str | None
-    flow_class: str | None
-    status: str | None
-    stage: str | None
-    commitment_year: int | None
-    recommended: bool | None
-    claim_id: str | None
-    deployment_id: str | None
-    document: DocumentRef | None
-    sources: list[dict[str, Any]]  # JSON: the dataset row's cited sources (url, title, ...)
-    attribution: str | None
-    licence: str | None
-
-
-class LenderFlow(TypedDict):
-    """Lender -> recipient country: how many surveillance deals, and their constant-2017 USD."""
-
-    lender: str
-    country: str
-    deals: int
-    usd_2017: float
-    country_name: str
-
-
-class Attribution(TypedDict):
-    """The citation and licence of a dataset whose numbers are shown."""
-
-    dataset: str
-    citation: str
-    licence: str
-
-
-class FinancingOverview(TypedDict):
-    """``/api/financing``: the figures, the lender -> country flows and the data's attribution."""
-
-    figures: dict[str, Any]  # JSON: reads.financing_figures, the figures report as the CLI prints it
-    flows: list[LenderFlow]
-    attribution: list[Attribution]
+    copy_of: str
 
 
 class DeploymentDetail(DeploymentItem):
@@ -272,10 +242,10 @@ class DeploymentDetail(DeploymentItem):
     financing: list[Deal]
     evidence: list[dict[str, Any]]  # JSON: the export's evidence rows, with ``archived_at``
     claims: list[ClaimView]
-    documents: list[dict[str, Any]]  # JSON: reads.deployment_documents as_dict
+    documents: list[DocumentLink]
     review_state: ReviewStateBody
     history: list[ReviewEventBody]
-    copies: list[dict[str, Any]]  # JSON: syndicated copies (url, title, publisher, date, copy_of)
+    copies: list[StoryCopy]
 
 
 # -- countries, vendors, flows, search -------------------------------------------------------------
@@ -286,17 +256,6 @@ class NamedCount(TypedDict):
 
     name: str
     deployments: int
-
-
-class FinancingSummary(TypedDict):
-    """A country's financing: the index's columns, its surveillance deals and other projects there."""
-
-    financed_deployments: int
-    financed_usd_2017: float | None
-    lenders: list[str]
-    instruments: list[str]
-    deals: list[Deal]
-    context: list[dict[str, Any]]  # JSON: other finance-dataset projects there (context, never deployments)
 
 
 class CountryDetail(TypedDict):
