@@ -1,5 +1,6 @@
-"""The HTTP API (publish/api/app.py) on SQLite and PostgreSQL: read endpoints, filters, stable
-cursor pages, CSV and GeoJSON exports, full-text search, JSON errors, tokens and review writes."""
+"""The app factory (publish/api/app.py) on SQLite and PostgreSQL: the routers wired to one store
+(read endpoints end to end, CSV and GeoJSON exports), JSON errors, body limits, CORS, offline docs,
+and no staleness after a write. Each router's own behaviour is tested beside it (test_<router>.py)."""
 
 from __future__ import annotations
 
