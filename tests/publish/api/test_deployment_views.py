@@ -94,3 +94,20 @@ def test_state_and_event_bodies_hide_reviewers() -> None:
     event = ReviewEvent("dep-1", "note", "Rita", "seen", created_at=dt.datetime(2024, 1, 2, 3, 4))
     assert dv.event_body(event)["actor"] is None and dv.event_body(event)["created_at"] == "2024-01-02T03:04:00"
     assert dv.event_body(event, reviewer_names=True)["actor"] == "Rita"
+
+
+def test_syndicated_copies_are_listed_once_with_the_story_they_copy(filled: Store) -> None:
+    from countersight.store import schema
+
+    dep_id = _ids(filled, country="SRB")[0]
+    detail = dv.deployment_detail(filled, dep_id)
+    (behind,) = {e["document_id"] for e in detail["evidence"]}
+    other = next(d["document_id"] for d in dv.deployment_detail(filled, _ids(filled, country="KEN")[0])["documents"])
+    with filled.transaction() as conn:
+        rows = [{"document_id": d, "story_id": "story-1", "signature": "00"} for d in (behind, other)]
+        filled.insert_ignore(conn, schema.document_stories, rows)
+    copies = dv.syndicated_copies(filled, [behind, behind])
+    assert [(c["document_id"], c["copy_of"]) for c in copies] == [(other, behind)]
+    assert copies[0]["url"] and (copies[0]["published"] is None or len(copies[0]["published"]) == 10)
+    assert dv.deployment_detail(filled, dep_id)["copies"] == copies
+    assert dv.syndicated_copies(filled, []) == []

@@ -23,7 +23,7 @@ from countersight.publish.api.models import (
     ExplainLine,
     ReviewEventBody,
     ReviewStateBody,
-    StoryCopy,
+    SyndicatedCopy,
 )
 from countersight.publish.api.paging import (
     decode_cursor,
@@ -340,7 +340,7 @@ def with_archives(store: Store, evidence: EvidenceRows) -> EvidenceRows:
     return evidence
 
 
-def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[StoryCopy]:
+def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[SyndicatedCopy]:
     """Other publishers' copies of the stories behind these documents (near-duplicate texts: they
     are listed, never counted as more evidence)."""
     seen: set[str] = set(document_ids)
@@ -350,7 +350,7 @@ def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[StoryCo
             if c["document_id"] not in seen:
                 seen.add(c["document_id"])
                 out.append(
-                    StoryCopy(
+                    SyndicatedCopy(
                         document_id=c["document_id"],
                         url=c["url"],
                         title=c["title"],

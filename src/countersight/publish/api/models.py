@@ -224,7 +224,7 @@ class DocumentLink(TypedDict):
     n_claims: int
 
 
-class StoryCopy(TypedDict):
+class SyndicatedCopy(TypedDict):
     """Another publisher's copy of a story behind a deployment (listed, never counted as evidence)."""
 
     document_id: str
@@ -245,7 +245,7 @@ class DeploymentDetail(DeploymentItem):
     documents: list[DocumentLink]
     review_state: ReviewStateBody
     history: list[ReviewEventBody]
-    copies: list[StoryCopy]
+    copies: list[SyndicatedCopy]
 
 
 # -- countries, vendors, flows, search -------------------------------------------------------------
