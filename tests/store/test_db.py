@@ -10,7 +10,7 @@ import pytest
 
 from countersight.errors import StoreError
 from countersight.model import Claim, Organization, ReviewEvent
-from countersight.store import Store, open_store
+from countersight.store.db import Store, open_store
 from store_fixture import sample_claim, sample_document
 
 

@@ -34,7 +34,7 @@ class DatasetBatch:
 
 def dataset_info(name: str) -> dict[str, Any]:  # YAML: an entry of data/datasets.yaml as loaded
     """Citation, licence, publication date and published figures of a dataset."""
-    info: dict[str, Any] = load_yaml("datasets.yaml")[name]
+    info: dict[str, Any] = load_yaml("datasets.yaml")[name]  # YAML: as loaded
     return info
 
 

@@ -23,6 +23,8 @@ from countersight.datasets import import_aiddata_gcdf_surveillance, import_aidda
 from countersight.extract import extract_claims
 from countersight.ids import content_hash
 from countersight.model import Document
+from countersight.publish.api import finance_views as fv
+from countersight.publish.api import financing
 from countersight.publish.api.app import create_app
 from countersight.reads import country_financing, financing_by_lender_country, financing_figures
 from countersight.resolution import resolve_store
@@ -282,3 +284,13 @@ def test_country_columns_and_figures_equal_the_index(fin_api: tuple[TestClient, 
     assert listed.count('href="/deployment/') == len(_csv_ids(client, {"country": "TJK", "lender": "China Eximbank"}))
     assert "Export-Import Bank of China" in listed
     assert 'value="financing"' in client.get("/").text
+
+
+def test_the_endpoint_answers_the_overview_and_its_flows(fin_api: tuple[TestClient, Store]) -> None:
+    import json
+
+    client, store = fin_api
+    direct = financing.financing(as_of=None, scope="surveillance", format="json", store=store)
+    assert json.loads(bytes(direct.body)) == client.get("/api/financing").json()
+    flows = financing.financing(as_of=dt.date(1990, 1, 1), scope="surveillance", format="csv", store=store)
+    assert bytes(flows.body).decode().splitlines() == [",".join(fv.FLOW_FIELDS)]  # nothing published by then

@@ -131,11 +131,3 @@ def test_review_history_of_an_unknown_id(aigs_db: str, capsys: pytest.CaptureFix
     code, out, err = _run(capsys, "--db", aigs_db, "review", "history", "nope")
     assert (code, out) == (5, "")
     assert _one_line(err) == "error: no deployment or organization 'nope'"
-
-
-def test_extract_with_nothing_to_extract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    code, out, err = _run(capsys, "extract", str(empty))
-    assert (code, out) == (8, "")
-    assert _one_line(err) == f"error: nothing to extract: no document found in {empty}"

@@ -15,6 +15,7 @@ with warnings.catch_warnings():
 
 from api_fixture import fill_api_store
 from countersight.publish.api.app import create_app
+from countersight.publish.web import pages
 from countersight.store import Store
 
 PAGES = (
@@ -262,3 +263,33 @@ def test_review_queue_counts_every_item_not_the_page(words_client: TestClient) -
     everything = words_client.get("/api/review/queue", params={"limit": 500}, headers=auth).json()
     assert len(first["items"]) == 2 and first["total"] == everything["total"] > 200
     assert len(everything["items"]) == min(500, everything["total"])
+
+
+def test_page_helpers() -> None:
+    import datetime as dt
+
+    from markupsafe import Markup
+
+    assert pages._as_of(2016) == dt.date(2016, 12, 31) and pages._as_of(None) is None
+    assert pages._query(edition="live", as_of=None, q="") == "?edition=live" and pages._query(q=None) == ""
+    assert pages.iso_numeric()["404"] == "KEN"
+    assert "KEN" not in pages.country_markers(["KEN"])  # on the map as a shape, so no dot
+    shown = pages._shown("report\u202egnp.exe")
+    assert isinstance(shown, str) and "\u202e" not in shown
+    assert isinstance(pages._shown(Markup("<b>\u202e</b>")), Markup) and pages._shown(3) == 3
+
+
+def test_page_contexts_are_the_api_views(store: Store) -> None:
+    from countersight.publish.api import views
+
+    fill_api_store(store)
+    rows = views.index_rows(store, None, "live")
+    ken = pages.country_context(store, "KEN", None, "live", lambda: rows)
+    dep_id = ken["c"]["deployments"][0]["id"]
+    assert ken["c"]["country"] == "KEN" and len(ken["evidence"][dep_id]) == 3
+    listed = pages.vendors_context(store, None, None)
+    assert listed["q"] == "" and all(v["deployments"] for v in listed["vendors"])
+    huawei = pages.vendor_context(store, "Huawei", None)
+    assert huawei["served"] == ["KEN"] and huawei["v"]["name"] == "Huawei"
+    html = pages.render_html("about.html", None, static_site=True, meta={})
+    assert "<html" in html

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from countersight.index.compute import IndexRow, flat_row
+from countersight.index.compute import flat_row
 from countersight.publish.api import views
 from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, IndexCache, csv_response, get_cache, get_store
 from countersight.publish.api.models import CountryPage
@@ -33,19 +33,16 @@ def countries(
     cache: IndexCache = Depends(get_cache),
 ) -> Any:
     """One index row per country, by country code."""
-    rows = cache.get_index(store, as_of, edition)
     if format == "csv":
-        flat = [flat_row(_row(r)) for r in rows]
+        flat = [flat_row(r) for r in cache.get_index_records(store, as_of, edition)]
         columns = list(flat[0]) if flat else ["country", "name", "deployments"]
         return csv_response(flat, columns, f"countries-{edition}.csv")
-    page, nxt = views.paginate([{**r, "id": r["country"]} for r in rows], "id", cursor, limit)
-    for r in page:
-        r.pop("id", None)
+    rows = cache.get_index(store, as_of, edition)
+    by_code = {r["country"]: r for r in rows}
+    # Paged by country code: the cursor's id is the code (the rows themselves carry no ``id``).
+    keys, nxt = views.paginate([{"id": code} for code in by_code], "id", cursor, limit)
+    page = [by_code[k["id"]] for k in keys]
     return DataResponse({"items": page, "next_cursor": nxt, "edition": edition, "as_of": as_of})
-
-
-def _row(d: dict[str, Any]) -> IndexRow:
-    return IndexRow.from_dict(d)
 
 
 @router.get("/api/countries/{iso3}", response_model=None)

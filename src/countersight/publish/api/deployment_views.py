@@ -1,10 +1,10 @@
-"""What the deployment endpoints and pages show, as JSON-ready dicts: the filtered, paged list
+"""What the deployment endpoints and pages show, as the typed JSON of :mod:`.models`: the filtered, paged list
 (review edits applied) and one deployment with its evidence, claims, documents and review trail."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,11 +12,28 @@ from countersight import review as rv
 from countersight.config import Settings
 from countersight.errors import InputError, NotFoundError
 from countersight.index.deployments import DeploymentView
+from countersight.model import ReviewEvent
 from countersight.publish.api import finance_views as fv
-from countersight.publish.api.paging import decode_cursor, deployment_cursor_types, encode_cursor, paginate
+from countersight.publish.api.models import (
+    ClaimView,
+    DeploymentDetail,
+    DeploymentItem,
+    DisputeBody,
+    DocumentLink,
+    ExplainLine,
+    ReviewEventBody,
+    ReviewStateBody,
+    SyndicatedCopy,
+)
+from countersight.publish.api.paging import (
+    decode_cursor,
+    deployment_cursor_types,
+    encode_cursor,
+    paginate,
+)
 from countersight.publish.api.paging import iso as _iso
 from countersight.reads import deployment_documents, deployment_views
-from countersight.records import MergedClaim, StoredDeployment
+from countersight.records import DeploymentLink, MergedClaim, StoredDeployment
 from countersight.reference.countries import country_name
 from countersight.resolve.review_effect import deployment_review, passes_review_filter, review_selection
 from countersight.store import Store
@@ -73,64 +90,110 @@ class DeploymentFilter:
     lender: str | None = None  # a lender (canonical name or alias) one of its claims names
 
 
-def view_dict(v: DeploymentView) -> dict[str, Any]:
-    """A deployment view as the API lists it (:data:`DEPLOYMENT_FIELDS`)."""
-    out = v.as_dict()
-    out.pop("vendor_group", None)
-    out.pop("country_edited", None)
-    out["country_name"] = country_name(v.country)
-    return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
+def view_item(v: DeploymentView) -> DeploymentItem:
+    """A deployment view (review edits applied, replayed to a date) as the API lists it; the
+    financing fields are set by :func:`finance_views.add_financing_summary`."""
+    return DeploymentItem(
+        id=v.id,
+        country=v.country,
+        country_name=country_name(v.country),
+        technology=v.technology,
+        vendor=v.vendor,
+        vendor_country=v.vendor_country,
+        status=v.status,
+        confidence=v.confidence,
+        first_seen=_day(v.first_seen),
+        last_seen=_day(v.last_seen),
+        start_year=v.start_year,
+        end_year=v.end_year,
+        city=v.city,
+        agency=v.agency,
+        n_claims=v.n_claims,
+        n_documents=v.n_documents,
+        n_publishers=v.n_publishers,
+        review=v.review,
+        disputed=v.disputed,
+        requeued=v.requeued,
+        sources=list(v.sources),
+        financed=False,
+        lenders=[],
+    )
 
 
-def row_dict(row: StoredDeployment, state: rv.ReviewState | None, bad_vendors: Collection[str] = ()) -> dict[str, Any]:
-    """A stored deployment row as the API lists it, with what its review state means applied
-    (edits, exclusion, a rejected vendor: decided once, in ``resolve.review_effect``)."""
+def _day(value: dt.date | None) -> str | None:
+    """A date as ISO text (None stays None)."""
+    return value.isoformat() if value else None
+
+
+def row_item(row: StoredDeployment, state: rv.ReviewState | None, bad_vendors: Collection[str] = ()) -> DeploymentItem:
+    """A stored deployment row (``store.api_queries.deployment_page``) as the API lists it, with what
+    its review state means applied (edits, exclusion, a rejected vendor: decided once, in
+    ``resolve.review_effect``); the financing fields are set by ``add_financing_summary``."""
     review = deployment_review(state, row.vendor, bad_vendors)
-    edited = {**row._asdict(), **review.edits, "review": review.review}
+    f = {**row._asdict(), **review.edits}
     attrs = row.attrs or {}
-    out = {k: _iso(edited.get(k)) for k in DEPLOYMENT_FIELDS if k in edited}
-    out["country_name"] = country_name(edited["country"])
-    out["disputed"] = review.disputed
-    out["requeued"] = review.requeued
-    out["sources"] = list(attrs.get("sources") or ())
-    return {k: out.get(k) for k in DEPLOYMENT_FIELDS}
+    return DeploymentItem(
+        id=f["id"],
+        country=f["country"],
+        country_name=country_name(f["country"]),
+        technology=f.get("technology"),
+        vendor=f.get("vendor"),
+        vendor_country=f.get("vendor_country"),
+        status=f["status"],
+        confidence=f["confidence"],
+        first_seen=_iso(f.get("first_seen")),
+        last_seen=_iso(f.get("last_seen")),
+        start_year=f.get("start_year"),
+        end_year=f.get("end_year"),
+        city=f.get("city"),
+        agency=f.get("agency"),
+        n_claims=f["n_claims"],
+        n_documents=f["n_documents"],
+        n_publishers=f["n_publishers"],
+        review=review.review,
+        disputed=review.disputed,
+        requeued=review.requeued,
+        sources=list(attrs.get("sources") or ()),
+        financed=False,
+        lenders=[],
+    )
 
 
-def _matches(d: Mapping[str, Any], f: DeploymentFilter, financing: bool = False) -> bool:
-    """Whether a deployment dict passes the filters (the financing ones only when ``financing``:
+def _matches(d: DeploymentItem, f: DeploymentFilter, financing: bool = False) -> bool:
+    """Whether a listed deployment passes the filters (the financing ones only when ``financing``:
     rows that went through SQL had those applied there, before their financing fields were set)."""
     checks = (
-        ("country", f.country),
-        ("vendor", f.vendor),
-        ("vendor_country", f.supplier_country),
-        ("technology", f.technology),
-        ("status", f.status),
+        (d["country"], f.country),
+        (d["vendor"], f.vendor),
+        (d["vendor_country"], f.supplier_country),
+        (d["technology"], f.technology),
+        (d["status"], f.status),
     )
-    if any(want and d.get(name) != want for name, want in checks):
+    if any(want and have != want for have, want in checks):
         return False
-    if f.min_confidence is not None and (d.get("confidence") or 0) < f.min_confidence:
+    if f.min_confidence is not None and (d["confidence"] or 0) < f.min_confidence:
         return False
-    if not passes_review_filter(d.get("review"), f.review, f.reviewed, f.include_rejected):
+    if not passes_review_filter(d["review"], f.review, f.reviewed, f.include_rejected):
         return False
-    last, first = d.get("last_seen") or d.get("first_seen"), d.get("first_seen") or d.get("last_seen")
+    last, first = d["last_seen"] or d["first_seen"], d["first_seen"] or d["last_seen"]
     if f.since and (not last or str(last) < f.since.isoformat()):
         return False
     if f.until and (not first or str(first) > f.until.isoformat()):
         return False
     if f.q:
-        hay = " ".join(str(d.get(n) or "") for n in ("vendor", "city", "agency", "technology", "country"))
+        hay = " ".join(str(v or "") for v in (d["vendor"], d["city"], d["agency"], d["technology"], d["country"]))
         if f.q.casefold() not in hay.casefold():
             return False
     if not financing:
         return True
-    if f.financed is not None and bool(d.get("financed")) != f.financed:
+    if f.financed is not None and d["financed"] != f.financed:
         return False
-    return not f.lender or fv.names_lender(d.get("lenders") or (), f.lender)
+    return not f.lender or fv.names_lender(d["lenders"], f.lender)
 
 
 def list_deployments(
     store: Store, f: DeploymentFilter, sort: str = "id", cursor: str | None = None, limit: int | None = 50
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[list[DeploymentItem], str | None]:
     """One page of deployments (review edits applied) and the cursor of the next page (None at the
     end). ``sort`` is a key of :data:`store.api_queries.SORT_KEYS`, ``-`` first for descending;
     ``limit`` None returns every match (exports). Without ``as_of`` the page is cut in SQL; with it
@@ -141,11 +204,11 @@ def list_deployments(
         raise InputError(f"unknown sort {sort!r}; choose from {', '.join(aq.SORT_KEYS)} (prefix - to reverse)")
     if f.as_of is not None:
         views = deployment_views(store, as_of=f.as_of, country=f.country, include_rejected=True)
-        rows = fv.add_financing_summary(store, [view_dict(v) for v in views], fv.all_deployment_lenders(store))
-        rows = [d for d in rows if _matches(d, f, financing=True)]
+        items = fv.add_financing_summary(store, [view_item(v) for v in views], fv.all_deployment_lenders(store))
+        items = [d for d in items if _matches(d, f, financing=True)]
         if limit is None:
-            return paginate(rows, key, None, len(rows) or 1, descending)[0], None
-        return paginate(rows, key, cursor, limit, descending)
+            return paginate(items, key, None, len(items) or 1, descending)[0], None
+        return paginate(items, key, cursor, limit, descending)
     states = rv.review_states(store)
     bad_vendors = rv.rejected_vendors(store) if states else set()
     # The review filters as id sets the SQL applies; edited rows are re-checked in Python.
@@ -174,13 +237,13 @@ def list_deployments(
         except ValueError as exc:
             raise InputError("bad cursor: pass back next_cursor from the previous page unchanged") from exc
     fetch = None if limit is None else limit + 1
-    out: list[dict[str, Any]] = []
+    out: list[DeploymentItem] = []
     last: StoredDeployment | None = None
     while True:
         stored = aq.deployment_page(store, query, key, descending, after, fetch)
         for row in stored:
             last = row
-            d = row_dict(row, states.get(row.id), bad_vendors)
+            d = row_item(row, states.get(row.id), bad_vendors)
             if (row.id not in edited and not bad_vendors) or _matches(d, f):
                 out.append(d)
             if limit is not None and len(out) == limit + 1:
@@ -194,23 +257,39 @@ def list_deployments(
         return fv.add_financing_summary(store, out), None
     page = fv.add_financing_summary(store, out[:limit])
     tail = page[-1]
-    return page, encode_cursor([key, descending, aq.cursor_value(key, tail[key]), tail["id"]])
+    return page, encode_cursor([key, descending, aq.cursor_value(key, tail_value(tail, key)), tail["id"]])
 
 
-def _claim_view(claim: MergedClaim) -> dict[str, Any]:
+def tail_value(item: DeploymentItem, key: str) -> object:
+    """The value of sort ``key`` (a key of ``store.api_queries.SORT_KEYS``) of a listed deployment."""
+    return item.get(key)
+
+
+def _claim_view(claim: MergedClaim) -> ClaimView:
     """A merged claim as the API shows it: the model that decided it and why, in words."""
     attrs = claim.attrs or {}
-    out = {k: _iso(v) for k, v in claim._asdict().items() if k != "attrs"}
-    out["model"] = attrs.get("model")
-    out["explain"] = [
-        {"says": str(r.get("says", "")), "weight": r.get("weight")}
-        for r in attrs.get("explain") or []
-        if isinstance(r, dict)
-    ]
-    return out
+    return ClaimView(
+        id=claim.id,
+        document_id=claim.document_id,
+        source=claim.source,
+        extractor=claim.extractor,
+        extractor_version=claim.extractor_version,
+        vendor=claim.vendor,
+        vendor_raw=claim.vendor_raw,
+        status=claim.status,
+        confidence=claim.confidence,
+        start_year=claim.start_year,
+        end_year=claim.end_year,
+        model=attrs.get("model"),
+        explain=[
+            ExplainLine(says=str(r.get("says", "")), weight=r.get("weight"))
+            for r in attrs.get("explain") or []
+            if isinstance(r, dict)
+        ],
+    )
 
 
-def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = False) -> dict[str, Any]:
+def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = False) -> DeploymentDetail:
     """One deployment with every piece of evidence (quotes, documents, dates), the claims merged
     into it, the documents behind it and the review history (reviewers named only with
     ``reviewer_names``)."""
@@ -219,17 +298,21 @@ def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = F
         raise NotFoundError(f"no deployment {deployment_id!r}")
     state = rv.current_state(store, deployment_id)
     bad_vendors = rv.rejected_vendors(store)
-    out = fv.add_financing_summary(store, [row_dict(rows[0], state if state.n_events else None, bad_vendors)])[0]
-    out["financing"] = fv.deployment_deals(store, deployment_id)
-    out["evidence"] = with_archives(store, [e._asdict() for e in evidence_for_deployments(store, [deployment_id])])
-    out["claims"] = [_claim_view(c) for c in aq.deployment_claims(store, deployment_id)]
-    out["documents"] = [d.as_dict() for d in deployment_documents(store, deployment_id)]
-    out["review_state"] = state_dict(state, reviewer_names)
-    out["history"] = [event_dict(e, reviewer_names) for e in rv.history(store, deployment_id)]
-    out["copies"] = syndicated_copies(store, [e["document_id"] for e in out["evidence"]])
-    return out
+    item = fv.add_financing_summary(store, [row_item(rows[0], state if state.n_events else None, bad_vendors)])[0]
+    evidence = with_archives(store, [e._asdict() for e in evidence_for_deployments(store, [deployment_id])])
+    return DeploymentDetail(
+        **item,
+        financing=fv.deployment_deals(store, deployment_id),
+        evidence=evidence,
+        claims=[_claim_view(c) for c in aq.deployment_claims(store, deployment_id)],
+        documents=[_link(d) for d in deployment_documents(store, deployment_id)],
+        review_state=state_body(state, reviewer_names),
+        history=[event_body(e, reviewer_names) for e in rv.history(store, deployment_id)],
+        copies=syndicated_copies(store, [e["document_id"] for e in evidence]),
+    )
 
 
+# JSON: the archived copy's fields as follow.sources.archived_copy gives them, dates as ISO text
 def archived_copy_view(store: Store, settings: Settings, document_id: str, full_text: bool = False) -> dict[str, Any]:
     """The archived copy of a document: URL, fetch time, WARC file and offset, and its text only
     with ``full_text`` (a third-party page, as :func:`document_detail` withholds its text). The raw
@@ -244,7 +327,10 @@ def archived_copy_view(store: Store, settings: Settings, document_id: str, full_
     return {k: _iso(v) for k, v in copy.items()}
 
 
-def with_archives(store: Store, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+EvidenceRows = list[dict[str, Any]]  # JSON: evidence rows (store.export_queries) as the pages and API show them
+
+
+def with_archives(store: Store, evidence: EvidenceRows) -> EvidenceRows:
     """Evidence rows with ``archived_at``: when follow fetched the archived copy of the document
     (None when it has none); the dashboard links it beside the live address."""
     when = sources_store.archived_at(store, [e["document_id"] for e in evidence])
@@ -254,7 +340,7 @@ def with_archives(store: Store, evidence: list[dict[str, Any]]) -> list[dict[str
     return evidence
 
 
-def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[str, Any]]:
+def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[SyndicatedCopy]:
     """Other publishers' copies of the stories behind these documents (near-duplicate texts: they
     are listed, never counted as more evidence)."""
     seen: set[str] = set(document_ids)
@@ -263,33 +349,75 @@ def syndicated_copies(store: Store, document_ids: Sequence[str]) -> list[dict[st
         for c in copies:
             if c.document_id not in seen:
                 seen.add(c.document_id)
-                out.append({**{k: _iso(v) for k, v in c._asdict().items()}, "copy_of": doc_id})
+                out.append(
+                    SyndicatedCopy(
+                        document_id=c.document_id,
+                        url=c.url,
+                        title=c.title,
+                        publisher=c.publisher,
+                        published=_iso(c.published),
+                        copy_of=doc_id,
+                    )
+                )
     return out
 
 
-def state_dict(state: rv.ReviewState, reviewer_names: bool = False) -> dict[str, Any]:
+def _link(link: DeploymentLink) -> DocumentLink:
+    """A document behind a deployment as JSON."""
+    return DocumentLink(
+        deployment_id=link.deployment_id,
+        document_id=link.document_id,
+        country=link.country,
+        published=_iso(link.published),
+        publisher=link.publisher,
+        status=link.status,
+        confidence=link.confidence,
+        n_claims=link.n_claims,
+    )
+
+
+def state_body(state: rv.ReviewState, reviewer_names: bool = False) -> ReviewStateBody:
     """A review state as JSON, its reviewers' names left out unless ``reviewer_names``."""
-    out = state.as_dict()
-    if not reviewer_names:
-        out["last_actor"] = None
+
+    def dispute(d: rv.Dispute) -> DisputeBody:
         # A dispute recorded without a disputer (older events) names its actor as ``by``: a reviewer.
-        out["disputes"] = [
-            {**d, "actor": None, "by": None if d["by"] == d["actor"] else d["by"]} for d in out["disputes"]
-        ]
-    return out
+        hidden = not reviewer_names
+        return DisputeBody(
+            by=None if hidden and d.by == d.actor else d.by,
+            source=d.source,
+            reason=d.reason,
+            actor=None if hidden else d.actor,
+            at=d.at.isoformat() if d.at else None,
+            event_id=d.event_id,
+        )
+
+    return ReviewStateBody(
+        target_id=state.target_id,
+        target_kind=state.target_kind,
+        decision=state.decision,
+        edits=dict(state.edits),
+        requeued=state.requeued,
+        requeue_note=state.requeue_note,
+        disputes=[dispute(d) for d in state.disputes],
+        n_events=state.n_events,
+        last_action=state.last_action,
+        last_actor=state.last_actor if reviewer_names else None,
+        last_reason=state.last_reason,
+        last_at=state.last_at.isoformat() if state.last_at else None,
+    )
 
 
-def event_dict(ev: Any, reviewer_names: bool = False) -> dict[str, Any]:
+def event_body(ev: ReviewEvent, reviewer_names: bool = False) -> ReviewEventBody:
     """A review event as JSON; ``actor`` is None unless ``reviewer_names`` (source protection:
     the decision and its reason are public, who took it is not by default)."""
-    return {
-        "id": ev.id,
-        "target_id": ev.target_id,
-        "target_kind": ev.target_kind,
-        "action": ev.action,
-        "actor": ev.actor if reviewer_names else None,
-        "reason": ev.reason,
-        "changes": ev.changes,
-        "source": ev.source,
-        "created_at": ev.created_at.isoformat() if ev.created_at else None,
-    }
+    return ReviewEventBody(
+        id=ev.id,
+        target_id=ev.target_id,
+        target_kind=ev.target_kind,
+        action=ev.action,
+        actor=ev.actor if reviewer_names else None,
+        reason=ev.reason,
+        changes=ev.changes,
+        source=ev.source,
+        created_at=ev.created_at.isoformat() if ev.created_at else None,
+    )

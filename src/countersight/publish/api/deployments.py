@@ -20,6 +20,7 @@ from countersight.publish.api.deps import (
     get_cache,
     get_store,
 )
+from countersight.publish.api.models import DeploymentDetail, DeploymentPage
 from countersight.publish.export.geo import country_geometries
 from countersight.reference.countries import country_name
 from countersight.store import Store
@@ -80,7 +81,7 @@ SortParam = Query(
 )
 
 
-@router.get("/api/deployments", response_model=None, responses=CSV_RESPONSES)
+@router.get("/api/deployments", response_model=None, responses={200: {**CSV_RESPONSES[200], "model": DeploymentPage}})
 def deployments(
     f: views.DeploymentFilter = Depends(deployment_filter),
     sort: str = SortParam,
@@ -94,10 +95,10 @@ def deployments(
         rows, _ = views.list_deployments(store, f, sort, None, None)
         return csv_response(rows, views.DEPLOYMENT_FIELDS, "deployments.csv")
     rows, nxt = views.list_deployments(store, f, sort, cursor, limit)
-    return DataResponse({"items": rows, "next_cursor": nxt, "limit": limit, "sort": sort})
+    return DataResponse(DeploymentPage(items=rows, next_cursor=nxt, limit=limit, sort=sort))
 
 
-@router.get("/api/deployments/{deployment_id}", response_model=None)
+@router.get("/api/deployments/{deployment_id}", response_model=None, responses={200: {"model": DeploymentDetail}})
 def deployment(
     deployment_id: str, store: Store = Depends(get_store), audience: Audience = Depends(get_audience)
 ) -> Response:

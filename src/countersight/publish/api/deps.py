@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from countersight.config import Settings
+from countersight.index.compute import IndexRow
 from countersight.publish.api import views
+from countersight.publish.api.models import IndexRowJson
 from countersight.store import Store
 from countersight.store import api_queries as aq
 from countersight.store.tokens import ApiToken, verify_token
@@ -154,12 +156,26 @@ class IndexCache:
             self._version = self.shared.version(store)
         return self._version
 
-    def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
-        """The index rows (``as_of`` is a day: the finest grain evidence is dated by)."""
-        rows: list[dict[str, Any]] = self.shared.get(
-            store, ("index", as_of, edition), lambda: views.index_rows(store, as_of, edition), self._pinned(store)
+    def _index(self, store: Store, as_of: dt.date | None, edition: str) -> tuple[list[IndexRow], list[IndexRowJson]]:
+        """The index rows and their JSON, computed once (``as_of`` is a day: the finest grain
+        evidence is dated by)."""
+
+        def compute() -> tuple[list[IndexRow], list[IndexRowJson]]:
+            rows = views.index_records(store, as_of, edition)
+            return rows, [r.as_dict() for r in rows]
+
+        both: tuple[list[IndexRow], list[IndexRowJson]] = self.shared.get(
+            store, ("index", as_of, edition), compute, self._pinned(store)
         )
-        return rows
+        return both
+
+    def get_index(self, store: Store, as_of: dt.date | None, edition: str) -> list[IndexRowJson]:
+        """The index rows as JSON (what ``/api/countries`` lists and the pages show)."""
+        return self._index(store, as_of, edition)[1]
+
+    def get_index_records(self, store: Store, as_of: dt.date | None, edition: str) -> list[IndexRow]:
+        """The index rows as records (the CSV's flat rows are made from them)."""
+        return self._index(store, as_of, edition)[0]
 
     def vendor_counts(self, store: Store) -> dict[str, tuple[int, int]]:
         """Per vendor: (deployments, countries), cached like the index (a GROUP BY over every deployment)."""
@@ -312,7 +328,7 @@ class DataResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     # Text cells never start with a formula character (CSV injection); numbers stay numbers.
     if isinstance(value, list | tuple):
         return formula_safe(";".join(str(v) for v in value))
@@ -338,6 +354,7 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+# JSON: OpenAPI response objects, by status
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
@@ -350,10 +367,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 # For the operations that answer ``format=csv`` (or ``.csv``) with CSV instead of JSON.
+# JSON: an OpenAPI response object
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def csv_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
+def csv_response(rows: Iterable[Mapping[str, object]], columns: Sequence[str], filename: str) -> Response:
     """Rows as a CSV download (lists joined with ``;``, mappings as JSON)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

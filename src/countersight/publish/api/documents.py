@@ -3,9 +3,7 @@ new document for extraction (admins only; recorded as a review event)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
@@ -26,6 +24,7 @@ from countersight.publish.api.deps import (
     get_store,
     require_role,
 )
+from countersight.publish.api.models import DocumentDetail, Submitted
 from countersight.resolution import resolve_pending
 from countersight.store import Store
 from countersight.store.tokens import ApiToken
@@ -34,7 +33,7 @@ from countersight.textsafe import clean_document
 router = APIRouter(tags=["documents"])
 
 
-@router.get("/api/documents/{document_id}", response_model=None)
+@router.get("/api/documents/{document_id}", response_model=None, responses={200: {"model": DocumentDetail}})
 def document(
     document_id: str, store: Store = Depends(get_store), audience: Audience = Depends(get_audience)
 ) -> Response:
@@ -66,13 +65,13 @@ class DocumentSubmission(BaseModel):
     language: str | None = Field(None, max_length=16)
 
 
-@router.post("/api/documents", status_code=201)
+@router.post("/api/documents", status_code=201, response_model=None, responses={201: {"model": Submitted}})
 def submit_document(
     body: DocumentSubmission,
     store: Store = Depends(get_store),
     cache: IndexCache = Depends(get_cache),
     token: ApiToken = Depends(require_role("admin")),
-) -> dict[str, Any]:
+) -> Submitted:
     """(admin) Store a document and the claims the extractor finds in it, and merge those claims into
     deployments (the next request sees them)."""
     text = body.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -104,10 +103,10 @@ def submit_document(
     )
     resolve_pending(store)
     cache.clear()
-    return {
-        "document_id": doc.id,
-        "new": bool(counts["documents"]),
-        "claims": len(claims),
-        "claim_ids": [c.id for c in claims],
-        "extracted": [dataclasses.asdict(c)["country"] for c in claims],
-    }
+    return Submitted(
+        document_id=doc.id,
+        new=bool(counts["documents"]),
+        claims=len(claims),
+        claim_ids=[c.id for c in claims],
+        extracted=[c.country for c in claims],
+    )

@@ -1,4 +1,4 @@
-"""What the API and dashboard show of financing (issue 8), as JSON-ready dicts: the deals behind a
+"""What the API and dashboard show of financing (issue 8), as the typed JSON of :mod:`.models`: the deals behind a
 deployment and a country (each with the AidData row document, its cited sources, the attribution
 and licence), the compact ``financed``/``lenders`` fields of deployment lists, the lender filter,
 and the figures with lender -> country flows. Thin shapes over :mod:`countersight.reads.financing`.
@@ -13,6 +13,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from countersight.index.records import record_dict
+from countersight.publish.api.finance_models import (
+    Attribution,
+    Deal,
+    DocumentRef,
+    FinancingOverview,
+    FinancingSummary,
+    LenderFlow,
+)
+from countersight.publish.api.models import DeploymentItem
 from countersight.reads.financing import (
     country_financing,
     country_financing_context,
@@ -85,8 +94,8 @@ def all_deployment_lenders(store: Store) -> dict[str, list[str]]:
 
 
 def add_financing_summary(
-    store: Store, rows: list[dict[str, Any]], lenders: Mapping[str, list[str]] | None = None
-) -> list[dict[str, Any]]:
+    store: Store, rows: list[DeploymentItem], lenders: Mapping[str, list[str]] | None = None
+) -> list[DeploymentItem]:
     """Set ``financed`` (a merged claim states financing) and ``lenders`` on deployment rows, in place."""
     if lenders is None:
         lenders = deployment_lenders(store, [r["id"] for r in rows])
@@ -101,58 +110,75 @@ def _licence(dataset: str | None) -> str | None:
     return str(info["licence"]) if info and info.get("licence") else None
 
 
-def _document(store: Store, document_id: str | None) -> dict[str, Any] | None:
+def _document(store: Store, document_id: str | None) -> DocumentRef | None:
     doc = store.get_document(document_id) if document_id else None
     if doc is None:
         return None
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "url": doc.url,
-        "publisher": doc.publisher,
-        "published": doc.published.isoformat() if doc.published else None,
-        "source_kind": doc.source_kind,
-        "dataset": doc.dataset,
-        "api": f"/api/documents/{doc.id}",
-    }
+    return DocumentRef(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        publisher=doc.publisher,
+        published=doc.published.isoformat() if doc.published else None,
+        source_kind=doc.source_kind,
+        dataset=doc.dataset,
+        api=f"/api/documents/{doc.id}",
+    )
 
 
-def deal_entry(store: Store, rec: Mapping[str, Any], deployment_id: str | None = None) -> dict[str, Any]:
+# JSON: a finance record as reads.financing gives it (``index.financing.record_dict``)
+def deal_entry(store: Store, rec: Mapping[str, Any], deployment_id: str | None = None) -> Deal:
     """One deal in the API's shape: a finance-dataset record (``record_dict``) or financing a
     news claim states; the document is AidData's row (or the news text), sources its citations."""
     attrs = rec.get("attrs") or {}
     dataset = rec.get("dataset")
-    out = {
-        **{k: rec.get(k) for k in DEAL_FIELDS},
-        "source": dataset or rec.get("source"),
-        "lenders": _split(rec.get("lender")),
-        "amount_from_title": attrs.get("amount_from_title"),
-        "deployment_id": deployment_id,
-        "document": _document(store, rec.get("document_id")),
-        "sources": [dict(s) for s in rec.get("sources") or ()],
-        "licence": _licence(dataset),
-    }
-    return out
+    return Deal(
+        source=dataset or rec.get("source"),
+        project_id=rec.get("project_id"),
+        title=rec.get("title"),
+        lender=rec.get("lender"),
+        lenders=_split(rec.get("lender")),
+        instrument=rec.get("instrument"),
+        amount=rec.get("amount"),
+        currency=rec.get("currency"),
+        amount_from_title=attrs.get("amount_from_title"),
+        amount_usd_2017=rec.get("amount_usd_2017"),
+        amount_nominal_usd=rec.get("amount_nominal_usd"),
+        concessional=rec.get("concessional"),
+        terms=rec.get("terms"),
+        flow_type=rec.get("flow_type"),
+        flow_class=rec.get("flow_class"),
+        status=rec.get("status"),
+        stage=rec.get("stage"),
+        commitment_year=rec.get("commitment_year"),
+        recommended=rec.get("recommended"),
+        claim_id=rec.get("claim_id"),
+        deployment_id=deployment_id,
+        document=_document(store, rec.get("document_id")),
+        sources=[dict(s) for s in rec.get("sources") or ()],
+        attribution=rec.get("attribution"),
+        licence=_licence(dataset),
+    )
 
 
-def deployment_deals(store: Store, deployment_id: str) -> list[dict[str, Any]]:
+def deployment_deals(store: Store, deployment_id: str) -> list[Deal]:
     """The deals behind one deployment (one per AidData project, then financing from news claims)."""
     return [deal_entry(store, r, deployment_id) for r in deployment_financing(store, deployment_id).as_dicts()]
 
 
-def country_financing_detail(store: Store, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+def country_financing_detail(store: Store, code: str, as_of: dt.date | None = None) -> FinancingSummary:
     """A country's financing: the index's columns, the surveillance deals (each linked to its
     deployment) and the other finance-dataset projects there (context, never deployments)."""
     summary = country_financing(store, as_of, code).get(code)
     records = [record_dict(r) for r in surveillance_financing(store, code, as_of)]
     deps = claim_deployments(store, [r["claim_id"] for r in records if r.get("claim_id")])
-    return {
-        "financed_deployments": summary.financed_deployments if summary else 0,
-        "financed_usd_2017": summary.financed_usd_2017 if summary else None,
-        "lenders": list(summary.lenders) if summary else [],
-        "instruments": list(summary.instruments) if summary else [],
-        "deals": [deal_entry(store, r, deps.get(r.get("claim_id") or "")) for r in records],
-        "context": [
+    return FinancingSummary(
+        financed_deployments=summary.financed_deployments if summary else 0,
+        financed_usd_2017=summary.financed_usd_2017 if summary else None,
+        lenders=list(summary.lenders) if summary else [],
+        instruments=list(summary.instruments) if summary else [],
+        deals=[deal_entry(store, r, deps.get(r.get("claim_id") or "")) for r in records],
+        context=[
             {
                 k: r.get(k)
                 for k in (
@@ -170,32 +196,41 @@ def country_financing_detail(store: Store, code: str, as_of: dt.date | None = No
             }
             for r in map(record_dict, country_financing_context(store, code))
         ],
-    }
+    )
 
 
-def flow_rows(store: Store, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def flow_rows(store: Store, as_of: dt.date | None = None) -> list[LenderFlow]:
     """Lender -> recipient flows of surveillance financing, with country names."""
-    return [{**r.as_dict(), "country_name": country_name(r.country)} for r in financing_by_lender_country(store, as_of)]
+    return [
+        LenderFlow(
+            lender=r.lender,
+            country=r.country,
+            deals=r.deals,
+            usd_2017=r.usd_2017,
+            country_name=country_name(r.country),
+        )
+        for r in financing_by_lender_country(store, as_of)
+    ]
 
 
 FINANCE_DATASETS = ("aiddata-huawei", "aiddata-gcdf", "aiddata-military")
 
 
-def attributions(datasets: Iterable[str] = FINANCE_DATASETS) -> list[dict[str, str]]:
+def attributions(datasets: Iterable[str] = FINANCE_DATASETS) -> list[Attribution]:
     """Citation and licence of the finance datasets (shown wherever their numbers are)."""
     info = load_yaml("datasets.yaml")
     return [
-        {"dataset": k, "citation": " ".join(str(info[k]["citation"]).split()), "licence": str(info[k]["licence"])}
+        Attribution(dataset=k, citation=" ".join(str(info[k]["citation"]).split()), licence=str(info[k]["licence"]))
         for k in datasets
         if k in info
     ]
 
 
-def financing_overview(store: Store, as_of: dt.date | None = None, scope: str = "surveillance") -> dict[str, Any]:
+def financing_overview(store: Store, as_of: dt.date | None = None, scope: str = "surveillance") -> FinancingOverview:
     """``/api/financing``: the figures (deals, totals by lender and instrument, share concessional)
     and the lender -> country flows, with the attribution of the data."""
-    return {
-        "figures": financing_figures(store, as_of, surveillance=scope == "surveillance").as_dict(),
-        "flows": flow_rows(store, as_of),
-        "attribution": attributions(),
-    }
+    return FinancingOverview(
+        figures=financing_figures(store, as_of, surveillance=scope == "surveillance").as_dict(),
+        flows=flow_rows(store, as_of),
+        attribution=attributions(),
+    )

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, Query
 
 from countersight.publish.api import finance_views as fv
 from countersight.publish.api.deps import CSV_RESPONSES, DataResponse, csv_response, get_store
+from countersight.publish.api.models import FinancingOverview
 from countersight.store import Store
 
 router = APIRouter(tags=["financing"])
 
 
-@router.get("/api/financing", response_model=None, responses=CSV_RESPONSES)
+@router.get("/api/financing", response_model=None, responses={200: {**CSV_RESPONSES[200], "model": FinancingOverview}})
 def financing(
     as_of: dt.date | None = Query(None, description="Only finance datasets published by this date"),
     scope: Literal["surveillance", "all"] = Query(

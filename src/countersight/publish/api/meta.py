@@ -23,6 +23,7 @@ from countersight.publish.api.deps import (
     get_store,
     versioned_download,
 )
+from countersight.publish.api.models import FlowList, Health
 from countersight.publish.export import export
 from countersight.reads import compute_figures
 from countersight.reads import diff as index_diff
@@ -32,20 +33,22 @@ from countersight.store import api_queries as aq
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/api/health")
-def health(store: Store = Depends(get_store)) -> dict[str, Any]:
+@router.get("/api/health", response_model=None, responses={200: {"model": Health}})
+def health(store: Store = Depends(get_store)) -> Health:
     """Liveness and what the server holds."""
-    return {
-        "status": "ok",
-        "version": __version__,
-        "database": store.dialect,
-        "schema_versions": aq.schema_versions(store),
-        "deployments": store.count(schema.deployments),
-    }
+    return Health(
+        status="ok",
+        version=__version__,
+        database=store.dialect,
+        schema_versions=aq.schema_versions(store),
+        deployments=store.count(schema.deployments),
+    )
 
 
 @router.get("/api/figures")
-def figures(edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)) -> dict[str, Any]:
+def figures(
+    edition: Literal["2019", "2022"] = Query("2022"), store: Store = Depends(get_store)
+) -> dict[str, Any]:  # JSON: the figures report of reads.compute_figures, as ``figures --format json`` prints it
     """An AIGS edition's headline figures computed from the store, compared with the published ones."""
     return compute_figures(store, edition).as_dict()
 
@@ -56,7 +59,7 @@ def diff(
     to: dt.date = Query(..., description="Later date"),
     country: str | None = Query(None),
     store: Store = Depends(get_store),
-) -> dict[str, Any]:
+) -> dict[str, Any]:  # JSON: the diff report (``diff --format json``), built by the index
     """Deployments and countries that appeared, changed status or disappeared between two dates."""
     code = views.country_code(country) if country else None
     return index_diff(store, from_, to, country=code).as_dict()
@@ -74,7 +77,7 @@ def search(
     return DataResponse(views.search(store, q, cursor, limit, cache.vendor_counts(store)))
 
 
-@router.get("/api/flows", response_model=None, responses=CSV_RESPONSES)
+@router.get("/api/flows", response_model=None, responses={200: {**CSV_RESPONSES[200], "model": FlowList}})
 def flows(
     supplier_country: str | None = Query(None, description="Only this supplier country (ISO3)"),
     format: Literal["json", "csv"] = Query("json"),
@@ -85,7 +88,7 @@ def flows(
     rows = views.flow_rows(store, code)
     if format == "csv":
         return csv_response(rows, ("supplier_country", "country", "technology", "deployments"), "flows.csv")
-    return {"items": rows}
+    return FlowList(items=rows)
 
 
 @router.get("/api/export/snapshot.zip", response_class=Response, responses={200: {"content": {"application/zip": {}}}})

@@ -7,8 +7,8 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from countersight.errors import InputError
 
@@ -61,15 +61,23 @@ def deployment_cursor_types(key: str) -> tuple[type, ...]:
     return (int, float) if key == "confidence" else (str,)
 
 
+Row = TypeVar("Row", bound=Mapping[str, object])
+
+
+def sort_value(row: Mapping[str, object], key: str) -> Any:
+    """A row's value of sort ``key`` ("" for None): text or a number, compared with its kind."""
+    v = row.get(key)
+    return "" if v is None else v
+
+
 def paginate(
-    items: Sequence[dict[str, Any]], key: str, cursor: str | None, limit: int, descending: bool = False
-) -> tuple[list[dict[str, Any]], str | None]:
-    """Keyset pagination of an in-memory list sorted by (key, id), both reversed when
+    items: Sequence[Row], key: str, cursor: str | None, limit: int, descending: bool = False
+) -> tuple[list[Row], str | None]:
+    """Keyset pagination of an in-memory list of JSON rows sorted by (key, id), both reversed when
     ``descending`` (the order :func:`store.api_queries.deployment_page` uses)."""
 
-    def k(r: dict[str, Any]) -> Any:
-        v = r.get(key)
-        return "" if v is None else v
+    def k(r: Row) -> Any:
+        return sort_value(r, key)
 
     ordered = sorted(items, key=lambda r: (k(r), str(r["id"])), reverse=descending)
     start = 0

@@ -1,5 +1,5 @@
-"""What the country, vendor, document, search and flow endpoints and dashboard pages show, as
-JSON-ready dicts: thin compositions of the index, review and store functions, shared by the API
+"""What the country, vendor, document, search and flow endpoints and dashboard pages show, as the
+typed JSON of :mod:`.models`: thin compositions of the index, review and store functions, shared by the API
 routers and the HTML pages (every page has a JSON twin because both call the same function).
 The deployment views and the paging helpers live in :mod:`.deployment_views` and :mod:`.paging`;
 their names are re-exported here, where the routers and pages look them up."""
@@ -10,12 +10,12 @@ import datetime as dt
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import pycountry
 
 from countersight import review as rv
 from countersight.errors import InputError, NotFoundError, UnresolvedNameError
+from countersight.index.compute import IndexRow
 from countersight.index.deployments import DeploymentView
 from countersight.model import Organization
 from countersight.publish.api import finance_views as fv
@@ -24,20 +24,36 @@ from countersight.publish.api.deployment_views import (
     DeploymentFilter,
     archived_copy_view,
     deployment_detail,
-    event_dict,
+    event_body,
     list_deployments,
-    row_dict,
-    state_dict,
+    row_item,
+    state_body,
     syndicated_copies,
-    view_dict,
+    view_item,
     with_archives,
 )
+from countersight.publish.api.models import (
+    CountryDetail,
+    CountryName,
+    DocumentDetail,
+    EvidenceQuote,
+    FlowItem,
+    IndexRowJson,
+    NamedCount,
+    QuoteHit,
+    SearchResult,
+    ServedCountry,
+    SupportedDeployment,
+    VendorDetail,
+    VendorItem,
+    YearCount,
+)
 from countersight.publish.api.paging import MAX_LIMIT, clamp_limit, decode_cursor, encode_cursor, paginate
-from countersight.publish.api.paging import iso as _iso
 from countersight.reads import compute_index, deployment_views
-from countersight.records import EvidenceHit
+from countersight.records import DocumentEvidence, EvidenceHit
 from countersight.reference.countries import country_name, parse_country, resolve_country, territories
 from countersight.reference.vendors import org_id, registry
+from countersight.resolve.review_effect import passes_review_filter
 from countersight.resolve.vendors import vendor_groups
 from countersight.store import Store
 from countersight.store import api_queries as aq
@@ -57,14 +73,14 @@ __all__ = [
     "deployment_detail",
     "document_detail",
     "encode_cursor",
-    "event_dict",
+    "event_body",
     "flow_rows",
     "index_rows",
     "list_deployments",
     "list_vendors",
     "paginate",
     "search",
-    "state_dict",
+    "state_body",
     "syndicated_copies",
     "vendor_detail",
     "vendor_organizations",
@@ -82,7 +98,8 @@ def country_code(value: str) -> str:
         raise NotFoundError(f"unknown country {value!r}") from exc
 
 
-def _timeline(views: Sequence[DeploymentView]) -> list[dict[str, Any]]:
+def _timeline(views: Sequence[DeploymentView]) -> list[dict[str, int]]:
+    """Per year: how many deployments were first seen and last seen then (keys only when some were)."""
     by_year: dict[int, Counter[str]] = defaultdict(Counter)
     for v in views:
         if v.first_seen:
@@ -97,36 +114,41 @@ def country_detail(
     iso3: str,
     as_of: dt.date | None,
     edition: str,
-    index_rows: Callable[[], list[dict[str, Any]]],
-) -> dict[str, Any]:
+    index_rows: Callable[[], list[IndexRowJson]],
+) -> CountryDetail:
     """A country's index row (None when it has none), regime, deployments, vendors and timeline."""
     code = country_code(iso3)
     row = next((r for r in index_rows() if r["country"] == code), None)
     views = deployment_views(store, as_of=as_of, country=code, include_rejected=True)
-    deployments = fv.add_financing_summary(store, [view_dict(v) for v in views])
-    vendors = Counter(v.vendor for v in views if v.vendor and v.review != "rejected")
-    return {
-        "country": code,
-        "name": country_name(code),
-        "edition": edition,
-        "as_of": _iso(as_of),
-        "index": row,
-        "regime": row.get("regime") if row else None,
-        "regime_year": row.get("regime_year") if row else None,
-        "deployments": deployments,
-        "vendors": [{"name": n, "deployments": k} for n, k in sorted(vendors.items(), key=lambda x: (-x[1], x[0]))],
-        "timeline": _timeline([v for v in views if v.review != "rejected"]),
-        "financing": fv.country_financing_detail(store, code, as_of),
-    }
+    deployments = fv.add_financing_summary(store, [view_item(v) for v in views])
+    live = [v for v in views if passes_review_filter(v.review)]
+    vendors = Counter(v.vendor for v in live if v.vendor)
+    return CountryDetail(
+        country=code,
+        name=country_name(code),
+        edition=edition,
+        as_of=as_of.isoformat() if as_of else None,
+        index=row,
+        regime=row.get("regime") if row else None,
+        regime_year=row.get("regime_year") if row else None,
+        deployments=deployments,
+        vendors=[NamedCount(name=n, deployments=k) for n, k in sorted(vendors.items(), key=lambda x: (-x[1], x[0]))],
+        timeline=_timeline(live),
+        financing=fv.country_financing_detail(store, code, as_of),
+    )
 
 
-def index_rows(store: Store, as_of: dt.date | None, edition: str) -> list[dict[str, Any]]:
-    """The country index as JSON rows."""
+def index_records(store: Store, as_of: dt.date | None, edition: str) -> list[IndexRow]:
+    """The country index (an unknown edition is an :class:`InputError`)."""
     try:
-        rows = compute_index(store, as_of=as_of, edition=edition)
+        return compute_index(store, as_of=as_of, edition=edition)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    return [r.as_dict() for r in rows]
+
+
+def index_rows(store: Store, as_of: dt.date | None, edition: str) -> list[IndexRowJson]:
+    """The country index as JSON rows."""
+    return [r.as_dict() for r in index_records(store, as_of, edition)]
 
 
 # -- vendors -------------------------------------------------------------------------------------
@@ -145,7 +167,7 @@ def vendor_organizations(store: Store, counts: VendorCounts | None = None) -> di
     return orgs
 
 
-def list_vendors(store: Store, q: str | None = None, counts: VendorCounts | None = None) -> list[dict[str, Any]]:
+def list_vendors(store: Store, q: str | None = None, counts: VendorCounts | None = None) -> list[VendorItem]:
     """Vendors with their deployment and country counts, by name (``counts`` as
     :func:`store.api_queries.vendor_deployment_counts` returns them, when the caller caches them)."""
     counts = aq.vendor_deployment_counts(store) if counts is None else counts
@@ -156,21 +178,21 @@ def list_vendors(store: Store, q: str | None = None, counts: VendorCounts | None
             continue
         n, k = counts.get(o.name, (0, 0))
         out.append(
-            {
-                "id": o.id,
-                "name": o.name,
-                "home_country": o.home_country,
-                "parent": o.parent,
-                "aliases": list(o.aliases),
-                "deployments": n,
-                "countries": k,
-                "needs_review": o.needs_review,
-            }
+            VendorItem(
+                id=o.id,
+                name=o.name,
+                home_country=o.home_country,
+                parent=o.parent,
+                aliases=list(o.aliases),
+                deployments=n,
+                countries=k,
+                needs_review=o.needs_review,
+            )
         )
     return out
 
 
-def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None) -> dict[str, Any]:
+def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None) -> VendorDetail:
     """A vendor (by id or exact name): parent, aliases, subsidiaries, countries served,
     technologies, timeline and deployments (its own and its subsidiaries')."""
     orgs = list(vendor_organizations(store, counts).values())
@@ -184,34 +206,31 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
     names = (org.name, *subsidiaries)
     rows = aq.deployment_page(store, aq.DeploymentQuery(vendors=names), limit=None)
     states = rv.review_states(store, {r.id: (r.attrs or {}).get("supersedes") or () for r in rows})
-    deps = fv.add_financing_summary(store, [row_dict(r, states.get(r.id)) for r in rows])
-    live = [d for d in deps if d["review"] != "rejected"]
-    countries: dict[str, dict[str, Any]] = {}
+    deps = fv.add_financing_summary(store, [row_item(r, states.get(r.id)) for r in rows])
+    live = [d for d in deps if passes_review_filter(d["review"])]
+    served: dict[str, int] = Counter(d["country"] for d in live)
+    techs: dict[str, set[str]] = defaultdict(set)
     for d in live:
-        c = countries.setdefault(
-            d["country"],
-            {"country": d["country"], "name": d["country_name"], "deployments": 0, "technologies": set()},
-        )
-        c["deployments"] += 1
         if d["technology"]:
-            c["technologies"].add(d["technology"])
+            techs[d["country"]].add(d["technology"])
+    country_names = {d["country"]: d["country_name"] for d in live}
     years: Counter[int] = Counter(int(str(d["first_seen"])[:4]) for d in live if d["first_seen"])
-    return {
-        "id": org.id,
-        "name": org.name,
-        "home_country": org.home_country,
-        "home_country_name": country_name(org.home_country) if org.home_country else None,
-        "parent": org.parent,
-        "aliases": list(org.aliases),
-        "subsidiaries": subsidiaries,
-        "countries": [
-            {**c, "technologies": sorted(c["technologies"])}
-            for c in sorted(countries.values(), key=lambda c: (c["name"], c["country"]))
+    return VendorDetail(
+        id=org.id,
+        name=org.name,
+        home_country=org.home_country,
+        home_country_name=country_name(org.home_country) if org.home_country else None,
+        parent=org.parent,
+        aliases=list(org.aliases),
+        subsidiaries=subsidiaries,
+        countries=[
+            ServedCountry(country=c, name=country_names[c], deployments=served[c], technologies=sorted(techs[c]))
+            for c in sorted(served, key=lambda c: (country_names[c], c))
         ],
-        "technologies": dict(sorted(Counter(d["technology"] or "unspecified" for d in live).items())),
-        "timeline": [{"year": y, "first_seen": n} for y, n in sorted(years.items())],
-        "deployments": deps,
-    }
+        technologies=dict(sorted(Counter(d["technology"] or "unspecified" for d in live).items())),
+        timeline=[YearCount(year=y, first_seen=n) for y, n in sorted(years.items())],
+        deployments=deps,
+    )
 
 
 # -- documents, search, flows --------------------------------------------------------------------
@@ -219,7 +238,7 @@ def vendor_detail(store: Store, vendor: str, counts: VendorCounts | None = None)
 
 def document_detail(
     store: Store, document_id: str, full_text: bool = False, reviewer_names: bool = False
-) -> dict[str, Any]:
+) -> DocumentDetail:
     """A document: its metadata, the evidence quoted from it and the deployments it supports; its
     full text only with ``full_text`` (third-party copyright, and for a leaked document a risk to
     its source), who submitted it only with ``reviewer_names``. Dataset rows are open data: their
@@ -227,27 +246,48 @@ def document_detail(
     doc = store.get_document(document_id)
     if doc is None:
         raise NotFoundError(f"no document {document_id!r}")
-    evidence = [e._asdict() for e in aq.document_evidence(store, document_id)]
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "url": doc.url,
-        "publisher": doc.publisher,
-        "published": _iso(doc.published),
-        "language": doc.language,
-        "source_kind": doc.source_kind,
-        "dataset": doc.dataset,
-        "text": doc.text if full_text or doc.source_kind == "dataset" else None,
-        "text_withheld": not (full_text or doc.source_kind == "dataset"),
-        "meta": doc.meta if reviewer_names else {k: v for k, v in doc.meta.items() if k != "submitted_by"},
-        "evidence": evidence,
-        "deployments": sorted({e["deployment_id"] for e in evidence if e["deployment_id"]}),
-    }
+    evidence = [_quote(e) for e in aq.document_evidence(store, document_id)]
+    shown = full_text or doc.source_kind == "dataset"
+    return DocumentDetail(
+        id=doc.id,
+        title=doc.title,
+        url=doc.url,
+        publisher=doc.publisher,
+        published=doc.published.isoformat() if doc.published else None,
+        language=doc.language,
+        source_kind=doc.source_kind,
+        dataset=doc.dataset,
+        text=doc.text if shown else None,
+        text_withheld=not shown,
+        meta=doc.meta if reviewer_names else {k: v for k, v in doc.meta.items() if k != "submitted_by"},
+        evidence=evidence,
+        deployments=sorted({e["deployment_id"] for e in evidence if e["deployment_id"]}),
+    )
+
+
+def _quote(e: DocumentEvidence) -> EvidenceQuote:
+    """Evidence quoted from a document as JSON."""
+    return EvidenceQuote(
+        id=e.id,
+        quote=e.quote,
+        start=e.start,
+        end=e.end,
+        page=e.page,
+        sheet=e.sheet,
+        row=e.row,
+        column=e.column,
+        claim_id=e.claim_id,
+        deployment_id=e.deployment_id,
+        country=e.country,
+        vendor=e.vendor,
+        technology=e.technology,
+        status=e.status,
+    )
 
 
 def search(
     store: Store, q: str, cursor: str | None = None, limit: int = 20, counts: VendorCounts | None = None
-) -> dict[str, Any]:
+) -> SearchResult:
     """Countries and vendors whose names contain ``q``, and evidence quotes with all its words
     (full text; paged by evidence id)."""
     needle = q.strip().casefold()
@@ -264,30 +304,38 @@ def search(
     with store.engine.connect() as conn:
         hits = search_evidence(conn, q, limit=limit + 1, after=after)
     nxt = encode_cursor(["evidence", False, hits[limit - 1].position, ""]) if len(hits) > limit else None
-    return {
-        "q": q,
-        "countries": [{"country": c, "name": country_name(c)} for c in countries],
-        "vendors": list_vendors(store, q, counts)[:50] if not cursor else [],
-        "evidence": _one_per_quote(hits[:limit]),
-        "next_cursor": nxt,
-    }
+    return SearchResult(
+        q=q,
+        countries=[CountryName(country=c, name=country_name(c)) for c in countries],
+        vendors=list_vendors(store, q, counts)[:50] if not cursor else [],
+        evidence=_one_per_quote(hits[:limit]),
+        next_cursor=nxt,
+    )
 
 
-def _one_per_quote(hits: Sequence[EvidenceHit]) -> list[dict[str, Any]]:
+def _one_per_quote(hits: Sequence[EvidenceHit]) -> list[QuoteHit]:
     """Search hits with one entry per quote of a document: a sentence naming six deployments is
     shown once, with the deployments it supports in ``deployments``."""
-    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    grouped: dict[tuple[str, str], QuoteHit] = {}
     for hit in hits:
         key = (hit.document_id, " ".join(str(hit.quote).split()))
-        fields = hit._asdict()
-        del fields["position"]
-        entry = grouped.setdefault(key, {**fields, "deployments": []})
-        supported = {
-            "deployment_id": hit.deployment_id,
-            "country": hit.country,
-            "vendor": hit.vendor,
-            "technology": hit.technology,
-        }
+        entry = grouped.setdefault(
+            key,
+            QuoteHit(
+                id=hit.id,
+                quote=hit.quote,
+                claim_id=hit.claim_id,
+                document_id=hit.document_id,
+                deployment_id=hit.deployment_id,
+                country=hit.country,
+                vendor=hit.vendor,
+                technology=hit.technology,
+                deployments=[],
+            ),
+        )
+        supported = SupportedDeployment(
+            deployment_id=hit.deployment_id, country=hit.country, vendor=hit.vendor, technology=hit.technology
+        )
         if hit.deployment_id and supported not in entry["deployments"]:
             entry["deployments"].append(supported)
     return list(grouped.values())
@@ -299,13 +347,16 @@ def all_country_codes() -> tuple[str, ...]:
     return tuple(sorted({c.alpha_3 for c in pycountry.countries} | set(territories())))
 
 
-def flow_rows(store: Store, supplier_country: str | None = None) -> list[dict[str, Any]]:
+def flow_rows(store: Store, supplier_country: str | None = None) -> list[FlowItem]:
     """Supplier country -> recipient -> technology counts, with country names."""
     return [
-        {
-            **r._asdict(),
-            "supplier_name": country_name(r.supplier_country) if r.supplier_country != "unknown" else "unknown",
-            "recipient_name": country_name(r.country),
-        }
+        FlowItem(
+            supplier_country=r.supplier_country,
+            country=r.country,
+            technology=r.technology,
+            deployments=r.deployments,
+            supplier_name=country_name(r.supplier_country) if r.supplier_country != "unknown" else "unknown",
+            recipient_name=country_name(r.country),
+        )
         for r in aq.flows(store, supplier_country)
     ]

@@ -180,6 +180,7 @@ def figures(
 
 
 def _print_comparison(result: FigureComparison, fmt: OutputFormat) -> None:
+    """Editions' figures side by side, as JSON or a table."""
     if fmt is OutputFormat.json:
         print_json(result.as_dict())
         return
@@ -196,6 +197,7 @@ def _print_comparison(result: FigureComparison, fmt: OutputFormat) -> None:
 
 
 def _print_financing(fin: FinancingFigures) -> None:
+    """The financing figures as a table, with their notes."""
     table = Table(title=f"Financing ({fin.scope} deals, AidData): computed from the store")
     table.add_column("figure")
     table.add_column("value", justify="right")

@@ -11,7 +11,8 @@ import typer
 from countersight.publish.cli.common import err_console, print_json
 
 
-def _print_score(result: dict[str, Any]) -> None:
+def _print_score(result: dict[str, Any]) -> None:  # JSON: the eval report (``eval --format json``)
+    """The eval report for a reader."""
     p, t = result["pairs"], result["triples"]
     typer.echo(
         f"pairs   P={p['precision']:.3f} R={p['recall']:.3f} F1={p['f1']:.3f} (tp={p['tp']} fp={p['fp']} fn={p['fn']})"

@@ -40,7 +40,7 @@ def extractor_for(model: str) -> NamedExtractor:
     return extractor
 
 
-def explain_text(row: dict[str, Any]) -> str:
+def explain_text(row: dict[str, Any]) -> str:  # JSON: one line of the extract contract (docs/extract.md)
     """A document's claims with their reasons, for a reader."""
     lines = [f"{row.get('source') or row.get('path')}: {len(row['claims'])} claim(s)"]
     for c in row["claims"]:
@@ -57,6 +57,7 @@ def explain_text(row: dict[str, Any]) -> str:
 
 
 def _print_failures(failed: Sequence[Mapping[str, object]], total: int) -> None:
+    """The first failures on standard error (all of them are in the JSON output)."""
     if not total:
         return
     err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)

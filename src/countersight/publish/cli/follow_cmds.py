@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -25,6 +25,9 @@ from countersight.publish.cli.common import (
 )
 from countersight.textsafe import terminal_safe
 
+if TYPE_CHECKING:
+    from countersight.store.sources import FeedSource
+
 sources_app = typer.Typer(
     help="Sources that follow polls: feeds, sitemaps, pages, GDELT GKG files.", no_args_is_help=True
 )
@@ -42,7 +45,8 @@ def parse_every(value: str) -> int:
     return int(m[1]) * _UNITS[m[2]]
 
 
-def _source_dict(s: Any) -> dict[str, Any]:
+def _source_dict(s: FeedSource) -> dict[str, Any]:  # JSON: a source as ``sources --format json`` prints it
+    """A followed source as JSON (dates are written by print_json)."""
     return {
         "name": s.name,
         "url": s.url,

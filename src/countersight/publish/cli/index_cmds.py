@@ -7,7 +7,6 @@ import datetime as dt
 import enum
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -73,7 +72,7 @@ def index(
         return
     flat = [flat_row(r) for r in rows]
     if fmt is IndexFormat.csv:
-        columns = list(flat[0]) if flat else list(_empty_columns(edition))
+        columns = list(flat[0]) if flat else _empty_columns(edition)
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: formula_safe(v) if isinstance(v, str) else v for k, v in r.items()} for r in flat)
@@ -114,10 +113,11 @@ def index(
     console.print(f"{len(flat)} countries")
 
 
-def _empty_columns(edition: str) -> dict[str, Any]:
+def _empty_columns(edition: str) -> list[str]:
+    """The CSV columns of an edition's index when it has no rows (they follow the taxonomy)."""
     from countersight.index.compute import IndexRow
 
-    return flat_row(IndexRow("", "", edition, None, 0, {}, 0, {}, {}, (), 0, 0, None, None, None))
+    return list(flat_row(IndexRow("", "", edition, None, 0, {}, 0, {}, {}, (), 0, 0, None, None, None)))
 
 
 def _short(tech: str) -> str:

@@ -3,7 +3,7 @@ show, accept, reject, edit, dispute, note, history)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,6 +16,9 @@ from countersight.reads import list_deployments
 from countersight.resolution import resolve_store
 from countersight.store import deployments as dstore
 from countersight.store.export_queries import evidence_for_deployments
+
+if TYPE_CHECKING:
+    from countersight.resolve.records import EditValue
 
 review_app = typer.Typer(
     help="Review deployments and new organizations: decisions are append-only events.", no_args_is_help=True
@@ -239,7 +242,7 @@ def edit(
     fmt: OutputFormat = FmtOpt,
 ) -> None:
     """Correct fields of a deployment or organization (each change recorded with its old value)."""
-    given = {
+    given: dict[str, EditValue] = {
         "country": country,
         "technology": technology,
         "vendor": vendor,
@@ -253,7 +256,7 @@ def edit(
         "parent": parent,
         "merge_into": merge_into,
     }
-    fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    fields: dict[str, EditValue] = {k: v for k, v in given.items() if v is not None}
     fields.update({name: None for name in clear})
     _record(
         ctx,

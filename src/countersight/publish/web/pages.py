@@ -24,8 +24,10 @@ from countersight import __version__, clock
 from countersight.config import Settings
 from countersight.errors import CountersightError, NotFoundError
 from countersight.publish.api import finance_views, views
+from countersight.publish.api.deployment_views import EvidenceRows
 from countersight.publish.api.deployments import deployment_filter
 from countersight.publish.api.deps import ApiConfig, IndexCache, get_cache, get_config, get_settings, get_store
+from countersight.publish.api.models import IndexRowJson
 from countersight.publish.export.geo import country_geometries
 from countersight.publish.urls import deployment_path, is_web_url
 from countersight.publish.web import words
@@ -129,12 +131,15 @@ def render(name: str, request: Request, json_url: str | None, status: int = 200,
 # -- what each page shows (shared with the static site) -------------------------------------------
 
 
+# The contexts below are JSON: template contexts, each also written as the static site's JSON twin.
+
+
 def country_context(
-    store: Store, iso3: str, as_of: dt.date | None, edition: str, index_rows: Callable[[], list[dict[str, Any]]]
-) -> dict[str, Any]:
+    store: Store, iso3: str, as_of: dt.date | None, edition: str, index_rows: Callable[[], list[IndexRowJson]]
+) -> dict[str, Any]:  # JSON: the country page's template context
     """A country page's data: the API's country detail and the evidence of each deployment."""
     data = views.country_detail(store, iso3, as_of, edition, index_rows)
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    evidence: defaultdict[str, EvidenceRows] = defaultdict(list)
     for e in views.with_archives(
         store, [e._asdict() for e in evidence_for_deployments(store, [d["id"] for d in data["deployments"]])]
     ):
@@ -142,6 +147,7 @@ def country_context(
     return {"c": data, "evidence": dict(evidence)}
 
 
+# JSON: the vendor page's template context
 def vendor_context(store: Store, vendor: str, counts: views.VendorCounts | None) -> dict[str, Any]:
     """A vendor page's data: the API's vendor detail and the countries it serves (for its map)."""
     v = views.vendor_detail(store, vendor, counts)
@@ -149,6 +155,7 @@ def vendor_context(store: Store, vendor: str, counts: views.VendorCounts | None)
     return {"v": v, "iso_numeric": iso_numeric(), "served": served, "markers": country_markers(served)}
 
 
+# JSON: the vendor list's template context
 def vendors_context(store: Store, q: str | None, counts: views.VendorCounts | None) -> dict[str, Any]:
     """The vendor list: vendors named by deployments, most deployments first."""
     rows = sorted(views.list_vendors(store, q, counts), key=lambda v: (-v["deployments"], v["name"]))

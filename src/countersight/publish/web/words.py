@@ -35,7 +35,7 @@ def cell_sentence(evidence: Mapping[str, Any]) -> str | None:
 
 
 @functools.cache
-def glossary() -> dict[str, Any]:
+def glossary() -> dict[str, Any]:  # YAML: data/glossary.yaml as loaded (sections of terms)
     """The glossary sections (``data/glossary.yaml``): title, text or source, and terms."""
     return dict(load_yaml("glossary.yaml"))
 
