@@ -35,11 +35,13 @@ build-demo: install
 demo: build-demo
 	COUNTERSIGHT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/countersight serve --host $(HOST) --port $(PORT)
 
-# The whole suite: the gates first (a failure there stops the run), then the tests with line coverage
-# of src/, which fails the run under 85% (COV_ARGS= runs them without it).
+# The whole suite: the gates first (a failure there stops the run), then the tests on two processes
+# (pytest-xdist; JOBS=0 runs them in this one) with line coverage of src/, which fails the run under
+# 85% (COV_ARGS= runs them without it).
+JOBS ?= 2
 COV_ARGS ?= --cov=countersight --cov-report=term:skip-covered --cov-fail-under=85
 test: lint
-	$(BIN)/python -m pytest $(COV_ARGS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(COV_ARGS) $(PYTEST_ARGS)
 
 # Retrain the shipped extraction model from the labeled corpus (deterministic: same data, same file).
 CORPUS ?= ../shared/data/corpus/passages ../shared/data/devset

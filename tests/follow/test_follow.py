@@ -595,6 +595,9 @@ def test_source_names_from_opml_are_sanitised_and_printed_as_text(
     code, out, _ = _run(monkeypatch, capsys, env, "sources", "list", "--format", "json")
     (stored,) = json.loads(out)
     assert stored["name"] == "Desk [bold]news[/bold] gpj.exe"
-    monkeypatch.setenv("COLUMNS", "200")
+    from countersight.publish.cli.common import console
+
+    # The console's width is read once, when it is made: widen the table itself.
+    monkeypatch.setattr(console, "width", 200)
     code, out, _ = _run(monkeypatch, capsys, env, "sources", "list")
     assert code == 0 and "Desk [bold]news[/bold] gpj.exe" in out and "\u202e" not in out

@@ -86,7 +86,7 @@ def export_cmd(
         folder = out / "archives" if out.is_dir() else out.with_name(out.name + ".archives")
         files += export_archives(store(ctx), settings(ctx), folder, selection)
     for f in files:
-        console.print(str(f), markup=False, highlight=False)
+        console.print(str(f), markup=False, highlight=False, soft_wrap=True)  # one path per line, never wrapped
 
 
 def _since(value: str | None) -> dt.date | None:
