@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from countersight.records import DeploymentRow, ReplayLink
+from countersight.records import DeploymentRow, ReplayTuple
 from countersight.resolve.merge import STATUS_RANK, combine_confidence
 from countersight.resolve.review import ReviewState
 
@@ -71,7 +71,7 @@ class DeploymentView:
         return out
 
 
-def _replay(links: Iterable[ReplayLink]) -> dict[str, list[Any]]:
+def _replay(links: Iterable[ReplayTuple]) -> dict[str, list[Any]]:
     """Per deployment: [n_documents, best confidence per publisher, first, last, (day, rank),
     status, n_claims] from its links (dates as ISO text)."""
     acc: dict[str, list[Any]] = {}
@@ -111,7 +111,7 @@ def sql_country(states: Mapping[str, ReviewState], country: str | None) -> str |
 
 def deployment_views(
     rows: Iterable[DeploymentRow],
-    replay_links: Iterable[ReplayLink] | None,
+    replay_links: Iterable[ReplayTuple] | None,
     states: Mapping[str, ReviewState],
     groups: Mapping[str, str],
     bad_vendors: Collection[str] = (),

@@ -18,7 +18,7 @@ from countersight.records import (
     DeploymentRow,
     MilitaryExpenditure,
     Regime,
-    ReplayLink,
+    ReplayTuple,
     StoredDeployment,
 )
 from countersight.resolve.merge import Link
@@ -362,7 +362,7 @@ def link_rows(
         return out
 
 
-def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> list[ReplayLink]:
+def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> Sequence[ReplayTuple]:
     """What the as-of replay needs of each link dated on or before ``as_of``. Dates come back as text on
     both backends (ISO strings order like dates) and without SQLAlchemy type processing: this
     read is the hot path of ``index --as-of`` over a million links."""
@@ -378,7 +378,7 @@ def replay_rows(store: Store, as_of: dt.date, country: str | None = None) -> lis
     if country:
         q = q.where(lk.c.country == country)
     with store.engine.connect() as conn:
-        return [ReplayLink(*r) for r in conn.execute(q)]
+        return conn.execute(q).all()
 
 
 def country_document_counts(
