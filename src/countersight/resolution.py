@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from countersight import review
+from countersight import review_state
 from countersight.resolve.merge import ClaimFacts, merge_claims, supplier_key
 from countersight.resolve.plan import ClaimResolver, document_facts, merge_key, plan_resolution, requeue_events
 from countersight.resolve.records import DocumentRow
@@ -51,7 +51,7 @@ class ResolveReport:
 
 
 def _claim_resolver(store: Store) -> ClaimResolver:
-    return ClaimResolver.build(store.organizations(kind="vendor"), review.organization_merges(store))
+    return ClaimResolver.build(store.organizations(kind="vendor"), review_state.organization_merges(store))
 
 
 def resolve_store(store: Store) -> ResolveReport:
@@ -127,7 +127,7 @@ def _resolve(
             store, plan.deployments, plan.links, plan.assignments, conn, scope=existing_ids
         )
         report.written["organizations_new"] = added_orgs
-    states = review.review_states(store, {d.deployment.id: d.supersedes for d in plan.deployments})
+    states = review_state.review_states(store, {d.deployment.id: d.supersedes for d in plan.deployments})
     for event in requeue_events(merged, states):
         store.add_review_event(event)
         report.requeued.append(event.target_id)
