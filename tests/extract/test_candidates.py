@@ -95,12 +95,8 @@ def test_how_a_country_is_named_as_a_supplier(text: str, surface: str, cue: str)
     assert country_supplier_cue(text, a.sentences[0], m) == cue
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the English noun 'firms' matches the Spanish supply stem 'firm' (firmó) in data/cues.yaml, "
-    "so 'Chinese firms installed', the docstring's own example, reads as 'subject', never 'firms_supply'",
-)
 def test_chinese_firms_installed_reads_as_its_firms() -> None:
+    """The English noun 'firms' is no supply verb (the Spanish stem 'firm' once matched it)."""
     text = "Chinese firms installed cameras in Lusaka."
     a = analyse(text, _homes())
     assert country_supplier_cue(text, a.sentences[0], a.mentions[0]) == "firms_supply"

@@ -60,3 +60,31 @@ def test_cue_starts_in_words() -> None:
     assert found["denied"] == [text.index("didn't")] and not found["cancelled"]
     # A cue glued to a word is not a cue; the lookbehind reads before the range's start.
     assert cues.cue_starts("resold", 2) == {k: [] for k in cues.KINDS}
+
+
+ENGLISH_NOT_SUPPLY = [
+    "firm",
+    "firms",
+    "vendor",
+    "vendors",
+    "significant",
+    "signal",
+    "signs",
+    "comprehensive",
+    "compromise",
+    "done",
+    "Donald",
+    "USA",
+    "USAID",
+    "usable",
+    "dotted",
+    "donor",
+]
+
+
+def test_no_supply_stem_of_another_language_starts_a_common_english_word() -> None:
+    """The stems of six languages are matched in every text: one that starts an everyday English word
+    (es 'firm', fr 'sign', es/fr 'don', 'vend', 'compr', 'usa') made that word a supply verb."""
+    assert [w for w in ENGLISH_NOT_SUPPLY if cues.kinds_in(w)["supply"]] == []
+    assert cues.kinds_in("signed")["supply"] and cues.kinds_in("firmó")["supply"]
+    assert cues.kinds_in("vendió")["supply"] and cues.kinds_in("vendu")["supply"]

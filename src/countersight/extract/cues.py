@@ -2,7 +2,9 @@
 
 The learned extractor's features ask "is there a supply verb between these two mentions?",
 "is the recipient preceded by a locative preposition?": these matchers answer them for every
-language at once (the stems of the six languages rarely collide).
+language at once, so a stem of one language must not be the start of a common word of another
+("firm" for firmó read every English "firm" as a supply verb; tests/extract/test_cues.py holds the
+supply stems to a list of such words).
 """
 
 from __future__ import annotations
