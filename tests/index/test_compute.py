@@ -112,16 +112,15 @@ def test_edition_index_from_row_documents_and_claims() -> None:
     assert [r.country for r in only] == ["UGA"]
 
 
-def test_row_json_round_trips_with_its_coding() -> None:
+def test_row_json_carries_its_coding() -> None:
     (row,) = live_index(
         [view("d1")], dt.date(2020, 1, 2), {}, {"KEN": AigsCoding("2019", None, 5, "EA")}, {}, GOVERNANCE
     )
     data = row.as_dict()
     assert data["as_of"] == "2020-01-02" and data["vendors"] == ["Huawei"] and data["lenders"] == []
     assert data["coded"] == {"edition": "2019", "bri": None, "military_rank": 5, "regime": "EA"}
-    assert IndexRow.from_dict(data) == row
     (bare,) = aggregate([view("d1")], "live", None)
-    assert bare.as_dict()["coded"] == {} and IndexRow.from_dict(bare.as_dict()) == bare
+    assert bare.as_dict()["coded"] == {}
 
 
 def test_flat_row_has_one_column_per_technology_status_and_main_origin() -> None:

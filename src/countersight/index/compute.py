@@ -20,7 +20,7 @@ from typing import Any
 
 from countersight.index.deployments import DeploymentView
 from countersight.index.financing import CountryFinancing
-from countersight.index.records import AigsCoding, EditionCoding, FlatRow, coding_from_dict
+from countersight.index.records import AigsCoding, EditionCoding, FlatRow
 from countersight.model import STATUSES, Claim, Document
 from countersight.records import Governance
 from countersight.reference.aigs import TECH_COLUMNS_2019, TECH_COLUMNS_2022
@@ -87,18 +87,6 @@ class IndexRow:
                 value = value.as_dict() if value else {}
             out[name] = value
         return out
-
-    @classmethod
-    def from_dict(cls, cells: dict[str, Any]) -> IndexRow:  # JSON: a row cached in its as_dict form
-        """The row back from its :meth:`as_dict` form."""
-        values = dict(cells)
-        for name in ("as_of", "first_evidence", "last_evidence"):
-            if values.get(name):
-                values[name] = dt.date.fromisoformat(values[name])
-        for name in ("vendors", "lenders", "instruments"):
-            values[name] = tuple(values.get(name) or ())
-        values["coded"] = coding_from_dict(values.get("coded") or {})
-        return cls(**values)
 
     @property
     def bri(self) -> bool | None:

@@ -50,15 +50,6 @@ class EditionCoding(AigsCoding):
     multiple_vendors: bool | None
 
 
-def coding_from_dict(cells: dict[str, Any]) -> AigsCoding | None:  # JSON: a cached ``coded`` object
-    """The coding back from its :meth:`AigsCoding.as_dict` form (None for ``{}``)."""
-    if not cells:
-        return None
-    if "china_tech" in cells:
-        return EditionCoding(**cells)
-    return AigsCoding(**cells)
-
-
 # -- diff ------------------------------------------------------------------------------------------
 
 
