@@ -68,3 +68,14 @@ def test_a_turkish_capital_i_elsewhere_does_not_hide_the_other_names() -> None:
     text = "Huawei installed CCTV cameras in Kenya. The firm also has an office in İzmir."
     kinds = [(m.kind, m.value) for m in lx.find_mentions(text)]
     assert (lx.VENDOR, "Huawei") in kinds and (lx.COUNTRY, "KEN") in kinds
+
+
+def test_german_and_italian_countries_and_technologies_are_read() -> None:
+    text = "Die Polizei in Ägypten nutzt Gesichtserkennung. In Germania le telecamere sono nuove."
+    found = {(m.kind, m.value) for m in lx.find_mentions(text)}
+    assert {(lx.COUNTRY, "EGY"), (lx.COUNTRY, "DEU")} <= found
+    assert {(lx.TECH, "facial_recognition"), (lx.TECH, "video_surveillance")} <= found
+
+
+def test_an_english_island_is_not_iceland() -> None:
+    assert not [m for m in lx.find_mentions("Cameras on Long Island were installed.") if m.value == "ISL"]

@@ -308,10 +308,11 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
         if len(name) > 3 and "," not in name:
             surface = " ".join(w[:1].upper() + w[1:] if w not in {"of", "the", "and"} else w for w in name.split())
             _add(table, name, Entry(COUNTRY, code, _cased(surface, name.title()), 1))
-    for lang in ("es", "fr", "pt"):
+    for lang in ("es", "fr", "pt", "de", "it"):
         for a2, name in Locale(lang).territories.items():
             found = pycountry.countries.get(alpha_2=a2) if len(a2) == 2 else None
-            if found is not None and len(name) > 3:
+            # German "Island" (Iceland) is an English word; the other names are not.
+            if found is not None and len(name) > 3 and name != "Island":
                 _add(table, name, Entry(COUNTRY, found.alpha_3, _cased(name), 1))
     for code, names in lex["country_names"].items():  # type: ignore[attr-defined]
         for name in names:

@@ -62,7 +62,7 @@ def _print_failures(failed: Sequence[Mapping[str, object]], total: int) -> None:
         return
     err_console.print(f"[bold red]{total} input(s) failed:[/]", highlight=False)
     for f in failed[:50]:
-        err_console.print(plain(f"  {f['error']}"), highlight=False)
+        err_console.print(plain(f"  {f['error']}"), highlight=False, soft_wrap=True)
     if total > 50:
         err_console.print(f"  … and {total - 50} more (see --format json)", highlight=False)
 
