@@ -9,6 +9,8 @@ import datetime as dt
 
 from countersight.ids import content_hash, stable_id
 from countersight.model import Claim, Document, Evidence
+from countersight.resolution import resolve_store
+from countersight.store import Store
 
 NAIROBI_TEXTS = {
     "en": "Huawei Technologies Co. has installed a safe city surveillance system in Nairobi, Kenya, "
@@ -122,3 +124,12 @@ def other_records() -> tuple[list[Document], list[Claim]]:
         claim(doc2, text2, "ECU", "Hangzhou Hikvision Digital Technology Co., Ltd.", "facial_recognition"),
     ]
     return [doc, doc2], claims
+
+
+def resolved_nairobi(store: Store) -> Store:
+    """``store`` with the Nairobi reports and the other records added and resolved."""
+    docs = nairobi_documents()
+    other_docs, other_claims = other_records()
+    store.add([*docs.values(), *other_docs], [*nairobi_claims(docs), *other_claims])
+    resolve_store(store)
+    return store

@@ -11,15 +11,11 @@ from sqlalchemy import select
 from countersight.reads import compute_index, deployment_documents, list_deployments
 from countersight.resolution import resolve_pending, resolve_store
 from countersight.store import Store, schema
-from resolve_fixture import nairobi_claims, nairobi_documents, other_records
+from resolve_fixture import nairobi_claims, nairobi_documents, other_records, resolved_nairobi
 
 
 def _nairobi_store(store: Store) -> Store:
-    docs = nairobi_documents()
-    other_docs, other_claims = other_records()
-    store.add([*docs.values(), *other_docs], [*nairobi_claims(docs), *other_claims])
-    resolve_store(store)
-    return store
+    return resolved_nairobi(store)
 
 
 def test_nairobi_one_deployment_three_evidence_rows(store: Store) -> None:

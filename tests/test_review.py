@@ -15,16 +15,12 @@ from countersight.reads import compute_index, list_deployments
 from countersight.resolution import resolve_store
 from countersight.resolve.vendors import VendorResolver
 from countersight.store import Store
-from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, other_records
+from resolve_fixture import claim, document, nairobi_claims, nairobi_documents, other_records, resolved_nairobi
 
 
 @pytest.fixture
 def rstore(store: Store) -> Store:
-    docs = nairobi_documents()
-    other_docs, other_claims = other_records()
-    store.add([*docs.values(), *other_docs], [*nairobi_claims(docs), *other_claims])
-    resolve_store(store)
-    return store
+    return resolved_nairobi(store)
 
 
 def _dep(store: Store, country: str, technology: str | None = None) -> str:

@@ -9,18 +9,13 @@ from countersight import review as rv
 from countersight import review_state as rs
 from countersight.errors import NotFoundError
 from countersight.reads import list_deployments
-from countersight.resolution import resolve_store
 from countersight.store import Store
-from resolve_fixture import nairobi_claims, nairobi_documents, other_records
+from resolve_fixture import resolved_nairobi
 
 
 @pytest.fixture
 def rstore(store: Store) -> Store:
-    docs = nairobi_documents()
-    other_docs, other_claims = other_records()
-    store.add([*docs.values(), *other_docs], [*nairobi_claims(docs), *other_claims])
-    resolve_store(store)
-    return store
+    return resolved_nairobi(store)
 
 
 def _kenya(store: Store) -> str:

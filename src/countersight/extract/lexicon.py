@@ -41,6 +41,8 @@ CITY_MIN_POPULATION = 150_000
 # Other spellings (geonames alternate names) are read for cities this large and for capitals.
 ALTERNATE_MIN_POPULATION = 1_000_000
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+# Other languages' country names that are English words: German "Island" (Iceland).
+_COUNTRY_NAME_STOP = {"Island"}
 # City names that are far more often an ordinary word, a person or something else in news text.
 _CITY_STOP = {
     "Victoria",
@@ -311,8 +313,7 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
     for lang in ("es", "fr", "pt", "de", "it"):
         for a2, name in Locale(lang).territories.items():
             found = pycountry.countries.get(alpha_2=a2) if len(a2) == 2 else None
-            # German "Island" (Iceland) is an English word; the other names are not.
-            if found is not None and len(name) > 3 and name != "Island":
+            if found is not None and len(name) > 3 and name not in _COUNTRY_NAME_STOP:
                 _add(table, name, Entry(COUNTRY, found.alpha_3, _cased(name), 1))
     for code, names in lex["country_names"].items():  # type: ignore[attr-defined]
         for name in names:
