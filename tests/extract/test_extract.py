@@ -4,8 +4,6 @@ per-claim JSON contract of ``countersight extract`` (sentences written for the p
 
 from __future__ import annotations
 
-import pytest
-
 from countersight.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
@@ -94,22 +92,12 @@ def test_contract_shape() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the shipped model's status classifier (data/models/extractor.json) outweighs the 'planned' cue "
-    "with its 'reported' bias: a plan stated in one sentence is reported (the rules say planned)",
-)
 def test_a_planned_deal_gets_status_planned_by_default() -> None:
     text = "Huawei plans to install facial recognition cameras in Nairobi, Kenya, next year."
     assert [c.status for c in extract_claims(_doc(text), model=None)] == ["planned"]
     assert [c.status for c in extract_claims(_doc(text))] == ["planned"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the shipped model's status classifier gives 'reported' for a sentence with a denial cue: "
-    "'has not supplied' becomes a reported deployment by default (the rules say denied)",
-)
 def test_a_negated_supply_is_not_reported_by_default() -> None:
     text = "Huawei has not supplied facial recognition cameras to Kenya."
     assert [c.status for c in extract_claims(_doc(text), model=None)] == ["denied"]

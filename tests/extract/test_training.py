@@ -84,9 +84,16 @@ def test_framing_puts_each_positive_passage_between_two_negatives_deterministica
     assert frame(passages[:2], seed=3) == []  # fewer than two negatives: nothing to frame with
 
 
-def test_the_threshold_maximises_pair_f1_and_the_version_hashes_the_content() -> None:
+def test_the_threshold_is_the_middle_of_the_near_best_cuts_and_the_version_hashes_the_content() -> None:
     assert best_threshold([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0], gold_pairs=2) == 0.8
     assert best_threshold([0.9, 0.5], [0, 0], gold_pairs=1) == 0.9  # ties: the higher cut
+    # F1 2/3 at the cuts 0.8, 0.5 and 0.2 (lower between them): the middle one, not an edge.
+    probs = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]
+    assert best_threshold(probs, [1, 1, 0, 0, 1, 0, 0, 1], gold_pairs=4) == 0.5
+    # Within a point of the best counts as level: F1 0.625 at 0.9 beside the best, 0.629 at 0.7
+    # (of two, the upper middle).
+    probs, y = [0.9] * 12 + [0.7] * 3, [1] * 10 + [0] * 2 + [1, 0, 0]
+    assert best_threshold(probs, y, gold_pairs=20) == 0.9
     assert model_version("abc") == model_version("abc") != model_version("abd")
     assert model_version("abc").startswith(f"learned-{FORMAT}.")
 

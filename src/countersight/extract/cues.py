@@ -25,16 +25,23 @@ def _data() -> dict[str, object]:
     return data
 
 
+def _entry(stem: str, whole: bool) -> tuple[str, bool]:
+    """A cue entry as (lower-cased word, whole word only): a trailing ``$`` asks for the whole
+    word ("ban$" is "ban", not "bank" or "Bangladesh")."""
+    stem = stem.strip().lower()
+    return (stem[:-1], True) if stem.endswith("$") else (stem, whole)
+
+
 def _pattern(stems: list[str], whole: bool) -> re.Pattern[str]:
-    alts = sorted({re.escape(s.strip()).replace(r"\ ", r"\s+") for s in stems if s.strip()}, key=len, reverse=True)
-    tail = r"\b" if whole else r"\w*"
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")" + tail, re.I)
+    entries = sorted({_entry(s, whole) for s in stems if s.strip()}, key=lambda e: len(e[0]), reverse=True)
+    alts = [re.escape(w).replace(r"\ ", r"\s+") + (r"\b" if w_whole else r"\w*") for w, w_whole in entries]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", re.I)
 
 
 @functools.cache
 def matcher(kind: str) -> re.Pattern[str]:
     """Words of this kind in any language: stems for verbs and nouns, whole words for
-    prepositions (``locative``)."""
+    prepositions (``locative``) and for entries ending in ``$``."""
     by_lang: dict[str, list[str]] = _data()[kind]  # type: ignore[assignment]
     stems = [s for words in by_lang.values() for s in words]
     return _pattern(stems, whole=kind == "locative")
@@ -77,12 +84,12 @@ def _is_word(ch: str) -> bool:
 
 @functools.cache
 def _automaton() -> ahocorasick.Automaton:
-    """Every kind's cue words, lower-cased, in one automaton: word -> [(kind, length)]."""
-    by_word: dict[str, list[tuple[str, int]]] = {}
+    """Every kind's cue words, lower-cased, in one automaton: word -> [(kind, length, whole)]."""
+    by_word: dict[str, list[tuple[str, int, bool]]] = {}
     for kind in KINDS:
         by_lang: dict[str, list[str]] = _data()[kind]  # type: ignore[assignment]
-        for stem in {s.strip().lower() for words in by_lang.values() for s in words if s.strip()}:
-            by_word.setdefault(stem, []).append((kind, len(stem)))
+        for stem, whole in {_entry(s, kind == "locative") for words in by_lang.values() for s in words if s.strip()}:
+            by_word.setdefault(stem, []).append((kind, len(stem), whole))
     auto = ahocorasick.Automaton()
     for word, entries in by_word.items():
         auto.add_word(word, entries)
@@ -102,20 +109,19 @@ def cue_starts(text: str, start: int = 0, end: int | None = None) -> dict[str, l
         # Lower-casing that changes lengths, or whitespace runs inside multi-word cues: the
         # automaton's offsets would not be the text's; the expressions read these exactly.
         return {k: [m.start() for m in matcher(k).finditer(text, start, end)] for k in KINDS}
-    by_kind: dict[str, dict[int, list[int]]] = {}
+    by_kind: dict[str, dict[int, list[tuple[int, bool]]]] = {}
     for last, entries in _automaton().iter(_SPACE.sub(" ", low)):
-        for kind, n in entries:
-            by_kind.setdefault(kind, {}).setdefault(last - n + 1, []).append(n)
+        for kind, n, whole in entries:
+            by_kind.setdefault(kind, {}).setdefault(last - n + 1, []).append((n, whole))
     out: dict[str, list[int]] = {k: [] for k in KINDS}
     size = len(chunk)
     for kind, at in by_kind.items():
-        whole = kind == "locative"
         free = 0  # finditer resumes after the previous match
         for s in sorted(at):
             g = start + s
             if s < free or (g > 0 and _is_word(text[g - 1])):
                 continue
-            for n in sorted(at[s], reverse=True):  # the pattern tries the longest word first
+            for n, whole in sorted(at[s], reverse=True):  # the pattern tries the longest word first
                 e = s + n
                 if whole:
                     if _is_word(chunk[e - 1]) == (e < size and _is_word(chunk[e])):

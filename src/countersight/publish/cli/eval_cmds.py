@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
             min=0.0,
             max=1.0,
             help="calibrated probability a pair needs to become a claim "
-            "(default: the one with the best out-of-fold pair F1)",
+            "(default: the middle of those within a point of the best out-of-fold pair F1)",
         ),
     ) -> None:
         """Train the extraction model on labeled passages (needs scikit-learn: the 'train' extra)."""
