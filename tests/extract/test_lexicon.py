@@ -79,3 +79,17 @@ def test_german_and_italian_countries_and_technologies_are_read() -> None:
 
 def test_an_english_island_is_not_iceland() -> None:
     assert not [m for m in lx.find_mentions("Cameras on Long Island were installed.") if m.value == "ISL"]
+
+
+def test_a_place_in_a_newspaper_or_airline_title_is_no_place() -> None:
+    """A newspaper's country is no recipient (LABELING.md): "Japan Times", "Times of India" and
+    "Kathmandu Post" name no place, while the same places stated plainly still do."""
+    text = (
+        "China sold cameras to Iran, according to the Japan Times, the Times of India and the "
+        "Kathmandu Post; Kenya Airways flew the delegation to Japan."
+    )
+    values = [m.value for m in lx.find_mentions(text) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
+    assert values == ["CHN", "IRN", "JPN"]
+    # Only the capitalised title word counts: "standard" and "post" in lower case are words.
+    plain = "Japan post offices and the India standard for CCTV cameras."
+    assert [m.value for m in lx.find_mentions(plain) if m.kind == lx.COUNTRY] == ["JPN", "IND"]

@@ -36,6 +36,7 @@ VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT
     "product",
 )
 
+_PLACES = (COUNTRY, DEMONYM, CITY)
 # Cities with at least this many inhabitants (and every capital) map to their country.
 CITY_MIN_POPULATION = 150_000
 # Other spellings (geonames alternate names) are read for cities this large and for capitals.
@@ -360,8 +361,21 @@ def _boundary(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
 
 
+@functools.cache
+def _titles() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A title head after a place name ("Japan Times"), and "<head> of" before one ("Times of")."""
+    heads = "|".join(re.escape(h) for h in lexicon()["title_heads"])  # type: ignore[attr-defined]
+    return re.compile(rf"[ \u00a0](?:{heads})\b"), re.compile(rf"\b(?:{heads}) of (?:the )?$")
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    after, before = _titles()
+    return bool(after.match(text, end) or before.search(text, max(0, start - 24), start))
+
+
 def find_mentions(text: str) -> list[Mention]:
-    """Every lexicon mention in ``text``, leftmost-longest, without overlaps, in order."""
+    """Every lexicon mention in ``text``, leftmost-longest, without overlaps, in order; a place
+    named as part of a newspaper's or an airline's title (``title_heads``) is left out."""
     auto, table = automaton()
     low = fold(text)
     found: list[tuple[int, int, Entry]] = []
@@ -383,6 +397,7 @@ def find_mentions(text: str) -> list[Mention]:
         if start < last_end:
             continue
         last_end = end
-        if entry.kind != BLOCK:
-            out.append(Mention(start, end, entry.kind, entry.value, text[start:end]))
+        if entry.kind == BLOCK or (entry.kind in _PLACES and _in_title(text, start, end)):
+            continue
+        out.append(Mention(start, end, entry.kind, entry.value, text[start:end]))
     return out
