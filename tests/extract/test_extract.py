@@ -106,6 +106,5 @@ def test_a_negated_supply_is_not_reported_by_default() -> None:
 
 def test_a_newspaper_named_after_a_country_is_no_recipient() -> None:
     text = "Huawei installed facial recognition cameras in Harare, Zimbabwe, the Japan Times reported."
-    for model in ("bundled", None):
-        claims = extract_claims(_doc(text)) if model else extract_claims(_doc(text), model=None)
-        assert [c.country for c in claims] == ["ZWE"], model
+    assert [c.country for c in extract_claims(_doc(text))] == ["ZWE"]
+    assert [c.country for c in extract_claims(_doc(text), model=None)] == ["ZWE"]

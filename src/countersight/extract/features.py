@@ -229,7 +229,7 @@ def _recipient_features(
     if _VENUE.search(rchunk_before):
         out.append("r_venue")
     if _NAME_AFTER.match(own_after) and not re.match(r"^\s?(?:Police|Government|Ministry)", own_after):
-        out.append("r_in_name")  # "Japan Times", "China Daily": part of another name
+        out.append("r_in_name")  # part of another name (newspaper titles are dropped earlier: title_heads)
     if r.kind == lx.DEMONYM and not cues.matcher("government").match(own_after.lstrip()):
         out.append("demonym_not_government")
     if st.cue_in("supply", text, rsent, max(rsent.start, head.start - 30), head.start):
