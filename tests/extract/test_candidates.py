@@ -8,6 +8,7 @@ import pytest
 from countersight.extract import _homes
 from countersight.extract import lexicon as lx
 from countersight.extract.candidates import (
+    HEADLINE_SENTENCES,
     MAX_CANDIDATES,
     ExtractionBudgetError,
     analyse,
@@ -38,6 +39,10 @@ def test_the_headline_and_nearby_paragraphs_are_read_too() -> None:
     assert _pairs(headline) == [("Huawei", "KEN", "headline")]
     far = "Police bought cameras.\n\nHuawei installed CCTV cameras.\n\nMore text here.\n\nKenya is in Africa."
     assert _pairs(far) == [("Huawei", "KEN", "nearby")]
+    # Deeper in the story than the lede, the headline is only a nearby paragraph.
+    filler = " ".join(f"The chief spoke on day {n}." for n in range(HEADLINE_SENTENCES))
+    deep = f"Kenya buys cameras\n\n{filler} Huawei installed CCTV cameras for the police."
+    assert _pairs(deep) == [("Huawei", "KEN", "nearby")]
 
 
 def test_a_country_supplier_is_paired_only_within_its_sentence_and_never_with_itself() -> None:

@@ -101,7 +101,11 @@ def test_a_planned_deal_gets_status_planned_by_default() -> None:
 def test_a_negated_supply_is_not_reported_by_default() -> None:
     text = "Huawei has not supplied facial recognition cameras to Kenya."
     assert [c.status for c in extract_claims(_doc(text), model=None)] == ["denied"]
-    assert all(c.status != "reported" for c in extract_claims(_doc(text)))
+    learned = extract_claims(_doc(text))
+    assert learned and all(c.status == "denied" for c in learned)
+    # "negative" is no denial (the Portuguese and Italian "nega" used to match it).
+    positive = "Huawei installed facial recognition cameras in Kenya despite negative press."
+    assert [c.status for c in extract_claims(_doc(positive), model=None)] == ["reported"]
 
 
 def test_a_newspaper_named_after_a_country_is_no_recipient() -> None:

@@ -58,3 +58,12 @@ def test_the_rules_finding_the_pair_is_a_feature() -> None:
     assert {"rule_pair", "rule_pair_here"} <= set(with_rule)
     assert "rule_pair" in elsewhere and "rule_pair_here" not in elsewhere
     assert "rule_pair" not in without
+
+
+def test_a_supplier_among_many_firms_is_marked() -> None:
+    """A ban list or a market survey names many firms in one sentence; a deal seldom does."""
+    text = "The United States banned cameras made by Hikvision, Dahua and Huawei."
+    f = _features(text)[("Dahua", "USA", "United States")]
+    assert {"s_in_list", "sent_suppliers=3"} <= set(f)
+    single = _features("Huawei sold CCTV cameras to Kenya.")[("Huawei", "KEN", "Kenya")]
+    assert "sent_suppliers=1" in single and "s_in_list" not in single

@@ -49,8 +49,9 @@ _MADE_IN = re.compile(
 _SOURCE = re.compile(r"\b(?:from|by|desde|par|von|dalla|pela|pelo)\s+(?:the\s+)?$", re.I)
 # Pairs scored per document at most: a long report has a few hundred; more means hostile input.
 MAX_CANDIDATES = 5000
-# The headline is paired with suppliers of this many sentences below it (the top of the story).
-HEADLINE_SENTENCES = 12
+# The headline is paired with suppliers of this many sentences below it (the lede). Twelve
+# read deeper into the story and cost precision on dev and blind alike (docs/extraction.md).
+HEADLINE_SENTENCES = 4
 # A company is paired with the countries of this many paragraphs either side, at most this many
 # sentences away (so that the work stays linear), and only the countries most named there.
 NEARBY_PARAGRAPHS = 3

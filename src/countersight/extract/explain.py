@@ -61,6 +61,7 @@ _PLAIN = {
     "supply_by_s": "the supplier is the agent of a supply ('supplied by X')",
     "home_unknown": "the supplier's home country is not in the registry",
     "org_one_word": "the organisation name is one word",
+    "s_in_list": "the supplier is one of a list of companies ('Hikvision, Dahua and Huawei')",
     "demonym_not_government": "the nationality qualifies something other than a government",
 }
 _PREFIX = {
@@ -73,6 +74,7 @@ _PREFIX = {
     "pair_sentences=": "sentences naming both: up to ",
     "order=": "order in the sentence: ",
     "list_size=": "places in the recipient's list: up to ",
+    "sent_suppliers=": "companies named in the sentence: up to ",
     "sp=": "the sentence reads like a deployment statement, sentence score at least ",
     "rsp=": "the recipient's sentence reads like a deployment statement, score at least ",
     "cs_cue=": "the country is named as supplier by: ",

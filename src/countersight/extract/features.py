@@ -192,6 +192,15 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
             out.append("supply_by_s")
     if s.start - sent.start < 40:
         out.append("s_initial")
+    # Many firms in one sentence: a market, a ban list or a survey, seldom one deal.
+    firms = [m for m in a.in_span(sent.start, sent.end) if m.kind in (lx.VENDOR, ORG)]
+    out.append(f"sent_suppliers={_bucket(len({m.value for m in firms}), (1, 2, 3, 5))}")
+    k = next((i for i, m in enumerate(firms) if m is s), None)
+    if k is not None and (
+        (k > 0 and _LIST_GAP.match(text[firms[k - 1].end : s.start]))
+        or (k + 1 < len(firms) and _LIST_GAP.match(text[s.end : firms[k + 1].start]))
+    ):
+        out.append("s_in_list")
     return out
 
 

@@ -22,6 +22,11 @@ _DONE = re.compile(
 )
 
 
+def states_denial(sentence: str) -> bool:
+    """Whether the sentence denies in so many words ("has not supplied", "denied", "negó")."""
+    return bool(_DENIED.search(sentence))
+
+
 def _status(sentence: str) -> str:
     if _DENIED.search(sentence):
         return "denied"

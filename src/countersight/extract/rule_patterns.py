@@ -61,7 +61,7 @@ _DENIED = re.compile(
     r"(?:has|have|had) not (?:sold|supplied|provided|installed|used)|"
     r"(?:did|does|do) not (?:sell|supply|provide|install|use)|"
     r"(?:hasn't|haven't|hadn't|didn't) (?:sold|supplied|provided|installed|used|use|sell|supply)|"
-    r"negó|niega|dément\w*|nega\w*)\b",
+    r"negó|niega|negaron|dément\w*|negou|negaram|nega|negato|negata|negati)\b",
     re.I,
 )
 _YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
