@@ -93,3 +93,11 @@ def test_a_place_in_a_newspaper_or_airline_title_is_no_place() -> None:
     # Only the capitalised title word counts: "standard" and "post" in lower case are words.
     plain = "Japan post offices and the India standard for CCTV cameras."
     assert [m.value for m in lx.find_mentions(plain) if m.kind == lx.COUNTRY] == ["JPN", "IND"]
+
+
+def test_a_place_in_a_company_name_is_no_place() -> None:
+    """A subsidiary or an office is no recipient (LABELING.md): "Hikvision USA Inc." and
+    "Huawei Technologies (Kenya) Co." name no place; a state abbreviation after a city is kept."""
+    text = "Hikvision USA Inc. and Huawei Technologies (Kenya) Co. Ltd sold cameras to Peru and Las Vegas NV."
+    values = [m.value for m in lx.find_mentions(text) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
+    assert values == ["PER", "USA"]

@@ -363,9 +363,14 @@ def _boundary(text: str, start: int, end: int) -> bool:
 
 @functools.cache
 def _titles() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A title head after a place name ("Japan Times"), and "<head> of" before one ("Times of")."""
+    """A title head or a company's legal form after a place name ("Japan Times", "Hikvision
+    USA Inc."), and "<head> of" before one ("Times of")."""
     heads = "|".join(re.escape(h) for h in lexicon()["title_heads"])  # type: ignore[attr-defined]
-    return re.compile(rf"[ \u00a0](?:{heads})\b"), re.compile(rf"\b(?:{heads}) of (?:the )?$")
+    forms = "|".join(re.escape(f) for f in lexicon()["legal_forms"])  # type: ignore[attr-defined]
+    return (
+        re.compile(rf"(?:[ \u00a0](?:{heads})\b|\)?[ \u00a0](?:{forms})(?!\w))"),
+        re.compile(rf"\b(?:{heads}) of (?:the )?$"),
+    )
 
 
 def _in_title(text: str, start: int, end: int) -> bool:
@@ -375,7 +380,8 @@ def _in_title(text: str, start: int, end: int) -> bool:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every lexicon mention in ``text``, leftmost-longest, without overlaps, in order; a place
-    named as part of a newspaper's or an airline's title (``title_heads``) is left out."""
+    named as part of a newspaper's or an airline's title (``title_heads``) or of a company's name
+    (``legal_forms``) is left out."""
     auto, table = automaton()
     low = fold(text)
     found: list[tuple[int, int, Entry]] = []
