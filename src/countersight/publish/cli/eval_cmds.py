@@ -89,7 +89,9 @@ def register(app: typer.Typer) -> None:
         corpus_dirs: list[str] = typer.Argument(..., help="directories with ID.txt passages and gold.jsonl"),
         out: Path = typer.Option(..., "--out", "-o", help="model file to write (JSON)"),
         seed: int = typer.Option(13, "--seed", help="fixed seed: the same data and seed give the same file"),
-        c: float = typer.Option(0.3, "--c", min=1e-4, help="inverse L2 regularisation of the pair scorer"),
+        c: float | None = typer.Option(
+            None, "--c", min=1e-4, help="inverse L2 regularisation of the pair scorer (default: 0.15)"
+        ),
         threshold: float = typer.Option(
             None,
             "--threshold",
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train the extraction model on labeled passages (needs scikit-learn: the 'train' extra)."""
         from countersight.extract import _homes
-        from countersight.extract.training import read_corpus, train
+        from countersight.extract.training import PAIR_C, read_corpus, train
 
         try:
             import sklearn  # noqa: F401
@@ -110,6 +112,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         passages = read_corpus(corpus_dirs)
         langs = sorted({p.lang for p in passages})
+        c = PAIR_C if c is None else c
         model = train(
             passages,
             _homes(),
