@@ -101,3 +101,12 @@ def test_a_place_in_a_company_name_is_no_place() -> None:
     text = "Hikvision USA Inc. and Huawei Technologies (Kenya) Co. Ltd sold cameras to Peru and Las Vegas NV."
     values = [m.value for m in lx.find_mentions(text) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
     assert values == ["PER", "USA"]
+
+
+def test_spanish_portuguese_and_french_short_forms_of_countries() -> None:
+    """'EE.UU.', 'EUA', 'RDC' and 'RD Congo' are how Spanish, Portuguese and French news name the
+    United States and the Democratic Republic of the Congo ('RD Congo' was read as the Republic
+    of the Congo)."""
+    text = "EE.UU. y la RDC; EUA e RD Congo; Costa de Marfil, Costa do Marfim, Elfenbeinküste."
+    values = [m.value for m in lx.find_mentions(text) if m.kind == lx.COUNTRY]
+    assert values == ["USA", "COD", "USA", "COD", "CIV", "CIV", "CIV"]
