@@ -28,7 +28,7 @@ def states_denial(sentence: str) -> bool:
 
 
 def _status(sentence: str) -> str:
-    if _DENIED.search(sentence):
+    if states_denial(sentence):
         return "denied"
     if _CANCELLED.search(sentence):
         return "cancelled"
