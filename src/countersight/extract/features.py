@@ -193,15 +193,48 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
     if s.start - sent.start < 40:
         out.append("s_initial")
     # Many firms in one sentence: a market, a ban list or a survey, seldom one deal.
-    firms = [m for m in a.in_span(sent.start, sent.end) if m.kind in (lx.VENDOR, ORG)]
-    out.append(f"sent_suppliers={_bucket(len({m.value for m in firms}), (1, 2, 3, 5))}")
-    k = next((i for i, m in enumerate(firms) if m is s), None)
-    if k is not None and (
-        (k > 0 and _LIST_GAP.match(text[firms[k - 1].end : s.start]))
-        or (k + 1 < len(firms) and _LIST_GAP.match(text[s.end : firms[k + 1].start]))
+    _, companies = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+    firms = companies.mentions
+    out.append(f"sent_suppliers={_bucket(len(companies.by_value), (1, 2, 3, 5))}")
+    k = bisect_left(companies.starts, s.start)
+    if (
+        k < len(firms)
+        and firms[k] is s
+        and (
+            (k > 0 and _LIST_GAP.match(text[firms[k - 1].end : s.start]))
+            or (k + 1 < len(firms) and _LIST_GAP.match(text[s.end : firms[k + 1].start]))
+        )
     ):
         out.append("s_in_list")
     return out
+
+
+@dataclass
+class _Starts:
+    """Where mentions of one family (places or companies) start in a sentence, in all and by
+    value: "another one between two offsets" in logarithmic time, not a scan per pair."""
+
+    mentions: list[Mention]
+    starts: list[int]
+    by_value: dict[str, list[int]]
+
+    def other_in(self, lo: int, hi: int, value: str) -> bool:
+        """Whether a mention of another value starts in [lo, hi)."""
+        same = self.by_value.get(value, [])
+        total = bisect_left(self.starts, hi) - bisect_left(self.starts, lo)
+        return total > bisect_left(same, hi) - bisect_left(same, lo)
+
+
+def _kind_index(a: Analysis, sent: Sentence) -> tuple[_Starts, _Starts]:
+    """The sentence's places and companies, indexed by start."""
+    out = []
+    for kinds in ((lx.COUNTRY, lx.CITY, lx.DEMONYM), (lx.VENDOR, ORG)):
+        ms = [m for m in a.in_span(sent.start, sent.end) if m.kind in kinds]
+        by_value: dict[str, list[int]] = {}
+        for m in ms:
+            by_value.setdefault(m.value, []).append(m.start)
+        out.append(_Starts(ms, [m.start for m in ms], by_value))
+    return out[0], out[1]
 
 
 def _recipient_features(
@@ -289,10 +322,10 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append(f"order={order}")
         ntok = len(_WORD.findall(between))
         f.append(f"tok={_bucket(ntok)}")
-        inside = a.in_span(lo_end, hi_start)
-        if any(m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM) and m.value != r.value for m in inside) and size == 1:
+        places, companies = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+        if size == 1 and places.other_in(lo_end, hi_start, r.value):
             f.append("between_other_country")
-        if any(m.kind in (lx.VENDOR, ORG) and m.value != s.value for m in inside):
+        if companies.other_in(lo_end, hi_start, s.value):
             f.append("between_other_supplier")
         if st.cue_in("supply", text, sent, lo_end, hi_start):
             f.append("between_supply")
@@ -317,8 +350,8 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         para_d = abs(a.sentences[c.r_sent].paragraph - sent.paragraph)
         f.append(f"para_dist={_bucket(para_d, (0, 1, 2, 3))}")
     # The document.
-    n_countries = len([1 for m in a.in_span(sent.start, sent.end) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)])
-    f.append(f"sent_countries={_bucket(n_countries, (0, 1, 2, 3, 5))}")
+    places, _ = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+    f.append(f"sent_countries={_bucket(len(places.starts), (0, 1, 2, 3, 5))}")
     local_countries, local_suppliers = st.local(sent.paragraph)
     total = sum(local_countries.values()) or 1
     share = local_countries[r.value] / total
