@@ -67,3 +67,19 @@ def test_a_supplier_among_many_firms_is_marked() -> None:
     assert {"s_in_list", "sent_suppliers=3"} <= set(f)
     single = _features("Huawei sold CCTV cameras to Kenya.")[("Huawei", "KEN", "Kenya")]
     assert "sent_suppliers=1" in single and "s_in_list" not in single
+
+
+def test_another_place_or_firm_between_the_two_is_marked() -> None:
+    text = "Huawei sold CCTV cameras to Kenya, and then ZTE sold CCTV cameras to Peru."
+    far = _features(text)[("Huawei", "PER", "Peru")]
+    assert {"between_other_country", "between_other_supplier"} <= set(far)
+    near = _features(text)[("Huawei", "KEN", "Kenya")]
+    assert "between_other_country" not in near and "between_other_supplier" not in near
+    assert "sent_countries=2" in near
+    # The same firm again is not "another" ("Huawei said Huawei ..."), read from the first one.
+    again = "Huawei said Huawei sold CCTV cameras to Kenya."
+    a = analyse(again, _homes())
+    cands = candidates(a)
+    st = doc_stats(a, cands, {}, {})
+    first = next(c for c in cands if c.supplier.start == 0 and c.country == "KEN")
+    assert "between_other_supplier" not in features(a, first, st)
