@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 from countersight.extract import cues
 from countersight.extract import lexicon as lx
-from countersight.extract.candidates import Analysis, Candidate, country_supplier_cue
+from countersight.extract.candidates import RECIPIENT_KINDS, Analysis, Candidate, country_supplier_cue
 from countersight.extract.lexicon import Mention
 from countersight.extract.orgs import ORG
 from countersight.extract.sentences import Sentence
@@ -193,7 +193,7 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
     if s.start - sent.start < 40:
         out.append("s_initial")
     # Many firms in one sentence: a market, a ban list or a survey, seldom one deal.
-    _, companies = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+    _, companies = _sentence_kinds(a, sent, st)
     firms = companies.mentions
     out.append(f"sent_suppliers={_bucket(len(companies.by_value), (1, 2, 3, 5))}")
     k = bisect_left(companies.starts, s.start)
@@ -225,16 +225,24 @@ class _Starts:
         return total > bisect_left(same, hi) - bisect_left(same, lo)
 
 
-def _kind_index(a: Analysis, sent: Sentence) -> tuple[_Starts, _Starts]:
-    """The sentence's places and companies, indexed by start."""
-    out = []
-    for kinds in ((lx.COUNTRY, lx.CITY, lx.DEMONYM), (lx.VENDOR, ORG)):
-        ms = [m for m in a.in_span(sent.start, sent.end) if m.kind in kinds]
-        by_value: dict[str, list[int]] = {}
-        for m in ms:
-            by_value.setdefault(m.value, []).append(m.start)
-        out.append(_Starts(ms, [m.start for m in ms], by_value))
-    return out[0], out[1]
+def _index(ms: list[Mention]) -> _Starts:
+    by_value: dict[str, list[int]] = {}
+    for m in ms:
+        by_value.setdefault(m.value, []).append(m.start)
+    return _Starts(ms, [m.start for m in ms], by_value)
+
+
+def _sentence_kinds(a: Analysis, sent: Sentence, st: DocStats) -> tuple[_Starts, _Starts]:
+    """The sentence's places and companies, indexed by start (once per sentence)."""
+
+    def build() -> tuple[_Starts, _Starts]:
+        ms = a.in_span(sent.start, sent.end)
+        return (
+            _index([m for m in ms if m.kind in RECIPIENT_KINDS]),
+            _index([m for m in ms if m.kind in (lx.VENDOR, ORG)]),
+        )
+
+    return st.cached(("kinds", sent.start), build)
 
 
 def _recipient_features(
@@ -322,7 +330,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         f.append(f"order={order}")
         ntok = len(_WORD.findall(between))
         f.append(f"tok={_bucket(ntok)}")
-        places, companies = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+        places, companies = _sentence_kinds(a, sent, st)
         if size == 1 and places.other_in(lo_end, hi_start, r.value):
             f.append("between_other_country")
         if companies.other_in(lo_end, hi_start, s.value):
@@ -350,7 +358,7 @@ def features(a: Analysis, c: Candidate, st: DocStats) -> list[str]:
         para_d = abs(a.sentences[c.r_sent].paragraph - sent.paragraph)
         f.append(f"para_dist={_bucket(para_d, (0, 1, 2, 3))}")
     # The document.
-    places, _ = st.cached(("kinds", sent.start), lambda: _kind_index(a, sent))
+    places, _ = _sentence_kinds(a, sent, st)
     f.append(f"sent_countries={_bucket(len(places.starts), (0, 1, 2, 3, 5))}")
     local_countries, local_suppliers = st.local(sent.paragraph)
     total = sum(local_countries.values()) or 1

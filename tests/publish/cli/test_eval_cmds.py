@@ -73,3 +73,17 @@ def test_eval_scores_every_passage(eval_dir: Path, capsys: pytest.CaptureFixture
     assert pairs["fn"] == sum(len(d["missed"]) for d in result["documents"].values())
     assert pairs["fp"] == sum(len(d["false"]) for d in result["documents"].values())
     assert sum(row["claims"] for row in result["calibration"]) >= pairs["tp"] + pairs["fp"]
+
+
+def test_the_train_help_names_the_default_regularisation(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The help text states the pair scorer's default C, which lives in training.PAIR_C."""
+    from countersight.extract.training import PAIR_C
+
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        main(["train", "--help"])
+    except SystemExit as exc:  # --help ends the command
+        assert exc.code in (0, None)
+    assert f"(default: {PAIR_C})" in capsys.readouterr().out
