@@ -1,0 +1,200 @@
+"""Benchmark: extraction quality on a labeled corpus, dev and a blind split side by side.
+
+The protocol every figure in docs/extraction.md is measured with, as one command. The corpus's
+``train`` passages are cut in two by a hash of their id: a blind part (``--blind-percent``, 30 by
+default), never tuned on, and a fit part the model is trained on; ``dev`` is the corpus's dev
+split, on which choices are made. For each seed the model is trained on fit
+(``countersight.extract.training.train``, as ``countersight train`` does) and scored on dev and on
+blind, plain and framed: each positive passage between two negative passages, chosen as the
+held-out scorer's ``--hard`` chooses them (the sorted negatives, the i-th and the (i+3)-th), so
+that each negative is read many times, as in a long article. One seed moves a figure by 0.03 to
+0.05, so the mean over seeds is the figure to compare; the gap between dev and blind is the
+figure to watch. The rules alone (``--model none``) are scored in the same run for comparison.
+
+Scoring is ``countersight.extract.evaluate.score_passages`` by default; ``--scorer FILE`` scores
+with an external script of the held-out scorer's interface instead (``FILE GOLD_DIR --cmd CMD
+--json [--hard]``), running ``countersight extract`` on files, for figures exactly comparable
+with it. The corpus texts are read where they are and are never copied into the repository.
+
+    .venv/bin/python bench/extract_quality.py ../shared/data/corpus/passages [--seeds 13 7 21 42]
+        [--blind-percent 30] [--salt blind3] [--scorer ../shared/tools/score.py] [--json]
+
+Needs scikit-learn (the ``train`` extra). About 15 s per seed on one core with the built-in scorer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from countersight.extract import _homes
+from countersight.extract.evaluate import score_passages
+from countersight.extract.model import Model
+from countersight.extract.training import Passage, read_corpus, train
+
+Split = Literal["dev", "blind", "fit"]
+SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
+
+
+def corpus_splits(root: Path, blind_percent: int, salt: str) -> dict[str, list[str]]:
+    """Passage ids of dev (the corpus's own split), blind and fit (the rest of train, by hash)."""
+    out: dict[str, list[str]] = {"dev": [], "blind": [], "fit": []}
+    for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        pid = str(row["id"])
+        if row.get("split") == "dev":
+            out["dev"].append(pid)
+        elif int(hashlib.sha256((pid + salt).encode()).hexdigest(), 16) % 100 < blind_percent:
+            out["blind"].append(pid)
+        else:
+            out["fit"].append(pid)
+    return out
+
+
+def framed(passages: Sequence[Passage]) -> list[Passage]:
+    """Each positive passage between two negatives, chosen as the held-out scorer's ``--hard``
+    chooses them; negatives stay in, alone, as they do there."""
+    ordered = sorted(passages, key=lambda p: p.id)
+    negatives = [p for p in ordered if not p.gold]
+    if len(negatives) < 2:
+        return list(ordered)
+    out = []
+    for i, p in enumerate(ordered):
+        if p.gold:
+            a, b = negatives[i % len(negatives)], negatives[(i + 3) % len(negatives)]
+            p = Passage(p.id, a.text + "\n\n" + p.text + "\n\n" + b.text, p.lang, p.gold)
+        out.append(p)
+    return out
+
+
+def builtin_score(passages: Sequence[Passage], model: Model | None, hard: bool) -> dict[str, float]:
+    """Pair and triple F1 with countersight's own evaluation."""
+    rows = framed(passages) if hard else passages
+    r = score_passages([(p.id, p.text, list(p.gold)) for p in rows], model).as_dict()
+    return {"pair_f1": r["pairs"]["f1"], "triple_f1": r["triples"]["f1"], "precision": r["pairs"]["precision"]}
+
+
+def external_score(scorer: Path, split_dir: Path, model_arg: str, hard: bool) -> dict[str, float]:
+    """Pair and triple F1 from an external scorer script run on a split directory."""
+    exe = Path(sys.executable).with_name("countersight")
+    program = str(exe) if exe.exists() else (shutil.which("countersight") or "countersight")
+    cmd = f"{shlex.quote(program)} extract --format jsonl --model {shlex.quote(model_arg)}"
+    args = [sys.executable, str(scorer), str(split_dir), "--cmd", cmd, "--json", *(["--hard"] if hard else [])]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        raise SystemExit(f"error: the scorer gave no result: {(done.stderr or done.stdout).strip()[-300:]}")
+    r = json.loads(lines[-1])
+    return {"pair_f1": r["f1"], "triple_f1": r["triple_f1"], "precision": r["precision"]}
+
+
+def link_split(root: Path, ids: list[str], dest: Path) -> Path:
+    """A gold directory of the split: the corpus's gold lines and symbolic links to its texts."""
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = set(ids)
+    lines = [
+        ln
+        for ln in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        if ln.strip() and json.loads(ln)["id"] in wanted
+    ]
+    (dest / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for pid in ids:
+        (dest / f"{pid}.txt").symlink_to((root / f"{pid}.txt").resolve())
+    return dest
+
+
+def _key(split: str, hard: bool) -> str:
+    return f"{split}/framed" if hard else split
+
+
+def _line(name: str, scores: dict[str, dict[str, float]]) -> str:
+    cells = [scores[_key(s, h)] for s, h in SETS]
+    return f"{name:<12} " + "  ".join(f"{c['pair_f1']:.3f} / {c['triple_f1']:.3f}" for c in cells)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path, help="corpus directory: ID.txt passages and gold.jsonl with a split field")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[13, 7, 21, 42])
+    ap.add_argument("--blind-percent", type=int, default=30)
+    ap.add_argument("--salt", default="blind3", help="hash salt of the blind split (changing it draws another)")
+    ap.add_argument("--scorer", type=Path, help="external scorer script (the held-out scorer's interface)")
+    ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    args = ap.parse_args(argv)
+    if not (args.corpus / "gold.jsonl").is_file():
+        print(f"error: no gold.jsonl in {args.corpus}", file=sys.stderr)
+        return 2
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("error: training needs scikit-learn: pip install 'countersight[train]'", file=sys.stderr)
+        return 2
+    ids = corpus_splits(args.corpus, args.blind_percent, args.salt)
+    for name, members in ids.items():
+        if not members:
+            print(f"error: no {name} passages in {args.corpus} (dev: 'split': 'dev' in gold.jsonl)", file=sys.stderr)
+            return 2
+    by_id = {p.id: p for p in read_corpus([args.corpus])}
+    parts = {k: [by_id[i] for i in v] for k, v in ids.items()}
+    print(
+        f"fit {len(parts['fit'])}, blind {len(parts['blind'])}, dev {len(parts['dev'])} passages; "
+        f"pair F1 / triple F1 on: dev, dev framed, blind, blind framed",
+        file=sys.stderr,
+    )
+    homes = _homes()
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
+        dirs = {k: link_split(args.corpus, ids[k], Path(tmp) / k) for k in ("dev", "blind")} if args.scorer else {}
+
+        def score(model: Model | None, model_arg: str) -> dict[str, dict[str, float]]:
+            out = {}
+            for s, hard in SETS:
+                key = _key(s, hard)
+                if args.scorer:
+                    out[key] = external_score(args.scorer, dirs[s], model_arg, hard)
+                else:
+                    out[key] = builtin_score(parts[s], model, hard)
+            return out
+
+        try:
+            results["rules"] = score(None, "none")
+            print(_line("rules", results["rules"]), file=sys.stderr)
+            for seed in args.seeds:
+                t0 = time.monotonic()
+                model = train(parts["fit"], homes, seed=seed)
+                path = Path(tmp) / f"model-{seed}.json"
+                path.write_text(model.to_json(), encoding="utf-8")
+                results[f"seed {seed}"] = score(model, str(path))
+                took = time.monotonic() - t0
+                print(_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("interrupted: the mean covers the seeds done", file=sys.stderr)
+    seeds = [k for k in results if k.startswith("seed ")]
+    if seeds:
+        results["mean"] = {
+            key: {m: round(sum(results[s][key][m] for s in seeds) / len(seeds), 3) for m in results[seeds[0]][key]}
+            for key in results[seeds[0]]
+        }
+    if args.json:
+        print(json.dumps({"splits": {k: len(v) for k, v in ids.items()}, "results": results}, indent=1))
+    else:
+        print("             dev           dev framed    blind         blind framed   (pair F1 / triple F1)")
+        for name, scores in results.items():
+            print(_line(name, scores))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""The extraction quality bench: its splits, its framing (the held-out scorer's) and one run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from countersight.extract.gold import GoldDeployment
+from countersight.extract.training import Passage
+from paths import ROOT, TEST_DATA
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("extract_quality", ROOT / "bench" / "extract_quality.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["extract_quality"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench()
+
+
+def _corpus(root: Path, dev_every: int = 4) -> Path:
+    """The project's fixture passages with every fourth one marked dev, the rest train."""
+    root.mkdir()
+    rows = [json.loads(ln) for ln in (TEST_DATA / "extract_eval" / "gold.jsonl").read_text().splitlines() if ln]
+    with (root / "gold.jsonl").open("w", encoding="utf-8") as out:
+        for i, row in enumerate(rows):
+            out.write(json.dumps({**row, "split": "dev" if i % dev_every == 0 else "train"}) + "\n")
+            (root / f"{row['id']}.txt").symlink_to(TEST_DATA / "extract_eval" / f"{row['id']}.txt")
+    return root
+
+
+def test_dev_is_the_corpus_split_and_blind_a_stable_hash_share_of_train(tmp_path: Path) -> None:
+    root = _corpus(tmp_path / "c")
+    ids = BENCH.corpus_splits(root, 30, "blind3")
+    rows = [json.loads(ln) for ln in (root / "gold.jsonl").read_text().splitlines()]
+    assert ids["dev"] == [r["id"] for r in rows if r["split"] == "dev"]
+    assert sorted(ids["blind"] + ids["fit"]) == sorted(r["id"] for r in rows if r["split"] == "train")
+    assert ids["blind"] and ids["fit"] and not set(ids["blind"]) & set(ids["fit"])
+    assert BENCH.corpus_splits(root, 30, "blind3") == ids
+    assert BENCH.corpus_splits(root, 30, "another salt")["blind"] != ids["blind"]
+
+
+def test_framing_puts_each_positive_between_the_negatives_the_held_out_scorer_picks() -> None:
+    dep = GoldDeployment(country="KEN", vendor="Huawei")
+    ps = [
+        Passage(pid, pid.upper(), "en", (dep,) if pid.startswith("p") else ()) for pid in ("n1", "n2", "n3", "p1", "p2")
+    ]
+    out = {p.id: p for p in BENCH.framed(ps)}
+    # sorted: n1 n2 n3 p1 p2; p1 is 4th (i=3): negatives[0] and negatives[0]; p2 (i=4): [1] and [1]
+    assert out["p1"].text == "N1\n\nP1\n\nN1" and out["p2"].text == "N2\n\nP2\n\nN2"
+    assert out["n1"].text == "N1" and out["p1"].gold == (dep,)
+    assert BENCH.framed(ps[2:]) == ps[2:]  # fewer than two negatives: nothing to frame with
+
+
+def test_one_seed_reports_dev_and_blind_plain_and_framed_beside_the_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path / "c")
+    assert BENCH.main([str(root), "--seeds", "13", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["results"]) == {"rules", "seed 13", "mean"}
+    for scores in report["results"].values():
+        assert set(scores) == {"dev", "dev/framed", "blind", "blind/framed"}
+        assert all(0.0 <= v <= 1.0 for s in scores.values() for v in s.values())
+    assert report["results"]["mean"] == report["results"]["seed 13"]
+    assert report["results"]["rules"]["dev"]["pair_f1"] > 0.5  # the rules were written on these passages
+
+
+def test_a_corpus_without_dev_passages_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert BENCH.main([str(TEST_DATA / "extract_eval"), "--seeds", "13"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: no dev passages") and "\n" not in err
