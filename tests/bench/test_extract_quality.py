@@ -61,18 +61,21 @@ def test_framing_puts_each_positive_between_the_negatives_the_held_out_scorer_pi
     assert BENCH.framed(ps[2:]) == ps[2:]  # fewer than two negatives: nothing to frame with
 
 
-def test_one_seed_reports_dev_and_blind_plain_and_framed_beside_the_rules(
+def test_each_seed_is_reported_with_the_mean_and_spread_beside_the_rules(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _corpus(tmp_path / "c")
-    assert BENCH.main([str(root), "--seeds", "13", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert set(report["results"]) == {"rules", "seed 13", "mean"}
-    for scores in report["results"].values():
+    assert BENCH.main([str(root), "--seeds", "13", "7", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert set(results) == {"rules", "seed 13", "seed 7", "mean", "sd"}
+    for scores in results.values():
         assert set(scores) == {"dev", "dev/framed", "blind", "blind/framed"}
         assert all(0.0 <= v <= 1.0 for s in scores.values() for v in s.values())
-    assert report["results"]["mean"] == report["results"]["seed 13"]
-    assert report["results"]["rules"]["dev"]["pair_f1"] > 0.5  # the rules were written on these passages
+    for key, cell in results["mean"].items():
+        one, two = results["seed 13"][key]["pair_f1"], results["seed 7"][key]["pair_f1"]
+        assert cell["pair_f1"] == pytest.approx((one + two) / 2, abs=0.001)
+        assert results["sd"][key]["pair_f1"] == pytest.approx(abs(one - two) / 2**0.5, abs=0.001)
+    assert results["rules"]["dev"]["pair_f1"] > 0.5  # the rules were written on these passages
 
 
 def test_a_corpus_without_dev_passages_is_refused_in_one_line(
