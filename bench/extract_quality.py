@@ -17,10 +17,12 @@ the figure to watch. The rules alone (``--model none``) are scored in the same r
 Scoring is ``countersight.extract.evaluate.score_passages`` by default; ``--scorer FILE`` scores
 with an external script of the held-out scorer's interface instead (``FILE GOLD_DIR --cmd CMD
 --json [--hard]``), running ``countersight extract`` on files, for figures exactly comparable
-with it. The corpus texts are read where they are and are never copied into the repository.
+with it. ``--by-language`` adds plain pair F1 per language over dev and blind together (built-in
+scoring), with the number of gold pairs behind each figure. The corpus texts are read where they
+are and are never copied into the repository.
 
     .venv/bin/python bench/extract_quality.py ../shared/data/corpus/passages [--seeds 13 7 21 42 1 2 3 4]
-        [--blind-percent 30] [--salt blind3] [--scorer ../shared/tools/score.py] [--json]
+        [--blind-percent 30] [--salt blind3] [--scorer ../shared/tools/score.py] [--by-language] [--json]
 
 Needs scikit-learn (the ``train`` extra). About 15 s per seed on one core with the built-in scorer
 (two minutes for the default eight), twice that with ``--scorer``; Ctrl-C reports the seeds done.
@@ -40,14 +42,12 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
 from countersight.extract import _homes
 from countersight.extract.evaluate import score_passages
 from countersight.extract.model import Model
 from countersight.extract.training import Passage, read_corpus, train
 
-Split = Literal["dev", "blind", "fit"]
 SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
 
 
@@ -120,6 +120,17 @@ def link_split(root: Path, ids: list[str], dest: Path) -> Path:
     return dest
 
 
+def by_language(passages: Sequence[Passage], model: Model | None) -> dict[str, dict[str, float]]:
+    """Plain pair F1 per language on the given passages (dev and blind together), with the
+    number of gold pairs behind each figure."""
+    out = {}
+    for lang in sorted({p.lang for p in passages}):
+        rows = [(p.id, p.text, list(p.gold)) for p in passages if p.lang == lang]
+        r = score_passages(rows, model).as_dict()["pairs"]
+        out[lang] = {"pair_f1": r["f1"], "gold_pairs": float(r["tp"] + r["fn"])}
+    return out
+
+
 def _key(split: str, hard: bool) -> str:
     return f"{split}/framed" if hard else split
 
@@ -137,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--salt", default="blind3", help="hash salt of the blind split (changing it draws another)")
     ap.add_argument("--scorer", type=Path, help="external scorer script (the held-out scorer's interface)")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    ap.add_argument(
+        "--by-language", action="store_true", help="also plain pair F1 per language, dev and blind together"
+    )
     args = ap.parse_args(argv)
     if not (args.corpus / "gold.jsonl").is_file():
         print(f"error: no gold.jsonl in {args.corpus}", file=sys.stderr)
@@ -160,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     homes = _homes()
     results: dict[str, dict[str, dict[str, float]]] = {}
+    languages: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
         dirs = {k: link_split(args.corpus, ids[k], Path(tmp) / k) for k in ("dev", "blind")} if args.scorer else {}
 
@@ -175,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             results["rules"] = score(None, "none")
+            if args.by_language:
+                languages["rules"] = by_language(parts["dev"] + parts["blind"], None)
             print(_line("rules", results["rules"]), file=sys.stderr)
             for seed in args.seeds:
                 t0 = time.monotonic()
@@ -182,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 path = Path(tmp) / f"model-{seed}.json"
                 path.write_text(model.to_json(), encoding="utf-8")
                 results[f"seed {seed}"] = score(model, str(path))
+                if args.by_language:
+                    languages[f"seed {seed}"] = by_language(parts["dev"] + parts["blind"], model)
                 took = time.monotonic() - t0
                 print(_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
         except KeyboardInterrupt:
@@ -197,12 +216,27 @@ def main(argv: list[str] | None = None) -> int:
             results["sd"] = {key: {} for key, _ in cells}
             for key, m in cells:
                 results["sd"][key][m] = round(statistics.stdev(results[s][key][m] for s in seeds), 3)
+    runs = [k for k in languages if k.startswith("seed ")]
+    if runs:
+        languages["mean"] = {
+            lang: {**first, "pair_f1": round(statistics.fmean(languages[r][lang]["pair_f1"] for r in runs), 3)}
+            for lang, first in languages[runs[0]].items()
+        }
     if args.json:
-        print(json.dumps({"splits": {k: len(v) for k, v in ids.items()}, "results": results}, indent=1))
-    else:
-        print("             dev           dev framed    blind         blind framed   (pair F1 / triple F1)")
-        for name, scores in results.items():
-            print(_line(name, scores))
+        report = {"splits": {k: len(v) for k, v in ids.items()}, "results": results}
+        print(json.dumps({**report, **({"by_language": languages} if languages else {})}, indent=1))
+        return 0
+    print("             dev           dev framed    blind         blind framed   (pair F1 / triple F1)")
+    for name, scores in results.items():
+        print(_line(name, scores))
+    if languages:
+        langs = list(next(iter(languages.values())))
+        print("plain pair F1 by language, dev and blind together (gold pairs):")
+        print(
+            " " * 13 + "  ".join(f"{lang} ({int(languages['rules'][lang]['gold_pairs'])})".ljust(9) for lang in langs)
+        )
+        for name, row in languages.items():
+            print(f"{name:<12} " + "  ".join(f"{row[lang]['pair_f1']:.3f}".ljust(9) for lang in langs))
     return 0
 
 

@@ -27,13 +27,15 @@ def _bench() -> ModuleType:
 BENCH = _bench()
 
 
-def _corpus(root: Path, dev_every: int = 4) -> Path:
-    """The project's fixture passages with every fourth one marked dev, the rest train."""
+def _corpus(root: Path, dev_every: int = 4, other_lang_every: int = 0) -> Path:
+    """The project's fixture passages with every fourth one marked dev, the rest train (and, if
+    asked, every n-th labeled with another language: the breakdown goes by the label)."""
     root.mkdir()
     rows = [json.loads(ln) for ln in (TEST_DATA / "extract_eval" / "gold.jsonl").read_text().splitlines() if ln]
     with (root / "gold.jsonl").open("w", encoding="utf-8") as out:
         for i, row in enumerate(rows):
-            out.write(json.dumps({**row, "split": "dev" if i % dev_every == 0 else "train"}) + "\n")
+            lang = "xx" if other_lang_every and i % other_lang_every == 1 else "en"
+            out.write(json.dumps({**row, "split": "dev" if i % dev_every == 0 else "train", "lang": lang}) + "\n")
             (root / f"{row['id']}.txt").symlink_to(TEST_DATA / "extract_eval" / f"{row['id']}.txt")
     return root
 
@@ -84,3 +86,22 @@ def test_a_corpus_without_dev_passages_is_refused_in_one_line(
     assert BENCH.main([str(TEST_DATA / "extract_eval"), "--seeds", "13"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: no dev passages") and "\n" not in err
+
+
+def test_by_language_splits_dev_and_blind_gold_pairs_by_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path / "c", other_lang_every=3)
+    assert BENCH.main([str(root), "--seeds", "13", "--by-language", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    langs = report["by_language"]
+    assert set(langs) == {"rules", "seed 13", "mean"}
+    ids = BENCH.corpus_splits(root, 30, "blind3")
+    rows = {json.loads(ln)["id"]: json.loads(ln) for ln in (root / "gold.jsonl").read_text().splitlines()}
+    held = [rows[i] for i in ids["dev"] + ids["blind"]]
+    assert set(langs["rules"]) == {"en", "xx"} == {r["lang"] for r in held}
+    pairs = sum(
+        len({(d.get("vendor") or d.get("vendor_country"), d["country"]) for d in r["deployments"]}) for r in held
+    )
+    assert sum(cell["gold_pairs"] for cell in langs["rules"].values()) == pairs
+    assert langs["mean"] == langs["seed 13"]
