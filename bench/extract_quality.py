@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from countersight.extract import _homes
@@ -51,14 +51,20 @@ from countersight.extract.training import Passage, read_corpus, train
 SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
 
 
+def _gold_lines(root: Path) -> dict[str, tuple[str, dict[str, object]]]:
+    """Each passage's gold line, as written and parsed, by id."""
+    out = {}
+    for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out[str(row["id"])] = (line, row)
+    return out
+
+
 def corpus_splits(root: Path, blind_percent: int, salt: str) -> dict[str, list[str]]:
     """Passage ids of dev (the corpus's own split), blind and fit (the rest of train, by hash)."""
     out: dict[str, list[str]] = {"dev": [], "blind": [], "fit": []}
-    for line in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        pid = str(row["id"])
+    for pid, (_line, row) in _gold_lines(root).items():
         if row.get("split") == "dev":
             out["dev"].append(pid)
         elif int(hashlib.sha256((pid + salt).encode()).hexdigest(), 16) % 100 < blind_percent:
@@ -108,13 +114,8 @@ def external_score(scorer: Path, split_dir: Path, model_arg: str, hard: bool) ->
 def link_split(root: Path, ids: list[str], dest: Path) -> Path:
     """A gold directory of the split: the corpus's gold lines and symbolic links to its texts."""
     dest.mkdir(parents=True, exist_ok=True)
-    wanted = set(ids)
-    lines = [
-        ln
-        for ln in (root / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-        if ln.strip() and json.loads(ln)["id"] in wanted
-    ]
-    (dest / "gold.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gold = _gold_lines(root)
+    (dest / "gold.jsonl").write_text("".join(gold[pid][0] + "\n" for pid in ids), encoding="utf-8")
     for pid in ids:
         (dest / f"{pid}.txt").symlink_to((root / f"{pid}.txt").resolve())
     return dest
@@ -129,6 +130,13 @@ def by_language(passages: Sequence[Passage], model: Model | None) -> dict[str, d
         r = score_passages(rows, model).as_dict()["pairs"]
         out[lang] = {"pair_f1": r["f1"], "gold_pairs": float(r["tp"] + r["fn"])}
     return out
+
+
+def _across(
+    tables: list[dict[str, dict[str, float]]], stat: Callable[[list[float]], float]
+) -> dict[str, dict[str, float]]:
+    """One statistic of each cell over several runs' tables of the same shape."""
+    return {key: {m: round(stat([t[key][m] for t in tables]), 3) for m in cells} for key, cells in tables[0].items()}
 
 
 def _key(split: str, hard: bool) -> str:
@@ -205,23 +213,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
         except KeyboardInterrupt:
             print("interrupted: the mean covers the seeds done", file=sys.stderr)
-    seeds = [k for k in results if k.startswith("seed ")]
+    seeds = [results[k] for k in results if k.startswith("seed ")]
     if seeds:
-        cells = [(key, m) for key in results[seeds[0]] for m in results[seeds[0]][key]]
-        results["mean"] = {key: {} for key, _ in cells}
-        for key, m in cells:
-            results["mean"][key][m] = round(statistics.fmean(results[s][key][m] for s in seeds), 3)
+        results["mean"] = _across(seeds, statistics.fmean)
         if len(seeds) > 1:
             # The spread of one seed's figure: the mean's own error is about this over sqrt(seeds).
-            results["sd"] = {key: {} for key, _ in cells}
-            for key, m in cells:
-                results["sd"][key][m] = round(statistics.stdev(results[s][key][m] for s in seeds), 3)
-    runs = [k for k in languages if k.startswith("seed ")]
+            results["sd"] = _across(seeds, statistics.stdev)
+    runs = [languages[k] for k in languages if k.startswith("seed ")]
     if runs:
-        languages["mean"] = {
-            lang: {**first, "pair_f1": round(statistics.fmean(languages[r][lang]["pair_f1"] for r in runs), 3)}
-            for lang, first in languages[runs[0]].items()
-        }
+        languages["mean"] = _across(runs, statistics.fmean)  # gold pairs are the same in every run
     if args.json:
         report = {"splits": {k: len(v) for k, v in ids.items()}, "results": results}
         print(json.dumps({**report, **({"by_language": languages} if languages else {})}, indent=1))
