@@ -105,3 +105,51 @@ def test_by_language_splits_dev_and_blind_gold_pairs_by_language(
     )
     assert sum(cell["gold_pairs"] for cell in langs["rules"].values()) == pairs
     assert langs["mean"] == langs["seed 13"]
+
+
+def test_ranking_is_average_precision_over_gold_pairs_and_the_best_single_cut() -> None:
+    # Three gold pairs, one never reached; two pairs tie at 0.8 (the wrong one counts first).
+    scored = [(0.8, True), (0.9, True), (0.3, False), (0.8, False)]
+    r = BENCH.ranking(scored, gold_pairs=3)
+    assert r["ap"] == pytest.approx((1 + 2 / 3) / 3)
+    assert r["best_cut_f1"] == pytest.approx(2 * 2 / (2 + 1 + 3))  # the cut at 0.8: 2 right, 1 wrong
+    assert BENCH.ranking(list(reversed(scored)), gold_pairs=3) == r
+    assert BENCH.ranking([], gold_pairs=0) == {"ap": 0.0, "best_cut_f1": 0.0}
+
+
+def test_cv_folds_are_a_stable_hash_of_seed_and_id() -> None:
+    ids = [f"p{i}" for i in range(40)]
+    folds = BENCH.cv_folds(ids, 5, 13)
+    assert set(folds) == set(ids) and set(folds.values()) == set(range(5))
+    assert BENCH.cv_folds(ids, 5, 13) == folds and BENCH.cv_folds(ids, 5, 7) != folds
+
+
+def test_cross_validation_pools_fit_and_dev_and_leaves_blind_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from countersight.extract.evaluate import score_passages
+    from countersight.extract.training import read_corpus
+
+    root = _corpus(tmp_path / "c")
+    assert BENCH.main([str(root), "--cv", "2", "--seeds", "13", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["cv"]
+    ids = BENCH.corpus_splits(root, 30, "blind3")
+    assert report["folds"] == 2 and report["passages"] == len(ids["fit"]) + len(ids["dev"])
+    assert set(report["results"]) == {"seed 13", "mean"}
+    cells = report["results"]["seed 13"]
+    assert set(cells) == {"plain", "framed"}
+    for cell in cells.values():
+        assert set(cell) == {"ap", "best_cut_f1", "f1_at_threshold", "rules_f1"}
+        assert all(0.0 <= v <= 1.0 for v in cell.values())
+    # Plain passages are scored one by one: pooled over the folds, the rules' F1 is the whole set's.
+    held = [p for p in read_corpus([root]) if p.id in set(ids["fit"] + ids["dev"])]
+    assert cells["plain"]["rules_f1"] == pytest.approx(
+        score_passages([(p.id, p.text, list(p.gold)) for p in held], None).as_dict()["pairs"]["f1"]
+    )
+    assert cells["plain"]["ap"] > 0.0
+
+
+def test_cross_validation_needs_two_folds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert BENCH.main([str(_corpus(tmp_path / "c")), "--cv", "1", "--seeds", "13"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "error: --cv needs at least 2 folds"
