@@ -271,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: K-fold cross-validation over fit and dev (blind untouched), ranking quality and F1 pooled",
     )
     args = ap.parse_args(argv)
+    if args.cv and (args.scorer or args.by_language):
+        print(
+            "error: --cv reports its own figures; --scorer and --by-language are for the dev/blind table",
+            file=sys.stderr,
+        )
+        return 2
     if not (args.corpus / "gold.jsonl").is_file():
         print(f"error: no gold.jsonl in {args.corpus}", file=sys.stderr)
         return 2

@@ -153,3 +153,13 @@ def test_cross_validation_needs_two_folds(tmp_path: Path, capsys: pytest.Capture
     assert BENCH.main([str(_corpus(tmp_path / "c")), "--cv", "1", "--seeds", "13"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "error: --cv needs at least 2 folds"
+
+
+def test_cross_validation_refuses_the_options_of_the_dev_and_blind_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(_corpus(tmp_path / "c"))
+    for extra in (["--scorer", "score.py"], ["--by-language"]):
+        assert BENCH.main([root, "--cv", "5", *extra]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: --cv reports its own figures") and "\n" not in err
