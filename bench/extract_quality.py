@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -207,10 +208,8 @@ def cross_validated(
     own threshold. Pairs are keyed as training keys them (``training.gold_key``), so pair F1
     can differ slightly from the scorer's."""
     fold_of = cv_folds([p.id for p in passages], folds, seed)
-    pooled: dict[str, tuple[list[tuple[float, bool]], list[int]]] = {
-        "plain": ([], [0, 0, 0, 0, 0, 0]),
-        "framed": ([], [0, 0, 0, 0, 0, 0]),
-    }
+    scored: dict[str, list[tuple[float, bool]]] = {"plain": [], "framed": []}
+    counts: dict[str, Counter[str]] = {"plain": Counter(), "framed": Counter()}
     for k in range(folds):
         held = [p for p in passages if fold_of[p.id] == k]
         if not held:
@@ -218,22 +217,28 @@ def cross_validated(
         model = train([p for p in passages if fold_of[p.id] != k], homes, seed=seed)
         for name, rows in (("plain", held), ("framed", framed(held))):
             pairs, gold = scored_pairs(rows, model, homes)
-            scored, counts = pooled[name]
-            scored += pairs
-            counts[0] += gold
-            counts[1] += sum(1 for conf, right in pairs if right and conf >= model.threshold)
-            counts[2] += sum(1 for conf, right in pairs if not right and conf >= model.threshold)
+            scored[name] += pairs
+            accepted = [right for conf, right in pairs if conf >= model.threshold]
             rules = score_passages([(p.id, p.text, list(p.gold)) for p in rows], None)
-            counts[3] += rules.tp
-            counts[4] += rules.fp
-            counts[5] += rules.fn
+            counts[name].update(
+                gold=gold,
+                tp=sum(accepted),
+                fp=len(accepted) - sum(accepted),
+                rules_tp=rules.tp,
+                rules_fp=rules.fp,
+                rules_fn=rules.fn,
+            )
 
     def f1(tp: int, fp: int, fn: int) -> float:
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
     out = {}
-    for name, (scored, (gold, tp, fp, rtp, rfp, rfn)) in pooled.items():
-        out[name] = {**ranking(scored, gold), "f1_at_threshold": f1(tp, fp, gold - tp), "rules_f1": f1(rtp, rfp, rfn)}
+    for name, n in counts.items():
+        out[name] = {
+            **ranking(scored[name], n["gold"]),
+            "f1_at_threshold": f1(n["tp"], n["fp"], n["gold"] - n["tp"]),
+            "rules_f1": f1(n["rules_tp"], n["rules_fp"], n["rules_fn"]),
+        }
     return out
 
 
