@@ -167,9 +167,10 @@ def scored_pairs(
     passages: Sequence[Passage], model: Model, homes: dict[str, str | None]
 ) -> tuple[list[tuple[float, bool]], int]:
     """Each (supplier, country) pair a passage's candidates form, with the confidence of its best
-    candidate and whether it is a gold pair, and the number of gold pairs. A gold pair counts
-    once: a second form of it (the vendor's name and its home country) is left out, neither
-    right nor wrong."""
+    candidate and whether it is a gold pair, and the number of gold pairs. As
+    ``training.pair_level`` (which calibration reads, and which stays as it is), except that a
+    gold pair counts once: a second form of it (the vendor's name and its home country) is left
+    out, neither right nor wrong, as the scorer counts it."""
     out: list[tuple[float, bool]] = []
     gold_pairs = 0
     for p in passages:
