@@ -110,6 +110,8 @@ def _evidence_spans(text: str, gold: Iterable[GoldDeployment]) -> dict[tuple[str
         pos = folded.find(ev[:60])
         if pos >= 0:
             # Positions in the normalised text approximate the original's; widen by a margin.
+            # The margin also takes in the sentences next to the evidence. Labeling the evidence
+            # sentence alone was measured worse (docs/extraction.md, "Cross-validation decides").
             ratio = len(text) / max(1, len(folded))
             spans.setdefault(gold_key(dep), []).append((int(pos * ratio) - 40, int((pos + len(ev)) * ratio) + 40))
     return spans
