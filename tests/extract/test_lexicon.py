@@ -103,6 +103,14 @@ def test_a_place_in_a_company_name_is_no_place() -> None:
     assert values == ["PER", "USA"]
 
 
+def test_a_place_joined_by_a_hyphen_to_another_name_is_no_place() -> None:
+    """ "Sophia-Antipolis" and "Seine-Saint-Denis" are other places, "US-China" a pairing; a
+    hyphen before a lower-case word ("China-based") and a hyphenated place are kept."""
+    text = "Firms in Sophia-Antipolis and Seine-Saint-Denis, the US-China talks; China-based firms sold to Saint-Denis."
+    values = [m.value for m in lx.find_mentions(text) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
+    assert values == ["CHN", "REU"]
+
+
 def test_spanish_portuguese_and_french_short_forms_of_countries() -> None:
     """'EE.UU.', 'EUA', 'RDC' and 'RD Congo' are how Spanish, Portuguese and French news name the
     United States and the Democratic Republic of the Congo ('RD Congo' was read as the Republic

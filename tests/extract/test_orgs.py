@@ -24,6 +24,12 @@ def _orgs(text: str) -> list[tuple[str, str]]:
         ("La empresa Integradores Andinos SAS instaló cámaras en Bogotá.", ("Integradores Andinos SAS", "suffix")),
         ("The firm Quellor signed a deal in Peru.", ("Quellor", "company_noun")),
         ("Trovix, a company based in Lagos, sold drones.", ("Trovix", "company_noun")),
+        ("Zelmora Brix, a small Belgian firm, sold drones.", ("Zelmora Brix", "company_noun")),
+        ("Empresa Quellor instalou câmeras em Recife.", ("Quellor", "company_noun")),
+        (
+            "A polícia contratou o Consórcio Quellor Brix, uma empresa de Recife.",
+            ("Consórcio Quellor Brix", "company_noun"),
+        ),
         ("DataWorks sold analytics software to Kenya.", ("DataWorks", "shape")),
         ("The cameras were supplied by Brontek to the police.", ("Brontek", "supply_verb")),
     ],
@@ -44,3 +50,20 @@ def test_only_the_given_sentence_is_read() -> None:
     taken = [(m.start, m.end) for m in lx.find_mentions(text)]
     assert [o.mention.value for o in find_orgs(text, start, len(text), taken)] == ["Quellor"]
     assert find_orgs(text, 0, start, taken) == []
+
+
+def _orgs_with_firms(text: str) -> list[tuple[str, str]]:
+    ms = lx.find_mentions(text)
+    firms = [(m.start, m.end) for m in ms if m.kind == lx.VENDOR]
+    found = find_orgs(text, 0, len(text), [(m.start, m.end) for m in ms], firms)
+    return [(o.mention.value, o.cue) for o in found]
+
+
+def test_a_name_in_a_list_of_firms_is_a_firm() -> None:
+    # Followed along the list, a short parenthesis after a member included.
+    text = "The agency buys services from Huawei, Quellor (based in Lyon), Brontek and Dahua."
+    assert _orgs_with_firms(text) == [("Quellor", "list"), ("Brontek", "list")]
+    # Without two firms in the list, the same names have no cue: a firm beside a person's name,
+    # or a title-case headline, reads as a list too.
+    assert _orgs_with_firms("The agency thanked Quellor and Brontek.") == []
+    assert _orgs_with_firms("The deal was signed by Huawei, Quellor Brix and the mayor.") == []

@@ -136,8 +136,10 @@ def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | N
             continue
         # Only the sentence's own mentions: scanning the document's would be quadratic.
         lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
-        taken = [(m.start, m.end) for m in mentions[max(0, lo - 1) : hi]]
-        for o in find_orgs(text, s.start, s.end, taken):
+        own = mentions[max(0, lo - 1) : hi]
+        taken = [(m.start, m.end) for m in own]
+        firms = [(m.start, m.end) for m in own if m.kind == lx.VENDOR]
+        for o in find_orgs(text, s.start, s.end, taken, firms):
             orgs.append(o.mention)
             org_cue[o.mention.start] = o.cue
     if orgs:

@@ -387,10 +387,21 @@ def _in_title(text: str, start: int, end: int) -> bool:
     )
 
 
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """A place joined by a hyphen to another capitalised word: part of a longer name
+    ("Sophia-Antipolis", "Seine-Saint-Denis") or of a pairing ("US-China"), not a place named."""
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isupper():
+        return True
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        word = re.search(r"\w+$", text[max(0, start - 40) : start - 1])
+        return bool(word) and word.group(0)[:1].isupper()  # type: ignore[union-attr]
+    return False
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every lexicon mention in ``text``, leftmost-longest, without overlaps, in order; a place
-    named as part of a newspaper's or an airline's title (``title_heads``) or of a company's name
-    (``legal_forms``) is left out."""
+    named as part of a newspaper's or an airline's title (``title_heads``), of a company's name
+    (``legal_forms``) or of a hyphenated name (``_in_compound``) is left out."""
     auto, table = automaton()
     low = fold(text)
     found: list[tuple[int, int, Entry]] = []
@@ -412,7 +423,9 @@ def find_mentions(text: str) -> list[Mention]:
         if start < last_end:
             continue
         last_end = end
-        if entry.kind == BLOCK or (entry.kind in _PLACES and _in_title(text, start, end)):
+        if entry.kind == BLOCK or (
+            entry.kind in _PLACES and (_in_title(text, start, end) or _in_compound(text, start, end))
+        ):
             continue
         out.append(Mention(start, end, entry.kind, entry.value, text[start:end]))
     return out
