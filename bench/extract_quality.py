@@ -28,11 +28,15 @@ gold pairs; a pair no candidate reaches counts as missed), the pair F1 of the be
 the pair F1 at each model's own threshold, and the rules' pair F1 on the same folds, plain and
 framed (each positive among its own fold's negatives). Dev and blind are 69 and 78 passages: a
 change can gain 0.03 on one and lose as much on the other, and the cross-validation over four
-times the passages is what decides (docs/extraction.md).
+times the passages is what decides (docs/extraction.md). ``--against REPORT.json`` (an earlier
+``--json`` report of the same kind, say of the code before a change) adds each figure's mean
+difference seed by seed and the number of seeds better: the same seed means the same splits,
+folds and framing, so a paired difference shows far smaller effects than two runs' spreads.
 
     .venv/bin/python bench/extract_quality.py ../shared/data/corpus/passages [--seeds 13 7 21 42 1 2 3 4]
         [--blind-percent 30] [--salt blind3] [--scorer ../shared/tools/score.py] [--by-language] [--json]
     .venv/bin/python bench/extract_quality.py ../shared/data/corpus/passages --cv 5 --seeds 1 2 3 4
+        [--json > before.json] [--against before.json]
 
 Needs scikit-learn (the ``train`` extra). About 15 s per seed on one core with the built-in scorer
 (two minutes for the default eight), twice that with ``--scorer``, about a minute per seed with ``--cv 5``;
@@ -54,6 +58,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from countersight.extract import _homes
 from countersight.extract.evaluate import score_passages
@@ -276,7 +281,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="instead: K-fold cross-validation over fit and dev (blind untouched), ranking quality and F1 pooled",
     )
+    ap.add_argument(
+        "--against",
+        type=Path,
+        metavar="JSON",
+        help="an earlier --json report of the same kind: add each figure's mean paired difference per seed "
+        "and how many seeds are better",
+    )
     args = ap.parse_args(argv)
+    before = None
+    if args.against is not None:
+        try:
+            before = read_report(args.against, "cv" if args.cv else "table")
+        except ValueError as e:
+            print(f"error: --against {args.against}: {e}", file=sys.stderr)
+            return 2
+        if not any(f"seed {seed}" in before for seed in args.seeds):
+            print(f"error: --against {args.against}: none of these seeds is in it", file=sys.stderr)
+            return 2
     if args.cv is not None and args.cv < 2:
         print("error: --cv needs at least 2 folds", file=sys.stderr)
         return 2
@@ -308,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     homes = _homes()
     if args.cv:
-        return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json)
+        return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json, before)
     results: dict[str, dict[str, dict[str, float]]] = {}
     languages: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
@@ -350,13 +372,20 @@ def main(argv: list[str] | None = None) -> int:
     runs = [languages[k] for k in languages if k.startswith("seed ")]
     if runs:
         languages["mean"] = _across(runs, statistics.fmean)  # gold pairs are the same in every run
+    compared = paired(results, before) if before is not None else None
     if args.json:
         report = {"splits": {k: len(v) for k, v in ids.items()}, "results": results}
-        print(json.dumps({**report, **({"by_language": languages} if languages else {})}, indent=1))
+        extra = {"by_language": languages} if languages else {}
+        print(json.dumps({**report, **extra, **({"paired": compared} if compared else {})}, indent=1))
         return 0
     print("             dev           dev framed    blind         blind framed   (pair F1 / triple F1)")
     for name, scores in results.items():
         print(_line(name, scores))
+    if compared:
+        cells = [_key(s, h) for s, h in SETS]
+        print(f"against {args.against.name}, paired over {_seeds(compared)}: mean difference (seeds better)")
+        for metric in ("pair_f1", "triple_f1"):
+            print(f"{metric:<12} " + "  ".join(_paired_cell(compared, c, metric) for c in cells))
     if languages:
         langs = list(next(iter(languages.values())))
         print("plain pair F1 by language, dev and blind together (gold pairs):")
@@ -375,7 +404,14 @@ def _cv_line(name: str, scores: dict[str, dict[str, float]]) -> str:
     )
 
 
-def _cv_main(passages: list[Passage], folds: int, seeds: list[int], homes: dict[str, str | None], as_json: bool) -> int:
+def _cv_main(
+    passages: list[Passage],
+    folds: int,
+    seeds: list[int],
+    homes: dict[str, str | None],
+    as_json: bool,
+    before: dict[str, dict[str, dict[str, float]]] | None = None,
+) -> int:
     """The ``--cv`` report: one row per seed, the mean and the spread."""
     print(
         f"{folds}-fold cross-validation over fit and dev ({len(passages)} passages); blind untouched", file=sys.stderr
@@ -396,13 +432,62 @@ def _cv_main(passages: list[Passage], folds: int, seeds: list[int], homes: dict[
         results["mean"] = _across(runs, statistics.fmean)
         if len(runs) > 1:
             results["sd"] = _across(runs, statistics.stdev)
+    compared = paired(results, before) if before is not None else None
     if as_json:
-        print(json.dumps({"cv": {"folds": folds, "passages": len(passages), "results": results}}, indent=1))
+        report = {"folds": folds, "passages": len(passages), "results": results}
+        print(json.dumps({"cv": {**report, **({"paired": compared} if compared else {})}}, indent=1))
         return 0
     print(header)
     for name, scores in results.items():
         print(_cv_line(name, scores))
+    if compared:
+        print(f"paired over {_seeds(compared)}: mean difference (seeds better)")
+        for cell in ("plain", "framed"):
+            metrics = ("ap", "best_cut_f1", "f1_at_threshold", "rules_f1")
+            print(f"{cell:<8} " + "  ".join(f"{m} {_paired_cell(compared, cell, m)}" for m in metrics))
     return 0
+
+
+def read_report(path: Path, kind: str) -> dict[str, dict[str, dict[str, float]]]:
+    """The per-seed results of an earlier ``--json`` report: ``kind`` "cv" or "table" (dev and
+    blind); ValueError, in one line, when the file is not such a report."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"not a readable JSON report ({type(e).__name__})") from None
+    body = data.get("cv") if isinstance(data, dict) and kind == "cv" else data
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, dict) or not any(k.startswith("seed ") for k in results):
+        other = "--cv" if kind != "cv" else "dev/blind"
+        raise ValueError(f"no per-seed results of this kind (a {other} report?)")
+    return results
+
+
+def paired(
+    results: dict[str, dict[str, dict[str, float]]], before: dict[str, dict[str, dict[str, float]]]
+) -> dict[str, Any] | None:  # JSON: the "paired" entry of the report
+    """Each figure's difference from an earlier run, seed by seed (same seeds: same splits, folds
+    and framing, so the difference is far less noisy than either run's spread), as the mean
+    difference and the number of seeds better; None when no seed is in both."""
+    seeds = [k for k in results if k.startswith("seed ") and k in before]
+    if not seeds:
+        return None
+    diff: dict[str, dict[str, float]] = {}
+    better: dict[str, dict[str, int]] = {}
+    for cell, metrics in results[seeds[0]].items():
+        deltas = {m: [results[s][cell][m] - before[s][cell][m] for s in seeds] for m in metrics}
+        diff[cell] = {m: round(statistics.fmean(d), 3) for m, d in deltas.items()}
+        better[cell] = {m: sum(x > 0 for x in d) for m, d in deltas.items()}
+    return {"seeds": len(seeds), "difference": diff, "seeds_better": better}
+
+
+def _seeds(compared: dict[str, Any]) -> str:
+    n = compared["seeds"]
+    return f"{n} seed" + ("" if n == 1 else "s")
+
+
+def _paired_cell(compared: dict[str, Any], cell: str, metric: str) -> str:
+    return f"{compared['difference'][cell][metric]:+.3f} ({compared['seeds_better'][cell][metric]}/{compared['seeds']})"
 
 
 if __name__ == "__main__":

@@ -163,3 +163,60 @@ def test_cross_validation_refuses_the_options_of_the_dev_and_blind_table(
         assert BENCH.main([root, "--cv", "5", *extra]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: --cv reports its own figures") and "\n" not in err
+
+
+def test_paired_differences_are_taken_seed_by_seed() -> None:
+    before = {"seed 1": {"plain": {"ap": 0.30}}, "seed 2": {"plain": {"ap": 0.40}}, "mean": {"plain": {"ap": 0.35}}}
+    after = {"seed 1": {"plain": {"ap": 0.33}}, "seed 2": {"plain": {"ap": 0.39}}, "seed 3": {"plain": {"ap": 0.9}}}
+    # Seed 3 is not in the earlier run, and the mean is no seed: neither counts.
+    assert BENCH.paired(after, before) == {
+        "seeds": 2,
+        "difference": {"plain": {"ap": pytest.approx(0.01)}},
+        "seeds_better": {"plain": {"ap": 1}},
+    }
+    assert BENCH.paired({"seed 9": after["seed 1"]}, before) is None
+
+
+def test_a_run_against_an_earlier_report_gives_paired_differences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path / "c")
+    assert BENCH.main([str(root), "--cv", "2", "--seeds", "13", "--json"]) == 0
+    earlier = json.loads(capsys.readouterr().out)
+    # The same code against itself: every difference is nought and no seed is better.
+    (tmp_path / "before.json").write_text(json.dumps(earlier), encoding="utf-8")
+    assert (
+        BENCH.main([str(root), "--cv", "2", "--seeds", "13", "--json", "--against", str(tmp_path / "before.json")]) == 0
+    )
+    report = json.loads(capsys.readouterr().out)["cv"]
+    assert report["results"]["seed 13"] == earlier["cv"]["results"]["seed 13"]
+    assert report["paired"]["seeds"] == 1
+    assert all(v == 0.0 for cell in report["paired"]["difference"].values() for v in cell.values())
+    assert all(v == 0 for cell in report["paired"]["seeds_better"].values() for v in cell.values())
+    # A worse earlier run: every ranking figure is better now, by exactly the amount taken off.
+    worse = json.loads(json.dumps(earlier))
+    worse["cv"]["results"]["seed 13"]["plain"]["ap"] -= 0.25
+    (tmp_path / "worse.json").write_text(json.dumps(worse), encoding="utf-8")
+    assert BENCH.main([str(root), "--cv", "2", "--seeds", "13", "--against", str(tmp_path / "worse.json")]) == 0
+    out = capsys.readouterr().out
+    assert "paired over 1 seed:" in out and "ap +0.250 (1/1)" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("{not json", ["--cv", "2"], "not a readable JSON report (JSONDecodeError)"),
+        ('{"results": {"seed 13": {}}}', ["--cv", "2"], "no per-seed results of this kind (a dev/blind report?)"),
+        ('{"cv": {"results": {"seed 13": {}}}}', [], "no per-seed results of this kind (a --cv report?)"),
+        ('{"cv": {"results": {"seed 7": {}}}}', ["--cv", "2"], "none of these seeds is in it"),
+    ],
+)
+def test_an_earlier_report_of_another_kind_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, args: list[str], message: str
+) -> None:
+    report = tmp_path / "before.json"
+    report.write_text(content, encoding="utf-8")
+    root = str(_corpus(tmp_path / "c"))
+    assert BENCH.main([root, *args, "--seeds", "13", "--against", str(report)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: --against {report}: {message}"
