@@ -457,8 +457,18 @@ def read_report(path: Path, kind: str) -> dict[str, dict[str, dict[str, float]]]
         raise ValueError(f"not a readable JSON report ({type(e).__name__})") from None
     body = data.get("cv") if isinstance(data, dict) and kind == "cv" else data
     results = body.get("results") if isinstance(body, dict) else None
-    if not isinstance(results, dict) or not any(k.startswith("seed ") for k in results):
-        other = "--cv" if kind != "cv" else "dev/blind"
+    cells = {"plain", "framed"} if kind == "cv" else {_key(s, h) for s, h in SETS}
+    other = "--cv" if kind != "cv" else "dev/blind"
+    if not isinstance(results, dict):
+        raise ValueError(f"no per-seed results of this kind (a {other} report?)")
+    seeds = [v for k, v in results.items() if k.startswith("seed ")]
+    # Checked before the run, so that a wrong file does not fail at its end.
+    if not seeds or not all(
+        isinstance(v, dict)
+        and set(v) == cells
+        and all(isinstance(m, dict) and all(isinstance(x, int | float) for x in m.values()) for m in v.values())
+        for v in seeds
+    ):
         raise ValueError(f"no per-seed results of this kind (a {other} report?)")
     return results
 
@@ -475,7 +485,8 @@ def paired(
     diff: dict[str, dict[str, float]] = {}
     better: dict[str, dict[str, int]] = {}
     for cell, metrics in results[seeds[0]].items():
-        deltas = {m: [results[s][cell][m] - before[s][cell][m] for s in seeds] for m in metrics}
+        shared = [m for m in metrics if all(m in before[s].get(cell, {}) for s in seeds)]
+        deltas = {m: [results[s][cell][m] - before[s][cell][m] for s in seeds] for m in shared}
         diff[cell] = {m: round(statistics.fmean(d), 3) for m, d in deltas.items()}
         better[cell] = {m: sum(x > 0 for x in d) for m, d in deltas.items()}
     return {"seeds": len(seeds), "difference": diff, "seeds_better": better}

@@ -206,9 +206,22 @@ def test_a_run_against_an_earlier_report_gives_paired_differences(
     ("content", "args", "message"),
     [
         ("{not json", ["--cv", "2"], "not a readable JSON report (JSONDecodeError)"),
-        ('{"results": {"seed 13": {}}}', ["--cv", "2"], "no per-seed results of this kind (a dev/blind report?)"),
-        ('{"cv": {"results": {"seed 13": {}}}}', [], "no per-seed results of this kind (a --cv report?)"),
-        ('{"cv": {"results": {"seed 7": {}}}}', ["--cv", "2"], "none of these seeds is in it"),
+        (
+            '{"results": {"seed 13": {"dev": {}}}}',
+            ["--cv", "2"],
+            "no per-seed results of this kind (a dev/blind report?)",
+        ),
+        (
+            '{"cv": {"results": {"seed 13": {"plain": {}, "framed": {}}}}}',
+            [],
+            "no per-seed results of this kind (a --cv report?)",
+        ),
+        (
+            '{"cv": {"results": {"seed 13": {}}}}',
+            ["--cv", "2"],
+            "no per-seed results of this kind (a dev/blind report?)",
+        ),
+        ('{"cv": {"results": {"seed 7": {"plain": {}, "framed": {}}}}}', ["--cv", "2"], "none of these seeds is in it"),
     ],
 )
 def test_an_earlier_report_of_another_kind_is_refused_in_one_line(
