@@ -185,7 +185,8 @@ def find_orgs(
             cue = "supply_verb_initial"  # "Seguritech won ...", but also "Officials installed ..."
         found.append(OrgMention(Mention(a, b, ORG, name, name), cue))
     # A name in a list of firms is a firm ("Babel Street, Dataminr, Sprinklr and Voyager Labs").
-    for a, b in _in_firm_lists(text, listed, [*(firms or []), *((o.mention.start, o.mention.end) for o in found)]):
+    known = [*(firms or []), *((o.mention.start, o.mention.end) for o in found)]
+    for a, b in _in_firm_lists(text, listed, known) if listed and len(known) >= 2 else ():
         found.append(OrgMention(Mention(a, b, ORG, text[a:b], text[a:b]), "list"))
     found.sort(key=lambda o: o.mention.start)
     return found
