@@ -42,6 +42,9 @@ def test_registry_vendors_and_plain_capitalised_words_are_not_candidates() -> No
     assert _orgs("Huawei installed cameras in Kenya.") == []  # the gazetteer has it already
     assert _orgs("According to Reuters, the mayor spoke.") == []
     assert _orgs("Officials installed cameras in Lima.") == []
+    # "firmado" (signed) is no "firma" (firm), nor "firmly" a "firm".
+    assert _orgs("O contrato foi firmado com o Quellor Brix.") == []
+    assert _orgs("Officials firmly rejected Quellor Brix.") == []
 
 
 def test_only_the_given_sentence_is_read() -> None:
