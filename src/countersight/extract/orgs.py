@@ -34,7 +34,7 @@ _NOUN_AFTER = re.compile(
 _MAX_LIST_GAP = 80
 _PAREN = re.compile(r"\([^()]{0,60}\)")
 _LIST_GAP = re.compile(
-    r"^\s*(?:\([^()]{0,60}\)\s*)?(?:,\s*(?:and\s+|or\s+|et\s+|y\s+|e\s+)?|\s*(?:and|or|&|y|et|e|und|ed)\s+)$", re.I
+    rf"^\s*(?:{_PAREN.pattern}\s*)?(?:,\s*(?:and\s+|or\s+|et\s+|y\s+|e\s+)?|\s*(?:and|or|&|y|et|e|und|ed)\s+)$", re.I
 )
 _AUX = re.compile(r"^\s*(?:(?:has|have|had|will|also|was|were|is|been|reportedly)\s+)*")
 _BY = re.compile(r"\b(?:by|from|with|de|par|por|pela|pelo|von|da|dalla)\s+(?:the\s+)?$", re.I)
@@ -132,7 +132,7 @@ def find_orgs(
     text: str, start: int, end: int, taken: list[tuple[int, int]], firms: list[tuple[int, int]] | None = None
 ) -> list[OrgMention]:
     """Organisation candidates in the sentence text[start:end]; ``firms``: the spans of the
-    sentence's registry vendors, whose list neighbours are firms too."""
+    sentence's registry vendors, which count towards the two firms a list needs."""
     found: list[OrgMention] = []
     listed: list[tuple[int, int]] = []  # capitalised runs with no cue of their own
     stop = cues.not_names()
@@ -186,7 +186,8 @@ def find_orgs(
         found.append(OrgMention(Mention(a, b, ORG, name, name), cue))
     # A name in a list of firms is a firm ("Babel Street, Dataminr, Sprinklr and Voyager Labs").
     known = [*(firms or []), *((o.mention.start, o.mention.end) for o in found)]
-    for a, b in _in_firm_lists(text, listed, known) if listed and len(known) >= 2 else ():
-        found.append(OrgMention(Mention(a, b, ORG, text[a:b], text[a:b]), "list"))
-    found.sort(key=lambda o: o.mention.start)
+    added = _in_firm_lists(text, listed, known) if listed and len(known) >= 2 else []
+    if added:
+        found += [OrgMention(Mention(a, b, ORG, text[a:b], text[a:b]), "list") for a, b in added]
+        found.sort(key=lambda o: o.mention.start)
     return found
