@@ -41,6 +41,14 @@ def test_the_supplier_origin_is_marked_as_such() -> None:
     assert {"r_in_list", "list_size=2", "rk=city"} <= set(lima) and "recipient_is_home" not in lima
 
 
+def test_a_word_that_introduces_a_name_is_no_origin() -> None:
+    """'Kenya called for ...': "called" introduces a name only before one ("a firm called Xyz")."""
+    f = _features("Kenya called for bids after Huawei installed CCTV cameras.")[("Huawei", "KEN", "Kenya")]
+    assert "r_company_after" not in f
+    firm = _features("A Kenya firm said Huawei installed CCTV cameras.")[("Huawei", "KEN", "Kenya")]
+    assert "r_company_after" in firm
+
+
 def test_sanctions_and_other_products_are_visible_to_the_scorer() -> None:
     sanctioned = _features("Hikvision was sanctioned over cameras in Kenya.")[("Hikvision", "KEN", "Kenya")]
     assert "sent_negative" in sanctioned and "between_negative" in sanctioned

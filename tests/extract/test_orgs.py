@@ -25,6 +25,10 @@ def _orgs(text: str) -> list[tuple[str, str]]:
         ("The firm Quellor signed a deal in Peru.", ("Quellor", "company_noun")),
         ("Trovix, a company based in Lagos, sold drones.", ("Trovix", "company_noun")),
         ("Zelmora Brix, a small Belgian firm, sold drones.", ("Zelmora Brix", "company_noun")),
+        ("Zelmora Brix, a Belgian supplier, sold drones.", ("Zelmora Brix", "company_noun")),
+        ("La empresa denominada Quellor vendió cámaras.", ("Quellor", "company_noun")),
+        # "firmó" (signed) is a supply verb, not the company noun "firma".
+        ("Quellor Brix firmó el contrato con la policía.", ("Quellor Brix", "supply_verb")),
         ("Empresa Quellor instalou câmeras em Recife.", ("Quellor", "company_noun")),
         (
             "A polícia contratou o Consórcio Quellor Brix, uma empresa de Recife.",

@@ -16,7 +16,18 @@ import ahocorasick
 
 from countersight.reference.loader import load_yaml
 
-KINDS = ("supply", "negative", "planned", "cancelled", "denied", "locative", "origin", "government", "company")
+KINDS = (
+    "supply",
+    "negative",
+    "planned",
+    "cancelled",
+    "denied",
+    "locative",
+    "origin",
+    "government",
+    "company",
+    "naming",
+)
 
 
 @functools.cache

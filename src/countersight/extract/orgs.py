@@ -11,6 +11,7 @@ Voyager Labs"). Which of these cues fired is kept as the mention's ``cue`` for t
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -24,11 +25,9 @@ _CONNECT = {"de", "of", "&", "du", "da", "do", "del"}
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]")
 _ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-# "Xyz, a company", "Xyz, una pequeña empresa española": up to two words between article and noun.
-_NOUN_AFTER = re.compile(
-    r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*(?:[\w-]+\s+){0,2}(?:company|firm|empresa|société|firma|azienda)",
-    re.I,
-)
+# What may stand between a name and the company noun after it: "Xyz, a company", "Xyz, una
+# pequeña empresa española" (up to two words between the article and the noun).
+_TO_NOUN_AFTER = r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*(?:[\w-]+\s+){0,2}"
 # Between two members of a list of firms ("Babel Street, Dataminr, Sprinklr and Voyager Labs"),
 # a member's short parenthesis included ("Wintics (basée à Paris), Videtics").
 _MAX_LIST_GAP = 80
@@ -92,10 +91,18 @@ def _runs(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list
     return out
 
 
-def _noun_before(company: re.Pattern[str], before: str) -> bool:
-    """A company noun at most two words before the name ("the firm Xyz", "a company called Xyz")."""
-    ends = [m.end() for m in company.finditer(before)]
-    return bool(ends) and len(before[ends[-1] :].split()) <= 2
+@functools.cache
+def _noun_after() -> re.Pattern[str]:
+    """A company noun shortly after the name, in the cues' words of every language (whole
+    words where a stem would start another word: "firma" is no "firmó", signed)."""
+    return re.compile(_TO_NOUN_AFTER + "(?:" + cues.matcher("company").pattern + ")", re.I)
+
+
+def _noun_before(before: str) -> bool:
+    """A company noun or a naming word at most two words before the name ("the firm Xyz", "a
+    company called Xyz")."""
+    ends = [m.end() for kind in ("company", "naming") for m in cues.matcher(kind).finditer(before)]
+    return bool(ends) and len(before[max(ends) :].split()) <= 2
 
 
 def _in_firm_lists(text: str, listed: list[tuple[int, int]], firms: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -169,7 +176,7 @@ def find_orgs(
         cue = ""
         if len(clean) >= 2 and last in suffixes:
             cue = "suffix"
-        elif noun_first or _noun_before(company, before) or _NOUN_AFTER.match(after):
+        elif noun_first or _noun_before(before) or _noun_after().match(after):
             cue = "company_noun"
         elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (len(clean) == 1 and _ACRONYM.match(clean[0])):
             cue = "shape"
