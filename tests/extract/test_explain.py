@@ -14,7 +14,7 @@ def test_plain_features_read_as_sentences() -> None:
 
 def test_bucketed_features_name_their_bound() -> None:
     assert describe("tok=3") == "words between supplier and recipient: up to 3"
-    assert describe("org_cue=suffix") == "organisation found by: suffix"
+    assert describe("org_cue=suffix") == "organisation found by: a legal form ending its name ('… Ltd', '… SAS')"
     assert describe("order=sr") == "order in the sentence: supplier first"
     assert describe("order=rs") == "order in the sentence: recipient first"
 
@@ -22,6 +22,14 @@ def test_bucketed_features_name_their_bound() -> None:
 def test_conjunctions_join_their_parts_in_words() -> None:
     said = describe("win=same&sk=company")
     assert said == "supplier and recipient are in the same sentence and the supplier is a company"
+
+
+def test_every_cue_value_of_the_shipped_model_is_described_in_words() -> None:
+    """'organisation found by: list' told a reviewer little: each cue's value reads as words."""
+    for feature in bundled().pair.weights:
+        prefix, _, value = feature.partition("=")
+        if prefix in ("org_cue", "cs_cue") and "&" not in feature:
+            assert not describe(feature).endswith(": " + value), feature
 
 
 def test_an_unknown_feature_is_shown_as_it_is() -> None:

@@ -81,6 +81,29 @@ _PREFIX = {
 }
 
 
+# The values of the cue features, in words: which cue made a name an organisation, and how a
+# country is named as a supplier.
+_VALUES = {
+    "org_cue=": {
+        "suffix": "a legal form ending its name ('… Ltd', '… SAS')",
+        "company_noun": "a company noun beside it ('the firm X', 'X, a company')",
+        "shape": "the shape of a brand ('DataWorks', 'PK9', an acronym)",
+        "supply_verb": "a supply verb beside it ('X installed', 'supplied by X')",
+        "supply_verb_initial": "a supply verb after it, at the start of the sentence ('X won …')",
+        "list": "its place in a list of firms ('Hikvision, X and Dahua')",
+    },
+    "cs_cue=": {
+        "subject": "the subject of a supply verb ('China has sold')",
+        "firms_supply": "its firms and a supply verb ('Chinese firms installed')",
+        "firms": "its firms ('Chinese companies')",
+        "goods": "its goods ('Chinese cameras')",
+        "made_in": "'made in'",
+        "source": "the source of a purchase ('bought from China')",
+        "none": "no cue (nothing in the sentence says so)",
+    },
+}
+
+
 def describe(feature: str) -> str:
     """A feature name as a sentence a reviewer understands (the name itself when unknown)."""
     if feature in _PLAIN:
@@ -92,5 +115,6 @@ def describe(feature: str) -> str:
             value = feature[len(prefix) :]
             if prefix == "order=":
                 value = "supplier first" if value == "sr" else "recipient first"
+            value = _VALUES.get(prefix, {}).get(value, value)
             return words + value
     return feature
