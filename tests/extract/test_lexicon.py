@@ -37,6 +37,17 @@ def test_vendor_aliases_and_casings_resolve_to_the_canonical_vendor() -> None:
     assert [v for k, v, _ in _found("Sensetime, SENSETIME and SenseTime.") if k == lx.VENDOR] == ["SenseTime"] * 3
 
 
+def test_a_brand_in_separate_words_and_an_acronym_with_stops_are_the_vendor() -> None:
+    found = _found("La empresa Face First y Shot Spotter Inc., con el C.E.I.E.C. chino.")
+    assert [(v, surface) for k, v, surface in found if k == lx.VENDOR] == [
+        ("FaceFirst", "Face First"),
+        ("ShotSpotter", "Shot Spotter Inc."),
+        ("CEIEC", "C.E.I.E.C."),
+    ]
+    # Exactly as written: lower-case words are no brand.
+    assert [k for k, _, _ in _found("They face first the dark matter.")] == []
+
+
 def test_lower_case_words_are_not_names() -> None:
     """'the axis of', 'china' and 'turkey' in lower case are words; with capitals they are names."""
     assert _found("the axis of power sold turkey on china plates.") == []

@@ -219,6 +219,23 @@ def _short_name(name: str) -> str | None:
     return short if short != name and len(short) >= 3 and distinctive else None
 
 
+_CAMEL_WORD = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
+_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+
+
+def _spellings(alias: str) -> set[str]:
+    """Other ways news copy writes a registry name, exactly as written: a CamelCase brand as
+    separate words ("Any Vision", "Shot Spotter Inc."), an acronym with full stops ("C.E.I.E.C.")."""
+    out: set[str] = set()
+    words = alias.split()
+    if any(_CAMEL_WORD.match(w) for w in words):
+        out.add(" ".join(_HUMP.sub(" ", w) if _CAMEL_WORD.match(w) else w for w in words))
+    if _ACRONYM.match(alias):
+        out.add(".".join(alias) + ".")
+    return out
+
+
 def _vendor_cased(alias: str) -> frozenset[str]:
     forms = {alias, alias.upper()}
     if any(c.isupper() for c in alias[1:]) or alias.isupper():
@@ -335,6 +352,8 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
             # Vendor names keep their capitals: "Axis" the company, not "the axis of"; other
             # casings of the same name are accepted ("Sensetime", "Ceiec", "Cloudwalk").
             _add(table, alias, Entry(VENDOR, org.name, _vendor_cased(alias), 5))
+            for spelled in _spellings(alias):
+                _add(table, spelled, Entry(VENDOR, org.name, frozenset({spelled}), 5))
         short = _short_name(org.name)
         if short and fold(short) not in _VENDOR_STOP and not table.get(fold(short)):
             _add(table, short, Entry(VENDOR, org.name, _cased(short), 4))
