@@ -4,6 +4,8 @@ per-claim JSON contract of ``countersight extract`` (sentences written for the p
 
 from __future__ import annotations
 
+import dataclasses
+
 from countersight.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
@@ -12,6 +14,7 @@ from countersight.extract import (
     claim_to_contract,
     extract_claims,
 )
+from countersight.extract.model import bundled
 from countersight.model import Document
 
 
@@ -112,3 +115,16 @@ def test_a_newspaper_named_after_a_country_is_no_recipient() -> None:
     text = "Huawei installed facial recognition cameras in Harare, Zimbabwe, the Japan Times reported."
     assert [c.country for c in extract_claims(_doc(text))] == ["ZWE"]
     assert [c.country for c in extract_claims(_doc(text), model=None)] == ["ZWE"]
+
+
+def test_a_country_is_the_supplier_only_when_no_company_of_it_is_claimed() -> None:
+    """'China supplied ... Huawei installed ...': Huawei's claim names China as its home; a
+    second claim for China would be a duplicate (a false pair, as the corpus is labeled)."""
+    text = "China supplied facial recognition cameras to Kenya. Huawei installed them in Nairobi, Kenya."
+    every = dataclasses.replace(bundled(), threshold=0.0)  # every candidate accepted
+    claims = extract_claims(_doc(text), model=every)
+    assert ("Huawei", "CHN", "KEN") in {(c.vendor, c.vendor_country, c.country) for c in claims}
+    assert (None, "CHN", "KEN") not in {(c.vendor, c.vendor_country, c.country) for c in claims}
+    # Without a company from that country, the country stays the supplier.
+    alone = extract_claims(_doc("China supplied facial recognition cameras to Kenya."), model=every)
+    assert (None, "CHN", "KEN") in {(c.vendor, c.vendor_country, c.country) for c in alone}

@@ -161,5 +161,10 @@ def draft_claims(
                 },
             )
         )
+    # The supplier country only when the text names no company (docs/extraction.md): "China
+    # supplied ... Huawei installed ..." is Huawei's claim, and Huawei's claim already names
+    # China as its home; a second claim for the country would be a duplicate.
+    named = {(d.vendor_country, d.country) for d in drafts if d.vendor}
+    drafts = [d for d in drafts if d.vendor or (d.vendor_country, d.country) not in named]
     drafts.sort(key=lambda d: (d.sentence.start, d.country, d.vendor or "", d.vendor_country or ""))
     return drafts
