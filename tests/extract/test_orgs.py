@@ -51,6 +51,15 @@ def test_registry_vendors_and_plain_capitalised_words_are_not_candidates() -> No
     assert _orgs("Officials firmly rejected Quellor Brix.") == []
 
 
+def test_a_public_body_a_law_or_a_project_is_no_firm() -> None:
+    """The buyer or the programme, not a supplier, and nothing for the review queue."""
+    assert _orgs("Fayette County installed license plate readers from Brontek.") == [("Brontek", "supply_verb")]
+    assert _orgs("A Polícia Militar contratou a empresa Quellor.") == [("Quellor", "company_noun")]
+    assert _orgs("The Sharp Eyes Project was built by Brontek.") == [("Brontek", "supply_verb")]
+    # Whole words only: "Actus" is no "act", "Programmers" no "program".
+    assert _orgs("The firm Actus Quellor signed a deal.") == [("Actus Quellor", "company_noun")]
+
+
 def test_only_the_given_sentence_is_read() -> None:
     text = "Police met. The firm Quellor signed a deal."
     start = text.index("The")

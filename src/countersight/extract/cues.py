@@ -27,6 +27,7 @@ KINDS = (
     "government",
     "company",
     "naming",
+    "not_firm",
 )
 
 

@@ -6,7 +6,9 @@ A run of capitalised words is an organisation candidate when it ends in a legal 
 empresa Xyz", "Xyz, a company"), has the shape of a brand (CamelCase "DataWorks", letters and
 digits "PK9", a short acronym "SNEF"), stands next to a supply verb ("Xyz installed", "supplied
 by Xyz"), or stands in a list that names at least two other firms ("Babel Street, Dataminr, Xyz and
-Voyager Labs"). Which of these cues fired is kept as the mention's ``cue`` for the features.
+Voyager Labs"). Which of these cues fired is kept as the mention's ``cue`` for the features. A
+name that says it is a public body, a law, a fund or a project ("Fayette County", "Privacy Act")
+is none.
 """
 
 from __future__ import annotations
@@ -146,6 +148,7 @@ def find_orgs(
     suffixes = cues.legal_suffixes()
     company = cues.matcher("company")
     supply = cues.matcher("supply")
+    not_firm = cues.matcher("not_firm")
     for a, b, words in _runs(text, start, end, taken):
         clean = [_clean(w) for w in words]
         # Drop leading words that are not names ("The", "According", "Mr").
@@ -170,6 +173,8 @@ def find_orgs(
             continue
         name = text[a:b].strip(" ,.")
         b = a + len(name)
+        if not_firm.search(name):
+            continue  # a public body, a law, a fund or a project ("Fayette County", "Privacy Act")
         last = clean[-1].casefold().rstrip(".")
         before = text[max(start, a - 40) : a]
         after = text[b : min(end, b + 30)]
