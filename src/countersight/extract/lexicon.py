@@ -221,7 +221,8 @@ def _short_name(name: str) -> str | None:
 
 _CAMEL_WORD = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# A short acronym ("CEIEC", "SNEF"): written with full stops too, and a brand's shape (orgs).
+ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 
 
 def _spellings(alias: str) -> set[str]:
@@ -231,7 +232,7 @@ def _spellings(alias: str) -> set[str]:
     words = alias.split()
     if any(_CAMEL_WORD.match(w) for w in words):
         out.add(" ".join(_HUMP.sub(" ", w) if _CAMEL_WORD.match(w) else w for w in words))
-    if _ACRONYM.match(alias):
+    if ACRONYM.match(alias):
         out.add(".".join(alias) + ".")
     return out
 

@@ -19,14 +19,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from countersight.extract import cues
-from countersight.extract.lexicon import Mention
+from countersight.extract.lexicon import ACRONYM, Mention
 
 ORG = "org"
 _TOKEN = re.compile(r"[^\W_][\w&'’.+-]*")
 _CONNECT = {"de", "of", "&", "du", "da", "do", "del"}
 _CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]")
 _ALNUM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}$")
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # What may stand between a name and the company noun after it: "Xyz, a company", "Xyz, una
 # pequeña empresa española" (up to two words between the article and the noun).
 _TO_NOUN_AFTER = r"^\s*,?\s*(?:a|an|the|une?|la|el|uma?)?\s*(?:[\w-]+\s+){0,2}"
@@ -183,7 +182,7 @@ def find_orgs(
             cue = "suffix"
         elif noun_first or _noun_before(before) or _noun_after().match(after):
             cue = "company_noun"
-        elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (len(clean) == 1 and _ACRONYM.match(clean[0])):
+        elif _CAMEL.match(clean[0]) or _ALNUM.match(clean[0]) or (len(clean) == 1 and ACRONYM.match(clean[0])):
             cue = "shape"
         elif supply.match(after, _AUX.match(after).end()) or (  # type: ignore[union-attr]
             _BY.search(before) and supply.search(before)
