@@ -4,7 +4,8 @@ Issue 3 scoring: micro P/R/F1 over (supplier, recipient) pairs per document, whe
 supplier is the first word of the vendor's canonical name after dropping legal suffixes
 (case-insensitive), or the vendor's home country when the text names no company;
 technology accuracy on matched pairs (gold ``technology`` or ``technology_alternatives``);
-triple (supplier, recipient, technology) F1.
+triple (supplier, recipient, technology) F1. Claims are matched to gold pairs exactly as the
+held-out sets are scored (``compare``).
 """
 
 from __future__ import annotations
@@ -140,41 +141,88 @@ def evaluate(gold_dir: str | Path, model: Model | None | Literal["bundled"] = "b
     return score_passages(rows, model)
 
 
+# A scoring key: (form, supplier, recipient country); the form is "v" for a company, "c" for a
+# country named as the supplier.
+Key = tuple[str, str, str]
+# A claim as the scoring reads it: vendor, vendor country, recipient country, technology.
+Predicted = tuple[str | None, str | None, str, str | None]
+
+
+@dataclass
+class Comparison:
+    """One passage's claims against its gold pairs, keyed by (form, supplier, recipient)."""
+
+    gold: dict[Key, set[str | None]]
+    predicted: dict[Key, set[str | None]]
+    matched: set[Key]
+    false: set[Key]
+
+
+def _gold_key(dep: GoldDeployment) -> Key:
+    """A gold deployment's key: the company when one is named, else the supplier country."""
+    vendor = dep.vendor_canonical or dep.vendor
+    if vendor:
+        return ("v", supplier_key(vendor, None), dep.country)
+    return ("c", supplier_key(None, dep.vendor_country), dep.country)
+
+
+def _claim_keys(vendor: str | None, vendor_country: str | None, country: str) -> list[Key]:
+    """A claim's keys: its company and its supplier country, either of which may match."""
+    keys: list[Key] = []
+    if vendor:
+        keys.append(("v", supplier_key(vendor, None), country))
+    if vendor_country:
+        keys.append(("c", supplier_key(None, vendor_country), country))
+    return keys
+
+
+def compare(deployments: Sequence[GoldDeployment], claims: Sequence[Predicted]) -> Comparison:
+    """Match claims to gold pairs as the held-out sets are scored (``../shared/tools/score.py``):
+    a claim naming a company and its home country may match either form of a gold pair; a
+    company form not in the gold is false, and a country form only when no claim names a company
+    for the same recipient."""
+    gold: dict[Key, set[str | None]] = {}
+    for dep in deployments:
+        gold.setdefault(_gold_key(dep), set()).update({dep.technology, *dep.technology_alternatives})
+    predicted: dict[Key, set[str | None]] = {}
+    for vendor, vendor_country, country, technology in claims:
+        for k in _claim_keys(vendor, vendor_country, country):
+            predicted.setdefault(k, set()).add(technology)
+    companies_for = {k[2] for k in predicted if k[0] == "v"}
+    false = {k for k in predicted if k not in gold and (k[0] == "v" or k[2] not in companies_for)}
+    return Comparison(gold, predicted, set(gold) & set(predicted), false)
+
+
+def _pairs(keys: Iterable[Key]) -> list[list[str]]:
+    return sorted([k[1], k[2]] for k in keys)
+
+
 def score_passages(
     rows: Iterable[tuple[str, str, Sequence[GoldDeployment]]], model: Model | None | Literal["bundled"] = "bundled"
 ) -> Score:
-    """Score the extractor on (id, text, gold deployments) passages."""
+    """Score the extractor on (id, text, gold deployments) passages, as ``compare`` matches."""
     score = Score()
     for pid, text, deployments in rows:
-        gold: dict[tuple[str, str], set[str | None]] = {}
-        gold_status: dict[tuple[str, str], set[str]] = {}
-        for dep in deployments:
-            key = (supplier_key(dep.vendor_canonical or dep.vendor, dep.vendor_country), dep.country)
-            gold.setdefault(key, set()).update({dep.technology, *dep.technology_alternatives})
-            if dep.status:
-                gold_status.setdefault(key, set()).add(dep.status)
         doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), text=text)
-        pred: dict[tuple[str, str], str | None] = {}
-        pred_status: dict[tuple[str, str], str] = {}
-        for c in extract_claims(doc, model=model):
-            keys = [(supplier_key(c.vendor, c.vendor_country), c.country)]
-            if c.vendor and c.vendor_country:
-                keys.append((supplier_key(None, c.vendor_country), c.country))
-            # A claim naming a vendor and its home country matches either form of the gold.
-            key = next((k for k in keys if k in gold), keys[0])
-            pred.setdefault(key, c.technology)
-            pred_status.setdefault(key, str(c.status))
-            score.judged.append((c.confidence, str(c.attrs.get("rule") or c.attrs.get("how", "")), key in gold))
-        matched = set(gold) & set(pred)
-        score.tp += len(matched)
-        score.fp += len(set(pred) - set(gold))
-        score.fn += len(set(gold) - set(pred))
-        score.tech_ok += sum(1 for k in matched if pred[k] in gold[k])
-        judged = [k for k in matched if k in gold_status]
+        claims = extract_claims(doc, model=model)
+        cmp = compare(deployments, [(c.vendor, c.vendor_country, c.country, c.technology) for c in claims])
+        status: dict[Key, str] = {}
+        for c in claims:
+            keys = _claim_keys(c.vendor, c.vendor_country, c.country)
+            for k in keys:
+                status.setdefault(k, str(c.status))
+            right = any(k in cmp.gold for k in keys)
+            score.judged.append((c.confidence, str(c.attrs.get("rule") or c.attrs.get("how", "")), right))
+        gold_status: dict[Key, set[str]] = {}
+        for dep in deployments:
+            if dep.status:
+                gold_status.setdefault(_gold_key(dep), set()).add(dep.status)
+        score.tp += len(cmp.matched)
+        score.fp += len(cmp.false)
+        score.fn += len(set(cmp.gold) - cmp.matched)
+        score.tech_ok += sum(1 for k in cmp.matched if cmp.gold[k] & cmp.predicted[k])
+        judged = [k for k in cmp.matched if k in gold_status]
         score.status_n += len(judged)
-        score.status_ok += sum(1 for k in judged if pred_status[k] in gold_status[k])
-        score.per_doc[pid] = {
-            "missed": sorted(list(k) for k in set(gold) - set(pred)),
-            "false": sorted(list(k) for k in set(pred) - set(gold)),
-        }
+        score.status_ok += sum(1 for k in judged if status[k] in gold_status[k])
+        score.per_doc[pid] = {"missed": _pairs(set(cmp.gold) - cmp.matched), "false": _pairs(cmp.false)}
     return score
