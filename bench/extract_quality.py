@@ -65,7 +65,7 @@ from countersight.extract import _homes
 from countersight.extract.evaluate import score_passages
 from countersight.extract.learned import prepare
 from countersight.extract.model import Model
-from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
+from countersight.extract.training import FAMILIES, Passage, candidate_keys, gold_key, read_corpus, train
 
 SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
 
@@ -208,7 +208,7 @@ def cv_folds(ids: Sequence[str], folds: int, seed: int) -> dict[str, int]:
 
 
 def cross_validated(
-    passages: Sequence[Passage], folds: int, seed: int, homes: dict[str, str | None]
+    passages: Sequence[Passage], folds: int, seed: int, homes: dict[str, str | None], family: str = "trees"
 ) -> dict[str, dict[str, float]]:
     """Train on all folds but one, score the one left out (plain, and framed among its own
     negatives), and pool the pairs of every fold: ranking quality and pair F1 at each model's
@@ -221,7 +221,7 @@ def cross_validated(
         held = [p for p in passages if fold_of[p.id] == k]
         if not held:
             continue
-        model = train([p for p in passages if fold_of[p.id] != k], homes, seed=seed)
+        model = train([p for p in passages if fold_of[p.id] != k], homes, seed=seed, family=family)
         for name, rows in (("plain", held), ("framed", framed(held))):
             pairs, gold = scored_pairs(rows, model, homes)
             scored[name] += pairs
@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: K-fold cross-validation over fit and dev (blind untouched), ranking quality and F1 pooled",
     )
     ap.add_argument(
+        "--family", choices=FAMILIES, default="trees", help="the pair scorer's model family (default: trees)"
+    )
+    ap.add_argument(
         "--against",
         type=Path,
         metavar="JSON",
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     homes = _homes()
     if args.cv:
-        return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json, before)
+        return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json, before, args.family)
     results: dict[str, dict[str, dict[str, float]]] = {}
     languages: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
@@ -354,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
             print(_line("rules", results["rules"]), file=sys.stderr)
             for seed in args.seeds:
                 t0 = time.monotonic()
-                model = train(parts["fit"], homes, seed=seed)
+                model = train(parts["fit"], homes, seed=seed, family=args.family)
                 path = Path(tmp) / f"model-{seed}.json"
                 path.write_text(model.to_json(), encoding="utf-8")
                 results[f"seed {seed}"] = score(model, str(path))
@@ -412,6 +415,7 @@ def _cv_main(
     homes: dict[str, str | None],
     as_json: bool,
     before: dict[str, dict[str, dict[str, float]]] | None = None,
+    family: str = "trees",
 ) -> int:
     """The ``--cv`` report: one row per seed, the mean and the spread."""
     print(
@@ -423,7 +427,7 @@ def _cv_main(
     try:
         for seed in seeds:
             t0 = time.monotonic()
-            results[f"seed {seed}"] = cross_validated(passages, folds, seed, homes)
+            results[f"seed {seed}"] = cross_validated(passages, folds, seed, homes, family)
             took = time.monotonic() - t0
             print(_cv_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
     except KeyboardInterrupt:

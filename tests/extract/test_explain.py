@@ -19,6 +19,12 @@ def test_bucketed_features_name_their_bound() -> None:
     assert describe("order=rs") == "order in the sentence: recipient first"
 
 
+def _pair_features() -> set[str]:
+    """Every feature the shipped pair scorer weighs, alone or in a pair of features."""
+    pair = bundled().pair
+    return set(pair.weights) | {f for t in pair.terms for f in t}
+
+
 def test_conjunctions_join_their_parts_in_words() -> None:
     said = describe("win=same&sk=company")
     assert said == "supplier and recipient are in the same sentence and the supplier is a company"
@@ -26,7 +32,7 @@ def test_conjunctions_join_their_parts_in_words() -> None:
 
 def test_every_cue_value_of_the_shipped_model_is_described_in_words() -> None:
     """'organisation found by: list' told a reviewer little: each cue's value reads as words."""
-    for feature in bundled().pair.weights:
+    for feature in _pair_features():
         prefix, _, value = feature.partition("=")
         if prefix in ("org_cue", "cs_cue") and "&" not in feature:
             assert not describe(feature).endswith(": " + value), feature
@@ -37,4 +43,4 @@ def test_an_unknown_feature_is_shown_as_it_is() -> None:
 
 
 def test_every_feature_of_the_shipped_model_is_described_in_words() -> None:
-    assert [f for f in bundled().pair.weights if describe(f) == f] == []
+    assert [f for f in _pair_features() if describe(f) == f] == []

@@ -3,6 +3,7 @@ and a missing, corrupt or other-format file as a one-line error."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -29,6 +30,25 @@ def test_explain_breaks_ties_by_name_whatever_the_order() -> None:
     assert scorer.explain(["a", "d", "b", "c"], k=3) == expected
 
 
+def test_conjunctions_add_their_weight_only_when_all_their_features_are_present() -> None:
+    scorer = Linear({"a": 1.0, "b": -0.5}, 0.25, {("a", "b"): 2.0, ("a", "b", "c"): -1.0, ("c", "d"): 4.0})
+    assert scorer.margin(["a"]) == 1.25
+    assert scorer.margin(["b", "a", "a"]) == pytest.approx(2.75)  # a repeated feature counts once
+    assert scorer.margin(["a", "b", "c"]) == pytest.approx(1.75)
+    assert scorer.margin(["c", "x"]) == 0.25
+
+
+def test_contributions_share_each_conjunction_and_add_up_to_the_margin() -> None:
+    """Each present feature gets its weight and an equal share of each conjunction it completes
+    (the Shapley value of the sum), so the reasons add up to the score less the bias."""
+    scorer = Linear({"a": 1.0, "b": -0.5}, 0.25, {("a", "b"): 2.0, ("a", "b", "c"): -1.5, ("c", "d"): 4.0})
+    feats = ["a", "b", "c"]
+    parts = scorer.contributions(feats)
+    assert parts == pytest.approx({"a": 1.5, "b": 0.0, "c": -0.5})
+    assert sum(parts.values()) == pytest.approx(scorer.margin(feats) - scorer.bias)
+    assert scorer.explain(feats) == [("a", 1.5), ("c", -0.5)]  # nothing added: not a reason
+
+
 def test_multiclass_probabilities_sum_to_one_and_pick_the_most_probable() -> None:
     status = Multiclass(("planned", "reported"), {"cue=planned": (2.0, -2.0)}, (0.0, 1.0))
     probs = status.probs(["cue=planned", "cue=other"])
@@ -46,6 +66,7 @@ def test_calibration_interpolates_inside_its_table_and_clamps_outside() -> None:
 def test_the_bundled_model_round_trips_to_the_same_bytes(tmp_path: Path) -> None:
     model = bundled()
     assert model.version.startswith(f"learned-{FORMAT}.") and 0.0 < model.threshold < 1.0
+    assert model.pair.terms and not model.sentence.terms  # boosted trees as pairs of features
     text = model.to_json()
     path = tmp_path / "model.json"
     path.write_text(text, encoding="utf-8")
@@ -61,7 +82,8 @@ def test_the_bundled_model_round_trips_to_the_same_bytes(tmp_path: Path) -> None
         ('{"hello": 1}', "not a countersight model file"),
         ("[1, 2]", "not a countersight model file"),
         ('{"format": 999}', "format 999"),
-        ('{"format": 1, "version": "x"}', "incomplete or malformed"),
+        ('{"format": 1, "version": "learned-1.x"}', "format 1, this countersight reads format 2"),
+        ('{"format": 2, "version": "x"}', "incomplete or malformed"),
     ],
 )
 def test_bad_model_files_are_one_line_errors(
@@ -89,4 +111,13 @@ def test_an_unreadable_model_file_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cannot read model file"):
         load(tmp_path)  # a directory
     with pytest.raises(ModelError, match="incomplete or malformed"):
-        from_json('{"format": 1, "version": "v", "threshold": "high"}', "inline")
+        from_json('{"format": 2, "version": "v", "threshold": "high"}', "inline")
+
+
+def test_a_conjunction_of_one_feature_is_a_malformed_file(tmp_path: Path) -> None:
+    body = json.loads(bundled().to_json())
+    body["pair"]["terms"].append([["sk=vendor"], 1.0])
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(ModelError, match="fewer than two features"):
+        load(path)

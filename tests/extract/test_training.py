@@ -17,7 +17,9 @@ from countersight.extract.training import (
     STATUSES,
     Passage,
     best_threshold,
+    expand_trees,
     fit_calibration,
+    fit_trees,
     frame,
     gold_key,
     model_version,
@@ -82,6 +84,65 @@ def test_framing_puts_each_positive_passage_between_two_negatives_deterministica
     assert "\n\nHuawei sold cameras to Kenya.\n\n" in framed.text
     assert frame(passages, seed=3) == [framed]
     assert frame(passages[:2], seed=3) == []  # fewer than two negatives: nothing to frame with
+
+
+def test_framing_within_folds_takes_the_negatives_of_the_passage_s_own_fold() -> None:
+    """A model held out from a fold must not have trained on the text around that fold's framed
+    copies; a fold with fewer than two negatives borrows any two rather than frame nothing."""
+    gold = (GoldDeployment(country="KEN", vendor_canonical="Huawei"),)
+    passages = [Passage(f"p{i}", f"Huawei sold cameras to Kenya ({i}).", "en", gold) for i in range(6)]
+    passages += [Passage(f"n{i}", f"Markets moved ({i}).", "en", ()) for i in range(6)]
+    fold_of = {p.id: int(p.id[1]) % 3 for p in passages}
+    fold_of["p5"] = 3  # a fold without negatives
+    framed = frame(passages, seed=3, fold_of=fold_of)
+    assert [f.id for f in framed] == [f"p{i}+framed" for i in range(6)]
+    negatives = {p.text: p.id for p in passages if not p.gold}
+    for f in framed:
+        own = f.id.removesuffix("+framed")
+        first, _, rest = f.text.partition("\n\n")
+        _, _, last = rest.partition("\n\n")
+        if own != "p5":
+            assert fold_of[negatives[first]] == fold_of[negatives[last]] == fold_of[own]
+        assert first in negatives and last in negatives and first != last
+    assert frame(passages, seed=3, fold_of=fold_of) == framed
+
+
+def test_trees_are_expanded_into_the_sum_they_compute() -> None:
+    # Root splits on a; without a, on b; with a, on c. Leaves: 1, 2 (no a), 3, 4 (a).
+    names: list[str | None] = ["a", "b", None, None, "c", None, None]
+    left, right = [1, 2, -1, -1, 5, -1, -1], [4, 3, -1, -1, 6, -1, -1]
+    values = [0.0, 0.0, 1.0, 2.0, 0.0, 3.0, 4.0]
+    scorer = expand_trees([(names, left, right, values), ([None], [-1], [-1], [0.5])])
+
+    def walk(present: set[str]) -> float:
+        node = 0
+        while left[node] >= 0:
+            node = right[node] if names[node] in present else left[node]
+        return values[node] + 0.5
+
+    for present in ({""}, {"a"}, {"b"}, {"c"}, {"a", "b"}, {"a", "c"}, {"b", "c"}, {"a", "b", "c"}):
+        assert scorer.margin(sorted(present)) == pytest.approx(walk(present))
+    assert set(scorer.terms) == {("a", "b"), ("a", "c")}
+
+
+def test_boosted_trees_score_as_scikit_learn_does() -> None:
+    """The stored sum gives the forest's own log-odds (its decision function) on every row."""
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from countersight.extract.training import TREES, _vectorize
+
+    rng = np.random.default_rng(5)
+    rows = [[f"f{j}" for j in range(12) if rng.random() < 0.3] for _ in range(400)]
+    y = [int(("f1" in r) != ("f2" in r and "f3" in r)) for r in rows]
+    scorer = fit_trees(rows, y, seed=2)
+    x, _ = _vectorize(rows)
+    labels = np.asarray(y)
+    weight = np.where(labels == 1, 0.5 / labels.mean(), 0.5 / (1 - labels.mean()))
+    forest = GradientBoostingClassifier(**TREES, random_state=2).fit(x, labels, sample_weight=weight)
+    expected = forest.decision_function(x)
+    assert [scorer.margin(r) for r in rows] == pytest.approx(list(expected), abs=1e-9)
+    assert scorer.terms  # the interaction is learned as a pair of features
 
 
 def test_the_threshold_is_the_middle_of_the_near_best_cuts_and_the_version_hashes_the_content() -> None:

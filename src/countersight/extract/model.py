@@ -1,9 +1,10 @@
 """The learned extractor's model file: plain JSON weights, read without scikit-learn or network.
 
-Four linear models share one file: the sentence scorer (does this sentence state a deployment?
-logistic regression over its words), the pair scorer (over the features of a candidate pair, the
-sentence score among them), the technology classifier and the status classifier (multinomial logistic
-regression). The pair score is mapped to a calibrated probability by a monotone table fitted on
+Four models share one file: the sentence scorer (does this sentence state a deployment? logistic
+regression over its words), the pair scorer (over the features of a candidate pair, the sentence
+score among them: gradient-boosted trees of depth two, stored as the sum they add up to, weights
+of single features and of pairs of features), the technology classifier and the status classifier
+(multinomial logistic regression). The pair score is mapped to a calibrated probability by a monotone table fitted on
 held-out predictions (Platt scaling), so a claim's confidence estimates the share of such claims
 that are right. ``FORMAT`` changes when the file's layout does; ``version`` names the trained
 model and goes into every claim.
@@ -15,14 +16,14 @@ import functools
 import json
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from countersight.errors import CountersightError
 
-FORMAT = 1
+FORMAT = 2
 BUNDLED = "extractor.json"
 
 
@@ -39,27 +40,59 @@ def _sigmoid(x: float) -> float:
 
 @dataclass(frozen=True)
 class Linear:
-    """A binary logistic regression over named features."""
+    """A binary scorer over named features: log-odds = bias + the weights of the features present
+    + the weights of the conjunctions (``terms``: sets of two or more features) all of whose
+    features are present. Without terms it is a logistic regression; boosted trees over binary
+    features are exactly such a sum (``training.expand_trees``)."""
 
     weights: dict[str, float]
     bias: float
+    terms: dict[tuple[str, ...], float] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _by_first(self) -> dict[str, tuple[tuple[tuple[str, ...], float], ...]]:
+        """Each conjunction filed under its first feature: a candidate looks up only its own."""
+        out: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+        for t, w in self.terms.items():
+            out.setdefault(t[0], []).append((t[1:], w))
+        return {f: tuple(v) for f, v in out.items()}
+
+    def _terms_present(self, present: set[str]) -> list[tuple[tuple[str, ...], float]]:
+        out = []
+        for f in present:
+            for rest, w in self._by_first.get(f, ()):
+                if all(g in present for g in rest):
+                    out.append(((f, *rest), w))
+        return out
 
     def margin(self, feats: list[str]) -> float:
         """Log-odds of the positive class."""
         w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in feats)
+        if not self.terms:
+            return self.bias + sum(w.get(f, 0.0) for f in feats)
+        present = set(feats)
+        return self.bias + sum(w.get(f, 0.0) for f in present) + sum(v for _, v in self._terms_present(present))
 
     def prob(self, feats: list[str]) -> float:
         """Uncalibrated probability."""
         return _sigmoid(self.margin(feats))
 
+    def contributions(self, feats: list[str]) -> dict[str, float]:
+        """What each present feature adds to the log-odds: its weight plus an equal share of each
+        conjunction it completes (the Shapley value of the sum against no features: the shares add
+        up to the margin less the bias)."""
+        present = set(feats)
+        out = {f: self.weights[f] for f in present if f in self.weights}
+        for t, w in self._terms_present(present):
+            for f in t:
+                out[f] = out.get(f, 0.0) + w / len(t)
+        return out
+
     def explain(self, feats: list[str], k: int = 6) -> list[tuple[str, float]]:
-        """The ``k`` features that moved the score most, with their weights."""
+        """The ``k`` features that moved the score most, with what each added."""
         # Ties broken by name: the same claim explains itself the same way in every process.
-        ranked = sorted(
-            ((f, self.weights[f]) for f in set(feats) if f in self.weights), key=lambda t: (-abs(t[1]), t[0])
-        )
-        return [(f, round(w, 3)) for f, w in ranked[:k]]
+        ranked = sorted(self.contributions(feats).items(), key=lambda t: (-abs(t[1]), t[0]))
+        return [(f, round(w, 3)) for f, w in ranked[:k] if abs(w) > 1e-9]
 
 
 @dataclass(frozen=True)
@@ -124,7 +157,10 @@ class Model:
         """The model file's text (stable key order, so the same training gives the same bytes)."""
 
         def linear(m: Linear) -> dict[str, Any]:  # JSON: the model file
-            return {"bias": round(m.bias, 6), "weights": {f: round(w, 6) for f, w in sorted(m.weights.items())}}
+            body = {"bias": round(m.bias, 6), "weights": {f: round(w, 6) for f, w in sorted(m.weights.items())}}
+            if m.terms:
+                body["terms"] = [[list(t), round(w, 6)] for t, w in sorted(m.terms.items())]
+            return body
 
         def multi(m: Multiclass) -> dict[str, Any]:  # JSON: the model file
             return {
@@ -166,6 +202,12 @@ def from_json(text: str, origin: str) -> Model:
         )
     try:
 
+        def linear(m: dict[str, Any]) -> Linear:  # JSON: as read from the model file
+            terms = {tuple(sorted(str(f) for f in t)): float(w) for t, w in m.get("terms", [])}
+            if any(len(t) < 2 for t in terms):
+                raise ValueError("a conjunction names fewer than two features")
+            return Linear({f: float(w) for f, w in m["weights"].items()}, float(m["bias"]), terms)
+
         def multi(m: dict[str, Any]) -> Multiclass:  # JSON: as read from the model file
             return Multiclass(
                 tuple(m["labels"]),
@@ -175,10 +217,8 @@ def from_json(text: str, origin: str) -> Model:
 
         return Model(
             version=str(body["version"]),
-            pair=Linear({f: float(w) for f, w in body["pair"]["weights"].items()}, float(body["pair"]["bias"])),
-            sentence=Linear(
-                {f: float(w) for f, w in body["sentence"]["weights"].items()}, float(body["sentence"]["bias"])
-            ),
+            pair=linear(body["pair"]),
+            sentence=linear(body["sentence"]),
             calibration=Calibration(tuple(body["calibration"]["x"]), tuple(body["calibration"]["y"])),
             threshold=float(body["threshold"]),
             technology=multi(body["technology"]),

@@ -34,6 +34,13 @@ def _print_score(result: dict[str, Any]) -> None:  # JSON: the eval report (``ev
             typer.echo(f"{doc_id}: missed={d['missed']} false={d['false']}")
 
 
+def _check_family(family: str) -> None:
+    from countersight.extract.training import FAMILIES
+
+    if family not in FAMILIES:
+        raise typer.BadParameter(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}", param_hint="--family")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``eval`` and ``train`` commands."""
 
@@ -50,6 +57,7 @@ def register(app: typer.Typer) -> None:
             "one left out (needs scikit-learn: the 'train' extra)",
         ),
         seed: int = typer.Option(13, "--seed"),
+        family: str = typer.Option("trees", "--family", help="with --cv: the pair scorer's family, trees or linear"),
     ) -> None:
         """Score extraction: pair and triple P/R/F1, technology and status accuracy, reliability."""
         from countersight.extract.evaluate import score_passages
@@ -62,8 +70,14 @@ def register(app: typer.Typer) -> None:
 
             if cv < 2:
                 raise typer.BadParameter("--cv needs at least 2 folds")
+            _check_family(family)
             folds = cross_validate(
-                passages, _homes(), folds=cv, seed=seed, progress=lambda m: err_console.print(m, highlight=False)
+                passages,
+                _homes(),
+                folds=cv,
+                seed=seed,
+                family=family,
+                progress=lambda m: err_console.print(m, highlight=False),
             )
             mean = {k: round(sum(f[k]["f1"] for f in folds) / len(folds), 3) for k in ("pairs", "triples")}
             if fmt == "json":
@@ -89,27 +103,34 @@ def register(app: typer.Typer) -> None:
         corpus_dirs: list[str] = typer.Argument(..., help="directories with ID.txt passages and gold.jsonl"),
         out: Path = typer.Option(..., "--out", "-o", help="model file to write (JSON)"),
         seed: int = typer.Option(13, "--seed", help="fixed seed: the same data and seed give the same file"),
+        family: str = typer.Option(
+            "trees", "--family", help="the pair scorer: trees (boosted, the default) or linear (logistic regression)"
+        ),
         c: float | None = typer.Option(
-            None, "--c", min=1e-4, help="inverse L2 regularisation of the pair scorer (default: 0.15)"
+            None,
+            "--c",
+            min=1e-4,
+            help="with --family linear: inverse L2 regularisation of the pair scorer (default: 0.15)",
         ),
         threshold: float = typer.Option(
             None,
             "--threshold",
             min=0.0,
             max=1.0,
-            help="calibrated probability a pair needs to become a claim "
-            "(default: the middle of those within a point of the best out-of-fold pair F1)",
+            help="calibrated probability a pair needs to become a claim (default: 0.225 for trees, chosen by "
+            "cross-validation; for linear, the middle of those within a point of the best out-of-fold pair F1)",
         ),
     ) -> None:
         """Train the extraction model on labeled passages (needs scikit-learn: the 'train' extra)."""
         from countersight.extract import _homes
-        from countersight.extract.training import PAIR_C, read_corpus, train
+        from countersight.extract.training import PAIR_C, TREES, read_corpus, train
 
         try:
             import sklearn  # noqa: F401
         except ImportError:
             err_console.print("training needs scikit-learn: pip install 'countersight[train]'", highlight=False)
             raise typer.Exit(2) from None
+        _check_family(family)
         passages = read_corpus(corpus_dirs)
         langs = sorted({p.lang for p in passages})
         c = PAIR_C if c is None else c
@@ -118,6 +139,7 @@ def register(app: typer.Typer) -> None:
             _homes(),
             seed=seed,
             c=c,
+            family=family,
             threshold=threshold,
             progress=lambda m: err_console.print(m, highlight=False),
             meta={
@@ -125,12 +147,15 @@ def register(app: typer.Typer) -> None:
                 "positive_passages": sum(1 for p in passages if p.gold),
                 "languages": langs,
                 "seed": seed,
-                "c": c,
+                "family": family,
+                **({"c": c} if family == "linear" else {"trees": TREES}),
             },
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(model.to_json(), encoding="utf-8")
         err_console.print(
-            f"wrote {out} (model {model.version}, {len(model.pair.weights)} pair features)", highlight=False
+            f"wrote {out} (model {model.version}, {len(model.pair.weights)} pair features, "
+            f"{len(model.pair.terms)} pairs of features)",
+            highlight=False,
         )
         sys.stdout.flush()
