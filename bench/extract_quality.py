@@ -63,9 +63,10 @@ from typing import Any
 
 from countersight.extract import _homes
 from countersight.extract.evaluate import score_passages
+from countersight.extract.fitting import FAMILIES
 from countersight.extract.learned import prepare
 from countersight.extract.model import Model
-from countersight.extract.training import FAMILIES, Passage, candidate_keys, gold_key, read_corpus, train
+from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
 
 SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
 

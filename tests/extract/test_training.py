@@ -17,9 +17,6 @@ from countersight.extract.training import (
     STATUSES,
     Passage,
     best_threshold,
-    expand_trees,
-    fit_calibration,
-    fit_trees,
     frame,
     gold_key,
     model_version,
@@ -107,44 +104,6 @@ def test_framing_within_folds_takes_the_negatives_of_the_passage_s_own_fold() ->
     assert frame(passages, seed=3, fold_of=fold_of) == framed
 
 
-def test_trees_are_expanded_into_the_sum_they_compute() -> None:
-    # Root splits on a; without a, on b; with a, on c. Leaves: 1, 2 (no a), 3, 4 (a).
-    names: list[str | None] = ["a", "b", None, None, "c", None, None]
-    left, right = [1, 2, -1, -1, 5, -1, -1], [4, 3, -1, -1, 6, -1, -1]
-    values = [0.0, 0.0, 1.0, 2.0, 0.0, 3.0, 4.0]
-    scorer = expand_trees([(names, left, right, values), ([None], [-1], [-1], [0.5])])
-
-    def walk(present: set[str]) -> float:
-        node = 0
-        while left[node] >= 0:
-            node = right[node] if names[node] in present else left[node]
-        return values[node] + 0.5
-
-    for present in ({""}, {"a"}, {"b"}, {"c"}, {"a", "b"}, {"a", "c"}, {"b", "c"}, {"a", "b", "c"}):
-        assert scorer.margin(sorted(present)) == pytest.approx(walk(present))
-    assert set(scorer.terms) == {("a", "b"), ("a", "c")}
-
-
-def test_boosted_trees_score_as_scikit_learn_does() -> None:
-    """The stored sum gives the forest's own log-odds (its decision function) on every row."""
-    import numpy as np
-    from sklearn.ensemble import GradientBoostingClassifier
-
-    from countersight.extract.training import TREES, _vectorize
-
-    rng = np.random.default_rng(5)
-    rows = [[f"f{j}" for j in range(12) if rng.random() < 0.3] for _ in range(400)]
-    y = [int(("f1" in r) != ("f2" in r and "f3" in r)) for r in rows]
-    scorer = fit_trees(rows, y, seed=2)
-    x, _ = _vectorize(rows)
-    labels = np.asarray(y)
-    weight = np.where(labels == 1, 0.5 / labels.mean(), 0.5 / (1 - labels.mean()))
-    forest = GradientBoostingClassifier(**TREES, random_state=2).fit(x, labels, sample_weight=weight)
-    expected = forest.decision_function(x)
-    assert [scorer.margin(r) for r in rows] == pytest.approx(list(expected), abs=1e-9)
-    assert scorer.terms  # the interaction is learned as a pair of features
-
-
 def test_the_threshold_is_the_middle_of_the_near_best_cuts_and_the_version_hashes_the_content() -> None:
     assert best_threshold([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0], gold_pairs=2) == 0.8
     assert best_threshold([0.9, 0.5], [0, 0], gold_pairs=1) == 0.9  # ties: the higher cut
@@ -188,10 +147,3 @@ def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> 
     )
     # A sentence shaped like the fixture's own passages: the model trained on them finds its pair.
     assert [(c.vendor, c.country, c.attrs["model"]) for c in claims] == [("ZTE", "VEN", model.version)]
-
-
-def test_calibration_is_monotone_and_absent_without_both_classes() -> None:
-    """After the training test in this file: scikit-learn is imported by then."""
-    calibration = fit_calibration([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0], [0, 0, 1, 0, 1, 1])
-    assert calibration(-2.0) < calibration(0.5) < calibration(3.0)
-    assert fit_calibration([1.0, 2.0], [1, 1]) == fit_calibration([], [])  # one class: no table

@@ -43,7 +43,7 @@ class Linear:
     """A binary scorer over named features: log-odds = bias + the weights of the features present
     + the weights of the conjunctions (``terms``: sets of two or more features) all of whose
     features are present. Without terms it is a logistic regression; boosted trees over binary
-    features are exactly such a sum (``training.expand_trees``)."""
+    features are exactly such a sum (``fitting.expand_trees``)."""
 
     weights: dict[str, float]
     bias: float

@@ -78,8 +78,8 @@ def test_eval_scores_every_passage(eval_dir: Path, capsys: pytest.CaptureFixture
 def test_the_train_help_names_the_default_regularisation(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The help text states the pair scorer's default C, which lives in training.PAIR_C."""
-    from countersight.extract.training import PAIR_C
+    """The help text states the pair scorer's default C, which lives in fitting.PAIR_C."""
+    from countersight.extract.fitting import PAIR_C
 
     monkeypatch.setenv("COLUMNS", "200")
     try:

@@ -35,7 +35,7 @@ def _print_score(result: dict[str, Any]) -> None:  # JSON: the eval report (``ev
 
 
 def _check_family(family: str) -> None:
-    from countersight.extract.training import FAMILIES
+    from countersight.extract.fitting import FAMILIES
 
     if family not in FAMILIES:
         raise typer.BadParameter(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}", param_hint="--family")
@@ -123,7 +123,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Train the extraction model on labeled passages (needs scikit-learn: the 'train' extra)."""
         from countersight.extract import _homes
-        from countersight.extract.training import PAIR_C, TREES, read_corpus, train
+        from countersight.extract.fitting import PAIR_C, TREES
+        from countersight.extract.training import read_corpus, train
 
         try:
             import sklearn  # noqa: F401
