@@ -83,10 +83,7 @@ def test_an_organisation_outside_the_registry_is_marked_new() -> None:
         "A local integrator called Vexaro Systems installed 300 CCTV cameras and a facial recognition "
         "system in Quito, Ecuador, in 2021."
     )
-    # The marking is what is tested, not the threshold: the shipped trees score this pair 0.21,
-    # just below theirs (0.225; "Quito, Ecuador" reads as a list of places, docs/extraction.md).
-    model = dataclasses.replace(bundled(), threshold=0.15)
-    (draft,) = learned.draft_claims(text, None, _homes(), model)
+    (draft,) = learned.draft_claims(text, None, _homes(), bundled())
     assert (draft.vendor, draft.vendor_country, draft.country) == ("Vexaro Systems", None, "ECU")
     assert draft.extra["new_org"] is True
 

@@ -17,8 +17,10 @@ from countersight.publish.cli import main
 def test_linear_scores_sum_the_weights_of_known_features() -> None:
     scorer = Linear({"a": 1.0, "b": -2.0}, 0.5)
     assert scorer.margin(["a", "b", "unknown"]) == -0.5
+    # Training reads features as present or absent: a word a sentence repeats counts once.
+    assert scorer.margin(["a", "a", "b"]) == -0.5
     assert scorer.prob([]) == pytest.approx(1 / (1 + math.exp(-0.5)))
-    assert scorer.prob(["b"] * 400) == 0.0  # far below zero without overflow
+    assert Linear({"b": -2000.0}, 0.5).prob(["b"]) == 0.0  # far below zero without overflow
 
 
 def test_explain_breaks_ties_by_name_whatever_the_order() -> None:

@@ -66,12 +66,12 @@ class Linear:
         return out
 
     def margin(self, feats: list[str]) -> float:
-        """Log-odds of the positive class."""
+        """Log-odds of the positive class. A feature named twice counts once, as in training
+        (binary features): a sentence that repeats a word is not more of a deployment for it."""
         w = self.weights
-        if not self.terms:
-            return self.bias + sum(w.get(f, 0.0) for f in feats)
         present = set(feats)
-        return self.bias + sum(w.get(f, 0.0) for f in present) + sum(v for _, v in self._terms_present(present))
+        score = self.bias + sum(w.get(f, 0.0) for f in present)
+        return score + sum(v for _, v in self._terms_present(present)) if self.terms else score
 
     def prob(self, feats: list[str]) -> float:
         """Uncalibrated probability."""
