@@ -68,6 +68,8 @@ from countersight.extract.learned import prepare
 from countersight.extract.model import Model
 from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
 
+# Between the passages of a framed text, as the held-out scorer joins them.
+FRAME_JOIN = "\n\n"
 SETS: tuple[tuple[str, bool], ...] = (("dev", False), ("dev", True), ("blind", False), ("blind", True))
 
 
@@ -79,6 +81,17 @@ def _gold_lines(root: Path) -> dict[str, tuple[str, dict[str, object]]]:
             row = json.loads(line)
             out[str(row["id"])] = (line, row)
     return out
+
+
+def cannot_train_on(corpus: Path) -> str | None:
+    """Why a bench cannot train on this corpus directory (no gold.jsonl, no scikit-learn), or None."""
+    if not (corpus / "gold.jsonl").is_file():
+        return f"no gold.jsonl in {corpus}"
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return "training needs scikit-learn: pip install 'countersight[train]'"
+    return None
 
 
 def corpus_splits(root: Path, blind_percent: int, salt: str) -> dict[str, list[str]]:
@@ -94,20 +107,27 @@ def corpus_splits(root: Path, blind_percent: int, salt: str) -> dict[str, list[s
     return out
 
 
-def framed(passages: Sequence[Passage]) -> list[Passage]:
-    """Each positive passage between two negatives, chosen as the held-out scorer's ``--hard``
-    chooses them; negatives stay in, alone, as they do there."""
+def frame_parts(passages: Sequence[Passage]) -> list[tuple[Passage, Passage | None, Passage | None]]:
+    """Each passage with the two negatives that frame it, chosen as the held-out scorer's
+    ``--hard`` chooses them (None for a negative, which stays alone, as it does there)."""
     ordered = sorted(passages, key=lambda p: p.id)
     negatives = [p for p in ordered if not p.gold]
     if len(negatives) < 2:
-        return list(ordered)
-    out = []
-    for i, p in enumerate(ordered):
-        if p.gold:
-            a, b = negatives[i % len(negatives)], negatives[(i + 3) % len(negatives)]
-            p = Passage(p.id, a.text + "\n\n" + p.text + "\n\n" + b.text, p.lang, p.gold)
-        out.append(p)
-    return out
+        return [(p, None, None) for p in ordered]
+    return [
+        (p, negatives[i % len(negatives)], negatives[(i + 3) % len(negatives)]) if p.gold else (p, None, None)
+        for i, p in enumerate(ordered)
+    ]
+
+
+def framed(passages: Sequence[Passage]) -> list[Passage]:
+    """Each positive passage between two negatives (``frame_parts``); negatives stay in, alone."""
+    return [
+        Passage(p.id, a.text + FRAME_JOIN + p.text + FRAME_JOIN + b.text, p.lang, p.gold)
+        if a is not None and b is not None
+        else p
+        for p, a, b in frame_parts(passages)
+    ]
 
 
 def builtin_score(passages: Sequence[Passage], model: Model | None, hard: bool) -> dict[str, float]:
@@ -313,13 +333,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if not (args.corpus / "gold.jsonl").is_file():
-        print(f"error: no gold.jsonl in {args.corpus}", file=sys.stderr)
-        return 2
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("error: training needs scikit-learn: pip install 'countersight[train]'", file=sys.stderr)
+    problem = cannot_train_on(args.corpus)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     ids = corpus_splits(args.corpus, args.blind_percent, args.salt)
     for name, members in ids.items():

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from countersight.extract.gold import GoldDeployment
 from countersight.extract.training import Passage
-from paths import ROOT, TEST_DATA
+from paths import TEST_DATA, bench_module
 
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("extract_quality", ROOT / "bench" / "extract_quality.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["extract_quality"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _bench()
+BENCH = bench_module("extract_quality")
 
 
 def _corpus(root: Path, dev_every: int = 4, other_lang_every: int = 0) -> Path:
