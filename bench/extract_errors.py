@@ -26,38 +26,25 @@ trained, as ``--cv`` trains them); Ctrl-C reports the seeds done.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
+
+import extract_quality as Q  # the sibling script: bench/ is on the path of a script run from it
 
 from countersight.extract import _homes
 from countersight.extract import lexicon as lx
 from countersight.extract.candidates import RECIPIENT_KINDS, SUPPLIER_KINDS
 from countersight.extract.evaluate import supplier_key
 from countersight.extract.gold import GoldDeployment
-from countersight.extract.learned import Prepared, prepare
+from countersight.extract.learned import Prepared, best_candidates, prepare
 from countersight.extract.model import Model
 from countersight.extract.orgs import ORG
 from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
 
-
-def _quality() -> ModuleType:
-    """The quality bench beside this file (its splits, folds and framing)."""
-    spec = importlib.util.spec_from_file_location("extract_quality", Path(__file__).with_name("extract_quality.py"))
-    assert spec and spec.loader
-    module = sys.modules.get("extract_quality") or importlib.util.module_from_spec(spec)
-    if "extract_quality" not in sys.modules:
-        sys.modules["extract_quality"] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-Q = _quality()
 # Windows named as a reader says them.
 WINDOWS = {
     "same": "same sentence",
@@ -109,13 +96,7 @@ def fates(
     if prep is None:
         out[f"none: {NOT_READ}"] += len(keys)
         return out, []
-    best: dict[tuple[tuple[str, str], str], tuple[float, int]] = {}
-    for i, feats in enumerate(prep.features):
-        c = prep.candidates[i]
-        margin = model.pair.margin(feats)
-        key = (c.supplier_key, c.country)
-        if key not in best or margin > best[key][0]:
-            best[key] = (margin, i)
+    best = best_candidates(prep, model.pair)
     reached: dict[tuple[str, str], tuple[float, str]] = {}
     false: list[tuple[int, str, str]] = []
     found: set[tuple[str, str]] = set()

@@ -64,7 +64,7 @@ from typing import Any
 from countersight.extract import _homes
 from countersight.extract.evaluate import score_passages
 from countersight.extract.fitting import FAMILIES
-from countersight.extract.learned import prepare
+from countersight.extract.learned import best_candidates, prepare
 from countersight.extract.model import Model
 from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
 
@@ -206,16 +206,9 @@ def scored_pairs(
         prep = prepare(p.text, None, homes, model.sentence)
         if prep is None:
             continue
-        best: dict[tuple[tuple[str, str], str], tuple[float, set[tuple[str, str]]]] = {}
-        for i, feats in enumerate(prep.features):
-            c = prep.candidates[i]
-            margin = model.pair.margin(feats)
-            key = (c.supplier_key, c.country)
-            if key not in best or margin > best[key][0]:
-                best[key] = (margin, candidate_keys(prep, i))
         found: set[tuple[str, str]] = set()
-        for margin, keys in sorted(best.values(), key=lambda t: -t[0]):
-            hits = keys & gold
+        for margin, i in sorted(best_candidates(prep, model.pair).values(), key=lambda t: -t[0]):
+            hits = candidate_keys(prep, i) & gold
             if hits and hits <= found:
                 continue
             found |= hits

@@ -3,22 +3,19 @@ and how a test reads a benchmark script (``bench/`` is scripts, not a package)."
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
+BENCH = ROOT / "bench"
 
 
 def bench_module(name: str) -> ModuleType:
-    """The script ``bench/NAME.py`` as a module (registered, so that it can import its siblings)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """The script ``bench/NAME.py`` as a module; it imports its siblings as it does when run from
+    ``bench/`` (appended to the path, so that no script shadows an installed module)."""
+    if str(BENCH) not in sys.path:
+        sys.path.append(str(BENCH))
+    return importlib.import_module(name)

@@ -106,6 +106,18 @@ def explain_words(pairs: list[tuple[str, float]]) -> list[dict[str, object]]:
     return [{"feature": f, "weight": w, "says": describe(f)} for f, w in pairs]
 
 
+def best_candidates(prep: Prepared, pair: Linear) -> dict[tuple[tuple[str, str], str], tuple[float, int]]:
+    """The best-scoring candidate of each (supplier, recipient country) pair, with its raw
+    score: it alone decides the pair (the first of equal scores, in document order)."""
+    best: dict[tuple[tuple[str, str], str], tuple[float, int]] = {}
+    for i, feats in enumerate(prep.features):
+        key = (prep.candidates[i].supplier_key, prep.candidates[i].country)
+        raw = pair.margin(feats)
+        if key not in best or raw > best[key][0]:
+            best[key] = (raw, i)
+    return best
+
+
 def draft_claims(
     text: str, title: str | None, homes: dict[str, str | None], model: Model, budget: Budget | None = None
 ) -> list[Draft]:
@@ -114,14 +126,8 @@ def draft_claims(
     if prep is None:
         return []
     a = prep.analysis
-    best: dict[tuple[tuple[str, str], str], tuple[float, int]] = {}
-    for i, feats in enumerate(prep.features):
-        key = (prep.candidates[i].supplier_key, prep.candidates[i].country)
-        raw = model.pair.margin(feats)
-        if key not in best or raw > best[key][0]:
-            best[key] = (raw, i)
     drafts: list[Draft] = []
-    for (_key, country), (raw, i) in best.items():
+    for (_key, country), (raw, i) in best_candidates(prep, model.pair).items():
         conf = model.calibration(raw)
         if conf < model.threshold:
             continue

@@ -26,7 +26,7 @@ from countersight.extract.evaluate import supplier_key
 from countersight.extract.fitting import FAMILIES, PAIR_C, fit_calibration, fit_linear, fit_multiclass, fit_pair
 from countersight.extract.gold import GoldDeployment
 from countersight.extract.labels import sentence_features, status_features, technology_features
-from countersight.extract.learned import Prepared, prepare
+from countersight.extract.learned import Prepared, best_candidates, prepare
 from countersight.extract.model import FORMAT, Linear, Model
 
 STATUSES = ("reported", "planned", "cancelled", "denied")
@@ -205,16 +205,9 @@ def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -
         if prep is None:
             continue
         gold = {gold_key(d) for d in p.gold}
-        best: dict[tuple[str, str], tuple[float, set[tuple[str, str]]]] = {}
-        for i, feats in enumerate(prep.features):
-            c = prep.candidates[i]
-            k = (c.supplier_key[0] + ":" + c.supplier_key[1], c.country)
-            m = pair.margin(feats)
-            if k not in best or m > best[k][0]:
-                best[k] = (m, candidate_keys(prep, i))
-        for m, keys in best.values():
+        for m, i in best_candidates(prep, pair).values():
             raw.append(m)
-            y.append(int(bool(keys & gold)))
+            y.append(int(bool(candidate_keys(prep, i) & gold)))
     return raw, y
 
 
