@@ -132,19 +132,19 @@ def fates(
 def fold_errors(held: Sequence[Passage], model: Model, homes: dict[str, str | None]) -> dict[str, Counter[str]]:
     """The fates and false claims of one fold's held-out passages, plain and framed."""
     plain: Counter[str] = Counter()
+    by_id: dict[str, Counter[str]] = {}  # each passage read alone: a negative stays alone framed too
     alone: set[tuple[str, str, str]] = set()
     for p in held:
         got, false = fates(p.text, p.gold, model, homes, [(0, len(p.text))])
+        got["false: in the passage"] += len(false)
+        by_id[p.id] = got
         plain.update(got)
-        plain["false: in the passage"] += len(false)
         alone |= {(p.id, s, c) for _part, s, c in false}
     framed: Counter[str] = Counter()
     join = len(Q.FRAME_JOIN)
     for p, a, b in Q.frame_parts(held):
         if a is None or b is None:
-            got, false = fates(p.text, p.gold, model, homes, [(0, len(p.text))])
-            framed.update(got)
-            framed["false: in the passage"] += len(false)
+            framed.update(by_id[p.id])
             continue
         text = a.text + Q.FRAME_JOIN + p.text + Q.FRAME_JOIN + b.text
         lo = len(a.text) + join
