@@ -43,7 +43,7 @@ from countersight.extract.gold import GoldDeployment
 from countersight.extract.learned import Prepared, best_candidates, prepare
 from countersight.extract.model import Model
 from countersight.extract.orgs import ORG
-from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus, train
+from countersight.extract.training import Passage, candidate_keys, gold_key, read_corpus
 
 # Windows named as a reader says them.
 WINDOWS = {
@@ -164,14 +164,9 @@ def fold_errors(held: Sequence[Passage], model: Model, homes: dict[str, str | No
 def cross_validated_errors(
     passages: Sequence[Passage], folds: int, seed: int, homes: dict[str, str | None]
 ) -> dict[str, Counter[str]]:
-    """``fold_errors`` summed over the folds of one seed (folds as ``extract_quality.py --cv``)."""
-    fold_of = Q.cv_folds([p.id for p in passages], folds, seed)
+    """``fold_errors`` summed over the folds of one seed (the folds and models of ``extract_quality.py --cv``)."""
     total: dict[str, Counter[str]] = {"plain": Counter(), "framed": Counter()}
-    for k in range(folds):
-        held = [p for p in passages if fold_of[p.id] == k]
-        if not held:
-            continue
-        model = train([p for p in passages if fold_of[p.id] != k], homes, seed=seed)
+    for held, model in Q.fold_models(passages, folds, seed, homes):
         for name, counts in fold_errors(held, model, homes).items():
             total[name].update(counts)
     return total

@@ -57,7 +57,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +221,17 @@ def cv_folds(ids: Sequence[str], folds: int, seed: int) -> dict[str, int]:
     return {pid: int(hashlib.sha256(f"cv{seed}:{pid}".encode()).hexdigest(), 16) % folds for pid in ids}
 
 
+def fold_models(
+    passages: Sequence[Passage], folds: int, seed: int, homes: dict[str, str | None], family: str = "trees"
+) -> Iterator[tuple[list[Passage], Model]]:
+    """Each fold's held-out passages with the model trained on the other folds (``cv_folds``)."""
+    fold_of = cv_folds([p.id for p in passages], folds, seed)
+    for k in range(folds):
+        held = [p for p in passages if fold_of[p.id] == k]
+        if held:
+            yield held, train([p for p in passages if fold_of[p.id] != k], homes, seed=seed, family=family)
+
+
 def cross_validated(
     passages: Sequence[Passage], folds: int, seed: int, homes: dict[str, str | None], family: str = "trees"
 ) -> dict[str, dict[str, float]]:
@@ -228,14 +239,9 @@ def cross_validated(
     negatives), and pool the pairs of every fold: ranking quality and pair F1 at each model's
     own threshold. Pairs are keyed as training keys them (``training.gold_key``), so pair F1
     can differ slightly from the scorer's."""
-    fold_of = cv_folds([p.id for p in passages], folds, seed)
     scored: dict[str, list[tuple[float, bool]]] = {"plain": [], "framed": []}
     counts: dict[str, Counter[str]] = {"plain": Counter(), "framed": Counter()}
-    for k in range(folds):
-        held = [p for p in passages if fold_of[p.id] == k]
-        if not held:
-            continue
-        model = train([p for p in passages if fold_of[p.id] != k], homes, seed=seed, family=family)
+    for held, model in fold_models(passages, folds, seed, homes, family):
         for name, rows in (("plain", held), ("framed", framed(held))):
             pairs, gold = scored_pairs(rows, model, homes)
             scored[name] += pairs

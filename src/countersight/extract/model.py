@@ -16,6 +16,7 @@ import functools
 import json
 import math
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -57,13 +58,12 @@ class Linear:
             out.setdefault(t[0], []).append((t[1:], w))
         return {f: tuple(v) for f, v in out.items()}
 
-    def _terms_present(self, present: set[str]) -> list[tuple[tuple[str, ...], float]]:
-        out = []
+    def _terms_present(self, present: set[str]) -> Iterator[tuple[str, tuple[str, ...], float]]:
+        """The conjunctions all of whose features are present: (first feature, the rest, weight)."""
         for f in present:
             for rest, w in self._by_first.get(f, ()):
                 if all(g in present for g in rest):
-                    out.append(((f, *rest), w))
-        return out
+                    yield f, rest, w
 
     def margin(self, feats: list[str]) -> float:
         """Log-odds of the positive class. A feature named twice counts once, as in training
@@ -71,7 +71,7 @@ class Linear:
         w = self.weights
         present = set(feats)
         score = self.bias + sum(w.get(f, 0.0) for f in present)
-        return score + sum(v for _, v in self._terms_present(present)) if self.terms else score
+        return score + sum(w for _, _, w in self._terms_present(present)) if self.terms else score
 
     def prob(self, feats: list[str]) -> float:
         """Uncalibrated probability."""
@@ -83,9 +83,9 @@ class Linear:
         up to the margin less the bias)."""
         present = set(feats)
         out = {f: self.weights[f] for f in present if f in self.weights}
-        for t, w in self._terms_present(present):
-            for f in t:
-                out[f] = out.get(f, 0.0) + w / len(t)
+        for first, rest, w in self._terms_present(present):
+            for f in (first, *rest):
+                out[f] = out.get(f, 0.0) + w / (1 + len(rest))
         return out
 
     def explain(self, feats: list[str], k: int = 6) -> list[tuple[str, float]]:
