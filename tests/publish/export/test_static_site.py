@@ -112,6 +112,25 @@ def test_site_is_the_anonymous_view(filled: Store, tmp_path: Path) -> None:
     assert not any("vendor-rep" in text for text in pages)
 
 
+def test_deployment_pages_say_what_the_api_says_when_a_vendor_is_rejected(filled: Store, tmp_path: Path) -> None:
+    """The site reads the rejected vendors once for all its deployment pages; each page must
+    still show what the API shows for that deployment."""
+    from countersight import review as rv
+    from countersight.publish.api import views
+    from countersight.publish.export.base import dumps
+
+    (org,) = [o for o in filled.organizations(kind="vendor") if o.name == "Northwind Vision"]
+    rv.reject(filled, org.id, reason="not a vendor (test only)")
+    site = tmp_path / "site"
+    build_static_site(filled, site)
+    twins = sorted((site / "deployments").glob("*.json"))
+    assert len(twins) == 2
+    for twin in twins:
+        page = json.loads(twin.read_text(encoding="utf-8"))["d"]
+        assert page["vendor"] == "Northwind Vision" and page["review"] == "rejected"
+        assert page == json.loads(dumps(views.deployment_detail(filled, twin.stem)))
+
+
 def test_a_vendor_called_index_does_not_overwrite_the_vendor_list(filled: Store, tmp_path: Path) -> None:
     text = "Index sold cameras to the police in Nairobi, Kenya."
     doc = Document(id=content_hash(text), text=text, title="t", source_kind="text")

@@ -289,15 +289,18 @@ def _claim_view(claim: MergedClaim) -> ClaimView:
     )
 
 
-def deployment_detail(store: Store, deployment_id: str, reviewer_names: bool = False) -> DeploymentDetail:
+def deployment_detail(
+    store: Store, deployment_id: str, reviewer_names: bool = False, rejected: set[str] | None = None
+) -> DeploymentDetail:
     """One deployment with every piece of evidence (quotes, documents, dates), the claims merged
     into it, the documents behind it and the review history (reviewers named only with
-    ``reviewer_names``)."""
+    ``reviewer_names``). ``rejected``: the rejected vendors' names, when the caller has read
+    them once for many deployments (the static site)."""
     rows = dstore.deployment_rows(store, ids=[deployment_id])
     if not rows:
         raise NotFoundError(f"no deployment {deployment_id!r}")
     state = rv.current_state(store, deployment_id)
-    bad_vendors = rv.rejected_vendors(store)
+    bad_vendors = rv.rejected_vendors(store) if rejected is None else rejected
     item = fv.add_financing_summary(store, [row_item(rows[0], state if state.n_events else None, bad_vendors)])[0]
     evidence = with_archives(store, [e._asdict() for e in evidence_for_deployments(store, [deployment_id])])
     return DeploymentDetail(

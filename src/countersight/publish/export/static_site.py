@@ -11,6 +11,7 @@ deterministic: publishing the same store twice gives the same bytes."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import shutil
@@ -28,6 +29,7 @@ from countersight.publish.export.geo import country_geometries
 from countersight.publish.web import pages, words
 from countersight.reference.countries import country_name
 from countersight.reference.vendors import org_id
+from countersight.review import rejected_vendors
 from countersight.store import Store
 from countersight.store import api_queries as aq
 from countersight.store.export_queries import Selection, snapshot_id
@@ -86,24 +88,31 @@ class DrawnMap:
     shapes: tuple[MapShape, ...]
 
 
+@functools.cache
+def _country_paths() -> tuple[tuple[str, str], ...]:
+    """Each country's SVG path data, by code: the same on every map a site draws (one per
+    vendor), so projected once per process."""
+    return tuple((code, svg_path(g)) for code, g in sorted(country_geometries().items()))
+
+
 def drawn_map(counts: Mapping[str, int], linked: Iterable[str]) -> DrawnMap:
     """The world as SVG paths for the templates' ``drawn_map`` macro: shaded by ``counts``, the
     ``linked`` countries linking to their page."""
     try:
-        geoms = country_geometries()
+        paths = _country_paths()
     except InputError:
-        geoms = {}  # no bundled map: the tables still list every country
+        paths = ()  # no bundled map: the tables still list every country
     top = max(counts.values(), default=0)
     links = set(linked)
     shapes = tuple(
         MapShape(
             iso3=code,
             name=country_name(code),
-            d=svg_path(g),
+            d=d,
             fill=_shade(counts.get(code, 0), top),
             href=f"/country/{code}" if code in links else None,
         )
-        for code, g in sorted(geoms.items())
+        for code, d in paths
     )
     return DrawnMap(WIDTH, HEIGHT, shapes)
 
@@ -223,11 +232,12 @@ def build_static_site(store: Store, folder: Path | str) -> list[Path]:
     for vid, context in vendors.items():
         served = {c["country"]: c["deployments"] for c in context["v"]["countries"]}
         w.page(f"vendors/{vid}.html", "vendor.html", {"v": context["v"]}, drawn=drawn_map(served, served))
+    rejected = rejected_vendors(store)  # one snapshot: read once, not once per deployment
     for dep_id in sorted(site.deployments):
         w.page(
             f"deployments/{dep_id}.html",
             "deployment.html",
-            {"d": views.deployment_detail(store, dep_id)},
+            {"d": views.deployment_detail(store, dep_id, rejected=rejected)},
             statuses=pages.STATUSES,
         )
     w.page("financing.html", "financing.html", {"f": finance_views.financing_overview(store, None)}, year=None)
