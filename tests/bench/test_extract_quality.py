@@ -146,10 +146,46 @@ def test_cross_validation_refuses_the_options_of_the_dev_and_blind_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = str(_corpus(tmp_path / "c"))
-    for extra in (["--scorer", "score.py"], ["--by-language"]):
+    for extra in (["--scorer", "score.py"], ["--by-language"], ["--bootstrap", "500"]):
         assert BENCH.main([root, "--cv", "5", *extra]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("error: --cv reports its own figures") and "\n" not in err
+
+
+def test_the_bootstrap_resamples_passages_in_pairs() -> None:
+    # "a" finds one more pair than "b" in each of the first four passages; the fifth is the same.
+    a = [(1, 0, 0)] * 4 + [(0, 1, 1)]
+    b = [(0, 0, 1)] * 4 + [(0, 1, 1)]
+    got = BENCH.bootstrap_difference(a, b, 500, seed=1)
+    assert got["difference"] == pytest.approx(8 / 10, abs=0.001)  # F1 8/10 against 0
+    assert 0 < got["low"] <= got["difference"] <= got["high"] <= 1
+    assert got["better_share"] > 0.99  # "b" wins a draw only by drawing the fifth passage five times
+    assert BENCH.bootstrap_difference(a, b, 500, seed=1) == got  # a fixed seed: the same interval
+    same = BENCH.bootstrap_difference(a, a, 200)
+    assert same == {"difference": 0.0, "low": 0.0, "high": 0.0, "better_share": 0.0}
+    with pytest.raises(ValueError):
+        BENCH.bootstrap_difference(a, b[:4], 200)
+
+
+def test_a_run_with_the_bootstrap_reports_learned_less_rules_per_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path / "c")
+    assert BENCH.main([str(root), "--seeds", "13", "--bootstrap", "200", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    against = report["learned_less_rules"]
+    assert set(against) == {"dev", "dev/framed", "blind", "blind/framed"}
+    for cell, b in against.items():
+        # One seed: the pooled counts are that seed's, so the difference is the table's.
+        table = report["results"]["seed 13"][cell]["pair_f1"] - report["results"]["rules"][cell]["pair_f1"]
+        assert b["difference"] == pytest.approx(table, abs=0.002)
+        assert b["low"] <= b["difference"] <= b["high"] and 0 <= b["better_share"] <= 1
+    assert BENCH.main([str(root), "--seeds", "13", "--bootstrap", "10"]) == 2
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("error: --bootstrap needs at least 100 resamples, and the built-in scorer")
+    )
 
 
 def test_paired_differences_are_taken_seed_by_seed() -> None:
