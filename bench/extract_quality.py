@@ -44,8 +44,8 @@ folds and framing, so a paired difference shows far smaller effects than two run
         [--json > before.json] [--against before.json]
 
 Needs scikit-learn (the ``train`` extra). About 15 s per seed on one core with the built-in scorer
-(two minutes for the default eight), twice that with ``--scorer`` or ``--bootstrap``, about a minute
-per seed with ``--cv 5``;
+(two minutes for the default eight), twice that with ``--scorer``, about a minute per seed with
+``--cv 5``;
 Ctrl-C reports the seeds done.
 """
 
@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from countersight.extract import _homes
-from countersight.extract.evaluate import score_passages
+from countersight.extract.evaluate import Score, score_passages
 from countersight.extract.fitting import FAMILIES
 from countersight.extract.learned import best_candidates, prepare
 from countersight.extract.model import Model
@@ -136,34 +136,41 @@ def framed(passages: Sequence[Passage]) -> list[Passage]:
     ]
 
 
-def builtin_score(passages: Sequence[Passage], model: Model | None, hard: bool) -> dict[str, float]:
-    """Pair and triple F1 with countersight's own evaluation."""
+Counts = tuple[int, int, int]  # a passage's pair true positives, false positives, false negatives
+
+
+def passage_scores(passages: Sequence[Passage], model: Model | None, hard: bool) -> list[Score]:
+    """Each passage scored alone with countersight's own evaluation (each framed document when
+    ``hard``): their sum is the set's score, and ``--bootstrap`` resamples them."""
     rows = framed(passages) if hard else passages
-    r = score_passages([(p.id, p.text, list(p.gold)) for p in rows], model).as_dict()
+    return [score_passages([(p.id, p.text, list(p.gold))], model) for p in rows]
+
+
+def figures(scores: Sequence[Score]) -> dict[str, float]:
+    """Pair and triple F1 and pair precision of passages scored one by one, pooled."""
+    total = Score(
+        tp=sum(s.tp for s in scores),
+        fp=sum(s.fp for s in scores),
+        fn=sum(s.fn for s in scores),
+        tech_ok=sum(s.tech_ok for s in scores),
+    )
+    r = total.as_dict()
     return {"pair_f1": r["pairs"]["f1"], "triple_f1": r["triples"]["f1"], "precision": r["pairs"]["precision"]}
 
 
-def passage_counts(passages: Sequence[Passage], model: Model | None, hard: bool) -> list[tuple[int, int, int]]:
-    """Pair (true positives, false positives, false negatives) of each passage, or of each framed
-    document when ``hard``, counted as ``builtin_score`` counts them."""
-    rows = framed(passages) if hard else passages
-    out = []
-    for p in rows:
-        s = score_passages([(p.id, p.text, list(p.gold))], model)
-        out.append((s.tp, s.fp, s.fn))
-    return out
+def pooled_counts(runs: Sequence[Sequence[Counts]]) -> list[Counts]:
+    """Each passage's counts summed over several runs of the same passages (the seeds)."""
+    return [(sum(c[0] for c in row), sum(c[1] for c in row), sum(c[2] for c in row)) for row in zip(*runs, strict=True)]
 
 
-def _pooled_f1(rows: Sequence[tuple[int, int, int]], draw: Sequence[int]) -> float:
+def _pooled_f1(rows: Sequence[Counts], draw: Sequence[int]) -> float:
     tp = sum(rows[i][0] for i in draw)
     fp = sum(rows[i][1] for i in draw)
     fn = sum(rows[i][2] for i in draw)
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def bootstrap_difference(
-    a: Sequence[tuple[int, int, int]], b: Sequence[tuple[int, int, int]], samples: int, seed: int = 0
-) -> dict[str, float]:
+def bootstrap_difference(a: Sequence[Counts], b: Sequence[Counts], samples: int, seed: int = 0) -> dict[str, float]:
     """Pair F1 of ``a`` less that of ``b`` (per-passage counts of the same passages, in the same
     order), with a 95% interval from resampling the passages with replacement (paired: a draw
     takes both readings of each passage it draws) and the share of draws in which ``a`` is
@@ -413,33 +420,27 @@ def main(argv: list[str] | None = None) -> int:
         return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json, before, args.family)
     results: dict[str, dict[str, dict[str, float]]] = {}
     languages: dict[str, dict[str, dict[str, float]]] = {}
-    # Per-passage pair counts for --bootstrap: the rules', and the learned models' summed over seeds.
-    counts: dict[str, dict[str, list[tuple[int, int, int]]]] = {"rules": {}, "learned": {}}
-
-    def add_counts(who: str, model: Model | None) -> None:
-        # Every set counted before any is added: Ctrl-C leaves each set with the same seeds.
-        got = {_key(s, hard): passage_counts(parts[s], model, hard) for s, hard in SETS}
-        for cell, rows in got.items():
-            have = counts[who].get(cell, [(0, 0, 0)] * len(rows))
-            counts[who][cell] = [(x + a, y + b, z + c) for (x, y, z), (a, b, c) in zip(have, rows, strict=True)]
-
+    # Per-passage pair counts of each set, kept for --bootstrap: the rules', and each seed's.
+    rules_counts: dict[str, list[Counts]] = {}
+    seed_counts: list[dict[str, list[Counts]]] = []
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
         dirs = {k: link_split(args.corpus, ids[k], Path(tmp) / k) for k in ("dev", "blind")} if args.scorer else {}
 
-        def score(model: Model | None, model_arg: str) -> dict[str, dict[str, float]]:
-            out = {}
+        def score(model: Model | None, model_arg: str) -> tuple[dict[str, dict[str, float]], dict[str, list[Counts]]]:
+            """The figures of each set, and (built-in scorer) each passage's counts behind them."""
+            out, counts = {}, {}
             for s, hard in SETS:
                 key = _key(s, hard)
                 if args.scorer:
                     out[key] = external_score(args.scorer, dirs[s], model_arg, hard)
                 else:
-                    out[key] = builtin_score(parts[s], model, hard)
-            return out
+                    each = passage_scores(parts[s], model, hard)
+                    out[key] = figures(each)
+                    counts[key] = [(x.tp, x.fp, x.fn) for x in each]
+            return out, counts
 
         try:
-            results["rules"] = score(None, "none")
-            if args.bootstrap:
-                add_counts("rules", None)
+            results["rules"], rules_counts = score(None, "none")
             if args.by_language:
                 languages["rules"] = by_language(parts["dev"] + parts["blind"], None)
             print(_line("rules", results["rules"]), file=sys.stderr)
@@ -448,9 +449,8 @@ def main(argv: list[str] | None = None) -> int:
                 model = train(parts["fit"], homes, seed=seed, family=args.family)
                 path = Path(tmp) / f"model-{seed}.json"
                 path.write_text(model.to_json(), encoding="utf-8")
-                results[f"seed {seed}"] = score(model, str(path))
-                if args.bootstrap:
-                    add_counts("learned", model)
+                results[f"seed {seed}"], counts = score(model, str(path))
+                seed_counts.append(counts)
                 if args.by_language:
                     languages[f"seed {seed}"] = by_language(parts["dev"] + parts["blind"], model)
                 took = time.monotonic() - t0
@@ -467,11 +467,14 @@ def main(argv: list[str] | None = None) -> int:
     if runs:
         languages["mean"] = _across(runs, statistics.fmean)  # gold pairs are the same in every run
     compared = paired(results, before) if before is not None else None
-    against_rules = {
-        cell: bootstrap_difference(counts["learned"][cell], counts["rules"][cell], args.bootstrap)
-        for cell in counts["learned"]
-        if args.bootstrap
-    }
+    against_rules = (
+        {
+            cell: bootstrap_difference(pooled_counts([run[cell] for run in seed_counts]), rows, args.bootstrap)
+            for cell, rows in rules_counts.items()
+        }
+        if args.bootstrap and seed_counts
+        else {}
+    )
     if args.json:
         report = {"splits": {k: len(v) for k, v in ids.items()}, "results": results}
         extra = {"by_language": languages} if languages else {}

@@ -159,7 +159,7 @@ def test_the_bootstrap_resamples_passages_in_pairs() -> None:
     got = BENCH.bootstrap_difference(a, b, 500, seed=1)
     assert got["difference"] == pytest.approx(8 / 10, abs=0.001)  # F1 8/10 against 0
     assert 0 < got["low"] <= got["difference"] <= got["high"] <= 1
-    assert got["better_share"] > 0.99  # "b" wins a draw only by drawing the fifth passage five times
+    assert got["better_share"] > 0.99  # "a" fails to win only by drawing the fifth passage five times (a tie)
     assert BENCH.bootstrap_difference(a, b, 500, seed=1) == got  # a fixed seed: the same interval
     same = BENCH.bootstrap_difference(a, a, 200)
     assert same == {"difference": 0.0, "low": 0.0, "high": 0.0, "better_share": 0.0}
