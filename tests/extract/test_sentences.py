@@ -3,8 +3,6 @@ and paragraphs (sentences written for the project)."""
 
 from __future__ import annotations
 
-import pytest
-
 from countersight.extract.sentences import Sentence, split
 
 
@@ -53,16 +51,15 @@ def test_sentences_glued_without_a_space_are_split_and_decimals_are_not() -> Non
     assert _texts("Spending rose 3.5 percent. Next.") == ["Spending rose 3.5 percent.", "Next."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/extraction.md names 'city.A measure' as split, but the glued-sentence boundary needs "
-    "a capital followed by a lower-case letter, so a one-letter word ('A') after the stop is not split",
-)
 def test_a_glued_sentence_starting_with_a_one_letter_word_is_split() -> None:
     assert _texts("Police bought cameras in the city.A measure passed.") == [
         "Police bought cameras in the city.",
         "A measure passed.",
     ]
+    # An acronym's last letter is not a one-letter word, and lower case after a stop no sentence.
+    acronym = "Cameras came from the U.S.A and were installed."
+    assert _texts(acronym) == [acronym]
+    assert _texts("See example.com for more.") == ["See example.com for more."]
 
 
 def test_empty_text_has_no_sentence() -> None:

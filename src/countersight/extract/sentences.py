@@ -77,8 +77,10 @@ _ABBREV = {
     "mme",
     "m",
 }
-# A candidate boundary: terminal punctuation (and closing quotes/brackets) then whitespace.
-_BOUNDARY = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s)|(?<=[a-z0-9)])[.!?][\"”’]?(?=[A-Z“\"][a-z])")
+# A candidate boundary: terminal punctuation (and closing quotes/brackets) then whitespace; or,
+# glued without a space, a word ending in lower case and then a capitalised word, which may be a
+# one-letter word ("city.A measure") but not an acronym's letter ("U.S.A").
+_BOUNDARY = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s)|(?<=[a-z0-9)])[.!?][\"”’]?(?=[A-Z“\"][a-z]|[A-Z]\s+[a-z])")
 _PARA = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[-•*]\s)")
 
 
