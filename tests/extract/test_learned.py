@@ -83,9 +83,14 @@ def test_an_organisation_outside_the_registry_is_marked_new() -> None:
         "A local integrator called Vexaro Systems installed 300 CCTV cameras and a facial recognition "
         "system in Quito, Ecuador, in 2021."
     )
-    (draft,) = learned.draft_claims(text, None, _homes(), bundled())
+    # Every candidate accepted: the marking is under test, not this sentence's score (which moves
+    # from one trained model to the next: docs/extraction.md).
+    every = dataclasses.replace(bundled(), threshold=0.0)
+    (draft,) = learned.draft_claims(text, None, _homes(), every)
     assert (draft.vendor, draft.vendor_country, draft.country) == ("Vexaro Systems", None, "ECU")
     assert draft.extra["new_org"] is True
+    (known,) = learned.draft_claims(text.replace("Vexaro Systems", "Hikvision"), None, _homes(), every)
+    assert (known.vendor, known.extra["new_org"]) == ("Hikvision", False)
 
 
 def test_explain_words_pair_each_feature_with_its_reading() -> None:
