@@ -12,21 +12,25 @@ import pytest
 from countersight.errors import InputError
 from countersight.extract import _homes, extract_claims
 from countersight.extract.gold import GoldDeployment
-from countersight.extract.model import FORMAT, load
+from countersight.extract.model import FORMAT, bundled, load
 from countersight.extract.training import (
     STATUSES,
     Passage,
     best_threshold,
     frame,
     gold_key,
+    inputs_digest,
     model_version,
     read_corpus,
     train,
 )
 from countersight.model import Document
-from paths import TEST_DATA
+from paths import ROOT, TEST_DATA
 
 FIXTURE = TEST_DATA / "extract_eval"
+# What `make model` trains the shipped model on (the Makefile's CORPUS): shared material beside
+# the repository, not part of it.
+SHIPPED_CORPUS = [ROOT.parent / "shared" / "data" / "corpus" / "passages", ROOT.parent / "shared" / "data" / "devset"]
 
 
 def _write_corpus(root: Path, rows: list[dict[str, object]], texts: dict[str, str]) -> Path:
@@ -147,3 +151,29 @@ def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> 
     )
     # A sentence shaped like the fixture's own passages: the model trained on them finds its pair.
     assert [(c.vendor, c.country, c.attrs["model"]) for c in claims] == [("ZTE", "VEN", model.version)]
+
+
+def test_the_inputs_digest_tells_a_changed_corpus_from_a_changed_reading() -> None:
+    passages = read_corpus([FIXTURE])
+    base = inputs_digest(passages, _homes())
+    assert base == inputs_digest(list(reversed(passages)), _homes())  # order does not matter
+    first = passages[0]
+    relabeled = [dataclasses.replace(first, gold=first.gold[1:]), *passages[1:]]
+    assert inputs_digest(relabeled, _homes())["corpus"] != base["corpus"]
+    # The same passages read otherwise: every vendor at home in Kenya, which the fixture names.
+    other = inputs_digest(passages, dict.fromkeys(_homes(), "KEN"))
+    assert other["corpus"] == base["corpus"] and other["reading"] != base["reading"]
+
+
+def test_the_shipped_model_was_trained_on_what_the_code_reads_now() -> None:
+    """A change to sentences, mentions, candidates or features that changes what the shipped
+    model's corpus reads as must come with `make model`: otherwise the file shipped is no longer
+    what its code trains, and its measured figures describe another model."""
+    if not all((d / "gold.jsonl").is_file() for d in SHIPPED_CORPUS):
+        pytest.skip("the shared corpus is not beside the repository (../shared/data)")
+    shipped = bundled().meta.get("inputs")
+    assert isinstance(shipped, dict), "the shipped model records no inputs digest: run `make model`"
+    now = inputs_digest(read_corpus(SHIPPED_CORPUS), _homes())
+    if now["corpus"] != shipped["corpus"]:
+        pytest.skip("the shared corpus differs from the one the shipped model was trained on")
+    assert now["reading"] == shipped["reading"], "the code reads the corpus otherwise now: run `make model`"

@@ -16,7 +16,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +209,31 @@ def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -
             raw.append(m)
             y.append(int(bool(candidate_keys(prep, i) & gold)))
     return raw, y
+
+
+def inputs_digest(passages: Iterable[Passage], homes: dict[str, str | None]) -> dict[str, str]:
+    """Digests of what a model is trained on: ``corpus`` (the passages' ids, texts and labels)
+    and ``reading`` (what the code reads from them: the sentence scorer's rows and every
+    candidate pair's features and keys, scored with a constant sentence score so that no fitted
+    number enters). Stored in a model's ``meta``: when the corpus is the same and ``reading``
+    differs, the code now reads the corpus otherwise than when the model was trained."""
+    ps = sorted(passages, key=lambda p: p.id)
+    corpus = hashlib.sha256()
+    reading = hashlib.sha256()
+    for p in ps:
+        gold = sorted(json.dumps(astuple(d)) for d in p.gold)
+        corpus.update(json.dumps([p.id, p.lang, p.text, gold]).encode())
+    rows, y, ids = sentence_examples(ps, homes)
+    for row, label, pid in zip(rows, y, ids, strict=True):
+        reading.update(json.dumps([pid, label, sorted(row)]).encode())
+    constant = Linear({}, 0.0)
+    for p in ps:
+        prep = prepare(p.text, None, homes, constant)
+        cands: list[list[list[Any]]] = []
+        if prep is not None:
+            cands = sorted([sorted(candidate_keys(prep, i)), sorted(f)] for i, f in enumerate(prep.features))
+        reading.update(json.dumps([p.id, cands]).encode())
+    return {"corpus": corpus.hexdigest()[:16], "reading": reading.hexdigest()[:16]}
 
 
 def model_version(blob: str) -> str:

@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         """Train the extraction model on labeled passages (needs scikit-learn: the 'train' extra)."""
         from countersight.extract import _homes
         from countersight.extract.fitting import PAIR_C, TREES
-        from countersight.extract.training import read_corpus, train
+        from countersight.extract.training import inputs_digest, read_corpus, train
 
         try:
             import sklearn  # noqa: F401
@@ -150,6 +150,7 @@ def register(app: typer.Typer) -> None:
                 "seed": seed,
                 "family": family,
                 **({"c": c} if family == "linear" else {"trees": TREES}),
+                "inputs": inputs_digest(passages, _homes()),
             },
         )
         out.parent.mkdir(parents=True, exist_ok=True)
