@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from countersight.errors import InputError
-from countersight.extract import _homes, extract_claims
+from countersight.extract import _homes, extract_claims, training
 from countersight.extract.gold import GoldDeployment
 from countersight.extract.model import FORMAT, bundled, load
 from countersight.extract.training import (
@@ -153,7 +153,7 @@ def test_training_is_deterministic(trained: tuple[str, str], tmp_path: Path) -> 
     assert [(c.vendor, c.country, c.attrs["model"]) for c in claims] == [("ZTE", "VEN", model.version)]
 
 
-def test_the_inputs_digest_tells_a_changed_corpus_from_a_changed_reading() -> None:
+def test_the_inputs_digest_tells_a_changed_corpus_from_a_changed_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     passages = read_corpus([FIXTURE])
     base = inputs_digest(passages, _homes())
     assert base == inputs_digest(list(reversed(passages)), _homes())  # order does not matter
@@ -163,6 +163,9 @@ def test_the_inputs_digest_tells_a_changed_corpus_from_a_changed_reading() -> No
     # The same passages read otherwise: every vendor at home in Kenya, which the fixture names.
     other = inputs_digest(passages, dict.fromkeys(_homes(), "KEN"))
     assert other["corpus"] == base["corpus"] and other["reading"] != base["reading"]
+    # The label classifiers' features are read too.
+    monkeypatch.setattr(training, "technology_features", lambda a, c: ["t=one"])
+    assert inputs_digest(passages, _homes())["reading"] != base["reading"]
 
 
 def test_the_shipped_model_was_trained_on_what_the_code_reads_now() -> None:

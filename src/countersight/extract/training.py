@@ -213,10 +213,11 @@ def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -
 
 def inputs_digest(passages: Iterable[Passage], homes: dict[str, str | None]) -> dict[str, str]:
     """Digests of what a model is trained on: ``corpus`` (the passages' ids, texts and labels)
-    and ``reading`` (what the code reads from them: the sentence scorer's rows and every
-    candidate pair's features and keys, scored with a constant sentence score so that no fitted
-    number enters). Stored in a model's ``meta``: when the corpus is the same and ``reading``
-    differs, the code now reads the corpus otherwise than when the model was trained."""
+    and ``reading`` (what the code reads from them: the sentence scorer's rows, every candidate
+    pair's keys and features, scored with a constant sentence score so that no fitted number
+    enters, and the technology and status features of the candidates of a labeled pair). Stored
+    in a model's ``meta``: when the corpus is the same and ``reading`` differs, the code now reads
+    the corpus otherwise than when the model was trained."""
     ps = sorted(passages, key=lambda p: p.id)
     corpus = hashlib.sha256()
     reading = hashlib.sha256()
@@ -229,11 +230,23 @@ def inputs_digest(passages: Iterable[Passage], homes: dict[str, str | None]) -> 
     constant = Linear({}, 0.0)
     for p in ps:
         prep = prepare(p.text, None, homes, constant)
-        cands: list[list[list[Any]]] = []
-        if prep is not None:
-            cands = sorted([sorted(candidate_keys(prep, i)), sorted(f)] for i, f in enumerate(prep.features))
-        reading.update(json.dumps([p.id, cands]).encode())
+        rows = [] if prep is None else _candidate_rows(prep, {gold_key(d) for d in p.gold})
+        reading.update(json.dumps([p.id, rows]).encode())
     return {"corpus": corpus.hexdigest()[:16], "reading": reading.hexdigest()[:16]}
+
+
+def _candidate_rows(prep: Prepared, labeled: set[tuple[str, str]]) -> list[list[Any]]:
+    """Each candidate's keys and features, with its technology and status features when it is a
+    labeled pair's (as ``examples`` trains the label classifiers), in a stable order."""
+    rows: list[list[Any]] = []
+    for i, feats in enumerate(prep.features):
+        keys = candidate_keys(prep, i)
+        row: list[Any] = [sorted(keys), sorted(feats)]
+        if keys & labeled:
+            c = prep.candidates[i]
+            row += [sorted(technology_features(prep.analysis, c)), sorted(status_features(prep.analysis, c))]
+        rows.append(row)
+    return sorted(rows)
 
 
 def model_version(blob: str) -> str:
