@@ -146,15 +146,21 @@ def passage_scores(passages: Sequence[Passage], model: Model | None, hard: bool)
     return [score_passages([(p.id, p.text, list(p.gold))], model) for p in rows]
 
 
-def figures(scores: Sequence[Score]) -> dict[str, float]:
-    """Pair and triple F1 and pair precision of passages scored one by one, pooled."""
+def _pooled(scores: Sequence[Score]) -> dict[str, Any]:
+    """The scores of passages scored one by one, summed, as ``Score.as_dict`` gives them."""
     total = Score(
         tp=sum(s.tp for s in scores),
         fp=sum(s.fp for s in scores),
         fn=sum(s.fn for s in scores),
         tech_ok=sum(s.tech_ok for s in scores),
     )
-    r = total.as_dict()
+    pooled: dict[str, Any] = total.as_dict()
+    return pooled
+
+
+def figures(scores: Sequence[Score]) -> dict[str, float]:
+    """Pair and triple F1 and pair precision of passages scored one by one, pooled."""
+    r = _pooled(scores)
     return {"pair_f1": r["pairs"]["f1"], "triple_f1": r["triples"]["f1"], "precision": r["pairs"]["precision"]}
 
 
@@ -218,13 +224,13 @@ def link_split(root: Path, ids: list[str], dest: Path) -> Path:
     return dest
 
 
-def by_language(passages: Sequence[Passage], model: Model | None) -> dict[str, dict[str, float]]:
-    """Plain pair F1 per language on the given passages (dev and blind together), with the
-    number of gold pairs behind each figure."""
+def by_language(passages: Sequence[Passage], scores: Sequence[Score]) -> dict[str, dict[str, float]]:
+    """Plain pair F1 per language on the given passages (dev and blind together), pooled from
+    each passage's own score (``scores``, in the passages' order), with the number of gold pairs
+    behind each figure."""
     out = {}
     for lang in sorted({p.lang for p in passages}):
-        rows = [(p.id, p.text, list(p.gold)) for p in passages if p.lang == lang]
-        r = score_passages(rows, model).as_dict()["pairs"]
+        r = _pooled([s for p, s in zip(passages, scores, strict=True) if p.lang == lang])["pairs"]
         out[lang] = {"pair_f1": r["f1"], "gold_pairs": float(r["tp"] + r["fn"])}
     return out
 
@@ -426,33 +432,36 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
         dirs = {k: link_split(args.corpus, ids[k], Path(tmp) / k) for k in ("dev", "blind")} if args.scorer else {}
 
-        def score(model: Model | None, model_arg: str) -> tuple[dict[str, dict[str, float]], dict[str, list[Counts]]]:
-            """The figures of each set, and (built-in scorer) each passage's counts behind them."""
-            out, counts = {}, {}
+        held = parts["dev"] + parts["blind"]
+
+        def score(model: Model | None, model_arg: str, name: str) -> dict[str, list[Counts]]:
+            """Each set's figures into ``results`` (and ``languages`` when asked) under ``name``;
+            returns (built-in scorer) each passage's counts behind them."""
+            out, counts, each = {}, {}, {}
             for s, hard in SETS:
                 key = _key(s, hard)
                 if args.scorer:
                     out[key] = external_score(args.scorer, dirs[s], model_arg, hard)
                 else:
-                    each = passage_scores(parts[s], model, hard)
-                    out[key] = figures(each)
-                    counts[key] = [(x.tp, x.fp, x.fn) for x in each]
-            return out, counts
+                    each[key] = passage_scores(parts[s], model, hard)
+                    out[key] = figures(each[key])
+                    counts[key] = [(x.tp, x.fp, x.fn) for x in each[key]]
+            results[name] = out
+            if args.by_language:
+                # The plain sets' own passage scores when there are any: the passages are read once.
+                plain = each[_key("dev", False)] + each[_key("blind", False)] if each else None
+                languages[name] = by_language(held, plain or passage_scores(held, model, False))
+            return counts
 
         try:
-            results["rules"], rules_counts = score(None, "none")
-            if args.by_language:
-                languages["rules"] = by_language(parts["dev"] + parts["blind"], None)
+            rules_counts = score(None, "none", "rules")
             print(_line("rules", results["rules"]), file=sys.stderr)
             for seed in args.seeds:
                 t0 = time.monotonic()
                 model = train(parts["fit"], homes, seed=seed, family=args.family)
                 path = Path(tmp) / f"model-{seed}.json"
                 path.write_text(model.to_json(), encoding="utf-8")
-                results[f"seed {seed}"], counts = score(model, str(path))
-                seed_counts.append(counts)
-                if args.by_language:
-                    languages[f"seed {seed}"] = by_language(parts["dev"] + parts["blind"], model)
+                seed_counts.append(score(model, str(path), f"seed {seed}"))
                 took = time.monotonic() - t0
                 print(_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
         except KeyboardInterrupt:
@@ -477,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.json:
         report = {"splits": {k: len(v) for k, v in ids.items()}, "results": results}
-        extra = {"by_language": languages} if languages else {}
+        extra: dict[str, Any] = {"by_language": languages} if languages else {}
         if against_rules:
             extra["learned_less_rules"] = against_rules
         print(json.dumps({**report, **extra, **({"paired": compared} if compared else {})}, indent=1))
