@@ -164,6 +164,11 @@ def figures(scores: Sequence[Score]) -> dict[str, float]:
     return {"pair_f1": r["pairs"]["f1"], "triple_f1": r["triples"]["f1"], "precision": r["pairs"]["precision"]}
 
 
+def counts(scores: Sequence[Score]) -> list[Counts]:
+    """Each passage's pair counts (what the bootstrap resamples)."""
+    return [(s.tp, s.fp, s.fn) for s in scores]
+
+
 def pooled_counts(runs: Sequence[Sequence[Counts]]) -> list[Counts]:
     """Each passage's counts summed over several runs of the same passages (the seeds)."""
     return [(sum(c[0] for c in row), sum(c[1] for c in row), sum(c[2] for c in row)) for row in zip(*runs, strict=True)]
@@ -426,18 +431,18 @@ def main(argv: list[str] | None = None) -> int:
         return _cv_main(parts["fit"] + parts["dev"], args.cv, args.seeds, homes, args.json, before, args.family)
     results: dict[str, dict[str, dict[str, float]]] = {}
     languages: dict[str, dict[str, dict[str, float]]] = {}
-    # Per-passage pair counts of each set, kept for --bootstrap: the rules', and each seed's.
-    rules_counts: dict[str, list[Counts]] = {}
-    seed_counts: list[dict[str, list[Counts]]] = []
+    # Per-passage scores of each set, kept for --bootstrap: the rules', and each seed's.
+    rules_scores: dict[str, list[Score]] = {}
+    seed_scores: list[dict[str, list[Score]]] = []
     with tempfile.TemporaryDirectory(prefix="cs-quality-") as tmp:
         dirs = {k: link_split(args.corpus, ids[k], Path(tmp) / k) for k in ("dev", "blind")} if args.scorer else {}
 
         held = parts["dev"] + parts["blind"]
 
-        def score(model: Model | None, model_arg: str, name: str) -> dict[str, list[Counts]]:
+        def score(model: Model | None, model_arg: str, name: str) -> dict[str, list[Score]]:
             """Each set's figures into ``results`` (and ``languages`` when asked) under ``name``;
-            returns (built-in scorer) each passage's counts behind them."""
-            out, counts, each = {}, {}, {}
+            returns (built-in scorer) each passage's score behind them."""
+            out, each = {}, {}
             for s, hard in SETS:
                 key = _key(s, hard)
                 if args.scorer:
@@ -445,23 +450,22 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     each[key] = passage_scores(parts[s], model, hard)
                     out[key] = figures(each[key])
-                    counts[key] = [(x.tp, x.fp, x.fn) for x in each[key]]
             results[name] = out
             if args.by_language:
                 # The plain sets' own passage scores when there are any: the passages are read once.
                 plain = each[_key("dev", False)] + each[_key("blind", False)] if each else None
                 languages[name] = by_language(held, plain or passage_scores(held, model, False))
-            return counts
+            return each
 
         try:
-            rules_counts = score(None, "none", "rules")
+            rules_scores = score(None, "none", "rules")
             print(_line("rules", results["rules"]), file=sys.stderr)
             for seed in args.seeds:
                 t0 = time.monotonic()
                 model = train(parts["fit"], homes, seed=seed, family=args.family)
                 path = Path(tmp) / f"model-{seed}.json"
                 path.write_text(model.to_json(), encoding="utf-8")
-                seed_counts.append(score(model, str(path), f"seed {seed}"))
+                seed_scores.append(score(model, str(path), f"seed {seed}"))
                 took = time.monotonic() - t0
                 print(_line(f"seed {seed}", results[f"seed {seed}"]) + f"   ({took:.0f} s)", file=sys.stderr)
         except KeyboardInterrupt:
@@ -478,10 +482,12 @@ def main(argv: list[str] | None = None) -> int:
     compared = paired(results, before) if before is not None else None
     against_rules = (
         {
-            cell: bootstrap_difference(pooled_counts([run[cell] for run in seed_counts]), rows, args.bootstrap)
-            for cell, rows in rules_counts.items()
+            cell: bootstrap_difference(
+                pooled_counts([counts(run[cell]) for run in seed_scores]), counts(rows), args.bootstrap
+            )
+            for cell, rows in rules_scores.items()
         }
-        if args.bootstrap and seed_counts
+        if args.bootstrap and seed_scores
         else {}
     )
     if args.json:
