@@ -24,7 +24,7 @@ from countersight.extract.orgs import ORG, find_orgs
 from countersight.extract.sentences import Sentence, split
 
 SUPPLIER_KINDS = (lx.VENDOR, ORG, lx.COUNTRY, lx.DEMONYM)
-RECIPIENT_KINDS = (lx.COUNTRY, lx.CITY, lx.DEMONYM)
+RECIPIENT_KINDS = (lx.COUNTRY, lx.CITY, lx.REGION, lx.DEMONYM)
 _AUX = re.compile(
     r"^(?:['’]s(?:\s+government)?)?\s*(?:(?:has|have|had|also|reportedly|itself|is|was|were|"
     r"ha|han|a|ont|tem|têm|hat|haben|hanno)\s+)*",

