@@ -163,6 +163,12 @@ def test_the_inputs_digest_tells_a_changed_corpus_from_a_changed_reading(monkeyp
     # The same passages read otherwise: every vendor at home in Kenya, which the fixture names.
     other = inputs_digest(passages, dict.fromkeys(_homes(), "KEN"))
     assert other["corpus"] == base["corpus"] and other["reading"] != base["reading"]
+    # The framed copies train reads are read too: a place that a negative names is read with
+    # the firms of the positive it frames.
+    with monkeypatch.context() as m:
+        m.setattr(training, "frame", lambda passages, seed, fold_of=None: [])
+        assert inputs_digest(passages, _homes())["reading"] != base["reading"]
+    assert inputs_digest(passages, _homes()) == base
     # The label classifiers' features are read too.
     monkeypatch.setattr(training, "technology_features", lambda a, c: ["t=one"])
     assert inputs_digest(passages, _homes())["reading"] != base["reading"]

@@ -103,9 +103,8 @@ def _frame() -> tuple[re.Pattern[str], re.Pattern[str]]:
     nouns = sorted({w for ws in data["nouns"].values() for w in ws}, key=len, reverse=True)
     word = "|".join(re.escape(w) for w in words)
     noun = "|".join(re.escape(n) for n in nouns)
-    before = re.compile(
-        rf"(?:(?<!\w)(?:{word})(?:\s+(?:the\s+)?(?:{noun})\s+(?:{word}))?|(?<!\w)[A-Z][\w.'’-]*,)[ \u00a0]+$", re.I
-    )
+    # "of" alone frames "the state of Kerala"; the place before a comma keeps its capital letter.
+    before = re.compile(rf"(?:(?<!\w)(?:{word})|(?<!\w)(?-i:[A-Z])[\w.'’-]*,)[ \u00a0]+$", re.I)
     after = re.compile(rf"(?:['’]s\b|[ \u00a0]+(?:{noun})\b)", re.I)
     return before, after
 

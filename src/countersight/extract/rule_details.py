@@ -137,8 +137,8 @@ def _unknown_vendors(text: str, mentions: list[Mention]) -> list[tuple[Mention, 
     """Companies the registry does not know, introduced by their origin: "the Chinese firm
     Xyz Vision", "Israeli spyware maker Abc". Kept under the name the text uses (resolution
     flags them as new organizations for review)."""
-    # A city inside a company name ("Shenzhen Xinyu") is part of the name.
-    taken = [(m.start, m.end) for m in mentions if m.kind != lx.CITY]
+    # A city or region inside a company name ("Shenzhen Xinyu") is part of the name.
+    taken = [(m.start, m.end) for m in mentions if m.kind not in (lx.CITY, lx.REGION)]
     out: list[tuple[Mention, str]] = []
     firm = re.compile(r"^\s+" + _FIRM + r"\b")
     for m in mentions:

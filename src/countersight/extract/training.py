@@ -211,19 +211,41 @@ def pair_level(prep_rows: list[tuple[Passage, Prepared | None]], pair: Linear) -
     return raw, y
 
 
-def inputs_digest(passages: Iterable[Passage], homes: dict[str, str | None]) -> dict[str, str]:
+def training_docs(
+    passages: list[Passage], seed: int, family: str, folds: int = 5
+) -> tuple[list[Passage], dict[str, int]]:
+    """The documents ``train`` reads (the passages, then each positive framed between two
+    negatives) and each passage's fold."""
+    fold_of = {
+        pid: int(hashlib.sha256(f"{seed}:{pid}".encode()).hexdigest(), 16) % folds
+        for pid in sorted({p.id for p in passages})
+    }
+    # Trees: framed within folds, so that the out-of-fold margins calibration reads come from
+    # models that have not seen the negatives around those passages (trees remember them). The
+    # linear scorer keeps its framing across folds: measured both ways, that read better for it
+    # (docs/extraction.md), and it reproduces the linear models shipped before.
+    return passages + frame(passages, seed, fold_of if family == "trees" else None), fold_of
+
+
+def inputs_digest(
+    passages: Iterable[Passage], homes: dict[str, str | None], *, seed: int = 13, family: str = "trees"
+) -> dict[str, str]:
     """Digests of what a model is trained on: ``corpus`` (the passages' ids, texts and labels)
-    and ``reading`` (what the code reads from them: the sentence scorer's rows, every candidate
-    pair's keys and features, scored with a constant sentence score so that no fitted number
-    enters, and the technology and status features of the candidates of a labeled pair). Stored
-    in a model's ``meta``: when the corpus is the same and ``reading`` differs, the code now reads
-    the corpus otherwise than when the model was trained."""
+    and ``reading`` (what the code reads from the documents ``train`` reads, the framed copies
+    included: the sentence scorer's rows, every candidate pair's keys and features, scored with a
+    constant sentence score so that no fitted number enters, and the technology and status
+    features of the candidates of a labeled pair). Stored in a model's ``meta``: when the corpus
+    is the same and ``reading`` differs, the code now reads the corpus otherwise than when the
+    model was trained. Passages are taken in id order, as ``read_corpus`` gives them to ``train``."""
     ps = sorted(passages, key=lambda p: p.id)
     corpus = hashlib.sha256()
     reading = hashlib.sha256()
     for p in ps:
         gold = sorted(json.dumps(astuple(d)) for d in p.gold)
         corpus.update(json.dumps([p.id, p.lang, p.text, gold]).encode())
+    # A change that shows only where a negative stands beside a positive (a place the negative
+    # names, read with the positive's firms) changes the model too: read the framed copies.
+    ps, _folds = training_docs(ps, seed, family)
     rows, y, ids = sentence_examples(ps, homes)
     for row, label, pid in zip(rows, y, ids, strict=True):
         reading.update(json.dumps([pid, label, sorted(row)]).encode())
@@ -295,13 +317,7 @@ def train(
     if family not in FAMILIES:
         raise InputError(f"unknown model family {family!r}; choose from {', '.join(FAMILIES)}")
     say = progress or (lambda _m: None)
-    base_ids = sorted({p.id for p in passages})
-    fold_of = {pid: int(hashlib.sha256(f"{seed}:{pid}".encode()).hexdigest(), 16) % folds for pid in base_ids}
-    # Trees: framed within folds, so that the out-of-fold margins calibration reads come from
-    # models that have not seen the negatives around those passages (trees remember them). The
-    # linear scorer keeps its framing across folds: measured both ways, that read better for it
-    # (docs/extraction.md), and it reproduces the linear models shipped before.
-    docs = passages + frame(passages, seed, fold_of if family == "trees" else None)
+    docs, fold_of = training_docs(passages, seed, family, folds)
 
     def fold(pid: str) -> int:
         return fold_of[pid.split("+")[0]]

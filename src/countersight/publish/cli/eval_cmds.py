@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
                 "seed": seed,
                 "family": family,
                 **({"c": c} if family == "linear" else {"trees": TREES}),
-                "inputs": inputs_digest(passages, _homes()),
+                "inputs": inputs_digest(passages, _homes(), seed=seed, family=family),
             },
         )
         out.parent.mkdir(parents=True, exist_ok=True)
