@@ -31,6 +31,9 @@ def test_region_names_as_news_writes_them_map_to_their_country() -> None:
     # A name of two countries' regions, a stop word, an unaccented form that is a shorter word.
     assert {table.get(n) for n in ("La Rioja", "Meta", "Rivera", "Para", "Central")} == {None}
     assert table.get("Pará") == "BRA"
+    # Letters with no decomposition stay ("Łodzkie", "Đa Nang"): no name loses a letter.
+    assert table.get("Łodzkie") == "POL" and "odzkie" not in table
+    assert all(name[0].isupper() for name in table)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import ahocorasick
@@ -20,6 +19,7 @@ from babel import Locale
 from rapidfuzz import fuzz
 
 from countersight.extract import regions
+from countersight.extract.regions import without_accents
 from countersight.reference.countries import _table as _country_table
 from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import registry
@@ -168,10 +168,6 @@ def _fold_char(c: str) -> str:
     return c
 
 
-def _ascii(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 @functools.cache
 def lexicon() -> dict[str, object]:
     """The raw ``data/lexicon.yaml``."""
@@ -282,7 +278,7 @@ def city_table() -> dict[str, tuple[str, str, int]]:
         iso3 = iso2to3.get(city["countrycode"])
         if not iso3:
             continue
-        for form in {name, _ascii(name)}:
+        for form in {name, without_accents(name)}:
             if form in _CITY_STOP:
                 continue
             if form not in out or out[form][2] < pop:
@@ -303,8 +299,8 @@ def city_table() -> dict[str, tuple[str, str, int]]:
             if alt in out or alt in _CITY_STOP or len(alt) < 4 or not _LATIN_NAME.fullmatch(alt):
                 continue
             if (
-                _ascii(alt)[:1].casefold() == _ascii(name)[:1].casefold()
-                and fuzz.ratio(_ascii(alt).casefold(), _ascii(name).casefold()) >= 70
+                without_accents(alt)[:1].casefold() == without_accents(name)[:1].casefold()
+                and fuzz.ratio(without_accents(alt).casefold(), without_accents(name).casefold()) >= 70
             ):
                 out[alt] = (iso3, name, int(city["population"]))
     return out

@@ -50,8 +50,10 @@ _NAME = re.compile(r"[^\W\d_][\w'’ .-]*[^\W\d_]")
 MIN_LENGTH = 4
 
 
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+def without_accents(text: str) -> str:
+    """The text without its combining marks ("Goiás" -> "Goias"); letters with no decomposition
+    ("Ł", "Đ") stay as they are."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _forms(raw: str) -> set[str]:
@@ -68,9 +70,9 @@ def _forms(raw: str) -> set[str]:
         if "," in name or not _NAME.fullmatch(name) or not name[0].isupper():
             continue
         out.add(name)
-        plain = _ascii(name)
+        plain = without_accents(name)
         # Without its accents only where that is not a shorter word ("Pará" is not "Para").
-        if plain != name and len(plain) > MIN_LENGTH and _NAME.fullmatch(plain):
+        if plain != name and len(plain) > MIN_LENGTH:
             out.add(plain)
     return out
 
