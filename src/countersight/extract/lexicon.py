@@ -19,7 +19,6 @@ from babel import Locale
 from rapidfuzz import fuzz
 
 from countersight.extract import regions
-from countersight.extract.regions import without_accents
 from countersight.reference.countries import _table as _country_table
 from countersight.reference.loader import load_yaml
 from countersight.reference.vendors import registry
@@ -278,7 +277,7 @@ def city_table() -> dict[str, tuple[str, str, int]]:
         iso3 = iso2to3.get(city["countrycode"])
         if not iso3:
             continue
-        for form in {name, without_accents(name)}:
+        for form in {name, regions.without_accents(name)}:
             if form in _CITY_STOP:
                 continue
             if form not in out or out[form][2] < pop:
@@ -295,13 +294,12 @@ def city_table() -> dict[str, tuple[str, str, int]]:
         iso3 = iso2to3.get(city["countrycode"])
         if not iso3 or (int(city["population"]) < ALTERNATE_MIN_POPULATION and name not in capitals):
             continue
+        plain = regions.without_accents(name).casefold()
         for alt in city.get("alternatenames", ()):
             if alt in out or alt in _CITY_STOP or len(alt) < 4 or not _LATIN_NAME.fullmatch(alt):
                 continue
-            if (
-                without_accents(alt)[:1].casefold() == without_accents(name)[:1].casefold()
-                and fuzz.ratio(without_accents(alt).casefold(), without_accents(name).casefold()) >= 70
-            ):
+            other = regions.without_accents(alt).casefold()
+            if other[:1] == plain[:1] and fuzz.ratio(other, plain) >= 70:
                 out[alt] = (iso3, name, int(city["population"]))
     return out
 
@@ -368,7 +366,8 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
     for phrase in lex["blockers"]:  # type: ignore[attr-defined]
         _add(table, phrase, Entry(BLOCK, phrase))
     # Regions last, and only where no other entry is or lies inside: "Ciudad Autónoma de Buenos
-    # Aires" stays the city it names, as it was before regions were read.
+    # Aires" stays the city it names, as it was before regions were read. The cities' stop words
+    # ("Victoria") hold for regions too, beside the regions' own (``region_stop``).
     for surface, code in regions.region_table().items():
         if surface not in _CITY_STOP and not _holds_key(fold(surface), table):
             _add(table, surface, Entry(REGION, code, frozenset({surface})))
