@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,19 @@ def test_conjunctions_add_their_weight_only_when_all_their_features_are_present(
     assert scorer.margin(["b", "a", "a"]) == pytest.approx(2.75)  # a repeated feature counts once
     assert scorer.margin(["a", "b", "c"]) == pytest.approx(1.75)
     assert scorer.margin(["c", "x"]) == 0.25
+
+
+def test_margin_is_the_sum_over_every_conjunction_present_whatever_its_length() -> None:
+    """The scoring loop's shortcut for two-feature conjunctions gives the plain definition's sum."""
+    rng = random.Random(5)
+    names = [f"f{i}" for i in range(12)]
+    terms = {tuple(sorted(rng.sample(names, rng.choice((2, 2, 3, 4))))): rng.uniform(-2, 2) for _ in range(40)}
+    scorer = Linear({n: rng.uniform(-1, 1) for n in names[:8]}, -0.3, terms)
+    for _ in range(200):
+        feats = rng.sample(names, rng.randint(0, len(names)))
+        expected = scorer.bias + sum(scorer.weights.get(f, 0.0) for f in set(feats))
+        expected += sum(w for t, w in terms.items() if set(t) <= set(feats))
+        assert scorer.margin(feats) == pytest.approx(expected)
 
 
 def test_contributions_share_each_conjunction_and_add_up_to_the_margin() -> None:

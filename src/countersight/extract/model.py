@@ -71,7 +71,19 @@ class Linear:
         w = self.weights
         present = set(feats)
         score = self.bias + sum(w.get(f, 0.0) for f in present)
-        return score + sum(w for _, _, w in self._terms_present(present)) if self.terms else score
+        if not self.terms:
+            return score
+        # The hot loop of scoring (every candidate pair): the conjunctions of depth-two trees are
+        # pairs, tested by one lookup; the terms are added in the order _terms_present yields them.
+        by_first = self._by_first
+        return score + sum(
+            [
+                tw
+                for f in present
+                for rest, tw in by_first.get(f, ())
+                if (rest[0] in present if len(rest) == 1 else all(g in present for g in rest))
+            ]
+        )
 
     def prob(self, feats: list[str]) -> float:
         """Uncalibrated probability."""
