@@ -16,7 +16,6 @@ import functools
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -58,12 +57,17 @@ class Linear:
             out.setdefault(t[0], []).append((t[1:], w))
         return {f: tuple(v) for f, v in out.items()}
 
-    def _terms_present(self, present: set[str]) -> Iterator[tuple[str, tuple[str, ...], float]]:
+    def _terms_present(self, present: set[str]) -> list[tuple[str, tuple[str, ...], float]]:
         """The conjunctions all of whose features are present: (first feature, the rest, weight)."""
-        for f in present:
-            for rest, w in self._by_first.get(f, ()):
-                if all(g in present for g in rest):
-                    yield f, rest, w
+        by_first = self._by_first
+        # On the hot path (every candidate pair): the conjunctions of depth-two trees are pairs,
+        # each tested by one lookup rather than a generator and all().
+        return [
+            (f, rest, w)
+            for f in present
+            for rest, w in by_first.get(f, ())
+            if (rest[0] in present if len(rest) == 1 else all(g in present for g in rest))
+        ]
 
     def margin(self, feats: list[str]) -> float:
         """Log-odds of the positive class. A feature named twice counts once, as in training
@@ -71,19 +75,7 @@ class Linear:
         w = self.weights
         present = set(feats)
         score = self.bias + sum(w.get(f, 0.0) for f in present)
-        if not self.terms:
-            return score
-        # The hot loop of scoring (every candidate pair): the conjunctions of depth-two trees are
-        # pairs, tested by one lookup; the terms are added in the order _terms_present yields them.
-        by_first = self._by_first
-        return score + sum(
-            [
-                tw
-                for f in present
-                for rest, tw in by_first.get(f, ())
-                if (rest[0] in present if len(rest) == 1 else all(g in present for g in rest))
-            ]
-        )
+        return score + sum([w for _, _, w in self._terms_present(present)]) if self.terms else score
 
     def prob(self, feats: list[str]) -> float:
         """Uncalibrated probability."""
