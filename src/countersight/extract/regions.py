@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import defaultdict
 
 import pycountry
 
 from countersight.reference.loader import load_yaml
+from countersight.reference.names import without_accents
 
 # Words of a subdivision's official name that say what kind of unit it is, not which: news
 # writes "Guangdong" and "Xinjiang", ISO 3166-2 "Guangdong Sheng" and "Xinjiang Uygur Zizhiqu".
@@ -48,12 +48,6 @@ _TYPE_WORDS = frozenset(
 )
 _NAME = re.compile(r"[^\W\d_][\w'’ .-]*[^\W\d_]")
 MIN_LENGTH = 4
-
-
-def without_accents(text: str) -> str:
-    """The text without its combining marks ("Goiás" -> "Goias"); letters with no decomposition
-    ("Ł", "Đ") stay as they are."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _forms(raw: str) -> set[str]:

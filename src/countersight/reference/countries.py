@@ -7,17 +7,16 @@ listed in ``data/countries.yaml``.
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 import pycountry
 
 from countersight.errors import UnresolvedNameError
 from countersight.reference.loader import load_yaml
+from countersight.reference.names import without_accents
 
 
 def _fold(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(name)
     return " ".join(text.casefold().replace("’", "'").split())
 
 

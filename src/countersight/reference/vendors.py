@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from countersight.ids import stable_id
 from countersight.model import Organization
 from countersight.reference.loader import data_path, load_yaml
+from countersight.reference.names import without_accents
 
 _LEGAL = re.compile(
     r"\b(co|corp|corporation|company|inc|incorporated|ltd|limited|llc|plc|gmbh|ag|sa|s\.a|"
@@ -21,8 +21,7 @@ _LEGAL = re.compile(
 
 def normalize_org_name(name: str) -> str:
     """Fold case, accents, punctuation and legal suffixes: the key aliases are matched on."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = without_accents(name).casefold()
     text = re.sub(r"\(.*?\)", " ", text)
     text = text.replace("&", " and ")
     text = re.sub(r"[.,'’\"]", "", text)

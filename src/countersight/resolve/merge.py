@@ -11,7 +11,6 @@ new period. Ids hash that natural key, so re-running gives the same ids.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import cast
 
 from countersight.ids import stable_id
 from countersight.model import Deployment, Status
+from countersight.reference.names import without_accents
 from countersight.resolve.records import DeploymentAttrs
 
 # Within one document, and between documents of the same day, the more final status wins.
@@ -83,8 +83,7 @@ def fold(value: str | None) -> str:
     """Comparison key for free text (city, agency): case, accents and spacing folded."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFKD", value)
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+    return " ".join(without_accents(value).casefold().split())
 
 
 def supplier_key(vendor: str | None, vendor_country: str | None) -> str:
