@@ -117,6 +117,26 @@ def test_a_newspaper_named_after_a_country_is_no_recipient() -> None:
     assert [c.country for c in extract_claims(_doc(text), model=None)] == ["ZWE"]
 
 
+def test_the_issue_seed_sentence_after_a_sentence_naming_the_technology() -> None:
+    """Issue 14's seed sentence says "the technology"; after a sentence that names it, the
+    reference is read as that technology (``extract/references.py``): China -> each of the four,
+    with the technology named before, and no Japan from "the Japan Times". The bundled model
+    decides, so a retrained model that no longer accepts these fails here, as the acceptance
+    would."""
+    text = (
+        "Chinese companies are leading exporters of facial recognition systems. Among the countries "
+        "China has sold the technology to are Venezuela, Myanmar, Iran, and Zimbabwe, the Japan Times reported."
+    )
+    claims = extract_claims(_doc(text))
+    assert {(c.vendor, c.vendor_country, c.country) for c in claims} == {
+        (None, "CHN", iso) for iso in ("VEN", "MMR", "IRN", "ZWE")
+    }
+    assert {c.technology for c in claims} == {"facial_recognition"}
+    assert all(c.evidence[0].quote.startswith("Among the countries China has sold") for c in claims)
+    # The sentence alone names no technology: nothing says what was sold, and no claim is made.
+    assert extract_claims(_doc(text.split(". ", 1)[1])) == []
+
+
 def test_a_country_is_the_supplier_only_when_no_company_of_it_is_claimed() -> None:
     """'China supplied ... Huawei installed ...': Huawei's claim names China as its home; a
     second claim for China would be a duplicate (a false pair, as the corpus is labeled)."""

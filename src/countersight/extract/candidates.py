@@ -21,6 +21,7 @@ from countersight.extract import cues
 from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
 from countersight.extract.orgs import ORG, find_orgs
+from countersight.extract.references import with_references
 from countersight.extract.sentences import Sentence, split
 
 SUPPLIER_KINDS = (lx.VENDOR, ORG, lx.COUNTRY, lx.DEMONYM)
@@ -124,10 +125,12 @@ class Candidate:
 
 
 def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | None = None) -> Analysis:
-    """Sentences, gazetteer mentions (found here unless given) and organisation candidates of ``text``."""
+    """Sentences, gazetteer mentions (found here unless given), references back to a technology
+    term (``references``) and organisation candidates of ``text``."""
     sentences = split(text)
     if mentions is None:
         mentions = lx.find_mentions(text)
+    mentions = with_references(text, mentions, sentences)
     starts = [m.start for m in mentions]
     org_cue: dict[int, str] = {}
     orgs: list[Mention] = []

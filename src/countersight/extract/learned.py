@@ -76,7 +76,9 @@ def prepare(
         return None
     scored = sorted({c.s_sent for c in cands} | {c.r_sent for c in cands})
     probs = {i: sentence.prob(sentence_features(text, a.sentences[i].start, a.sentences[i].end)) for i in scored}
-    st = doc_stats(a, cands, _rule_pairs(text, title, homes, a, mentions), probs)
+    # The rules read the gazetteer's mentions and the references, not the organisation names.
+    gazetteer = [m for m in a.mentions if m.kind != ORG]
+    st = doc_stats(a, cands, _rule_pairs(text, title, homes, a, gazetteer), probs)
     feats = []
     for i, c in enumerate(cands):
         if budget is not None and i % 256 == 0 and budget.exceeded():

@@ -1,0 +1,52 @@
+"""A technology named again by a general noun: "the technology", "el sistema", "ce logiciel".
+
+News names the technology once ("facial recognition systems") and then refers back to it ("China
+has sold the technology to ..."). Such a reference (``tech_reference`` in ``data/cues.yaml``)
+becomes a technology mention of the term named last before it, in its own sentence or in the
+``REACH`` sentences before; a reference with no term that close stays unread. The 0.2 rules,
+kept for comparison, do not read references; the learned extractor's features and its rules
+feature (``rule_pair``) do.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from countersight.extract import cues
+from countersight.extract import lexicon as lx
+from countersight.extract.lexicon import Mention
+from countersight.extract.sentences import Sentence
+
+# Sentences back that a reference reaches for its technology term.
+REACH = 2
+
+
+def with_references(text: str, mentions: list[Mention], sentences: list[Sentence]) -> list[Mention]:
+    """``mentions`` (sorted by start) with a technology mention for each reference back to a
+    technology term named at most ``REACH`` sentences before it; the same list when none."""
+    techs = [m for m in mentions if m.kind == lx.TECH]
+    if not techs or not sentences:
+        return mentions
+    tech_ends = [m.end for m in techs]
+    sentence_starts = [s.start for s in sentences]
+    starts = [m.start for m in mentions]
+
+    def sentence_of(pos: int) -> int:
+        return max(0, bisect_right(sentence_starts, pos) - 1)
+
+    added: list[Mention] = []
+    for ref in cues.matcher("tech_reference").finditer(text):
+        start, end = ref.span()
+        i = bisect_left(starts, end)
+        if i and mentions[i - 1].end > start:
+            continue  # part of a name or a term the gazetteer read ("the system" in "the Skynet system")
+        j = bisect_right(tech_ends, start)
+        if not j:
+            continue
+        term = techs[j - 1]
+        if sentence_of(start) - sentence_of(term.start) > REACH:
+            continue
+        added.append(Mention(start, end, lx.TECH, term.value, text[start:end]))
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: m.start)
