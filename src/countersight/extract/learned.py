@@ -48,7 +48,8 @@ def _rule_pairs(
     text: str, title: str | None, homes: dict[str, str | None], a: Analysis, mentions: list[Mention]
 ) -> dict[tuple[tuple[str, str], str], set[int]]:
     """The (supplier, recipient) pairs the 0.2 rules find, with their sentences (``mentions``:
-    the gazetteer's, without the organisation candidates, as the rules read them)."""
+    the gazetteer's and the references back to a technology, without the organisation
+    candidates)."""
     out: dict[tuple[tuple[str, str], str], set[int]] = {}
     for d in rules.draft_claims(text, title, homes, mentions, a.sentences):
         key = ("v", d.vendor) if d.vendor else ("c", d.vendor_country or "")

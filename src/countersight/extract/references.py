@@ -39,7 +39,7 @@ def with_references(text: str, mentions: list[Mention], sentences: list[Sentence
         start, end = ref.span()
         i = bisect_left(starts, end)
         if i and mentions[i - 1].end > start:
-            continue  # part of a name or a term the gazetteer read ("the system" in "the Skynet system")
+            continue  # part of a term or name the gazetteer read ("el software" of "software espía")
         j = bisect_right(tech_ends, start)
         if not j:
             continue
