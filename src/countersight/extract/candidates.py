@@ -11,7 +11,7 @@ of the document; ``MAX_CANDIDATES`` bounds a hostile one.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -22,7 +22,7 @@ from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
 from countersight.extract.orgs import ORG, find_orgs
 from countersight.extract.references import with_references
-from countersight.extract.sentences import Sentence, split
+from countersight.extract.sentences import Sentence, sentence_at, split
 
 SUPPLIER_KINDS = (lx.VENDOR, ORG, lx.COUNTRY, lx.DEMONYM)
 RECIPIENT_KINDS = (lx.COUNTRY, lx.CITY, lx.REGION, lx.DEMONYM)
@@ -98,7 +98,7 @@ class Analysis:
 
     def sentence_of(self, pos: int) -> int:
         """Index of the sentence holding character ``pos``."""
-        return max(0, bisect_right(self.sentence_starts, pos) - 1)
+        return sentence_at(self.sentence_starts, pos)
 
 
 @dataclass(frozen=True, slots=True)

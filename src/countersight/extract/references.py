@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from countersight.extract import cues
 from countersight.extract import lexicon as lx
 from countersight.extract.lexicon import Mention
-from countersight.extract.sentences import Sentence
+from countersight.extract.sentences import Sentence, sentence_at
 
 # Sentences back that a reference reaches for its technology term.
 REACH = 2
@@ -30,10 +30,6 @@ def with_references(text: str, mentions: list[Mention], sentences: list[Sentence
     tech_ends = [m.end for m in techs]
     sentence_starts = [s.start for s in sentences]
     starts = [m.start for m in mentions]
-
-    def sentence_of(pos: int) -> int:
-        return max(0, bisect_right(sentence_starts, pos) - 1)
-
     added: list[Mention] = []
     for ref in cues.matcher("tech_reference").finditer(text):
         start, end = ref.span()
@@ -44,7 +40,7 @@ def with_references(text: str, mentions: list[Mention], sentences: list[Sentence
         if not j:
             continue
         term = techs[j - 1]
-        if sentence_of(start) - sentence_of(term.start) > REACH:
+        if sentence_at(sentence_starts, start) - sentence_at(sentence_starts, term.start) > REACH:
             continue
         added.append(Mention(start, end, lx.TECH, term.value, text[start:end]))
     if not added:

@@ -4,6 +4,7 @@ person names carry ("Co.", "Ltd.", "Mr.", "U.S.")."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _ABBREV = {
@@ -141,3 +142,8 @@ def _append(out: list[Sentence], text: str, start: int, end: int, para: int) -> 
         end -= 1
     if end > start:
         out.append(Sentence(start, end, para))
+
+
+def sentence_at(starts: list[int], pos: int) -> int:
+    """Index of the sentence holding character ``pos``, given the sentences' starts in order."""
+    return max(0, bisect_right(starts, pos) - 1)
