@@ -132,7 +132,14 @@ def test_the_issue_seed_sentence_after_a_sentence_naming_the_technology() -> Non
         (None, "CHN", iso) for iso in ("VEN", "MMR", "IRN", "ZWE")
     }
     assert {c.technology for c in claims} == {"facial_recognition"}
-    assert all(c.evidence[0].quote.startswith("Among the countries China has sold") for c in claims)
+    first = text.split(". ", 1)[0] + "."
+    for c in claims:
+        # The claim's sentence, then the sentence that names what "the technology" is.
+        assert c.evidence[0].quote.startswith("Among the countries China has sold")
+        assert [(e.quote, e.start, e.end) for e in c.evidence[1:]] == [(first, 0, len(first))]
+    # A sentence that names the technology itself needs no second sentence for it.
+    named = extract_claims(_doc(text.replace("the technology", "facial recognition technology")))
+    assert named and all(len(c.evidence) == 1 for c in named)
     # The sentence alone names no technology: nothing says what was sold, and no claim is made.
     assert extract_claims(_doc(text.split(". ", 1)[1])) == []
 

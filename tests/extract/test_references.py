@@ -13,8 +13,10 @@ from countersight.extract.sentences import split
 def _added(text: str) -> list[tuple[str, str]]:
     """(surface, technology) of each reference read in ``text``."""
     mentions = lx.find_mentions(text)
-    out = with_references(text, mentions, split(text))
-    return [(m.surface, m.value) for m in out if m not in mentions]
+    out, refers = with_references(text, mentions, split(text))
+    added = [m for m in out if m not in mentions]
+    assert sorted(refers) == [m.start for m in added]  # each reference knows where its term starts
+    return [(m.surface, m.value) for m in added]
 
 
 def _tech(text: str) -> str:
@@ -26,9 +28,10 @@ def test_a_reference_takes_the_technology_named_before_it() -> None:
     first = "Chinese firms export facial recognition systems."
     text = f"{first} Among the countries China has sold the technology to are Iran and Zimbabwe."
     assert _added(text) == [("the technology", _tech(first))]
-    offsets = [m for m in with_references(text, lx.find_mentions(text), split(text)) if m.surface == "the technology"]
-    (m,) = offsets
+    out, refers = with_references(text, lx.find_mentions(text), split(text))
+    (m,) = [m for m in out if m.surface == "the technology"]
     assert text[m.start : m.end] == "the technology" and m.kind == lx.TECH
+    assert text[refers[m.start] :].startswith("facial recognition")
 
 
 def test_the_nearest_term_before_the_reference_is_the_one_it_names() -> None:

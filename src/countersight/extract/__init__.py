@@ -18,6 +18,7 @@ from countersight.extract import learned
 from countersight.extract.candidates import Budget, ExtractionBudgetError
 from countersight.extract.model import Model, bundled
 from countersight.extract.rules import Draft, draft_claims
+from countersight.extract.sentences import Sentence
 from countersight.ids import stable_id
 from countersight.model import Claim, Document, Evidence
 from countersight.reference.vendors import registry
@@ -52,6 +53,9 @@ def _claim(document: Document, d: Draft, model: Model | None) -> Claim:
     evidence = [_evidence(document, s.start, s.end)]
     if d.context is not None:
         evidence.append(_evidence(document, d.context.start, d.context.end))
+    named_in = d.extra.get("technology_sentence")
+    if isinstance(named_in, Sentence):  # the technology's own sentence, when the claim's says "the technology"
+        evidence.append(_evidence(document, named_in.start, named_in.end))
     financing = d.financing
     name, version = (EXTRACTOR_NAME, EXTRACTOR_VERSION) if model is not None else (RULES_NAME, RULES_VERSION)
     cid = stable_id(

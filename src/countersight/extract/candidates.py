@@ -85,6 +85,8 @@ class Analysis:
     org_cue: dict[int, str]
     homes: dict[str, str | None]
     headline: int | None
+    # A reference back to a technology ("the technology"): its start -> where its term starts.
+    refers: dict[int, int] = field(default_factory=dict)
     starts: list[int] = field(default_factory=list)
     sentence_starts: list[int] = field(default_factory=list)
 
@@ -130,7 +132,7 @@ def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | N
     sentences = split(text)
     if mentions is None:
         mentions = lx.find_mentions(text)
-    mentions = with_references(text, mentions, sentences)
+    mentions, refers = with_references(text, mentions, sentences)
     starts = [m.start for m in mentions]
     org_cue: dict[int, str] = {}
     orgs: list[Mention] = []
@@ -156,7 +158,7 @@ def analyse(text: str, homes: dict[str, str | None], mentions: list[Mention] | N
         and sentences[0].end - sentences[0].start < 200
         else None
     )
-    return Analysis(text, sentences, mentions, org_cue, homes, headline)
+    return Analysis(text, sentences, mentions, org_cue, homes, headline, refers)
 
 
 def country_supplier_cue(text: str, sent: Sentence, m: Mention) -> str:

@@ -28,6 +28,7 @@ from countersight.extract.lexicon import Mention
 from countersight.extract.model import Linear, Model
 from countersight.extract.orgs import ORG
 from countersight.extract.rules import Draft
+from countersight.extract.sentences import Sentence
 
 _YEAR = re.compile(r"\b(199\d|20[0-3]\d)\b")
 # Features shown to a reviewer per claim.
@@ -102,6 +103,24 @@ def _status(model: Model, a: Analysis, c: Candidate, sentence: str) -> str:
     return "denied" if rule_details.states_denial(sentence) else model.status.predict(status_features(a, c))
 
 
+def technology_sentence(a: Analysis, shown: list[Sentence], technology: str) -> Sentence | None:
+    """The sentence that names the claim's technology when the sentences shown as its evidence
+    name it only by a reference back ("has sold the technology to"): the reference's own term,
+    so that the evidence says what was sold. None when they name it themselves."""
+    refs: list[Mention] = []
+    for s in shown:
+        for m in a.in_span(s.start, s.end):
+            if m.kind == lx.TECH and m.value == technology:
+                if m.start not in a.refers:
+                    return None
+                refs.append(m)
+    for m in refs:
+        term = a.sentences[a.sentence_of(a.refers[m.start])]
+        if term not in shown:
+            return term
+    return None
+
+
 def explain_words(pairs: list[tuple[str, float]]) -> list[dict[str, object]]:
     """Features in a reviewer's words, with their weights."""
     from countersight.extract.explain import describe
@@ -147,12 +166,14 @@ def draft_claims(
         year = _YEAR.search(chunk)
         para = [s for s in a.sentences[max(0, c.s_sent - 3) : c.s_sent + 4] if s.paragraph == sent.paragraph]
         explain = explain_words(model.pair.explain(prep.features[i], EXPLAIN_FEATURES))
+        technology = model.technology.predict(technology_features(a, c))
+        named_in = technology_sentence(a, [sent, *([context] if context else [])], technology)
         drafts.append(
             Draft(
                 vendor=vendor,
                 vendor_country=home,
                 country=country,
-                technology=model.technology.predict(technology_features(a, c)),
+                technology=technology,
                 status=_status(model, a, c, chunk),
                 sentence=sent,
                 context=context,
@@ -167,6 +188,7 @@ def draft_claims(
                     "model": model.version,
                     "raw": round(raw, 4),
                     "new_org": c.supplier.kind == ORG,
+                    **({"technology_sentence": named_in} if named_in else {}),
                 },
             )
         )

@@ -21,16 +21,20 @@ from countersight.extract.sentences import Sentence, sentence_at
 REACH = 2
 
 
-def with_references(text: str, mentions: list[Mention], sentences: list[Sentence]) -> list[Mention]:
+def with_references(
+    text: str, mentions: list[Mention], sentences: list[Sentence]
+) -> tuple[list[Mention], dict[int, int]]:
     """``mentions`` (sorted by start) with a technology mention for each reference back to a
-    technology term named at most ``REACH`` sentences before it; the same list when none."""
+    technology term named at most ``REACH`` sentences before it (the same list when none), and
+    where each reference's term starts, by the reference's start."""
     techs = [m for m in mentions if m.kind == lx.TECH]
     if not techs or not sentences:
-        return mentions
+        return mentions, {}
     tech_ends = [m.end for m in techs]
     sentence_starts = [s.start for s in sentences]
     starts = [m.start for m in mentions]
     added: list[Mention] = []
+    refers: dict[int, int] = {}
     for ref in cues.matcher("tech_reference").finditer(text):
         start, end = ref.span()
         i = bisect_left(starts, end)
@@ -43,6 +47,7 @@ def with_references(text: str, mentions: list[Mention], sentences: list[Sentence
         if sentence_at(sentence_starts, start) - sentence_at(sentence_starts, term.start) > REACH:
             continue
         added.append(Mention(start, end, lx.TECH, term.value, text[start:end]))
+        refers[start] = term.start
     if not added:
-        return mentions
-    return sorted([*mentions, *added], key=lambda m: m.start)
+        return mentions, refers
+    return sorted([*mentions, *added], key=lambda m: m.start), refers
