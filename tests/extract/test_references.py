@@ -3,11 +3,14 @@ that term by the learned extractor (``extract/references.py``; sentences written
 
 from __future__ import annotations
 
+import pytest
+
+from countersight.extract import candidates, extract_claims
 from countersight.extract import lexicon as lx
 from countersight.extract.candidates import analyse
-from countersight.extract.lexicon import Mention
 from countersight.extract.references import REACH, with_references
 from countersight.extract.sentences import split
+from countersight.model import Document
 
 
 def _added(text: str) -> list[tuple[str, str]]:
@@ -74,10 +77,20 @@ def test_a_reference_inside_a_term_or_a_name_the_gazetteer_read_is_not_added() -
     assert any(text[a:b] == "software espía" for a, b in spans)
 
 
-def test_the_learned_extractor_reads_references_and_the_rules_do_not() -> None:
+def test_the_learned_extractor_reads_references_and_the_rules_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Chinese firms export facial recognition systems. China has sold the technology to Iran."
     a = analyse(text, {})
-    refs = [m for m in a.mentions if m.kind == lx.TECH and m.surface == "the technology"]
-    assert refs and isinstance(refs[0], Mention)
-    # The rules' own reading is the gazetteer's alone (kept for comparison with 0.2.1).
+    (ref,) = [m for m in a.mentions if m.kind == lx.TECH and m.surface == "the technology"]
+    assert a.refers == {ref.start: text.index("facial recognition")}
+    # The rules' own reading is the gazetteer's alone (kept for comparison with 0.2.1): with the
+    # references switched off, the rules read the text as before and the learned path cannot.
     assert "the technology" not in {m.surface for m in lx.find_mentions(text)}
+
+    def off(*_: object) -> None:
+        raise AssertionError("references read")
+
+    monkeypatch.setattr(candidates, "with_references", off)
+    doc = Document(id="doc-ref", text=text)
+    assert {(c.vendor_country, c.country) for c in extract_claims(doc, model=None)} == {("CHN", "IRN")}
+    with pytest.raises(AssertionError, match="references read"):
+        extract_claims(doc)
