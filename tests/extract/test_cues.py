@@ -52,6 +52,24 @@ def test_cue_starts_match_the_expressions(parts: list[str], a: int, b: int, odd:
     }
 
 
+REFERENCE = "tech_reference"
+REFERENCES = sorted(
+    {w.strip().rstrip("$") for words in cues._data()[REFERENCE].values() for w in words}  # type: ignore[attr-defined]
+)
+reference = st.sampled_from(REFERENCES).map(lambda w: w.capitalize() if len(w) % 2 else w)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(reference, cue, st.sampled_from(PIECES)), min_size=1, max_size=20), st.integers(0, 30))
+def test_cue_starts_of_one_kind_outside_the_pass_match_its_expression(parts: list[str], a: int) -> None:
+    """The references back to a technology ("the technology", "l'outil") are looked up alone
+    (``kinds``), through an automaton of their own: the same starts as their expression."""
+    text = "".join(parts)
+    start = min(a, len(text))
+    expected = [m.start() for m in cues.matcher(REFERENCE).finditer(text, start)]
+    assert cues.cue_starts(text, start, kinds=(REFERENCE,)) == {REFERENCE: expected}
+
+
 def test_cue_starts_in_words() -> None:
     text = "Officials said the firm sold cameras to Kenya, but it didn't install them in Nairobi."
     found = cues.cue_starts(text)

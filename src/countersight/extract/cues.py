@@ -86,10 +86,10 @@ def _is_word(ch: str) -> bool:
 
 
 @functools.cache
-def _automaton() -> ahocorasick.Automaton:
-    """Every kind's cue words, lower-cased, in one automaton: word -> [(kind, length, whole)]."""
+def _automaton(kinds: tuple[str, ...] = KINDS) -> ahocorasick.Automaton:
+    """These kinds' cue words, lower-cased, in one automaton: word -> [(kind, length, whole)]."""
     by_word: dict[str, list[tuple[str, int, bool]]] = {}
-    for kind in KINDS:
+    for kind in kinds:
         by_lang: dict[str, list[str]] = _data()[kind]  # type: ignore[assignment]
         for stem, whole in {_entry(s, kind == "locative") for words in by_lang.values() for s in words if s.strip()}:
             by_word.setdefault(stem, []).append((kind, len(stem), whole))
@@ -100,23 +100,25 @@ def _automaton() -> ahocorasick.Automaton:
     return auto
 
 
-def cue_starts(text: str, start: int = 0, end: int | None = None) -> dict[str, list[int]]:
-    """Where the cues of every kind start in ``text[start:end]``: for each kind, exactly the
-    starts ``matcher(kind).finditer(text, start, end)`` gives, found in one pass over the text
-    instead of one regular-expression scan per kind (the scans were a fifth of the learned
-    extractor's time)."""
+def cue_starts(
+    text: str, start: int = 0, end: int | None = None, kinds: tuple[str, ...] = KINDS
+) -> dict[str, list[int]]:
+    """Where the cues of each kind (every one in ``KINDS`` by default) start in
+    ``text[start:end]``: for each kind, exactly the starts ``matcher(kind).finditer(text,
+    start, end)`` gives, found in one pass over the text instead of one regular-expression
+    scan per kind (the scans were a fifth of the learned extractor's time)."""
     end = len(text) if end is None else end
     chunk = text[start:end]
     low = chunk.lower()
     if len(low) != len(chunk) or _SPACE_RUN.search(chunk):
         # Lower-casing that changes lengths, or whitespace runs inside multi-word cues: the
         # automaton's offsets would not be the text's; the expressions read these exactly.
-        return {k: [m.start() for m in matcher(k).finditer(text, start, end)] for k in KINDS}
+        return {k: [m.start() for m in matcher(k).finditer(text, start, end)] for k in kinds}
     by_kind: dict[str, dict[int, list[tuple[int, bool]]]] = {}
-    for last, entries in _automaton().iter(_SPACE.sub(" ", low)):
+    for last, entries in _automaton(kinds).iter(_SPACE.sub(" ", low)):
         for kind, n, whole in entries:
             by_kind.setdefault(kind, {}).setdefault(last - n + 1, []).append((n, whole))
-    out: dict[str, list[int]] = {k: [] for k in KINDS}
+    out: dict[str, list[int]] = {k: [] for k in kinds}
     size = len(chunk)
     for kind, at in by_kind.items():
         free = 0  # finditer resumes after the previous match
