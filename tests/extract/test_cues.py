@@ -153,3 +153,29 @@ def test_no_cue_stem_starts_a_word_of_another_sense() -> None:
     ]:
         assert cues.kinds_in(f"a {word}.")[kind] == [2], (kind, word)
         assert cues.matcher(kind).search(f"a {word}."), (kind, word)
+
+
+def test_the_deal_side_stems_start_no_everyday_word_of_another_sense() -> None:
+    """``sell`` and ``buy`` are read right after a mention ("Huawei vendor", "Kenya's important
+    ...") in every language: no stem may start such a word."""
+    words = [
+        "vendor",
+        "vendors",
+        "vendredi",
+        "important",
+        "comprehensive",
+        "compromise",
+        "commander",
+        "ordinary",
+        "useful",
+        "users",
+        "offered",
+        "winter",
+        "wonder",
+        "donor",
+        "shipping",
+        "imports",
+    ]
+    for kind in ("sell", "buy"):
+        assert [w for w in words if cues.matcher(kind).match(w)] == [], kind
+    assert cues.matcher("sell").match("vendió") and cues.matcher("buy").match("compró")

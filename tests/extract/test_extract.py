@@ -142,6 +142,17 @@ def test_the_issue_seed_sentence_after_a_sentence_naming_the_technology() -> Non
     assert named and all(len(c.evidence) == 1 for c in named)
     # The sentence alone names no technology: nothing says what was sold, and no claim is made.
     assert extract_claims(_doc(text.split(". ", 1)[1])) == []
+    # Other wordings of the same two sentences: "has sold" makes China the seller
+    # (``features.deal_side``) whatever the context says.
+    for context, seed in [
+        ("China is exporting AI surveillance technology around the world.", text.split(". ", 1)[1]),
+        (
+            "According to the Japan Times, Chinese firms are exporting facial recognition systems.",
+            "Among the countries China has sold the technology to are Venezuela, Myanmar, Iran, and Zimbabwe.",
+        ),
+    ]:
+        got = {(c.vendor, c.vendor_country, c.country) for c in extract_claims(_doc(f"{context} {seed}"))}
+        assert got == {(None, "CHN", iso) for iso in ("VEN", "MMR", "IRN", "ZWE")}, context
 
 
 def test_a_country_is_the_supplier_only_when_no_company_of_it_is_claimed() -> None:

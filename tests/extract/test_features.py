@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from countersight.extract import _homes
 from countersight.extract.candidates import analyse, candidates
-from countersight.extract.features import doc_stats, features
+from countersight.extract.features import deal_side, doc_stats, features
 
 RulePairs = dict[tuple[tuple[str, str], str], set[int]]
 
@@ -91,3 +91,30 @@ def test_another_place_or_firm_between_the_two_is_marked() -> None:
     st = doc_stats(a, cands, {}, {})
     first = next(c for c in cands if c.supplier.start == 0 and c.country == "KEN")
     assert "between_other_supplier" not in features(a, first, st)
+
+
+def test_which_side_of_the_deal_a_subject_takes() -> None:
+    """'China has sold' makes the subject the seller, 'Kenya bought' and 'Ugandan police
+    purchased' the buyer; a passive ('was sold') or a verb either side uses ('installed') says
+    neither."""
+    text = "Among the countries China has sold the technology to are Venezuela and Iran."
+    assert deal_side(text, text.index(" has sold"), len(text)) == "sell"
+    for sentence, subject, side in [
+        ("Kenya bought CCTV cameras from Huawei.", "Kenya", "buy"),
+        ("Kenya's government reportedly purchased CCTV cameras from Huawei.", "Kenya", "buy"),
+        ("Ugandan police purchased CCTV cameras from Huawei.", "Ugandan", "buy"),
+        ("La policía de Chile adquirió cámaras de Hikvision.", "Chile", "buy"),
+        ("Hikvision vendió cámaras a Ecuador.", "Hikvision", "sell"),
+        ("Huawei won the contract in Serbia.", "Huawei", "sell"),
+        ("Huawei installed cameras in Serbia.", "Huawei", ""),
+        ("Hikvision was sold cheaply.", "Hikvision", ""),
+        ("Huawei, a vendor of cameras.", "Huawei", ""),
+    ]:
+        end = sentence.index(subject) + len(subject)
+        assert deal_side(sentence, end, len(sentence)) == side, sentence
+    sells = _features("Israel sold spyware to Mexico.")[("ISR", "MEX", "Mexico")]
+    assert "s_sells" in sells and "r_buys" not in sells
+    buys = _features("Mexico bought spyware from Israel.")[("ISR", "MEX", "Mexico")]
+    assert "r_buys" in buys and "s_sells" not in buys
+    reversed_ = _features("Mexico bought spyware from Israel.")[("MEX", "ISR", "Israel")]
+    assert "s_buys" in reversed_

@@ -34,11 +34,27 @@ _VENUE = re.compile(
 )
 _ATTRIBUTIVE = re.compile(r"^-(?:led|based|made|owned|backed|funded|built|linked|style|born)\b")
 _NAME_AFTER = re.compile(r"^\s?[A-Z][a-z]+")
-_AUX = re.compile(
-    r"^\s*(?:(?:has|have|had|will|also|was|were|is|are|been|reportedly|recently|ha|han|a|ont|tem|"
-    r"têm|hat|haben|ha|hanno)\s+)*",
-    re.I,
-)
+# Auxiliaries and adverbs between a subject and its verb, in the active voice.
+_ACTIVE_WORDS = r"has|have|had|will|also|reportedly|recently|ha|han|a|ont|tem|têm|hat|haben|hanno"
+_AUX = re.compile(rf"^\s*(?:(?:{_ACTIVE_WORDS}|was|were|is|are|been)\s+)*", re.I)
+
+# Between a mention and its verb when the mention is the verb's subject ("China has sold",
+# "Kenya's government bought"); no passive, which turns the sides round ("was sold").
+_ACTIVE = re.compile(rf"^(?:['’]s)?\s*(?:(?:{_ACTIVE_WORDS}|would|itself|then|later)\s+)*", re.I)
+
+
+def deal_side(text: str, end: int, limit: int) -> str:
+    """Which side of a deal the mention ending at ``end`` takes as the subject of the verb after
+    it: "sell" ("China has sold"), "buy" ("Kenya bought", "Ugandan police purchased") or ""."""
+    after = text[end : min(limit, end + 60)]
+    at = _ACTIVE.match(after).end()  # type: ignore[union-attr]
+    noun = cues.matcher("government").match(after, at)
+    if noun:  # "Kenya's government", "Ugandan police"
+        at = noun.end() + _ACTIVE.match(after[noun.end() :]).end()  # type: ignore[union-attr]
+    for side in ("sell", "buy"):
+        if cues.matcher(side).match(after, at):
+            return side
+    return ""
 
 
 T = TypeVar("T")
@@ -186,6 +202,9 @@ def _supplier_features(a: Analysis, s: Mention, sent: Sentence, st: DocStats) ->
     s_before = text[max(sent.start, s.start - 30) : s.start]
     if cues.matcher("supply").match(s_after, _AUX.match(s_after).end()):  # type: ignore[union-attr]
         out.append("s_then_supply")
+    side = deal_side(text, s.end, sent.end)
+    if side:
+        out.append(f"s_{side}s")
     if _FROM.search(s_before):
         out.append("s_from")
         if st.cue_in("supply", text, sent, max(sent.start, s.start - 30), s.start):
@@ -284,6 +303,9 @@ def _recipient_features(
         out.append("demonym_not_government")
     if st.cue_in("supply", text, rsent, max(rsent.start, head.start - 30), head.start):
         out.append("r_after_supply")  # "sold ... to Venezuela"
+    side = deal_side(text, tail.end, rsent.end)
+    if side:
+        out.append(f"r_{side}s")
     return out, head, tail, size
 
 
