@@ -129,3 +129,20 @@ def test_spanish_portuguese_and_french_short_forms_of_countries() -> None:
     text = "EE.UU. y la RDC; EUA e RD Congo; Costa de Marfil, Costa do Marfim, Elfenbeinküste."
     values = [m.value for m in lx.find_mentions(text) if m.kind == lx.COUNTRY]
     assert values == ["USA", "COD", "USA", "COD", "CIV", "CIV", "CIV"]
+
+
+def test_cldr_names_without_their_gloss_and_in_european_portuguese() -> None:
+    """Babel writes "Mianmar (Birmânia)" and "Irã" (three letters); Portugal's Portuguese says
+    "Quénia" and "Irão": all are the country. French "Salvador" (El Salvador) is also a city of
+    Brazil, and Spanish "Granada" (Grenada) a city of Spain: there the city is read."""
+    text = "Cognyte vendeu ao Mianmar, ao Irã, ao Quénia e ao Irão; câmeras em Salvador e em Granada."
+    got = [(m.surface, m.kind, m.value) for m in lx.find_mentions(text) if m.kind in (lx.COUNTRY, lx.CITY)]
+    assert got == [
+        ("Mianmar", lx.COUNTRY, "MMR"),
+        ("Irã", lx.COUNTRY, "IRN"),
+        ("Quénia", lx.COUNTRY, "KEN"),
+        ("Irão", lx.COUNTRY, "IRN"),
+        ("Salvador", lx.CITY, "BRA"),
+        ("Granada", lx.CITY, "ESP"),
+    ]
+    assert [m.value for m in lx.find_mentions("El Salvador y Grenada") if m.kind == lx.COUNTRY] == ["SLV", "GRD"]

