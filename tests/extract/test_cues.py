@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pycountry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from countersight.extract import cues
+from countersight.extract import lexicon as lx
 
 
 def _words() -> list[str]:
@@ -179,3 +181,14 @@ def test_the_deal_side_stems_start_no_everyday_word_of_another_sense() -> None:
     for kind in ("sell", "buy"):
         assert [w for w in words if cues.matcher(kind).match(w)] == [], kind
     assert cues.matcher("sell").match("vendió") and cues.matcher("buy").match("compró")
+
+
+def test_no_cue_stem_starts_a_country_name() -> None:
+    """Cues are matched without case in every language: Portuguese "irá" (will) read Spanish
+    "Irán" as a plan, and the company noun "unit" every "United States". Only the listed words
+    (Spanish "china", Chinese; "estado" and "état", a state) are both."""
+    names = {c.name for c in pycountry.countries} | {name for name, _ in lx.territory_names()}
+    allowed = {"origin": {"China"}, "government": {"Estados Unidos", "États-Unis", "État de la Cité du Vatican"}}
+    for kind in (*cues.KINDS, "sell", "buy"):
+        hits = {n for n in names if cues.matcher(kind).match(n)}
+        assert hits <= allowed.get(kind, set()), kind
