@@ -40,7 +40,7 @@ _AUX = re.compile(rf"^\s*(?:(?:{_ACTIVE_WORDS}|was|were|is|are|been)\s+)*", re.I
 
 # Between a mention and its verb when the mention is the verb's subject ("China has sold",
 # "Kenya's government bought"); no passive, which turns the sides round ("was sold").
-_ACTIVE = re.compile(rf"^(?:['’]s)?\s*(?:(?:{_ACTIVE_WORDS}|would|itself|then|later)\s+)*", re.I)
+_ACTIVE = re.compile(rf"(?:['’]s)?\s*(?:(?:{_ACTIVE_WORDS}|would|itself|then|later)\s+)*", re.I)
 
 
 def deal_side(text: str, end: int, limit: int) -> str:
@@ -50,7 +50,7 @@ def deal_side(text: str, end: int, limit: int) -> str:
     at = _ACTIVE.match(after).end()  # type: ignore[union-attr]
     noun = cues.matcher("government").match(after, at)
     if noun:  # "Kenya's government", "Ugandan police"
-        at = noun.end() + _ACTIVE.match(after[noun.end() :]).end()  # type: ignore[union-attr]
+        at = _ACTIVE.match(after, noun.end()).end()  # type: ignore[union-attr]
     for side in ("sell", "buy"):
         if cues.matcher(side).match(after, at):
             return side
