@@ -122,7 +122,10 @@ NOT_CUES = {
         "awarded",
         "utilizar",
         "processor",
+        "actions",
     ],
+    # English "procure" started the prosecutor of three languages (procureur, procurador).
+    "supply": ["procureur", "procurador", "procuraduría", "procurar"],
     "planned": ["William", "willing", "mounted", "value", "various", "garantir", "plants"],
     "denied": ["negative", "nieto"],
     "cancelled": ["scraped", "scraping"],
